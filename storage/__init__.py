@@ -1,0 +1,1 @@
+"""Escalation domain core and its SQLite persistence. Imports nothing from Slack."""

@@ -1,0 +1,62 @@
+"""Opening the SQLite file: WAL mode, one connection per thread, write transactions."""
+
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from storage.migrations import apply_migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_db(path: str | Path) -> Database:
+    """A new connection. SQLite connections must not cross threads, so each unit of work opens its own."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def prepare_database(path: str | Path) -> None:
+    """Switch the file to WAL and bring its schema up to date; safe to run at every start."""
+    db = open_db(path)
+    try:
+        with db.ensure_autocommit_on():
+            db.execute("PRAGMA journal_mode=WAL")
+        apply_migrations(db)
+    finally:
+        db.close()
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE takes the write lock up front, so two writers (threads or processes)
+    queue on busy_timeout instead of failing on a lock upgrade half-way through."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.execute("COMMIT")
+
+
+class Store:
+    """Hands each thread its own connection to one database file."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def db(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.path)
+            self._local.db = db
+        return db

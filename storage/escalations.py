@@ -1,0 +1,173 @@
+"""The escalation rules: who may move a case where, and the audit trail each change leaves.
+
+Every change runs in one write transaction together with its audit events and the key of
+the Slack delivery that asked for it, so a redelivered or double-clicked request is seen
+as a replay and changes nothing.
+"""
+
+from datetime import datetime
+from typing import Callable
+
+from sqlite_utils import Database
+
+from storage import records
+from storage.db import write_transaction
+from storage.errors import InvalidTransition, UsageError
+from storage.model import LINES, Action, Escalation, Event, NewEscalation, Outcome, Status
+
+Decision = Callable[[Database, Escalation], list[Event]]
+
+
+def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str) -> Outcome:
+    with write_transaction(db):
+        seen = records.claim_request(db, request_key, now)
+        if seen is not None:
+            return Outcome(records.load_escalation(db, seen), duplicate=True)
+        if new.message_ts:
+            _refuse_second_escalation_of_message(db, new.channel, new.message_ts)
+        escalation_id = _insert(db, now, new)
+        event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
+        records.insert_event(db, event)
+        records.link_request(db, request_key, escalation_id)
+        return Outcome(records.load_escalation(db, escalation_id), (event,))
+
+
+def _refuse_second_escalation_of_message(db: Database, channel: str, ts: str) -> None:
+    sql = "SELECT id FROM escalations WHERE origin_channel = ? AND origin_ts = ?"
+    existing = list(db.query(sql, [channel, ts]))
+    if existing:
+        key = f"ESC-{existing[0]['id']}"
+        raise InvalidTransition(f"This message is already escalated as {key}.", f"See it with `/esc show {key}`.")
+
+
+def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
+    table = db["escalations"].insert(
+        {
+            "summary": new.summary,
+            "priority": new.priority,
+            "category": new.category,
+            "customer_ref": new.customer_ref,
+            "requester": new.requester,
+            "source": str(new.source),
+            "origin_channel": new.channel,
+            "origin_ts": new.message_ts,
+            "status": str(Status.OPEN),
+            "line": new.line,
+            "created_at": records.to_text(now),
+        }
+    )
+    return table.last_pk
+
+
+def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str) -> Outcome:
+    return _change(db, now, escalation_id, request_key, lambda db, esc: _own(db, now, esc, actor, actor, Action.TAKEN))
+
+
+def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str) -> Outcome:
+    return _change(
+        db, now, escalation_id, request_key, lambda db, esc: _own(db, now, esc, actor, assignee, Action.ASSIGNED)
+    )
+
+
+def move_up(db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str) -> Outcome:
+    return _change(db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, +1, reason))
+
+
+def move_down(db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str) -> Outcome:
+    return _change(db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, -1, reason))
+
+
+def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str) -> Outcome:
+    def decide(db: Database, esc: Escalation) -> list[Event]:
+        _require_open(esc)
+        records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
+        return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
+
+    return _change(db, now, escalation_id, request_key, decide)
+
+
+def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str) -> Outcome:
+    def decide(db: Database, esc: Escalation) -> list[Event]:
+        if esc.is_open:
+            raise InvalidTransition(f"{esc.key} is already open.", f"Work it with `/esc take {esc.key}`.")
+        records.update_escalation(db, esc.id, status=str(Status.OPEN), resolved_at=None)
+        return [Event(esc.id, now, actor, Action.REOPENED, esc.line, "resolved", "open")]
+
+    return _change(db, now, escalation_id, request_key, decide)
+
+
+def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: str) -> list[Outcome]:
+    """Give every open escalation the actor owns on its current line to someone else."""
+    if to_user == actor:
+        raise UsageError("You cannot hand off to yourself.", "Name a teammate: `/esc handoff @teammate`.")
+    with write_transaction(db):
+        if records.claim_request(db, request_key, now) is not None:
+            return []
+        mine = owned_open(db, actor)
+        if not mine:
+            raise InvalidTransition("You own no open escalations, so there is nothing to hand off.")
+        outcomes = []
+        for esc in mine:
+            records.set_owner(db, esc.id, esc.line, to_user, now)
+            event = Event(esc.id, now, actor, Action.HANDED_OFF, esc.line, actor, to_user)
+            records.insert_event(db, event)
+            outcomes.append(Outcome(records.load_escalation(db, esc.id), (event,)))
+        return outcomes
+
+
+def owned_open(db: Database, user: str) -> list[Escalation]:
+    where = (
+        "status = 'open' AND EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = escalations.id"
+        " AND o.line = escalations.line AND o.user = ?)"
+    )
+    return records.load_escalations(db, where, [user])
+
+
+def _change(db: Database, now: datetime, escalation_id: int, request_key: str, decide: Decision) -> Outcome:
+    with write_transaction(db):
+        if records.claim_request(db, request_key, now) is not None:
+            return Outcome(records.load_escalation(db, escalation_id), duplicate=True)
+        escalation = records.load_escalation(db, escalation_id)
+        events = decide(db, escalation)
+        for event in events:
+            records.insert_event(db, event)
+        records.link_request(db, request_key, escalation_id)
+        return Outcome(records.load_escalation(db, escalation_id), tuple(events))
+
+
+def _require_open(esc: Escalation) -> None:
+    if not esc.is_open:
+        raise InvalidTransition(f"{esc.key} is resolved.", f"Reopen it first with `/esc reopen {esc.key}`.")
+
+
+def _own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, action: Action) -> list[Event]:
+    _require_open(esc)
+    if esc.current_owner == owner:
+        who = "You already own" if owner == actor else "That person already owns"
+        raise InvalidTransition(f"{who} {esc.key} on line {esc.line}.")
+    records.set_owner(db, esc.id, esc.line, owner, now)
+    return [Event(esc.id, now, actor, action, esc.line, esc.current_owner, owner)]
+
+
+def _move(db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None) -> list[Event]:
+    _require_open(esc)
+    target = esc.line + step
+    if target not in LINES:
+        raise InvalidTransition(*_edge_message(esc, step))
+    records.update_escalation(db, esc.id, line=target)
+    if step > 0:
+        records.clear_owner(db, esc.id, target)
+    action = Action.MOVED_UP if step > 0 else Action.MOVED_DOWN
+    return [Event(esc.id, now, actor, action, target, str(esc.line), str(target), reason)]
+
+
+def _edge_message(esc: Escalation, step: int) -> tuple[str, str]:
+    if step > 0:
+        return (
+            f"{esc.key} is already on line {LINES[-1]}, the top line.",
+            f"Send it back with `/esc down {esc.key}` or close it with `/esc resolve {esc.key}`.",
+        )
+    return (
+        f"{esc.key} is already on line {LINES[0]}, the first line.",
+        f"Move it up with `/esc up {esc.key}` or close it with `/esc resolve {esc.key}`.",
+    )

@@ -1,0 +1,98 @@
+"""The escalation as the rest of the bot sees it: plain, immutable values."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+LINES = (1, 2, 3)
+PRIORITIES = ("P1", "P2", "P3", "P4")
+DEFAULT_PRIORITY = "P3"
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Source(StrEnum):
+    """How the escalation was raised; reaction and shortcut ones live in the thread of a message."""
+
+    COMMAND = "command"
+    MODAL = "modal"
+    REACTION = "reaction"
+    SHORTCUT = "shortcut"
+
+
+class Action(StrEnum):
+    RAISED = "raised"
+    TAKEN = "taken"
+    ASSIGNED = "assigned"
+    MOVED_UP = "moved_up"
+    MOVED_DOWN = "moved_down"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    HANDED_OFF = "handed_off"
+
+
+@dataclass(frozen=True)
+class NewEscalation:
+    summary: str
+    requester: str
+    channel: str
+    source: Source
+    priority: str = DEFAULT_PRIORITY
+    line: int = 1
+    message_ts: str | None = None
+    category: str | None = None
+    customer_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: int
+    summary: str
+    priority: str
+    category: str | None
+    customer_ref: str | None
+    requester: str
+    source: Source
+    origin_channel: str
+    origin_ts: str | None
+    status: Status
+    line: int
+    created_at: datetime
+    resolved_at: datetime | None
+    owners: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"ESC-{self.id}"
+
+    @property
+    def current_owner(self) -> str | None:
+        return self.owners.get(self.line)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is Status.OPEN
+
+
+@dataclass(frozen=True)
+class Event:
+    escalation_id: int
+    at: datetime
+    actor: str
+    action: Action
+    line: int
+    from_value: str | None = None
+    to_value: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The escalation after a change, the audit events it wrote, and whether the request was a replay."""
+
+    escalation: Escalation
+    events: tuple[Event, ...] = ()
+    duplicate: bool = False

@@ -1,0 +1,61 @@
+"""Read side: the lists and timelines people ask for, and where each escalation's cards are."""
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from storage import records
+from storage.escalations import owned_open
+from storage.model import Escalation, Event
+
+LIST_VIEWS = ("open", "mine", "unowned", "L1", "L2", "L3")
+
+
+def list_escalations(db: Database, view: str, user: str) -> list[Escalation]:
+    """Open escalations, oldest first, for one of LIST_VIEWS."""
+    if view == "mine":
+        return owned_open(db, user)
+    if view == "unowned":
+        where = (
+            "status = 'open' AND NOT EXISTS (SELECT 1 FROM line_owners o"
+            " WHERE o.escalation_id = escalations.id AND o.line = escalations.line)"
+        )
+        return records.load_escalations(db, where, [])
+    if view in ("L1", "L2", "L3"):
+        return records.load_escalations(db, "status = 'open' AND line = ?", [int(view[1])])
+    return records.load_escalations(db, "status = 'open'", [])
+
+
+def get_escalation(db: Database, escalation_id: int) -> Escalation:
+    return records.load_escalation(db, escalation_id)
+
+
+def timeline(db: Database, escalation_id: int) -> tuple[Escalation, list[Event]]:
+    return records.load_escalation(db, escalation_id), records.load_events(db, escalation_id)
+
+
+@dataclass(frozen=True)
+class Card:
+    channel: str
+    ts: str
+    thread_ts: str | None
+
+
+def cards_of(db: Database, escalation_id: int) -> list[Card]:
+    sql = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY rowid"
+    return [Card(**row) for row in db.query(sql, [escalation_id])]
+
+
+def save_card(db: Database, escalation_id: int, card: Card) -> None:
+    """Where a card lives is bookkeeping for chat.update, not a change of the escalation: no audit event."""
+    with db.atomic():
+        db["cards"].upsert(
+            {"escalation_id": escalation_id, "channel": card.channel, "ts": card.ts, "thread_ts": card.thread_ts},
+            pk=("escalation_id", "channel"),
+        )
+
+
+def set_origin_thread(db: Database, escalation_id: int, ts: str) -> None:
+    """An escalation raised by command lives in the thread of its first card, known only once posted."""
+    with db.atomic():
+        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [ts, escalation_id])

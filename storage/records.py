@@ -1,0 +1,119 @@
+"""Rows to values and back. No rules here: storage/escalations.py decides what may change."""
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage.errors import NotFound
+from storage.model import Escalation, Event, Source, Status
+
+
+def to_text(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def from_text(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def load_escalation(db: Database, escalation_id: int) -> Escalation:
+    rows = list(db.query("SELECT * FROM escalations WHERE id = ?", [escalation_id]))
+    if not rows:
+        raise NotFound(f"There is no ESC-{escalation_id}.", "Find the right ID with `/esc list`.")
+    return _escalation(rows[0], load_owners(db, [escalation_id]).get(escalation_id, {}))
+
+
+def load_escalations(db: Database, where: str, params: list) -> list[Escalation]:
+    rows = list(db.query(f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id", params))
+    owners = load_owners(db, [row["id"] for row in rows])
+    return [_escalation(row, owners.get(row["id"], {})) for row in rows]
+
+
+def load_owners(db: Database, ids: list[int]) -> dict[int, dict[int, str]]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    owners: dict[int, dict[int, str]] = {}
+    sql = f"SELECT escalation_id, line, user FROM line_owners WHERE escalation_id IN ({marks})"
+    for row in db.query(sql, ids):
+        owners.setdefault(row["escalation_id"], {})[row["line"]] = row["user"]
+    return owners
+
+
+def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
+    return Escalation(
+        id=row["id"],
+        summary=row["summary"],
+        priority=row["priority"],
+        category=row["category"],
+        customer_ref=row["customer_ref"],
+        requester=row["requester"],
+        source=Source(row["source"]),
+        origin_channel=row["origin_channel"],
+        origin_ts=row["origin_ts"],
+        status=Status(row["status"]),
+        line=row["line"],
+        created_at=from_text(row["created_at"]),
+        resolved_at=from_text(row["resolved_at"]),
+        owners=owners,
+    )
+
+
+def insert_event(db: Database, event: Event) -> None:
+    db["events"].insert(
+        {
+            "escalation_id": event.escalation_id,
+            "at": to_text(event.at),
+            "actor": event.actor,
+            "action": str(event.action),
+            "line": event.line,
+            "from_value": event.from_value,
+            "to_value": event.to_value,
+            "note": event.note,
+        }
+    )
+
+
+def load_events(db: Database, escalation_id: int) -> list[Event]:
+    sql = "SELECT * FROM events WHERE escalation_id = ? ORDER BY id"
+    return [
+        Event(
+            escalation_id=row["escalation_id"],
+            at=from_text(row["at"]),
+            actor=row["actor"],
+            action=row["action"],
+            line=row["line"],
+            from_value=row["from_value"],
+            to_value=row["to_value"],
+            note=row["note"],
+        )
+        for row in db.query(sql, [escalation_id])
+    ]
+
+
+def set_owner(db: Database, escalation_id: int, line: int, user: str, now: datetime) -> None:
+    db["line_owners"].upsert(
+        {"escalation_id": escalation_id, "line": line, "user": user, "since": to_text(now)},
+        pk=("escalation_id", "line"),
+    )
+
+
+def clear_owner(db: Database, escalation_id: int, line: int) -> None:
+    db.execute("DELETE FROM line_owners WHERE escalation_id = ? AND line = ?", [escalation_id, line])
+
+
+def update_escalation(db: Database, escalation_id: int, **columns) -> None:
+    db["escalations"].update(escalation_id, columns)
+
+
+def claim_request(db: Database, key: str, now: datetime) -> int | None:
+    """Record a delivery key. Returns None the first time, else the escalation the first delivery touched."""
+    rows = list(db.query("SELECT escalation_id FROM handled_requests WHERE key = ?", [key]))
+    if rows:
+        return rows[0]["escalation_id"] or 0
+    db["handled_requests"].insert({"key": key, "at": to_text(now), "escalation_id": None})
+    return None
+
+
+def link_request(db: Database, key: str, escalation_id: int) -> None:
+    db.execute("UPDATE handled_requests SET escalation_id = ? WHERE key = ?", [escalation_id, key])
