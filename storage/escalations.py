@@ -33,11 +33,9 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
 
 
 def _refuse_second_escalation_of_message(db: Database, channel: str, ts: str) -> None:
-    sql = "SELECT id FROM escalations WHERE origin_channel = ? AND origin_ts = ?"
-    existing = list(db.query(sql, [channel, ts]))
+    existing = records.find_by_thread(db, channel, ts)
     if existing:
-        key = f"ESC-{existing[0]['id']}"
-        raise InvalidTransition(f"This message is already escalated as {key}.", f"See it with `/esc show {key}`.")
+        raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
 
 
 def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
@@ -69,12 +67,24 @@ def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee
     )
 
 
-def move_up(db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str) -> Outcome:
-    return _change(db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, +1, reason))
+def move_up(
+    db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str,
+    expected_line: int | None = None,
+) -> Outcome:
+    """`expected_line` is the line the person saw; a double click then moves it only once."""
+    return _change(
+        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, +1, reason, expected_line)
+    )
 
 
-def move_down(db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str) -> Outcome:
-    return _change(db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, -1, reason))
+def move_down(
+    db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str,
+    expected_line: int | None = None,
+) -> Outcome:
+    """`expected_line` is the line the person saw; a double click then moves it only once."""
+    return _change(
+        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, -1, reason, expected_line)
+    )
 
 
 def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str) -> Outcome:
@@ -149,8 +159,12 @@ def _own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, a
     return [Event(esc.id, now, actor, action, esc.line, esc.current_owner, owner)]
 
 
-def _move(db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None) -> list[Event]:
+def _move(
+    db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None, expected_line: int | None
+) -> list[Event]:
     _require_open(esc)
+    if expected_line is not None and esc.line != expected_line:
+        raise InvalidTransition(f"{esc.key} has already moved to line {esc.line}.", "Its card now shows where it is.")
     target = esc.line + step
     if target not in LINES:
         raise InvalidTransition(*_edge_message(esc, step))

@@ -29,6 +29,11 @@ def load_escalations(db: Database, where: str, params: list) -> list[Escalation]
     return [_escalation(row, owners.get(row["id"], {})) for row in rows]
 
 
+def find_by_thread(db: Database, channel: str, thread_ts: str) -> Escalation | None:
+    found = load_escalations(db, "origin_channel = ? AND origin_ts = ?", [channel, thread_ts])
+    return found[0] if found else None
+
+
 def load_owners(db: Database, ids: list[int]) -> dict[int, dict[int, str]]:
     if not ids:
         return {}

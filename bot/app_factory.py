@@ -1,0 +1,39 @@
+"""Building the Bolt app once, from settings, with every feature registered."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.surface import Declared, SlackSurface
+from commands.deps import Deps
+from commands.esc.register import register as register_escalations
+
+FEATURES = (register_escalations,)
+WORKERS = 16
+
+
+def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
+    app = App(
+        client=client,
+        signing_secret=settings.signing_secret or "",
+        request_verification_enabled=not settings.socket_mode,
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot"),
+    )
+    _register_all(SlackSurface(app, deps))
+    return app
+
+
+def declared_surface() -> Declared:
+    """What the features register, without tokens or network: the manifest is built from it."""
+    offline = App(token="xoxb-offline", signing_secret="offline", token_verification_enabled=False)
+    surface = SlackSurface(offline, deps=None)
+    _register_all(surface)
+    return surface.declared
+
+
+def _register_all(surface: SlackSurface) -> None:
+    for register in FEATURES:
+        register(surface)

@@ -1,0 +1,67 @@
+"""`supportbot run | manifest | demo`."""
+
+import argparse
+import logging
+import os
+import sys
+import threading
+
+from dotenv import load_dotenv
+
+from bot.app_factory import declared_surface
+from bot.config import ConfigError, load_settings
+from bot.manifest import build_manifest, manifest_yaml
+from bot.runner import prepare, serve_http, serve_socket_mode
+
+log = logging.getLogger("supportbot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.run(args)
+    except ConfigError as error:
+        print(f"supportbot: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="supportbot", description="Support escalations in Slack.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT)")
+    run.set_defaults(run=_run)
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--request-url", help="public https URL ending in /slack/events, for HTTP mode")
+    manifest.set_defaults(run=_manifest)
+    demo = commands.add_parser("demo", help="play a scripted escalation against a local Slack stand-in")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    load_dotenv()
+    settings = load_settings(os.environ)
+    prepared = prepare(settings)
+    if settings.socket_mode:
+        serve_socket_mode(prepared.app, settings.app_token)
+        log.info("connected over Socket Mode")
+        threading.Event().wait()
+    server = serve_http(prepared.app, settings.port)
+    log.info("listening on port %d: POST /slack/events, GET /healthz", server.effective_port)
+    server.run()
+    return 0
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    if args.request_url and not args.request_url.startswith(("https://", "http://")):
+        raise ConfigError("--request-url", f"{args.request_url!r} is not a URL",
+                          "give the public address, e.g. https://bot.example.com/slack/events")
+    print(manifest_yaml(build_manifest(declared_surface(), args.request_url)), end="")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import play
+
+    return play(sys.stdout)

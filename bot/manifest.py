@@ -1,0 +1,39 @@
+"""The Slack app manifest, built from what the features actually register."""
+
+import yaml
+
+from bot.surface import Declared
+
+APP_NAME = "supportbot"
+DESCRIPTION = "Support escalations in Slack: raise them, own them on every support line, move them between lines."
+
+
+def build_manifest(declared: Declared, request_url: str | None = None) -> dict:
+    """Socket Mode unless a public `request_url` (ending in /slack/events) is given for HTTP mode."""
+    commands = [dict(command, **({"url": request_url} if request_url else {})) for command in declared.commands]
+    events: dict = {"bot_events": sorted(set(declared.events))}
+    interactivity: dict = {"is_enabled": True}
+    if request_url:
+        events["request_url"] = request_url
+        interactivity["request_url"] = request_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {"name": APP_NAME, "description": DESCRIPTION, "background_color": "#1d3557"},
+        "features": {
+            "bot_user": {"display_name": APP_NAME, "always_online": True},
+            "slash_commands": commands,
+            "shortcuts": declared.shortcuts,
+        },
+        "oauth_config": {"scopes": {"bot": sorted(declared.scopes)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": request_url is None,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_yaml(manifest: dict) -> str:
+    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True)

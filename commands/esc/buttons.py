@@ -1,0 +1,22 @@
+"""The card's Take / Escalate / Resolve / Reopen buttons: the same operations as the commands."""
+
+from commands.deps import Deps
+from commands.esc import ids
+from commands.esc import operations as op
+from commands.esc import parse as p
+from commands.esc.card_blocks import parse_button_value
+from commands.turn import Turn
+
+
+def handle_button(turn: Turn, deps: Deps) -> None:
+    action = turn.body["actions"][0]
+    escalation_id, shown_line = parse_button_value(action["value"])
+    match action["action_id"]:
+        case ids.ACTION_TAKE:
+            op.take(turn, deps, escalation_id)
+        case ids.ACTION_ESCALATE:
+            op.move(turn, deps, p.Move(escalation_id, +1, None), expected_line=shown_line)
+        case ids.ACTION_RESOLVE:
+            op.resolve(turn, deps, p.Resolve(escalation_id, None))
+        case ids.ACTION_REOPEN:
+            op.reopen(turn, deps, escalation_id)

@@ -1,0 +1,115 @@
+"""The escalation card and the short notes that follow it: pure functions from values to Block Kit."""
+
+from bot.config import TeamConfig
+from commands.esc import ids
+from commands.text import clip, escape, mention, one_line, slack_date
+from storage.model import LINES, Action, Escalation, Event, Source
+
+PRIORITY_BADGE = {"P1": "🔴 P1", "P2": "🟠 P2", "P3": "🟡 P3", "P4": "⚪ P4"}
+SOURCE_WORDS = {
+    Source.COMMAND: "with /esc",
+    Source.MODAL: "with the /esc form",
+    Source.REACTION: "with a reaction",
+    Source.SHORTCUT: "from a message",
+}
+
+
+def line_label(team: TeamConfig, level: int) -> str:
+    return f"L{level} · {team.line(level).name}"
+
+
+def card_text(esc: Escalation) -> str:
+    """The notification and screen-reader text of a card."""
+    return f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
+
+
+def render_card(esc: Escalation, team: TeamConfig) -> list[dict]:
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": clip(f"{esc.key} · {one_line(esc.summary, 140)}", 150)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}},
+        {"type": "section", "fields": _fields(esc, team)},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},
+    ]
+    buttons = _buttons(esc)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
+    return blocks
+
+
+def _fields(esc: Escalation, team: TeamConfig) -> list[dict]:
+    status = "✅ Resolved " + slack_date(esc.resolved_at, "{ago}") if not esc.is_open else "🟢 Open"
+    fields = [
+        f"*Status*\n{status}",
+        f"*Priority*\n{PRIORITY_BADGE[esc.priority]}",
+        f"*Line*\n{line_label(team, esc.line)}",
+        f"*Age*\nopened {slack_date(esc.created_at, '{ago}')}",
+    ]
+    fields += [f"*L{level} owner*\n{_owner(esc, level)}" for level in LINES]
+    if esc.category:
+        fields.append(f"*Category*\n{escape(esc.category)}")
+    if esc.customer_ref:
+        fields.append(f"*Customer*\n{escape(one_line(esc.customer_ref, 200))}")
+    return [{"type": "mrkdwn", "text": text} for text in fields[:10]]
+
+
+def _owner(esc: Escalation, level: int) -> str:
+    if level in esc.owners:
+        return mention(esc.owners[level])
+    return "_unowned_" if level == esc.line else "—"
+
+
+def _provenance(esc: Escalation) -> str:
+    return f"Raised by <@{esc.requester}> {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
+
+
+def _buttons(esc: Escalation) -> list[dict]:
+    value = f"{esc.id}:{esc.line}"
+    if not esc.is_open:
+        return [_button("Reopen", ids.ACTION_REOPEN, value)]
+    buttons = [_button("Take", ids.ACTION_TAKE, value, style="primary")]
+    if esc.line < LINES[-1]:
+        buttons.append(_button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
+    resolve = _button("Resolve", ids.ACTION_RESOLVE, value)
+    resolve["confirm"] = {
+        "title": {"type": "plain_text", "text": f"Resolve {esc.key}?"},
+        "text": {"type": "mrkdwn", "text": "The requester is told in the thread. You can reopen it later."},
+        "confirm": {"type": "plain_text", "text": "Resolve"},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    }
+    buttons.append(resolve)
+    return buttons
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def parse_button_value(value: str) -> tuple[int, int]:
+    """(escalation id, the line the card showed): a stale or double click then changes nothing."""
+    escalation_id, _, line = value.partition(":")
+    return int(escalation_id), int(line)
+
+
+def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
+    """One short threaded line telling the asker what just happened."""
+    who = f"<@{event.actor}>"
+    detail = f": _{escape(one_line(event.note, 300))}_" if event.note else ""
+    line = line_label(team, event.line)
+    notes = {
+        Action.RAISED: f"🆘 {who} raised {esc.key} on {line}.",
+        Action.TAKEN: f"🙋 {who} took {esc.key} on {line}.",
+        Action.ASSIGNED: f"👉 {who} assigned {esc.key} to {mention(event.to_value)} on {line}.",
+        Action.MOVED_UP: f"⬆️ {who} moved {esc.key} up to {line}{detail}",
+        Action.MOVED_DOWN: f"⬇️ {who} moved {esc.key} back down to {line}{detail}",
+        Action.RESOLVED: f"✅ {who} resolved {esc.key}{detail}",
+        Action.REOPENED: f"↩️ {who} reopened {esc.key}.",
+        Action.HANDED_OFF: f"🤝 {who} handed {esc.key} off to {mention(event.to_value)} on {line}.",
+    }
+    return notes[Action(event.action)]
+
+
+def render_note(text: str) -> list[dict]:
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}]

@@ -1,0 +1,95 @@
+"""Keeping every card of an escalation true: post, update in place, and tell the thread.
+
+The escalation is already stored when this runs; a failing Slack call is logged and
+reported, never allowed to undo or lose the stored change.
+"""
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from commands.deps import Deps
+from commands.esc.card_blocks import card_text, note_text, render_card, render_note
+from storage.model import Escalation, Event, Source
+from storage.queries import Card, cards_of, get_escalation, save_card, set_origin_thread
+
+log = logging.getLogger(__name__)
+STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
+
+
+class CardPublisher:
+    def __init__(self, client: WebClient, deps: Deps):
+        self.client = client
+        self.deps = deps
+        self.problems: list[str] = []
+
+    def publish_new(self, esc: Escalation) -> Escalation:
+        """The first cards: in the origin thread and in the current line's queue."""
+        if esc.source in (Source.COMMAND, Source.MODAL):
+            card = self._post(esc, esc.origin_channel, thread_ts=None)
+            if card:
+                set_origin_thread(self._db(), esc.id, card.ts)
+        else:
+            self._post(esc, esc.origin_channel, thread_ts=esc.origin_ts)
+        esc = get_escalation(self._db(), esc.id)
+        self._ensure_queue_card(esc)
+        return esc
+
+    def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
+        """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""
+        esc = get_escalation(self._db(), escalation_id)
+        fresh = self._ensure_queue_card(esc)
+        for card in cards_of(self._db(), esc.id):
+            if card.channel != fresh:
+                self._update(esc, card)
+        for event in events:
+            self._note(esc, event)
+
+    def _ensure_queue_card(self, esc: Escalation) -> str | None:
+        """Post in the current line's queue unless a card is there already; returns the channel posted to."""
+        queue = self.deps.team.line(esc.line).channel
+        if queue in {card.channel for card in cards_of(self._db(), esc.id)}:
+            return None
+        self._post(esc, queue, thread_ts=None)
+        return queue
+
+    def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
+        try:
+            response = self.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, blocks=render_card(esc, self.deps.team), text=card_text(esc)
+            )
+        except SlackApiError as error:
+            self._problem(esc, channel, error)
+            return None
+        card = Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
+        save_card(self._db(), esc.id, card)
+        return card
+
+    def _update(self, esc: Escalation, card: Card) -> None:
+        try:
+            self.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team), text=card_text(esc))
+        except SlackApiError as error:
+            if error.response.get("error") not in STALE_CARD_ERRORS:
+                self._problem(esc, card.channel, error)
+                return
+            log.info("card of %s in %s can no longer be edited (%s): posting a fresh one",
+                     esc.key, card.channel, error.response.get("error"))
+            self._post(esc, card.channel, card.thread_ts)
+
+    def _note(self, esc: Escalation, event: Event) -> None:
+        if not esc.origin_ts:
+            return
+        text = note_text(event, esc, self.deps.team)
+        try:
+            self.client.chat_postMessage(channel=esc.origin_channel, thread_ts=esc.origin_ts, text=text, blocks=render_note(text))
+        except SlackApiError as error:
+            self._problem(esc, esc.origin_channel, error)
+
+    def _problem(self, esc: Escalation, channel: str, error: SlackApiError) -> None:
+        reason = error.response.get("error", "unknown_error")
+        log.warning("Slack refused a card of %s in %s: %s", esc.key, channel, reason)
+        self.problems.append(f"<#{channel}>: `{reason}`")
+
+    def _db(self):
+        return self.deps.store.db()

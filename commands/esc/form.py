@@ -1,0 +1,25 @@
+"""The "New escalation" form: checked while Slack waits, raised after the ack."""
+
+from commands.deps import Deps
+from commands.esc import operations as op
+from commands.esc.modal_view import FormOrigin, form_errors, read_form
+from commands.turn import Turn
+from storage.model import NewEscalation
+
+
+def check_form(body: dict, deps: Deps) -> dict[str, str]:
+    return form_errors(read_form(body["view"]["state"]["values"]), deps.team)
+
+
+def handle_form(turn: Turn, deps: Deps) -> None:
+    if check_form(turn.body, deps):
+        return
+    values = read_form(turn.body["view"]["state"]["values"])
+    origin = FormOrigin.from_metadata(turn.body["view"]["private_metadata"])
+    turn.channel = origin.channel
+    new = NewEscalation(
+        summary=values.summary, requester=turn.user, channel=origin.channel, source=origin.source,
+        priority=values.priority, line=values.line, message_ts=origin.message_ts,
+        category=values.category, customer_ref=values.customer_ref,
+    )
+    op.raise_new(turn, deps, new)

@@ -1,0 +1,24 @@
+"""Every Slack identifier the escalation feature owns, in one place."""
+
+COMMAND = "/esc"
+SHORTCUT_ESCALATE_MESSAGE = "esc-escalate-message"
+SHORTCUT_NAME = "Escalate message"
+MODAL_NEW = "esc-new-modal"
+
+ACTION_TAKE = "esc-take"
+ACTION_ESCALATE = "esc-escalate"
+ACTION_RESOLVE = "esc-resolve"
+ACTION_REOPEN = "esc-reopen"
+CARD_BUTTONS = (ACTION_TAKE, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_REOPEN)
+
+BLOCK_CARD_ACTIONS = "esc-card-actions"
+BLOCK_SUMMARY = "esc-summary"
+BLOCK_PRIORITY = "esc-priority"
+BLOCK_LINE = "esc-line"
+BLOCK_CATEGORY = "esc-category"
+BLOCK_CUSTOMER = "esc-customer"
+INPUT_SUMMARY = "esc-summary-input"
+INPUT_PRIORITY = "esc-priority-input"
+INPUT_LINE = "esc-line-input"
+INPUT_CATEGORY = "esc-category-input"
+INPUT_CUSTOMER = "esc-customer-input"

@@ -1,0 +1,56 @@
+"""Escalating an existing message: the watched reaction, and the "Escalate message" shortcut."""
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from commands.deps import Deps
+from commands.esc import operations as op
+from commands.esc.modal_view import FormOrigin, render_form
+from commands.text import one_line, plain_text
+from commands.turn import Turn
+from storage.errors import InvalidTransition
+from storage.model import NewEscalation, Source
+from storage.queries import escalation_of_thread
+
+UNREADABLE = "A message the bot could not read (invite it to the channel)"
+
+
+def handle_reaction(turn: Turn, deps: Deps) -> None:
+    event = turn.body["event"]
+    item = event.get("item", {})
+    watched = item.get("type") == "message" and item.get("channel") in deps.team.watch_channels
+    if event.get("reaction") != deps.team.reaction or not watched:
+        return
+    message = _fetch_message(turn.client, item["channel"], item["ts"])
+    new = NewEscalation(
+        summary=_summary(message), requester=turn.user, channel=item["channel"], source=Source.REACTION,
+        message_ts=(message or {}).get("thread_ts") or item["ts"],
+    )
+    op.raise_new(turn, deps, new)
+
+
+def handle_shortcut(turn: Turn, deps: Deps) -> None:
+    message = turn.body["message"]
+    thread_ts = message.get("thread_ts") or message["ts"]
+    existing = escalation_of_thread(deps.store.db(), turn.channel or "", thread_ts)
+    if existing:
+        raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
+    origin = FormOrigin(channel=turn.channel or "", source=Source.SHORTCUT, message_ts=thread_ts)
+    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin, plain_text(message.get("text", ""))))
+
+
+def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:
+    """The reacted-to message: conversations.history finds channel messages, replies finds thread replies."""
+    try:
+        found = client.conversations_history(channel=channel, latest=ts, inclusive=True, limit=1)["messages"]
+        if found and found[0]["ts"] == ts:
+            return found[0]
+        found = client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)["messages"]
+        return next((message for message in found if message["ts"] == ts), None)
+    except SlackApiError:
+        return None
+
+
+def _summary(message: dict | None) -> str:
+    text = plain_text((message or {}).get("text", "")).strip()
+    return one_line(text, 300) if text else UNREADABLE

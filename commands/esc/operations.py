@@ -1,0 +1,104 @@
+"""Each /esc request carried out: call the core, refresh the cards, answer the person.
+
+Shared by the slash command, the card buttons and the form, so a button does exactly what
+its command does.
+"""
+
+from commands.deps import Deps
+from commands.esc import parse as p
+from commands.esc.cards import CardPublisher
+from commands.esc.reply_blocks import render_help, render_list, render_timeline
+from commands.people import require_person
+from commands.replies import render_confirmation
+from commands.turn import Turn
+from storage import escalations as core
+from storage.model import NewEscalation, Outcome, Source
+from storage.queries import list_escalations, timeline
+
+
+def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
+    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key)
+    if outcome.duplicate:
+        return
+    publisher = CardPublisher(turn.client, deps)
+    esc = publisher.publish_new(outcome.escalation)
+    queue = deps.team.line(esc.line).channel
+    where = f"<#{queue}>" if queue == esc.origin_channel else f"<#{esc.origin_channel}> and <#{queue}>"
+    _confirm(turn, publisher, f"🆘 Raised *{esc.key}* on line {esc.line}; its card is in {where}.")
+
+
+def take(turn: Turn, deps: Deps, escalation_id: int) -> None:
+    _changed(turn, deps, core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key),
+             "🙋 You own *{key}* on line {line}.")
+
+
+def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
+    require_person(turn.client, request.user, p.USAGE["assign"])
+    outcome = core.assign(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.user, turn.request_key)
+    _changed(turn, deps, outcome, f"👉 *{{key}}* now belongs to <@{request.user}> on line {{line}}.")
+
+
+def move(turn: Turn, deps: Deps, request: p.Move, expected_line: int | None = None) -> None:
+    change = core.move_up if request.step > 0 else core.move_down
+    outcome = change(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.reason,
+                     turn.request_key, expected_line=expected_line)
+    _changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
+
+
+def resolve(turn: Turn, deps: Deps, request: p.Resolve) -> None:
+    outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note, turn.request_key)
+    _changed(turn, deps, outcome, "✅ Resolved *{key}*.")
+
+
+def reopen(turn: Turn, deps: Deps, escalation_id: int) -> None:
+    outcome = core.reopen(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key)
+    _changed(turn, deps, outcome, "↩️ Reopened *{key}*.")
+
+
+def handoff(turn: Turn, deps: Deps, request: p.Handoff) -> None:
+    require_person(turn.client, request.user, p.USAGE["handoff"])
+    outcomes = core.handoff(deps.store.db(), deps.clock(), turn.user, request.user, turn.request_key)
+    publisher = CardPublisher(turn.client, deps)
+    for outcome in outcomes:
+        publisher.publish_change(outcome.escalation.id, outcome.events)
+    if outcomes:
+        keys = ", ".join(outcome.escalation.key for outcome in outcomes)
+        _confirm(turn, publisher, f"🤝 Handed {len(outcomes)} to <@{request.user}>: {keys}.")
+
+
+def show_list(turn: Turn, deps: Deps, request: p.List) -> None:
+    escalations = list_escalations(deps.store.db(), request.view, turn.user)
+    turn.reply(render_list(escalations, request.view, deps.team), f"{len(escalations)} escalations")
+
+
+def show_timeline(turn: Turn, deps: Deps, escalation_id: int) -> None:
+    esc, events = timeline(deps.store.db(), escalation_id)
+    turn.reply(render_timeline(esc, events, deps.team), f"{esc.key} timeline")
+
+
+def show_help(turn: Turn) -> None:
+    turn.reply(render_help(), "How to use /esc")
+
+
+def new_from_command(turn: Turn, request: p.New) -> NewEscalation:
+    return NewEscalation(summary=request.summary, requester=turn.user, channel=turn.channel or "",
+                         source=Source.COMMAND, priority=request.priority, line=request.line)
+
+
+def _changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None:
+    if outcome.duplicate:
+        return
+    publisher = CardPublisher(turn.client, deps)
+    publisher.publish_change(outcome.escalation.id, outcome.events)
+    esc = outcome.escalation
+    _confirm(turn, publisher, confirmation.format(key=esc.key, line=esc.line))
+
+
+def _confirm(turn: Turn, publisher: CardPublisher, text: str) -> None:
+    """Commands get an ephemeral receipt; clicks and reactions see the card change instead.
+    Anyone gets told when a card could not be posted or updated."""
+    if publisher.problems:
+        text += "\n⚠️ Saved, but Slack refused the card in " + ", ".join(publisher.problems) + ". Invite me there with `/invite @supportbot`."
+    elif not turn.is_command:
+        return
+    turn.reply(render_confirmation(text), text)

@@ -1,0 +1,204 @@
+"""`/esc` text to a typed request. Pure: no Slack calls, no storage."""
+
+import re
+from dataclasses import dataclass
+
+from commands.text import plain_text
+from storage.errors import UsageError
+from storage.model import DEFAULT_PRIORITY, PRIORITIES
+from storage.queries import LIST_VIEWS
+
+USAGE = {
+    "new": "/esc new [P1-P4] [L1|L2|L3] <summary>",
+    "take": "/esc take ESC-12",
+    "assign": "/esc assign ESC-12 @person",
+    "up": "/esc up ESC-12 [reason]",
+    "down": "/esc down ESC-12 [reason]",
+    "resolve": "/esc resolve ESC-12 [note]",
+    "reopen": "/esc reopen ESC-12",
+    "list": "/esc list [mine|unowned|open|L1|L2|L3]",
+    "show": "/esc show ESC-12",
+    "handoff": "/esc handoff @person",
+    "help": "/esc help",
+}
+ESCALATION_ID = re.compile(r"^(?:esc-)?([1-9][0-9]{0,8})$", re.IGNORECASE)
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+BARE_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+SUMMARY_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class OpenModal:
+    pass
+
+
+@dataclass(frozen=True)
+class New:
+    summary: str
+    priority: str = DEFAULT_PRIORITY
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Take:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Assign:
+    escalation_id: int
+    user: str
+
+
+@dataclass(frozen=True)
+class Move:
+    escalation_id: int
+    step: int
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Resolve:
+    escalation_id: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class List:
+    view: str
+
+
+@dataclass(frozen=True)
+class Show:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Handoff:
+    user: str
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+def parse(text: str):
+    words = text.split()
+    if not words:
+        return OpenModal()
+    verb, args = words[0].lower(), words[1:]
+    parser = PARSERS.get(verb)
+    if parser is None:
+        raise UsageError(f"`{_shown(words[0])}` is not an /esc command.", _all_usage())
+    return parser(args)
+
+
+def parse_escalation_id(word: str, usage: str) -> int:
+    match = ESCALATION_ID.match(word)
+    if not match:
+        raise UsageError(f"`{_shown(word)}` is not an escalation ID.", f"IDs look like ESC-12, esc-12 or 12. Usage: `{usage}`")
+    return int(match.group(1))
+
+
+def parse_user(word: str, usage: str) -> str:
+    if match := USER_MENTION.match(word):
+        return match.group(1)
+    if BARE_USER_ID.match(word):
+        return word
+    raise UsageError(f"`{_shown(plain_text(word))}` is not a person.", f"Mention someone with @. Usage: `{usage}`")
+
+
+def _shown(word: str) -> str:
+    return plain_text(word).replace("`", "'")[:40]
+
+
+def _all_usage() -> str:
+    return "Try one of: " + ", ".join(f"`{usage}`" for usage in USAGE.values())
+
+
+def _id_and_rest(verb: str, args: list[str]) -> tuple[int, str | None]:
+    if not args:
+        raise UsageError(f"`{verb}` needs an escalation ID.", f"Usage: `{USAGE[verb]}`")
+    rest = plain_text(" ".join(args[1:])).strip()
+    return parse_escalation_id(args[0], USAGE[verb]), rest or None
+
+
+def _id_only(verb: str, args: list[str]) -> int:
+    escalation_id, rest = _id_and_rest(verb, args)
+    if rest:
+        raise UsageError(f"`{verb}` takes only an escalation ID.", f"Usage: `{USAGE[verb]}`")
+    return escalation_id
+
+
+def _new(args: list[str]) -> New:
+    priority, line = DEFAULT_PRIORITY, 1
+    if args and args[0].upper() in PRIORITIES:
+        priority, args = args[0].upper(), args[1:]
+    if args and re.fullmatch(r"[Ll][123]", args[0]):
+        line, args = int(args[0][1]), args[1:]
+    summary = plain_text(" ".join(args)).strip()
+    if not summary:
+        raise UsageError("An escalation needs a summary.", f"Usage: `{USAGE['new']}`, e.g. `/esc new P1 L2 Checkout fails for EU cards`")
+    if len(summary) > SUMMARY_LIMIT:
+        raise UsageError(f"The summary is {len(summary)} characters; the limit is {SUMMARY_LIMIT}.", "Put the details in the thread.")
+    return New(summary=summary, priority=priority, line=line)
+
+
+def _assign(args: list[str]) -> Assign:
+    if len(args) != 2:
+        raise UsageError("`assign` needs an escalation ID and a person.", f"Usage: `{USAGE['assign']}`")
+    return Assign(parse_escalation_id(args[0], USAGE["assign"]), parse_user(args[1], USAGE["assign"]))
+
+
+def _move(step: int):
+    verb = "up" if step > 0 else "down"
+
+    def parser(args: list[str]) -> Move:
+        escalation_id, reason = _id_and_rest(verb, args)
+        return Move(escalation_id, step, reason)
+
+    return parser
+
+
+def _resolve(args: list[str]) -> Resolve:
+    return Resolve(*_id_and_rest("resolve", args))
+
+
+def _list(args: list[str]) -> List:
+    views = {view.lower(): view for view in LIST_VIEWS}
+    if not args:
+        return List("open")
+    if len(args) > 1 or args[0].lower() not in views:
+        raise UsageError(f"`{_shown(' '.join(args))}` is not a list view.", f"Usage: `{USAGE['list']}`")
+    return List(views[args[0].lower()])
+
+
+def _handoff(args: list[str]) -> Handoff:
+    if len(args) != 1:
+        raise UsageError("`handoff` needs the one person who takes over.", f"Usage: `{USAGE['handoff']}`")
+    return Handoff(parse_user(args[0], USAGE["handoff"]))
+
+
+def _help(args: list[str]) -> Help:
+    return Help()
+
+
+PARSERS = {
+    "new": _new,
+    "take": lambda args: Take(_id_only("take", args)),
+    "assign": _assign,
+    "up": _move(+1),
+    "down": _move(-1),
+    "resolve": _resolve,
+    "reopen": lambda args: Reopen(_id_only("reopen", args)),
+    "list": _list,
+    "show": lambda args: Show(_id_only("show", args)),
+    "handoff": _handoff,
+    "help": _help,
+}

@@ -1,0 +1,21 @@
+"""Wiring the escalation feature into the app."""
+
+from bot.surface import SlackSurface
+from commands.esc import ids
+from commands.esc.buttons import handle_button
+from commands.esc.form import check_form, handle_form
+from commands.esc.message_triggers import handle_reaction, handle_shortcut
+from commands.esc.slash import handle_esc
+
+
+def register(surface: SlackSurface) -> None:
+    surface.command(ids.COMMAND, handle_esc, description="Raise and work support escalations",
+                    usage_hint="new [P1-P4] [L1|L2|L3] summary · take|up|down|resolve ESC-12 · list · help")
+    surface.event("reaction_added", handle_reaction)
+    surface.message_shortcut(ids.SHORTCUT_ESCALATE_MESSAGE, handle_shortcut, name=ids.SHORTCUT_NAME,
+                             description="Raise an escalation from this message")
+    for action_id in ids.CARD_BUTTONS:
+        surface.action(action_id, handle_button)
+    surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
+    surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
+                  "channels:read", "groups:read", "users:read")

@@ -1,0 +1,83 @@
+"""Ephemeral replies to one person: lists, timelines, help, confirmations and refusals."""
+
+from bot.config import TeamConfig
+from commands.esc.card_blocks import PRIORITY_BADGE, line_label, note_text
+from commands.esc.parse import USAGE
+from commands.text import clip, escape, mention, one_line, slack_date
+from storage.model import Escalation, Event
+
+MAX_LISTED = 40
+LIST_TITLES = {
+    "open": "Open escalations",
+    "mine": "Your open escalations",
+    "unowned": "Open escalations nobody owns on their line",
+    "L1": "Open on line 1",
+    "L2": "Open on line 2",
+    "L3": "Open on line 3",
+}
+HELP_LINES = {
+    "new": "raise one (no text: open the form)",
+    "take": "own it on its current line",
+    "assign": "give it to someone on its current line",
+    "up": "move it to the next line",
+    "down": "send it back a line",
+    "resolve": "close it",
+    "reopen": "open a resolved one again",
+    "list": "open escalations, oldest first",
+    "show": "the full ownership timeline",
+    "handoff": "give all your open escalations to a teammate",
+    "help": "this list",
+}
+
+
+def render_list(escalations: list[Escalation], view: str, team: TeamConfig) -> list[dict]:
+    title = f"{LIST_TITLES[view]} ({len(escalations)})"
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    if not escalations:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "Nothing here. 🎉"}})
+    for esc in escalations[:MAX_LISTED]:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _list_row(esc, team)}})
+    if len(escalations) > MAX_LISTED:
+        more = f"…and {len(escalations) - MAX_LISTED} more. Narrow it with `{USAGE['list']}`."
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+    return blocks
+
+
+def _list_row(esc: Escalation, team: TeamConfig) -> str:
+    return (
+        f"*{esc.key}* · {PRIORITY_BADGE[esc.priority]} · {line_label(team, esc.line)} · "
+        f"{mention(esc.current_owner)} · opened {slack_date(esc.created_at, '{ago}')}\n"
+        f"{escape(one_line(esc.summary, 200))}"
+    )
+
+
+def render_timeline(esc: Escalation, events: list[Event], team: TeamConfig) -> list[dict]:
+    header = clip(f"{esc.key} · {one_line(esc.summary, 140)}", 150)
+    owners = " · ".join(f"L{level}: {mention(user)}" for level, user in sorted(esc.owners.items())) or "nobody yet"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": header}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{esc.status.value.title()}* on {line_label(team, esc.line)} · owners {owners}"}},
+        {"type": "divider"},
+    ]
+    rows = [f"{slack_date(event.at, '{date_short} {time}')} — {note_text(event, esc, team)}" for event in events]
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in _chunks(rows, 2900)][:45]
+    return blocks
+
+
+def _chunks(rows: list[str], limit: int) -> list[str]:
+    chunks, current = [], ""
+    for row in rows:
+        if current and len(current) + len(row) + 1 > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{row}" if current else clip(row, limit)
+    return chunks + ([current] if current else [])
+
+
+def render_help() -> list[dict]:
+    rows = "\n".join(f"`{USAGE[verb]}` — {words}" for verb, words in HELP_LINES.items())
+    return [
+        {"type": "header", "text": {"type": "plain_text", "text": "Escalations with /esc"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": rows}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "IDs work as ESC-12, esc-12 or 12. Cards have Take, Escalate and Resolve buttons too."}]},
+    ]

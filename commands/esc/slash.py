@@ -1,0 +1,36 @@
+"""`/esc …`: parse the text and hand it to the matching operation."""
+
+from commands.deps import Deps
+from commands.esc import operations as op
+from commands.esc import parse as p
+from commands.esc.modal_view import FormOrigin, render_form
+from commands.turn import Turn
+from storage.model import Source
+
+
+def handle_esc(turn: Turn, deps: Deps) -> None:
+    request = p.parse(turn.body.get("text", ""))
+    match request:
+        case p.OpenModal():
+            origin = FormOrigin(channel=turn.channel or "", source=Source.MODAL)
+            turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin))
+        case p.New():
+            op.raise_new(turn, deps, op.new_from_command(turn, request))
+        case p.Take(escalation_id):
+            op.take(turn, deps, escalation_id)
+        case p.Assign():
+            op.assign(turn, deps, request)
+        case p.Move():
+            op.move(turn, deps, request)
+        case p.Resolve():
+            op.resolve(turn, deps, request)
+        case p.Reopen(escalation_id):
+            op.reopen(turn, deps, escalation_id)
+        case p.List():
+            op.show_list(turn, deps, request)
+        case p.Show(escalation_id):
+            op.show_timeline(turn, deps, escalation_id)
+        case p.Handoff():
+            op.handoff(turn, deps, request)
+        case p.Help():
+            op.show_help(turn)

@@ -1,0 +1,20 @@
+"""Ephemeral refusals and failure notices, the same for every feature."""
+
+from commands.text import clip
+from storage.errors import UserError
+
+
+def render_error(error: UserError) -> list[dict]:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"⚠️ {clip(error.message, 2900)}"}}]
+    if error.hint:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(error.hint, 2900)}]})
+    return blocks
+
+
+def render_failure(reference: str, detail: str) -> list[dict]:
+    text = f"❌ Something went wrong on our side ({detail}). Quote ref `{reference}` to your admin."
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+def render_confirmation(text: str) -> list[dict]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]

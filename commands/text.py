@@ -1,0 +1,60 @@
+"""Keeping user text as text.
+
+Text from Slack arrives in Slack's markup (`<@U1|ana>`, `<!channel>`, `&lt;`). We store it as
+plain text — a broadcast becomes the words "@channel", a link becomes its label and address —
+and escape it again when it goes into a message, so it can never turn into a mention or a
+link that it was not.
+"""
+
+import re
+from datetime import datetime
+
+SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+SPECIAL_MENTION = re.compile(r"^!(channel|here|everyone)(\|.*)?$")
+SUBTEAM = re.compile(r"^!subteam\^[A-Z0-9]+(?:\|(.*))?$")
+
+
+def plain_text(slack_text: str) -> str:
+    """Slack markup to what a person reads: `<@U1|ana>` → `@ana`, `<!here>` → `@here`."""
+    converted = SLACK_MARKUP.sub(lambda match: _plain_token(match.group(1)), slack_text)
+    return converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _plain_token(token: str) -> str:
+    target, _, label = token.partition("|")
+    if special := SPECIAL_MENTION.match(token):
+        return "@" + special.group(1)
+    if subteam := SUBTEAM.match(token):
+        return subteam.group(1) or "@group"
+    if target.startswith(("@U", "@W")):
+        return "@" + (label or target[1:])
+    if target.startswith("#C") or target.startswith("#G"):
+        return "#" + (label or target[1:])
+    if target.startswith("!date"):
+        return label
+    return f"{label} ({target})" if label and label != target else target
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` with its white space folded onto one line, cut to `limit` characters."""
+    folded = " ".join(text.split())
+    return folded if len(folded) <= limit else folded[: limit - 1].rstrip() + "…"
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_date(moment: datetime, token: str) -> str:
+    """A time every reader sees in their own zone; the fallback is UTC for old clients."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+
+
+def mention(user: str | None) -> str:
+    return f"<@{user}>" if user else "_unowned_"

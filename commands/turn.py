@@ -1,0 +1,74 @@
+"""One delivery from Slack (a command, click, form, event or shortcut) as the handlers see it."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Callable
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from commands.replies import render_error, render_failure
+from storage.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    body: dict
+    client: WebClient
+    respond: Respond
+    user: str
+    channel: str | None
+    request_key: str
+
+    @classmethod
+    def from_body(cls, body: dict, client: WebClient, respond: Respond) -> "Turn":
+        user, channel, key = _who_where_which(body)
+        return cls(body=body, client=client, respond=respond, user=user, channel=channel, request_key=key)
+
+    @property
+    def is_command(self) -> bool:
+        return "command" in self.body
+
+    def reply(self, blocks: list[dict], text: str) -> None:
+        """Tell only the person who asked; nobody else sees refusals or no-ops."""
+        if self.body.get("response_url"):
+            self.respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
+        elif self.channel:
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, blocks=blocks, text=text)
+
+
+def _who_where_which(body: dict) -> tuple[str, str | None, str]:
+    if "command" in body:
+        return body["user_id"], body.get("channel_id"), f"command:{body['trigger_id']}"
+    if body.get("type") == "event_callback":
+        event = body["event"]
+        return event.get("user", ""), event.get("item", {}).get("channel") or event.get("channel"), f"event:{body['event_id']}"
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    if body.get("type") == "view_submission":
+        return body["user"]["id"], channel, f"view:{body['view']['id']}"
+    return body["user"]["id"], channel, f"{body.get('type')}:{body.get('trigger_id')}"
+
+
+def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
+    """The one place a failure becomes a reply: a UserError says what to fix; anything else
+    is logged with a short reference the person can quote."""
+
+    def run(turn: Turn) -> None:
+        try:
+            handler(turn)
+        except UserError as error:
+            turn.reply(render_error(error), error.message)
+        except Exception as error:  # noqa: BLE001 - the boundary of one delivery
+            reference = secrets.token_hex(3)
+            log.exception("failed handling %s (ref %s)", turn.request_key, reference)
+            detail = error.response["error"] if isinstance(error, SlackApiError) else type(error).__name__
+            try:
+                turn.reply(render_failure(reference, detail), f"Something went wrong (ref {reference}).")
+            except SlackApiError:
+                log.exception("could not tell %s about ref %s", turn.user, reference)
+
+    return run
