@@ -23,9 +23,14 @@ def card_text(esc: Escalation) -> str:
     return f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
 
 
+def card_title(esc: Escalation) -> str:
+    """Escaped even though plain_text shows no mentions: user text never carries `<!…>` anywhere."""
+    return clip(f"{esc.key} · {escape(one_line(esc.summary, 120))}", 150)
+
+
 def render_card(esc: Escalation, team: TeamConfig) -> list[dict]:
     blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": clip(f"{esc.key} · {one_line(esc.summary, 140)}", 150)}},
+        {"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}},
         {"type": "section", "fields": _fields(esc, team)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},

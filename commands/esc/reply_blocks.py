@@ -1,7 +1,7 @@
 """Ephemeral replies to one person: lists, timelines, help, confirmations and refusals."""
 
 from bot.config import TeamConfig
-from commands.esc.card_blocks import PRIORITY_BADGE, line_label, note_text
+from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label, note_text
 from commands.esc.parse import USAGE
 from commands.text import clip, escape, mention, one_line, slack_date
 from storage.model import Escalation, Event
@@ -52,10 +52,9 @@ def _list_row(esc: Escalation, team: TeamConfig) -> str:
 
 
 def render_timeline(esc: Escalation, events: list[Event], team: TeamConfig) -> list[dict]:
-    header = clip(f"{esc.key} · {one_line(esc.summary, 140)}", 150)
     owners = " · ".join(f"L{level}: {mention(user)}" for level, user in sorted(esc.owners.items())) or "nobody yet"
     blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": header}},
+        {"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}},
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{esc.status.value.title()}* on {line_label(team, esc.line)} · owners {owners}"}},
         {"type": "divider"},
     ]

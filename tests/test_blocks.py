@@ -1,0 +1,107 @@
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.config import parse_team_config
+from commands.esc import ids
+from commands.esc.card_blocks import note_text, parse_button_value, render_card
+from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
+from commands.esc.reply_blocks import render_help, render_list, render_timeline
+from commands.replies import render_error, render_failure
+from storage.errors import UsageError
+from storage.model import Action, Escalation, Event, Source, Status
+from tests.blockkit import assert_valid_blocks, assert_valid_view
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+TEAM = parse_team_config({
+    "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
+              {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
+    "escalations": {"watch_channels": ["C0HELP"], "categories": ["billing", "login"]},
+})
+HOSTILE = "<!channel> pay now <https://evil.example|bank> & <@U0LEAD1> *bold*"
+
+
+def escalation(**changes):
+    values = dict(id=7, summary="Checkout fails for EU cards", priority="P1", category="billing", customer_ref="ZD-4821",
+                  requester="U0AGENT1", source=Source.REACTION, origin_channel="C0HELP", origin_ts="1.0001",
+                  status=Status.OPEN, line=2, created_at=T0, resolved_at=None, owners={1: "U0AGENT1"})
+    values.update(changes)
+    return Escalation(**values)
+
+
+def all_text(blocks):
+    return repr(blocks)
+
+
+def test_card_shows_id_priority_line_owner_per_line_status_age_and_buttons():
+    blocks = render_card(escalation(), TEAM)
+    assert_valid_blocks(blocks)
+    text = all_text(blocks)
+    assert "ESC-7 · Checkout fails for EU cards" in text
+    assert "P1" in text and "L2 · Specialists" in text and "🟢 Open" in text
+    assert "*L1 owner*\\n<@U0AGENT1>" in text and "*L2 owner*\\n_unowned_" in text and "*L3 owner*\\n—" in text
+    assert f"<!date^{int(T0.timestamp())}^{{ago}}|2026-11-24 09:00 UTC>" in text
+    buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
+    assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE]
+    assert parse_button_value(buttons[1]["value"]) == (7, 2)
+
+
+def test_card_on_top_line_has_no_escalate_and_resolved_card_offers_reopen():
+    top = [b["action_id"] for b in render_card(escalation(line=3), TEAM)[-1]["elements"]]
+    assert ids.ACTION_ESCALATE not in top
+    resolved = render_card(escalation(status=Status.RESOLVED, resolved_at=T0 + timedelta(hours=1)), TEAM)
+    assert_valid_blocks(resolved)
+    assert [b["action_id"] for b in resolved[-1]["elements"]] == [ids.ACTION_REOPEN]
+    assert "✅ Resolved" in all_text(resolved)
+
+
+def test_user_text_never_becomes_a_mention_or_link():
+    blocks = render_card(escalation(summary=HOSTILE, customer_ref="<!here>"), TEAM)
+    assert_valid_blocks(blocks)
+    text = all_text(blocks)
+    assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text
+    assert "<@U0LEAD1>" not in text
+    assert "&lt;!channel&gt; pay now" in text
+
+
+def test_long_summary_fits_slack_limits():
+    assert_valid_blocks(render_card(escalation(summary="word " * 1000), TEAM))
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_every_note_is_one_short_line(action):
+    event = Event(7, T0, "U0SPEC1", action, 2, "U0AGENT1", "U0ENG1", "because <!here>")
+    text = note_text(event, escalation(), TEAM)
+    assert "ESC-7" in text and "<@U0SPEC1>" in text and "<!here>" not in text
+
+
+def test_list_timeline_help_and_errors_are_valid_block_kit():
+    many = [escalation(id=i) for i in range(1, 60)]
+    listed = render_list(many, "open", TEAM)
+    assert_valid_blocks(listed)
+    assert "Open escalations (59)" in all_text(listed) and "and 19 more" in all_text(listed)
+    assert "Nothing here" in all_text(render_list([], "mine", TEAM))
+    events = [Event(7, T0 + timedelta(minutes=i), "U0SPEC1", Action.TAKEN, 1, None, "U0SPEC1") for i in range(300)]
+    assert_valid_blocks(render_timeline(escalation(), events, TEAM))
+    assert_valid_blocks(render_help())
+    assert_valid_blocks(render_error(UsageError("bad", "do this")))
+    assert_valid_blocks(render_failure("abc123", "internal_error"))
+
+
+def test_form_is_a_valid_modal_and_reads_back():
+    origin = FormOrigin("C0HELP", Source.SHORTCUT, "1.0001")
+    view = render_form(TEAM, origin, summary=HOSTILE)
+    assert_valid_view(view)
+    assert FormOrigin.from_metadata(view["private_metadata"]) == origin
+    state = {
+        ids.BLOCK_SUMMARY: {ids.INPUT_SUMMARY: {"type": "plain_text_input", "value": "  Login loop  "}},
+        ids.BLOCK_PRIORITY: {ids.INPUT_PRIORITY: {"type": "static_select", "selected_option": {"value": "P2"}}},
+        ids.BLOCK_LINE: {ids.INPUT_LINE: {"type": "static_select", "selected_option": {"value": "L2"}}},
+        ids.BLOCK_CATEGORY: {ids.INPUT_CATEGORY: {"type": "static_select", "selected_option": None}},
+        ids.BLOCK_CUSTOMER: {ids.INPUT_CUSTOMER: {"type": "plain_text_input", "value": None}},
+    }
+    values = read_form(state)
+    assert (values.summary, values.priority, values.line, values.category, values.customer_ref) == ("Login loop", "P2", 2, None, None)
+    assert form_errors(values, TEAM) == {}
+    state[ids.BLOCK_SUMMARY][ids.INPUT_SUMMARY]["value"] = "   "
+    assert ids.BLOCK_SUMMARY in form_errors(read_form(state), TEAM)
