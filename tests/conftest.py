@@ -1,6 +1,8 @@
 import pytest
 
+from bot.standin import SlackStandIn
 from storage.db import open_db, prepare_database
+from tests.harness import SECRET, start_bot
 
 
 @pytest.fixture
@@ -10,3 +12,16 @@ def db(tmp_path):
     database = open_db(path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def standin():
+    with SlackStandIn(signing_secret=SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def bot(standin, tmp_path):
+    running = start_bot(standin, tmp_path)
+    yield running
+    running.stop()

@@ -1,0 +1,114 @@
+"""Recording of what the bot did (API calls, response_url posts) and planned faults."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass
+class ApiCall:
+    method: str
+    args: dict
+    at: float = field(default_factory=time.time)
+    failed: bool = False
+    status: int = 200
+    response: dict | None = None
+
+
+class Journal(Generic[T]):
+    """An append-only list that other threads can wait on."""
+
+    def __init__(self) -> None:
+        self._items: list[T] = []
+        self._changed = threading.Condition()
+
+    def append(self, item: T) -> None:
+        with self._changed:
+            self._items.append(item)
+            self._changed.notify_all()
+
+    def items(self) -> list[T]:
+        with self._changed:
+            return list(self._items)
+
+    def clear(self) -> None:
+        with self._changed:
+            self._items.clear()
+
+    def wait(
+        self,
+        count: int,
+        timeout: float,
+        match: Callable[[T], bool],
+        describe_failure: Callable[[list[T], list[T]], str],
+    ) -> list[T]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                matching = [item for item in self._items if match(item)]
+                remaining = deadline - time.monotonic()
+                if len(matching) >= count:
+                    return matching
+                if remaining <= 0:
+                    raise TimeoutError(describe_failure(matching, list(self._items)))
+                self._changed.wait(remaining)
+
+
+def describe_missing_calls(method: str, count: int, timeout: float) -> Callable[[list, list], str]:
+    def describe(matching: list[ApiCall], seen: list[ApiCall]) -> str:
+        methods = Counter(call.method for call in seen)
+        summary = ", ".join(f"{name} x{n}" for name, n in methods.items()) or "none"
+        return (
+            f"expected {count} call(s) to {method} within {timeout}s, got {len(matching)}; "
+            f"methods seen: {summary}"
+        )
+
+    return describe
+
+
+@dataclass(frozen=True)
+class Fault:
+    error: str
+    status: int
+    retry_after: float | None
+
+
+class Faults:
+    """Planned failures and delays, keyed by API method (or "response_url")."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._planned: dict[str, deque[Fault]] = {}
+        self._delays: dict[str, float] = {}
+
+    def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None) -> None:
+        with self._lock:
+            queue = self._planned.setdefault(method, deque())
+            queue.extend([Fault(error, status, retry_after)] * times)
+
+    def delay(self, method: str, seconds: float) -> None:
+        with self._lock:
+            if seconds > 0:
+                self._delays[method] = seconds
+            else:
+                self._delays.pop(method, None)
+
+    def next_fault(self, method: str) -> Fault | None:
+        with self._lock:
+            queue = self._planned.get(method)
+            return queue.popleft() if queue else None
+
+    def delay_for(self, method: str) -> float:
+        with self._lock:
+            return self._delays.get(method, 0.0)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._planned.clear()
+            self._delays.clear()

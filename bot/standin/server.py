@@ -1,0 +1,202 @@
+"""SlackStandIn: a local, in-process imitation of the parts of Slack the bot talks to."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import uuid
+from typing import Callable
+
+from .api_common import ApiContext
+from .http_server import StandInHTTPServer
+from .recorder import ApiCall, Faults, Journal, describe_missing_calls
+from .responses import ResponseUrls
+from .socket_mode import SocketModeServer
+from .state import Workspace
+from .transcript import render_channel
+from .views import ViewStore
+from .web_api import WebApi
+
+
+class SlackStandIn:
+    def __init__(self, signing_secret: str = "standin-secret", bot_token: str = "xoxb-standin",
+                 app_token: str = "xapp-standin"):
+        self.signing_secret = signing_secret
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.workspace = Workspace()
+        self._views = ViewStore()
+        self._faults = Faults()
+        self._calls: Journal[ApiCall] = Journal()
+        self._ephemerals: Journal[dict] = Journal()
+        self._responses = ResponseUrls(self.workspace, self._ephemerals, self._faults)
+        self._socket = SocketModeServer()
+        context = ApiContext(self.workspace, self._views, self._ephemerals, self._socket.new_url)
+        self._api = WebApi(context, bot_token, app_token, self._faults, self._calls)
+        self._http: StandInHTTPServer | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def start(self) -> "SlackStandIn":
+        if self._http is None:
+            self._socket.start()
+            self._http = StandInHTTPServer(self._route)
+            threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05},
+                             name="standin-http", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.close_open_connections()
+            self._http.server_close()
+            self._http = None
+        self._socket.stop()
+
+    def __enter__(self) -> "SlackStandIn":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._http is None:
+            raise RuntimeError("the stand-in is not started")
+        return f"http://127.0.0.1:{self._http.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    def _route(self, http_method: str, path: str, query: str, headers: dict, body: bytes):
+        if path.startswith("/api/"):
+            return self._api.handle(path[len("/api/"):], headers.get("authorization"),
+                                    headers.get("content-type", ""), body, query)
+        if path.startswith("/response/") and http_method == "POST":
+            return self._responses.receive(self.base_url + path, path[len("/response/"):], body)
+        return 404, {"ok": False, "error": "not_found"}, {}
+
+    # -- workspace set-up ------------------------------------------------------
+
+    def add_channel(self, name: str, channel_id: str | None = None) -> str:
+        return self.workspace.add_channel(name, channel_id)
+
+    def add_user(self, user_id: str, real_name: str, *, is_bot: bool = False, deleted: bool = False) -> None:
+        self.workspace.add_user(user_id, real_name, is_bot=is_bot, deleted=deleted)
+
+    def post_user_message(self, channel: str, text: str, user: str = "U0AGENT1",
+                          thread_ts: str | None = None) -> str:
+        """Store a message as if a person had posted it (no event is sent to the bot)."""
+        channel_id = self.workspace.channel(channel).id
+        self.workspace.user(user)
+        if thread_ts:
+            parent = self.workspace.message(channel_id, thread_ts)
+            thread_ts = parent.get("thread_ts") or parent["ts"]
+        fields = {"user": user, "text": text, "client_msg_id": str(uuid.uuid4())}
+        return self.workspace.add_message(channel_id, fields, thread_ts=thread_ts)["ts"]
+
+    # -- recorded Web API calls ------------------------------------------------
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        return self._calls.items()
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self._calls.items() if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,
+                 where: Callable[[ApiCall], bool] | None = None) -> list[ApiCall]:
+        """Block until `count` calls to `method` (failed ones included) match `where`; return them all."""
+        return self._calls.wait(
+            count, timeout,
+            lambda call: call.method == method and (where is None or where(call)),
+            describe_missing_calls(method, count, timeout),
+        )
+
+    def reset_calls(self) -> None:
+        self._calls.clear()
+
+    # -- what the channels show ------------------------------------------------
+
+    def messages(self, channel: str) -> list[dict]:
+        channel_id = self.workspace.channel(channel).id
+        return copy.deepcopy(self.workspace.channel_messages(channel_id))
+
+    def thread(self, channel: str, ts: str) -> list[dict]:
+        channel_id = self.workspace.channel(channel).id
+        return copy.deepcopy(self.workspace.thread_messages(channel_id, ts))
+
+    def message(self, channel: str, ts: str) -> dict:
+        channel_id = self.workspace.channel(channel).id
+        return copy.deepcopy(self.workspace.message(channel_id, ts))
+
+    @property
+    def ephemerals(self) -> list[dict]:
+        return copy.deepcopy(self._ephemerals.items())
+
+    @property
+    def views(self) -> list[dict]:
+        return copy.deepcopy(self._views.all())
+
+    def last_view(self, callback_id: str | None = None) -> dict | None:
+        return copy.deepcopy(self._views.latest(callback_id))
+
+    def transcript(self, channel: str) -> str:
+        channel_obj = self.workspace.channel(channel)
+        title = f"@{self._display_name(channel_obj.im_user)}" if channel_obj.is_im else f"#{channel_obj.name}"
+        return render_channel(title, self.workspace.channel_messages(channel_obj.id), self._display_name)
+
+    def _display_name(self, user_id: str | None) -> str:
+        user = self.workspace.users.get(user_id or "")
+        if user is None:
+            return user_id or "unknown"
+        return user.name if user.is_bot else user.real_name
+
+    # -- response_url sink -----------------------------------------------------
+
+    def new_response_url(self, *, channel: str | None = None, user: str | None = None,
+                         message_ts: str | None = None) -> str:
+        """A fresh response_url; the optional context lets in_channel/replace/delete posts take effect."""
+        return self._responses.new(self.base_url, channel=channel, user=user, message_ts=message_ts)
+
+    @property
+    def responses(self) -> list[dict]:
+        return copy.deepcopy(self._responses.journal.items())
+
+    def wait_for_response(self, count: int = 1, timeout: float = 5.0,
+                          where: Callable[[dict], bool] | None = None) -> list[dict]:
+        def describe(matching: list, seen: list) -> str:
+            return f"expected {count} response_url post(s) within {timeout}s, got {len(matching)} of {len(seen)}"
+
+        found = self._responses.journal.wait(count, timeout, lambda r: where is None or where(r), describe)
+        return copy.deepcopy(found)
+
+    # -- failure injection -----------------------------------------------------
+
+    def fail(self, method: str, *, error: str = "internal_error", status: int = 200, times: int = 1,
+             retry_after: float | None = None) -> None:
+        """Answer the next `times` calls to `method` (or "response_url") with an error."""
+        self._faults.fail(method, error, status, times, retry_after)
+
+    def delay(self, method: str, seconds: float) -> None:
+        self._faults.delay(method, seconds)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    # -- Socket Mode -------------------------------------------------------------
+
+    def socket_connected(self, timeout: float = 5.0) -> int:
+        """Wait for an open Socket Mode connection; return how many there have been in total."""
+        return self._socket.wait_connected(timeout)
+
+    def send_envelope(self, type: str, payload: dict, *, retry_attempt: int = 0,
+                      envelope_id: str | None = None, timeout: float = 5.0,
+                      retry_reason: str | None = None) -> dict:
+        """Deliver an envelope on the open connection and return the client's ack for it."""
+        return self._socket.send_envelope(type, payload, retry_attempt=retry_attempt, retry_reason=retry_reason,
+                                          envelope_id=envelope_id, timeout=timeout)
+
+    def request_reconnect(self, timeout: float = 5.0) -> int:
+        return self._socket.request_reconnect(timeout)

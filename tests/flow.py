@@ -1,0 +1,40 @@
+"""Small readers over what the stand-in saw, so flow tests read like what a person sees."""
+
+from sqlite_utils import Database
+
+from bot.standin import SlackStandIn
+
+HELP, L1, L2, L3 = "C0HELP", "C0SUPL1", "C0SUPL2", "C0ENGESC"
+
+
+def cards_in(standin: SlackStandIn, channel: str) -> list[dict]:
+    return [m for m in standin.messages(channel) if m.get("blocks") and m["blocks"][0]["type"] == "header"]
+
+
+def card_text(message: dict) -> str:
+    return repr(message["blocks"])
+
+
+def rows(db_path, sql: str, params=()) -> list[dict]:
+    db = Database(db_path)
+    try:
+        return list(db.query(sql, params))
+    finally:
+        db.close()
+
+
+def count(db_path, table: str) -> int:
+    return rows(db_path, f"SELECT count(*) AS n FROM {table}")[0]["n"]
+
+
+def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", channel=HELP, user="U0AGENT1"):
+    """Raise one with /esc and wait for its cards; returns the escalation row."""
+    before = count(bot.db_path, "escalations")
+    posted = len(standin.calls_to("chat.postMessage"))
+    response = bot.driver.command(text, channel=channel, user=user)
+    assert response.status == 200
+    standin.wait_for("chat.postMessage", count=posted + 1)
+    standin.wait_for_response(count=len(standin.responses) + 1)
+    found = rows(bot.db_path, "SELECT * FROM escalations ORDER BY id")
+    assert len(found) == before + 1
+    return found[-1]
