@@ -1,0 +1,113 @@
+"""Working an escalation from Slack: commands and buttons, cards updated in place, notes in the thread."""
+
+from commands.esc import ids
+from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows, settle
+
+
+def run(bot, standin, text, user="U0AGENT1", channel=HELP):
+    """Send a command and wait for its ephemeral answer (every command ends with one)."""
+    answered = len(standin.responses)
+    assert bot.driver.command(text, user=user, channel=channel).status == 200
+    return standin.wait_for_response(count=answered + 1)[-1]["body"]
+
+
+def click(bot, standin, action_id, channel, user):
+    """Click the newest card's button in `channel` and wait for the bot to finish."""
+    card = cards_in(standin, channel)[-1]
+    assert bot.driver.block_action(action_id, _value(card, action_id), user=user, channel=channel, message_ts=card["ts"]).status == 200
+    settle(standin)
+
+
+def _value(card, action_id):
+    actions = [b for b in card["blocks"] if b["type"] == "actions"][0]["elements"]
+    return next(button["value"] for button in actions if button["action_id"] == action_id)
+
+
+def thread_notes(standin, esc):
+    return [m["text"] for m in standin.thread(HELP, esc["origin_ts"]) if m["ts"] != esc["origin_ts"] and "blocks" in m
+            and m["blocks"][0]["type"] == "context"]
+
+
+def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
+    esc = raise_by_command(bot, standin)
+    assert "You own *ESC-1* on line 1" in run(bot, standin, "take ESC-1")["text"]
+    assert "Moved *ESC-1* to line 2" in run(bot, standin, "up esc-1 needs a specialist")["text"]
+    assert "<@U0AGENT1>" in card_text(cards_in(standin, L2)[0]) and "*L2 owner*\\n_unowned_" in card_text(cards_in(standin, L2)[0])
+    run(bot, standin, "take 1", user="U0SPEC1")
+    run(bot, standin, "up 1 reproduced, needs a fix")
+    run(bot, standin, "take 1", user="U0ENG1")
+    run(bot, standin, "resolve ESC-1 fixed in 4.2.1")
+    for channel in (HELP, L1, L2, L3):
+        card = card_text(cards_in(standin, channel)[-1])
+        assert "✅ Resolved" in card and "<@U0AGENT1>" in card and "<@U0SPEC1>" in card and "<@U0ENG1>" in card, channel
+        assert ids.ACTION_REOPEN in card
+    assert len(cards_in(standin, L2)) == 1, "cards are updated in place, not reposted"
+    notes = thread_notes(standin, esc)
+    assert len(notes) == 6
+    assert "moved ESC-1 up to L2 · Specialists: _needs a specialist_" in notes[1]
+    assert "resolved ESC-1: _fixed in 4.2.1_" in notes[-1]
+    events = rows(bot.db_path, "SELECT action, actor, from_value, to_value FROM events ORDER BY id")
+    assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "taken", "resolved"]
+
+
+def test_buttons_do_what_the_commands_do(bot, standin):
+    raise_by_command(bot, standin)
+    click(bot, standin, ids.ACTION_TAKE, L1, "U0AGENT2")
+    assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, L1)[-1])
+    assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, HELP)[-1])
+    click(bot, standin, ids.ACTION_ESCALATE, L1, "U0AGENT2")
+    assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
+    assert "L2 · Specialists" in card_text(cards_in(standin, L2)[-1])
+    click(bot, standin, ids.ACTION_RESOLVE, L2, "U0SPEC1")
+    assert rows(bot.db_path, "SELECT status FROM escalations")[0]["status"] == "resolved"
+    assert len(standin.ephemerals) == 1, "only the /esc receipt: clicks answer through the card"
+
+
+def test_double_click_on_escalate_moves_once(bot, standin):
+    raise_by_command(bot, standin)
+    card = cards_in(standin, L1)[-1]
+    value = _value(card, ids.ACTION_ESCALATE)
+    for _ in range(2):
+        bot.driver.block_action(ids.ACTION_ESCALATE, value, user="U0AGENT1", channel=L1, message_ts=card["ts"])
+    refusal = standin.wait_for_response(count=2)[-1]["body"]
+    assert "already moved to line 2" in refusal["text"] and refusal["response_type"] == "ephemeral"
+    assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
+    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'moved_up'")) == 1
+
+
+def test_assign_down_reopen_and_timeline(bot, standin):
+    raise_by_command(bot, standin, "new L2 Refund stuck")
+    assert "now belongs to <@U0SPEC1>" in run(bot, standin, "assign ESC-1 <@U0SPEC1|sam>")["text"]
+    run(bot, standin, "down 1 customer answered")
+    run(bot, standin, "resolve 1")
+    run(bot, standin, "reopen 1")
+    shown = run(bot, standin, "show ESC-1")
+    text = repr(shown["blocks"])
+    for words in ("raised ESC-1", "assigned ESC-1 to <@U0SPEC1>", "back down to L1", "resolved ESC-1", "reopened ESC-1"):
+        assert words in text
+    assert shown["response_type"] == "ephemeral"
+
+
+def test_list_views_are_ephemeral_and_oldest_first(bot, standin):
+    raise_by_command(bot, standin, "new First")
+    raise_by_command(bot, standin, "new L2 Second")
+    run(bot, standin, "take 1")
+    listed = run(bot, standin, "list")
+    text = repr(listed["blocks"])
+    assert "Open escalations (2)" in text and text.index("ESC-1") < text.index("ESC-2")
+    assert "ESC-2" not in repr(run(bot, standin, "list mine")["blocks"])
+    assert "ESC-1" not in repr(run(bot, standin, "list unowned")["blocks"])
+    assert "Open on line 2 (1)" in repr(run(bot, standin, "list L2")["blocks"])
+    assert "Escalations with /esc" in repr(run(bot, standin, "help")["blocks"])
+
+
+def test_handoff_gives_all_my_open_escalations_away(bot, standin):
+    for summary in ("new One", "new Two"):
+        raise_by_command(bot, standin, summary)
+    run(bot, standin, "take 1")
+    run(bot, standin, "take 2")
+    answer = run(bot, standin, "handoff <@U0AGENT2|bo>")
+    assert "Handed 2 to <@U0AGENT2>: ESC-1, ESC-2" in answer["text"]
+    owners = rows(bot.db_path, "SELECT user FROM line_owners ORDER BY escalation_id")
+    assert [o["user"] for o in owners] == ["U0AGENT2", "U0AGENT2"]
+    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'handed_off'")) == 2
