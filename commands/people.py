@@ -1,5 +1,7 @@
 """Checking that a user ID names a person who can own an escalation."""
 
+import re
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -17,3 +19,18 @@ def require_person(client: WebClient, user_id: str, usage: str) -> None:
         raise UserError(f"<@{user_id}> is a bot; escalations are owned by people.", f"Mention a teammate. Usage: `{usage}`")
     if user.get("deleted"):
         raise UserError(f"<@{user_id}> is deactivated.", f"Mention an active teammate. Usage: `{usage}`")
+
+
+BARE_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+
+
+def name_mentions(client: WebClient, text: str) -> str:
+    """`<@U1>` → `<@U1|Ana>`, so the plain-text summary reads `@Ana` instead of an ID."""
+    names: dict[str, str] = {}
+    for user_id in set(BARE_MENTION.findall(text)):
+        try:
+            profile = client.users_info(user=user_id)["user"]
+        except SlackApiError:
+            continue
+        names[user_id] = profile.get("real_name") or profile.get("name") or user_id
+    return BARE_MENTION.sub(lambda match: f"<@{match.group(1)}|{names.get(match.group(1), match.group(1))}>", text)

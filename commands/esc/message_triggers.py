@@ -6,6 +6,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc import operations as op
 from commands.esc.modal_view import FormOrigin, render_form
+from commands.people import name_mentions
 from commands.text import one_line, plain_text
 from commands.turn import Turn
 from storage.errors import InvalidTransition
@@ -23,7 +24,7 @@ def handle_reaction(turn: Turn, deps: Deps) -> None:
         return
     message = _fetch_message(turn.client, item["channel"], item["ts"])
     new = NewEscalation(
-        summary=_summary(message), requester=turn.user, channel=item["channel"], source=Source.REACTION,
+        summary=_summary(turn.client, message), requester=turn.user, channel=item["channel"], source=Source.REACTION,
         message_ts=(message or {}).get("thread_ts") or item["ts"],
     )
     op.raise_new(turn, deps, new)
@@ -36,7 +37,7 @@ def handle_shortcut(turn: Turn, deps: Deps) -> None:
     if existing:
         raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
     origin = FormOrigin(channel=turn.channel or "", source=Source.SHORTCUT, message_ts=thread_ts)
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin, plain_text(message.get("text", ""))))
+    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin, plain_text(name_mentions(turn.client, message.get("text", "")))))
 
 
 def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:
@@ -51,6 +52,6 @@ def _fetch_message(client: WebClient, channel: str, ts: str) -> dict | None:
         return None
 
 
-def _summary(message: dict | None) -> str:
-    text = plain_text((message or {}).get("text", "")).strip()
+def _summary(client: WebClient, message: dict | None) -> str:
+    text = plain_text(name_mentions(client, (message or {}).get("text", ""))).strip()
     return one_line(text, 300) if text else UNREADABLE
