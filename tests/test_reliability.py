@@ -1,0 +1,156 @@
+"""Nothing lost, nothing doubled: replays, restarts, forged requests and a misbehaving Web API."""
+
+import json
+import threading
+import time
+
+from bot.standin import SlackDriver
+from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows, settle
+from tests.harness import SECRET, start_bot
+
+
+def test_redelivered_event_raises_once_even_concurrently(bot, standin):
+    ts = standin.post_user_message(HELP, "Payments fail")
+    sends = [lambda retry=retry: bot.driver.reaction_added(HELP, ts, event_id="Ev0SAME", retry_num=retry) for retry in (None, 1, 2)]
+    threads = [threading.Thread(target=send) for send in sends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    settle(standin)
+    assert count(bot.db_path, "escalations") == 1
+    assert len(cards_in(standin, L1)) == 1
+    assert not standin.ephemerals, "a replay is silent"
+
+
+def test_same_command_delivered_twice_has_one_effect(bot, standin):
+    for _ in range(2):
+        assert bot.driver.command("new Twice delivered", trigger_id="trig.SAME").status == 200
+    settle(standin)
+    assert count(bot.db_path, "escalations") == 1 and len(standin.responses) == 1
+
+
+def test_same_click_delivered_twice_takes_once(bot, standin):
+    raise_by_command(bot, standin)
+    card = cards_in(standin, L1)[0]
+    value = "1:1"
+    for _ in range(2):
+        bot.driver.block_action("esc-take", value, channel=L1, message_ts=card["ts"], trigger_id="trig.CLICK")
+    settle(standin)
+    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'taken'")) == 1
+    assert len(standin.ephemerals) == 1, "only the raise receipt; the replay is silent"
+
+
+def test_event_redelivered_after_a_restart_has_one_effect(standin, tmp_path):
+    ts = standin.post_user_message(HELP, "Exports time out")
+    first = start_bot(standin, tmp_path)
+    try:
+        first.driver.reaction_added(HELP, ts, event_id="Ev0RESTART")
+        settle(standin)
+    finally:
+        first.stop()
+    second = start_bot(standin, tmp_path)
+    try:
+        assert second.driver.reaction_added(HELP, ts, event_id="Ev0RESTART", retry_num=1).status == 200
+        settle(standin)
+        assert count(second.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
+    finally:
+        second.stop()
+
+
+def test_two_instances_on_one_database_raise_once(standin, tmp_path):
+    ts = standin.post_user_message(HELP, "Search is empty")
+    one, two = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        threads = [threading.Thread(target=b.driver.reaction_added, args=(HELP, ts), kwargs={"event_id": "Ev0TWO"}) for b in (one, two)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        settle(standin)
+        assert count(one.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
+    finally:
+        one.stop()
+        two.stop()
+
+
+def _signed_command_body(text="new Forged"):
+    return f"command=%2Fesc&text={text.replace(' ', '+')}&user_id=U0AGENT1&channel_id=C0HELP&trigger_id=t.1&team_id=T0SUPPORT".encode()
+
+
+def test_forged_stale_and_malformed_requests_get_401_and_change_nothing(bot, standin):
+    body = _signed_command_body()
+    good = bot.driver.sign(body)
+    forged = dict(good, **{"X-Slack-Signature": "v0=" + "0" * 64})
+    stale = bot.driver.sign(body, timestamp=int(time.time()) - 600)
+    not_a_number = dict(good, **{"X-Slack-Request-Timestamp": "yesterday"})
+    missing = {"Content-Type": "application/x-www-form-urlencoded"}
+    for headers in (forged, stale, not_a_number, missing):
+        assert bot.driver.raw(body, headers).status == 401
+    settle(standin)
+    assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
+
+
+def test_stale_card_is_replaced_by_a_fresh_one(bot, standin):
+    raise_by_command(bot, standin)
+    old = {channel: cards_in(standin, channel)[0]["ts"] for channel in (HELP, L1)}
+    standin.fail("chat.update", error="message_not_found", times=1)
+    standin.fail("chat.update", error="cant_update_message", times=1)
+    bot.driver.command("take 1")
+    standin.wait_for_response(count=2)
+    settle(standin)
+    for channel in (HELP, L1):
+        fresh = rows(bot.db_path, "SELECT ts FROM cards WHERE channel = ?", [channel])[0]["ts"]
+        assert fresh != old[channel] and "*L1 owner*\\n<@U0AGENT1>" in card_text(standin.message(channel, fresh))
+    assert rows(bot.db_path, "SELECT user FROM line_owners")[0]["user"] == "U0AGENT1"
+
+
+def test_ack_does_not_wait_for_a_slow_web_api(bot, standin):
+    standin.delay("chat.postMessage", 4.0)
+    started = time.monotonic()
+    response = bot.driver.command("new Slow Slack")
+    acked_after = time.monotonic() - started
+    assert response.status == 200
+    assert not standin.calls_to("chat.postMessage"), f"acked after {acked_after:.2f}s, before any card was posted"
+    assert count(bot.db_path, "escalations") <= 1
+    standin.wait_for("chat.postMessage", count=2, timeout=15)
+    assert count(bot.db_path, "escalations") == 1
+
+
+def test_rate_limit_is_retried_and_the_card_still_posted(bot, standin):
+    standin.fail("chat.postMessage", error="ratelimited", status=429, retry_after=1, times=1)
+    raise_by_command(bot, standin)
+    posts = standin.calls_to("chat.postMessage")
+    assert posts[0].failed and posts[0].status == 429 and not posts[1].failed
+    assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+
+
+def test_failing_slack_never_loses_the_stored_escalation(bot, standin):
+    standin.fail("chat.postMessage", error="internal_error", status=500, times=20)
+    bot.driver.command("new Slack is down too")
+    body = standin.wait_for_response(timeout=20)[-1]["body"]
+    assert "Saved, but Slack refused the card" in body["text"] and body["response_type"] == "ephemeral"
+    esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
+    assert esc["summary"] == "Slack is down too" and count(bot.db_path, "events") == 1
+
+
+def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standin):
+    from bot.app_factory import declared_surface
+
+    declared = declared_surface()
+    for event_type in declared.events:
+        assert bot.driver.event({"type": event_type, "user": "U0AGENT1", "item": {"type": "file", "channel": "C0GENERAL"},
+                                 "reaction": "x", "event_ts": "1.1"}).status == 200
+    for command in declared.commands:
+        assert bot.driver.command("help", command=command["command"]).status == 200
+    ts = standin.post_user_message(HELP, "hello")
+    for shortcut in declared.shortcuts:
+        assert bot.driver.message_shortcut(shortcut["callback_id"], channel=HELP, message_ts=ts).status == 200
+    settle(standin)
+
+
+def test_healthz_answers_200(bot):
+    import urllib.request
+
+    with urllib.request.urlopen(f"{bot.url}/healthz") as response:
+        assert response.status == 200 and response.read() == b"ok"
