@@ -10,6 +10,7 @@ from dotenv import load_dotenv
 
 from bot.app_factory import declared_surface
 from bot.config import ConfigError, load_settings
+from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
 from bot.runner import prepare, serve_http, serve_socket_mode
 
@@ -62,6 +63,5 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.demo import play
-
+    logging.getLogger().setLevel(logging.WARNING)
     return play(sys.stdout)

@@ -39,18 +39,3 @@ def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", ch
     assert len(found) == before + 1
     return found[-1]
 
-
-def settle(standin: SlackStandIn, quiet: float = 0.3, timeout: float = 10.0) -> None:
-    """Wait until the bot has made no Slack call for `quiet` seconds (its lazy work is done)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    last, since = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        seen = len(standin.calls) + len(standin.responses)
-        if seen != last:
-            last, since = seen, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-        time.sleep(0.02)
-    raise TimeoutError("the bot kept calling Slack")

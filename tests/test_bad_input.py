@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.flow import HELP, count, raise_by_command, settle
+from tests.flow import HELP, count, raise_by_command
 
 
 def refusal(bot, standin, text, user="U0AGENT1"):
@@ -12,7 +12,7 @@ def refusal(bot, standin, text, user="U0AGENT1"):
     answered = len(standin.responses)
     assert bot.driver.command(text, user=user, channel=HELP).status == 200
     body = standin.wait_for_response(count=answered + 1)[-1]["body"]
-    settle(standin)
+    standin.wait_idle()
     assert body["response_type"] == "ephemeral" and body.get("replace_original") is False
     assert len(standin.calls_to("chat.postMessage")) + len(standin.calls_to("chat.update")) == public_before
     assert count(bot.db_path, "events") == events_before
@@ -46,6 +46,6 @@ def test_moving_above_line_3_and_resolving_twice_are_refused(bot, standin):
     assert "already on line 3, the top line" in repr(refusal(bot, standin, "up ESC-1")["blocks"])
     bot.driver.command("resolve 1", channel=HELP)
     standin.wait_for_response(count=len(standin.responses) + 1)
-    settle(standin)
+    standin.wait_idle()
     body = refusal(bot, standin, "resolve esc-1")
     assert "ESC-1 is resolved" in repr(body["blocks"]) and "/esc reopen ESC-1" in repr(body["blocks"])

@@ -105,3 +105,10 @@ def test_form_is_a_valid_modal_and_reads_back():
     assert form_errors(values, TEAM) == {}
     state[ids.BLOCK_SUMMARY][ids.INPUT_SUMMARY]["value"] = "   "
     assert ids.BLOCK_SUMMARY in form_errors(read_form(state), TEAM)
+
+
+def test_summary_is_repeated_in_full_only_when_the_title_cut_it():
+    short = render_card(escalation(summary="Checkout fails"), TEAM)
+    assert [b["type"] for b in short][:2] == ["header", "section"] and "fields" in short[1]
+    long = render_card(escalation(summary="Checkout fails\nfor every EU card since the 4.2 deploy"), TEAM)
+    assert long[1]["text"]["text"] == "Checkout fails\nfor every EU card since the 4.2 deploy"

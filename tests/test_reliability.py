@@ -5,7 +5,7 @@ import threading
 import time
 
 from bot.standin import SlackDriver
-from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows, settle
+from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows
 from tests.harness import SECRET, start_bot
 
 
@@ -17,7 +17,7 @@ def test_redelivered_event_raises_once_even_concurrently(bot, standin):
         thread.start()
     for thread in threads:
         thread.join()
-    settle(standin)
+    standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1
     assert len(cards_in(standin, L1)) == 1
     assert not standin.ephemerals, "a replay is silent"
@@ -26,7 +26,7 @@ def test_redelivered_event_raises_once_even_concurrently(bot, standin):
 def test_same_command_delivered_twice_has_one_effect(bot, standin):
     for _ in range(2):
         assert bot.driver.command("new Twice delivered", trigger_id="trig.SAME").status == 200
-    settle(standin)
+    standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1 and len(standin.responses) == 1
 
 
@@ -36,7 +36,7 @@ def test_same_click_delivered_twice_takes_once(bot, standin):
     value = "1:1"
     for _ in range(2):
         bot.driver.block_action("esc-take", value, channel=L1, message_ts=card["ts"], trigger_id="trig.CLICK")
-    settle(standin)
+    standin.wait_idle()
     assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'taken'")) == 1
     assert len(standin.ephemerals) == 1, "only the raise receipt; the replay is silent"
 
@@ -46,13 +46,13 @@ def test_event_redelivered_after_a_restart_has_one_effect(standin, tmp_path):
     first = start_bot(standin, tmp_path)
     try:
         first.driver.reaction_added(HELP, ts, event_id="Ev0RESTART")
-        settle(standin)
+        standin.wait_idle()
     finally:
         first.stop()
     second = start_bot(standin, tmp_path)
     try:
         assert second.driver.reaction_added(HELP, ts, event_id="Ev0RESTART", retry_num=1).status == 200
-        settle(standin)
+        standin.wait_idle()
         assert count(second.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
     finally:
         second.stop()
@@ -67,7 +67,7 @@ def test_two_instances_on_one_database_raise_once(standin, tmp_path):
             thread.start()
         for thread in threads:
             thread.join()
-        settle(standin)
+        standin.wait_idle()
         assert count(one.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
     finally:
         one.stop()
@@ -87,7 +87,7 @@ def test_forged_stale_and_malformed_requests_get_401_and_change_nothing(bot, sta
     missing = {"Content-Type": "application/x-www-form-urlencoded"}
     for headers in (forged, stale, not_a_number, missing):
         assert bot.driver.raw(body, headers).status == 401
-    settle(standin)
+    standin.wait_idle()
     assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
 
 
@@ -98,7 +98,7 @@ def test_stale_card_is_replaced_by_a_fresh_one(bot, standin):
     standin.fail("chat.update", error="cant_update_message", times=1)
     bot.driver.command("take 1")
     standin.wait_for_response(count=2)
-    settle(standin)
+    standin.wait_idle()
     for channel in (HELP, L1):
         fresh = rows(bot.db_path, "SELECT ts FROM cards WHERE channel = ?", [channel])[0]["ts"]
         assert fresh != old[channel] and "*L1 owner*\\n<@U0AGENT1>" in card_text(standin.message(channel, fresh))
@@ -146,7 +146,7 @@ def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standi
     ts = standin.post_user_message(HELP, "hello")
     for shortcut in declared.shortcuts:
         assert bot.driver.message_shortcut(shortcut["callback_id"], channel=HELP, message_ts=ts).status == 200
-    settle(standin)
+    standin.wait_idle()
 
 
 def test_healthz_answers_200(bot):

@@ -1,7 +1,7 @@
 """Working an escalation from Slack: commands and buttons, cards updated in place, notes in the thread."""
 
 from commands.esc import ids
-from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows, settle
+from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows
 
 
 def run(bot, standin, text, user="U0AGENT1", channel=HELP):
@@ -15,7 +15,7 @@ def click(bot, standin, action_id, channel, user):
     """Click the newest card's button in `channel` and wait for the bot to finish."""
     card = cards_in(standin, channel)[-1]
     assert bot.driver.block_action(action_id, _value(card, action_id), user=user, channel=channel, message_ts=card["ts"]).status == 200
-    settle(standin)
+    standin.wait_idle()
 
 
 def _value(card, action_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 import uuid
 from typing import Callable
 
@@ -13,7 +14,7 @@ from .recorder import ApiCall, Faults, Journal, describe_missing_calls
 from .responses import ResponseUrls
 from .socket_mode import SocketModeServer
 from .state import Workspace
-from .transcript import render_channel
+from .transcript import render_channel, render_message
 from .views import ViewStore
 from .web_api import WebApi
 
@@ -117,6 +118,20 @@ class SlackStandIn:
     def reset_calls(self) -> None:
         self._calls.clear()
 
+    def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Block until no Web API call or response_url post has arrived for `quiet` seconds:
+        the bot's work after its ack is done."""
+        deadline = time.monotonic() + timeout
+        last, since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            seen = len(self._calls.items()) + len(self._responses.journal.items())
+            if seen != last:
+                last, since = seen, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.02)
+        raise TimeoutError(f"the bot was still calling Slack after {timeout}s")
+
     # -- what the channels show ------------------------------------------------
 
     def messages(self, channel: str) -> list[dict]:
@@ -147,10 +162,15 @@ class SlackStandIn:
         title = f"@{self._display_name(channel_obj.im_user)}" if channel_obj.is_im else f"#{channel_obj.name}"
         return render_channel(title, self.workspace.channel_messages(channel_obj.id), self._display_name)
 
+    def transcript_of_blocks(self, blocks: list[dict]) -> str:
+        """An ephemeral or view's blocks as a person would read them."""
+        return "\n".join(render_message({"blocks": blocks}, "(only you)", self._display_name, "")[0:])
+
     def _display_name(self, user_id: str | None) -> str:
         user = self.workspace.users.get(user_id or "")
         if user is None:
-            return user_id or "unknown"
+            channel = self.workspace.channels.get(user_id or "")
+            return channel.name if channel else user_id or "unknown"
         return user.name if user.is_bot else user.real_name
 
     # -- response_url sink -----------------------------------------------------

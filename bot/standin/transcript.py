@@ -16,7 +16,7 @@ def readable_mrkdwn(text: str, name_of: Callable[[str], str]) -> str:
         if target.startswith("@"):
             return "@" + (label or name_of(target[1:]))
         if target.startswith("#"):
-            return "#" + (label or target[1:])
+            return "#" + (label or name_of(target[1:]))
         if target.startswith("!"):
             return label or "@" + target[1:].split("^")[0]
         return label or target
@@ -55,8 +55,8 @@ def block_lines(block: dict) -> list[str]:
         return [f"== {_text_of(block.get('text'))} =="]
     if kind == "section":
         lines = _text_of(block.get("text")).splitlines() if block.get("text") else []
-        if block.get("fields"):
-            lines.append(" | ".join(_text_of(f) for f in block["fields"]))
+        fields = [" ".join(_text_of(f).split()) for f in block.get("fields") or []]
+        lines += [" | ".join(fields[i:i + 2]) for i in range(0, len(fields), 2)]
         if isinstance(block.get("accessory"), dict) and block["accessory"].get("type") != "image":
             lines.append(_element_label(block["accessory"]))
         return lines

@@ -5,6 +5,7 @@ from commands.esc import ids
 from commands.text import clip, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
 
+TITLE_SUMMARY_LIMIT = 120
 PRIORITY_BADGE = {"P1": "🔴 P1", "P2": "🟠 P2", "P3": "🟡 P3", "P4": "⚪ P4"}
 SOURCE_WORDS = {
     Source.COMMAND: "with /esc",
@@ -25,13 +26,14 @@ def card_text(esc: Escalation) -> str:
 
 def card_title(esc: Escalation) -> str:
     """Escaped even though plain_text shows no mentions: user text never carries `<!…>` anywhere."""
-    return clip(f"{esc.key} · {escape(one_line(esc.summary, 120))}", 150)
+    return clip(f"{esc.key} · {escape(one_line(esc.summary, TITLE_SUMMARY_LIMIT))}", 150)
 
 
 def render_card(esc: Escalation, team: TeamConfig) -> list[dict]:
-    blocks = [
-        {"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}},
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}}]
+    if one_line(esc.summary, TITLE_SUMMARY_LIMIT) != esc.summary:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}})
+    blocks += [
         {"type": "section", "fields": _fields(esc, team)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},
     ]
@@ -101,7 +103,7 @@ def parse_button_value(value: str) -> tuple[int, int]:
 def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
     """One short threaded line telling the asker what just happened."""
     who = f"<@{event.actor}>"
-    detail = f": _{escape(one_line(event.note, 300))}_" if event.note else ""
+    detail = f": _{escape(one_line(event.note, 300))}_" if event.note else "."
     line = line_label(team, event.line)
     notes = {
         Action.RAISED: f"🆘 {who} raised {esc.key} on {line}.",

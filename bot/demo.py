@@ -1,0 +1,88 @@
+"""`supportbot demo`: the whole escalation life cycle against the local Slack stand-in.
+
+No Slack account needed: the bot runs for real in HTTP mode on 127.0.0.1, the stand-in plays
+Slack, and a short script of people raises, takes, escalates and resolves.
+"""
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, TextIO
+
+from bot.config import Settings, load_team_config
+from bot.runner import prepare, serve_http
+from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
+from commands.esc import ids
+
+DEMO_CONFIG = Path(__file__).with_name("demo_app.yaml")
+CHANNELS = {"C0HELP": "#help", "C0SUPL1": "#support-l1", "C0SUPL2": "#support-l2", "C0ENGESC": "#eng-escalations"}
+
+
+def play(out: TextIO) -> int:
+    with tempfile.TemporaryDirectory() as workdir, SlackStandIn() as slack:
+        server = _start_bot(slack, Path(workdir) / "demo.db")
+        try:
+            driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", slack.signing_secret, slack)
+            _script(slack, driver, lambda line: print(line, file=out))
+            _show_channels(slack, out)
+        finally:
+            server.close()
+    return 0
+
+
+def _start_bot(slack: SlackStandIn, db_path: Path):
+    settings = Settings(bot_token=slack.bot_token, app_token=None, signing_secret=slack.signing_secret,
+                        api_url=slack.api_url, port=0, db_path=db_path, config_path=DEMO_CONFIG,
+                        team=load_team_config(DEMO_CONFIG))
+    server = serve_http(prepare(settings).app, port=0, host="127.0.0.1")
+    threading.Thread(target=server.run, daemon=True).start()
+    return server
+
+
+def _script(slack: SlackStandIn, driver: SlackDriver, say: Callable[[str], None]) -> None:
+    def step(narration: str, action: Callable[[], object]) -> None:
+        say(f"▶ {narration}")
+        action()
+        slack.wait_idle(quiet=0.2)
+
+    step("Ana types `/esc new P2 Checkout fails for EU cards` in #help",
+         lambda: driver.command("new P2 Checkout fails for EU cards", user="U0AGENT1", channel="C0HELP"))
+    login = slack.post_user_message("C0HELP", "ACME says login loops on the mobile app since 10:00", user="U0AGENT2")
+    step("Bo posts about a login loop in #help and Ana reacts with :sos:",
+         lambda: driver.reaction_added("C0HELP", login, user="U0AGENT1"))
+    refund = slack.post_user_message("C0HELP", "Refund for order 4411 never arrived", user="U0AGENT2")
+    step("Sam uses the “Escalate message” shortcut on a refund question",
+         lambda: driver.message_shortcut(ids.SHORTCUT_ESCALATE_MESSAGE, channel="C0HELP", message_ts=refund, user="U0SPEC1"))
+    step("…and submits the form as P3 on line 2, category billing",
+         lambda: driver.view_submission(None, _form("Refund for order 4411 never arrived"), user="U0SPEC1"))
+    step("Ana clicks Take on ESC-1 in #support-l1",
+         lambda: driver.block_action(ids.ACTION_TAKE, "1:1", user="U0AGENT1", channel="C0SUPL1"))
+    step("Ana: `/esc up ESC-1 needs a payments specialist`",
+         lambda: driver.command("up ESC-1 needs a payments specialist", user="U0AGENT1", channel="C0SUPL1"))
+    step("Sam clicks Take on ESC-1 in #support-l2",
+         lambda: driver.block_action(ids.ACTION_TAKE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
+    step("Sam clicks Escalate to L3: it needs engineering",
+         lambda: driver.block_action(ids.ACTION_ESCALATE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
+    step("Eli takes it from #eng-escalations: `/esc take ESC-1`",
+         lambda: driver.command("take ESC-1", user="U0ENG1", channel="C0ENGESC"))
+    step("Eli: `/esc resolve ESC-1 card BIN table fixed in 4.2.1`",
+         lambda: driver.command("resolve ESC-1 card BIN table fixed in 4.2.1", user="U0ENG1", channel="C0ENGESC"))
+    step("Ana: `/esc list` (only Ana sees the answer)",
+         lambda: driver.command("list", user="U0AGENT1", channel="C0HELP"))
+
+
+def _form(summary: str) -> dict:
+    return form_values({
+        f"{ids.BLOCK_SUMMARY}/{ids.INPUT_SUMMARY}": summary,
+        f"{ids.BLOCK_PRIORITY}/{ids.INPUT_PRIORITY}": selected_option("P3"),
+        f"{ids.BLOCK_LINE}/{ids.INPUT_LINE}": selected_option("L2"),
+        f"{ids.BLOCK_CATEGORY}/{ids.INPUT_CATEGORY}": selected_option("billing"),
+    })
+
+
+def _show_channels(slack: SlackStandIn, out: TextIO) -> None:
+    for channel, name in CHANNELS.items():
+        print(f"\n━━━━━━━━ {name} ━━━━━━━━\n{slack.transcript(channel)}", file=out)
+    listing = slack.responses[-1]["body"]
+    print("\n━━━━━━━━ what only Ana saw after /esc list ━━━━━━━━", file=out)
+    print(slack.transcript_of_blocks(listing.get("blocks", [])), file=out)

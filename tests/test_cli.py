@@ -1,0 +1,105 @@
+"""The command line: broken configuration, the manifest, and what it must agree with."""
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from bot.app_factory import declared_surface
+from tests.harness import REPO, bot_env, run_cli
+
+SCHEMA_PATH = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+
+@pytest.mark.parametrize("yaml_text, names", [
+    ("timezone: Mars/Olympus\n", "timezone"),
+    ("lines: [{level: 1, name: A, channel: '#a'}]\n", "lines"),
+    ("lines:\n  - {level: 1, name: A, channel: 'not a channel'}\n  - {level: 2, name: B, channel: '#b'}\n  - {level: 3, name: C, channel: '#c'}\n", "lines[0].channel"),
+    ("lines:\n  - {level: 1, name: A, channel: '#a'}\n  - {level: 2, name: B, channel: '#b'}\n  - {level: 3, name: C, channel: '#c', responders: [bob]}\n", "lines[2].responders[0]"),
+    ("escalations: {reaction: 'not an emoji!'}\n" , "escalations.reaction"),
+    ("timezone: [unclosed\n", "app.yaml"),
+])
+def test_broken_app_yaml_is_one_clear_line_and_exit_2(standin, tmp_path, yaml_text, names):
+    base = yaml.safe_load((REPO / "app.yaml").read_text())
+    broken = tmp_path / "app.yaml"
+    if yaml_text.startswith(("lines", "timezone: Mars", "escalations")):
+        base.update(yaml.safe_load(yaml_text))
+        broken.write_text(yaml.safe_dump(base))
+    else:
+        broken.write_text(yaml_text)
+    result = run_cli(["run"], bot_env(standin, tmp_path), tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and names in lines[0] and "Fix:" in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("unset, key", [
+    ("SLACK_BOT_TOKEN", "SLACK_BOT_TOKEN"),
+    ("SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET"),
+])
+def test_missing_secret_names_the_key(standin, tmp_path, unset, key):
+    env = bot_env(standin, tmp_path)
+    del env[unset]
+    result = run_cli(["run"], env, tmp_path)
+    assert result.returncode == 2 and key in result.stderr and "Fix:" in result.stderr
+
+
+def test_unknown_channel_name_and_rejected_token_are_config_errors(standin, tmp_path):
+    config = tmp_path / "app.yaml"
+    config.write_text((REPO / "app.yaml").read_text().replace("#support-l2", "#no-such-channel"))
+    result = run_cli(["run"], bot_env(standin, tmp_path), tmp_path)
+    assert result.returncode == 2 and "#no-such-channel" in result.stderr
+    result = run_cli(["run"], bot_env(standin, tmp_path, SLACK_BOT_TOKEN="xoxb-wrong"), tmp_path)
+    assert result.returncode == 2 and "invalid_auth" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
+
+
+def _manifest(tmp_path, *args):
+    result = run_cli(["manifest", *args], {"PATH": "/usr/bin:/bin"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+@pytest.mark.parametrize("args", [(), ("--request-url", "https://bot.example.com/slack/events")])
+def test_manifest_validates_against_slacks_schema(tmp_path, args):
+    schema = json.loads(SCHEMA_PATH.read_text())
+    manifest = _manifest(tmp_path, *args)
+    jsonschema.validate(manifest, schema)
+    assert manifest["settings"]["socket_mode_enabled"] is (not args)
+
+
+def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
+    manifest = _manifest(tmp_path)
+    declared = declared_surface()
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc"]
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
+    assert manifest["features"]["shortcuts"][0]["name"] == "Escalate message"
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["reaction_added"]
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
+
+
+def test_readme_and_env_example_document_every_command_key_and_variable():
+    readme = (REPO / "README.md").read_text()
+    env_example = (REPO / ".env.example").read_text()
+    for command in declared_surface().commands:
+        assert command["command"] in readme
+    for verb in ("new", "take", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help"):
+        assert f"/esc {verb}" in readme, verb
+    for key in ("timezone", "lines", "level", "name", "channel", "responders", "watch_channels", "reaction", "categories", "leads"):
+        assert f"`{key}`" in readme, key
+    for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT", "SUPPORTBOT_CONFIG", "SUPPORTBOT_DB"):
+        assert re.search(rf"^{variable}=", env_example, re.M), variable
+        assert variable in readme, variable
+
+
+def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
+    result = run_cli(["demo"], {"PATH": "/usr/bin:/bin"}, tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout
+    for seen in ("#help", "#support-l1", "#support-l2", "#eng-escalations",
+                 "== ESC-1 · Checkout fails for EU cards ==", "moved ESC-1 up to L3 · Engineering",
+                 "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
+                 "Raised by @Sam Specialist from a message in #help", "Open escalations (2)"):
+        assert seen in shown, seen
