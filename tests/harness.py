@@ -66,16 +66,32 @@ def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subpr
 
 
 def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
+    """HTTP mode, ready once /healthz answers."""
+    bot = _spawn(standin, workdir, **overrides)
+    _wait_healthy(bot)
+    return bot
+
+
+def start_socket_mode_bot(standin: SlackStandIn, workdir: Path) -> RunningBot:
+    """Socket Mode, ready once it has opened its WebSocket to the stand-in."""
+    bot = _spawn(standin, workdir, SLACK_APP_TOKEN=standin.app_token)
+    try:
+        standin.socket_connected(timeout=20)
+    except TimeoutError:
+        bot.stop()
+        raise TimeoutError(f"supportbot did not connect over Socket Mode:\n{bot.log()}") from None
+    return bot
+
+
+def _spawn(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
     env = bot_env(standin, workdir, **overrides)
     log_path = workdir / f"bot-{env['PORT']}.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=workdir,
                                    stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{env['PORT']}"
-    bot = RunningBot(process, base, Path(env["SUPPORTBOT_DB"]), log_path,
-                     SlackDriver(f"{base}/slack/events", SECRET, standin))
-    _wait_healthy(bot)
-    return bot
+    return RunningBot(process, base, Path(env["SUPPORTBOT_DB"]), log_path,
+                      SlackDriver(f"{base}/slack/events", SECRET, standin))
 
 
 def _wait_healthy(bot: RunningBot, timeout: float = 20.0) -> None:
