@@ -1,0 +1,55 @@
+"""The schema upgrades an existing file without loss, from the first version on."""
+
+import pytest
+from sqlite_utils import Database
+
+from storage.db import open_db, prepare_database
+from storage.errors import NotFound
+from storage.migrations import migrations, schema_version
+from storage.queries import get_escalation, timeline
+
+ALL = [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+def _database_at(path, version: int) -> Database:
+    db = Database(path)
+    migrations.apply(db, stop_before=ALL[version:])
+    assert schema_version(db) == version
+    return db
+
+
+def _write_first_version_rows(db: Database) -> None:
+    """Rows as the first schema version shaped them."""
+    db.execute(
+        "INSERT INTO escalations (id, summary, priority, requester, source, origin_channel, origin_ts, status, line, created_at)"
+        " VALUES (1, 'Old case', 'P2', 'U0AGENT1', 'command', 'C0HELP', '1.0001', 'open', 2, '2026-01-02T03:04:05+00:00')"
+    )
+    db.execute("INSERT INTO line_owners VALUES (1, 1, 'U0AGENT1', '2026-01-02T03:05:00+00:00')")
+    db.execute("INSERT INTO events (escalation_id, at, actor, action, line, to_value) VALUES (1, '2026-01-02T03:04:05+00:00', 'U0AGENT1', 'raised', 2, 'P2')")
+    db.conn.commit()
+
+
+@pytest.mark.parametrize("version", range(1, len(ALL) + 1))
+def test_upgrade_from_every_version_keeps_every_row(tmp_path, version):
+    path = tmp_path / "old.db"
+    old = _database_at(path, version)
+    _write_first_version_rows(old)
+    old.close()
+    prepare_database(path)
+    db = open_db(path)
+    assert schema_version(db) == len(ALL)
+    esc, events = timeline(db, 1)
+    assert (esc.summary, esc.priority, esc.line, esc.owners) == ("Old case", "P2", 2, {1: "U0AGENT1"})
+    assert [event.action for event in events] == ["raised"]
+
+
+def test_preparing_twice_changes_nothing_and_uses_wal(tmp_path):
+    path = tmp_path / "fresh.db"
+    prepare_database(path)
+    prepare_database(path)
+    db = open_db(path)
+    assert schema_version(db) == len(ALL)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(ALL)
+    with pytest.raises(NotFound, match="There is no ESC-1"):
+        get_escalation(db, 1)
