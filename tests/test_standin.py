@@ -314,3 +314,18 @@ def test_raw_http_accepts_form_and_json_bodies(slack):
     assert form["ok"] and as_json["ok"]
     assert slack.calls_to("chat.postMessage")[0].args["blocks"] == [{"type": "divider"}]
     assert [m["text"] for m in slack.messages("C0LEADS")] == ["form", "json"]
+
+
+def test_blocks_and_views_slack_would_reject_are_refused(standin):
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    too_long_header = [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}]
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_postMessage(channel="C0HELP", blocks=too_long_header, text="x")
+    assert caught.value.response["error"] == "invalid_blocks"
+    bad_view = {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": []}
+    with pytest.raises(SlackApiError) as caught:
+        client.views_open(trigger_id="t.1", view=bad_view)
+    assert caught.value.response["error"] == "invalid_arguments"

@@ -7,6 +7,9 @@ import binascii
 from dataclasses import dataclass
 from typing import Callable
 
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+
 from .recorder import Journal
 from .state import SlackError, Workspace
 from .views import ViewStore
@@ -55,7 +58,18 @@ def checked_blocks(blocks: object, limit: int = MAX_MESSAGE_BLOCKS) -> list:
         raise SlackError("invalid_blocks")
     if not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in blocks):
         raise SlackError("invalid_blocks")
+    if not all(_accepted_by_slack_models(block) for block in blocks):
+        raise SlackError("invalid_blocks")
     return blocks
+
+
+def _accepted_by_slack_models(block: dict) -> bool:
+    """slack_sdk's models encode Slack's own limits: to_dict() raises on what Slack would reject."""
+    try:
+        parsed = Block.parse(block)
+        return parsed is not None and bool(parsed.to_dict())
+    except SlackObjectFormationError:
+        return False
 
 
 def encode_cursor(key: str) -> str:

@@ -8,6 +8,7 @@ import threading
 import time
 
 from . import directory as d
+from .api_common import checked_blocks
 from .recorder import Faults, Journal
 from .state import SlackError, Workspace
 
@@ -55,6 +56,10 @@ class ResponseUrls:
             return 400, {"ok": False, "error": "invalid_payload"}, {}
         if not isinstance(body, dict):
             return 400, {"ok": False, "error": "invalid_payload"}, {}
+        try:
+            checked_blocks(body.get("blocks"))
+        except SlackError as error:
+            return 400, {"ok": False, "error": error.error}, {}
         with self._lock:
             context = dict(self._contexts.get(response_id, {}))
         kind = response_kind(body)

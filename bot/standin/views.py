@@ -7,6 +7,9 @@ import string
 import threading
 import time
 
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.views import View
+
 from . import directory as d
 from .state import SlackError
 
@@ -48,6 +51,10 @@ def _render(view_input: dict, view_id: str, root_id: str, previous_id: str | Non
 def _checked(view_input: object) -> dict:
     if not isinstance(view_input, dict) or view_input.get("type") not in ("modal", "home"):
         raise SlackError("invalid_arguments")
+    try:
+        View(**view_input).to_dict()
+    except (SlackObjectFormationError, TypeError):
+        raise SlackError("invalid_arguments") from None
     return view_input
 
 
