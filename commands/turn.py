@@ -34,11 +34,24 @@ class Turn:
         return "command" in self.body
 
     def reply(self, blocks: list[dict], text: str) -> None:
-        """Tell only the person who asked; nobody else sees refusals or no-ops."""
-        if self.body.get("response_url"):
-            self.respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
-        elif self.channel:
+        """Tell only the person who asked; nobody else sees refusals or no-ops.
+
+        The response_url works in any conversation but expires (30 minutes, five uses);
+        when it fails, chat.postEphemeral takes over."""
+        if self.body.get("response_url") and self._respond_ephemeral(blocks, text):
+            return
+        if self.channel:
             self.client.chat_postEphemeral(channel=self.channel, user=self.user, blocks=blocks, text=text)
+
+    def _respond_ephemeral(self, blocks: list[dict], text: str) -> bool:
+        try:
+            sent = self.respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
+        except OSError as error:
+            log.warning("response_url unreachable (%s); answering with chat.postEphemeral", error)
+            return False
+        if sent.status_code != 200:
+            log.warning("response_url answered %s; answering with chat.postEphemeral", sent.status_code)
+        return sent.status_code == 200
 
 
 def _who_where_which(body: dict) -> tuple[str, str | None, str]:

@@ -49,3 +49,12 @@ def test_moving_above_line_3_and_resolving_twice_are_refused(bot, standin):
     standin.wait_idle()
     body = refusal(bot, standin, "resolve esc-1")
     assert "ESC-1 is resolved" in repr(body["blocks"]) and "/esc reopen ESC-1" in repr(body["blocks"])
+
+
+def test_refusal_falls_back_to_chat_post_ephemeral_when_the_response_url_fails(bot, standin):
+    standin.fail("response_url", error="expired_url", status=404, times=1)
+    assert bot.driver.command("take ESC-404", user="U0AGENT2", channel=HELP).status == 200
+    told = standin.wait_for("chat.postEphemeral")[0].args
+    assert told["user"] == "U0AGENT2" and told["channel"] == HELP and "There is no ESC-404" in told["text"]
+    standin.wait_idle()
+    assert not standin.calls_to("chat.postMessage")

@@ -1,12 +1,12 @@
 """Nothing lost, nothing doubled: replays, restarts, forged requests and a misbehaving Web API."""
 
-import json
 import threading
 import time
 
-from bot.standin import SlackDriver
+import pytest
+
 from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows
-from tests.harness import SECRET, start_bot
+from tests.harness import start_bot
 
 
 def test_redelivered_event_raises_once_even_concurrently(bot, standin):
@@ -91,11 +91,11 @@ def test_forged_stale_and_malformed_requests_get_401_and_change_nothing(bot, sta
     assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
 
 
-def test_stale_card_is_replaced_by_a_fresh_one(bot, standin):
+@pytest.mark.parametrize("error", ["message_not_found", "cant_update_message", "edit_window_closed"])
+def test_stale_card_is_replaced_by_a_fresh_one(bot, standin, error):
     raise_by_command(bot, standin)
     old = {channel: cards_in(standin, channel)[0]["ts"] for channel in (HELP, L1)}
-    standin.fail("chat.update", error="message_not_found", times=1)
-    standin.fail("chat.update", error="cant_update_message", times=1)
+    standin.fail("chat.update", error=error, times=2)
     bot.driver.command("take 1")
     standin.wait_for_response(count=2)
     standin.wait_idle()
@@ -123,6 +123,13 @@ def test_rate_limit_is_retried_and_the_card_still_posted(bot, standin):
     posts = standin.calls_to("chat.postMessage")
     assert posts[0].failed and posts[0].status == 429 and not posts[1].failed
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+
+
+def test_server_error_is_retried_and_the_card_still_posted(bot, standin):
+    standin.fail("chat.postMessage", error="internal_error", status=503, times=1)
+    raise_by_command(bot, standin)
+    posts = standin.calls_to("chat.postMessage")
+    assert posts[0].status == 503 and len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
 
 
 def test_failing_slack_never_loses_the_stored_escalation(bot, standin):

@@ -123,7 +123,7 @@ class SlackDriver(_Driver):
 class SocketModeDriver(_Driver):
     """Delivers the same payloads as Socket Mode envelopes and returns the bot's ack."""
 
-    def __init__(self, standin: "SlackStandIn", *, timeout: float = 5.0):
+    def __init__(self, standin: "SlackStandIn", *, timeout: float = 15.0):
         super().__init__(standin)
         self.timeout = timeout
 

@@ -106,7 +106,7 @@ class SlackStandIn:
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self._calls.items() if call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,
+    def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
                  where: Callable[[ApiCall], bool] | None = None) -> list[ApiCall]:
         """Block until `count` calls to `method` (failed ones included) match `where`; return them all."""
         return self._calls.wait(
@@ -184,7 +184,7 @@ class SlackStandIn:
     def responses(self) -> list[dict]:
         return copy.deepcopy(self._responses.journal.items())
 
-    def wait_for_response(self, count: int = 1, timeout: float = 5.0,
+    def wait_for_response(self, count: int = 1, timeout: float = 15.0,
                           where: Callable[[dict], bool] | None = None) -> list[dict]:
         def describe(matching: list, seen: list) -> str:
             return f"expected {count} response_url post(s) within {timeout}s, got {len(matching)} of {len(seen)}"
