@@ -24,7 +24,7 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         if seen is not None:
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
-            _refuse_second_escalation_of_message(db, new.channel, new.message_ts)
+            refuse_if_escalated(db, new.channel, new.message_ts)
         escalation_id = _insert(db, now, new)
         event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
@@ -32,7 +32,8 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         return Outcome(records.load_escalation(db, escalation_id), (event,))
 
 
-def _refuse_second_escalation_of_message(db: Database, channel: str, ts: str) -> None:
+def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
+    """Each message (thread) is escalated at most once, whichever way it is raised."""
     existing = records.find_by_thread(db, channel, ts)
     if existing:
         raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")

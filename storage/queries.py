@@ -30,10 +30,6 @@ def get_escalation(db: Database, escalation_id: int) -> Escalation:
     return records.load_escalation(db, escalation_id)
 
 
-def escalation_of_thread(db: Database, channel: str, thread_ts: str) -> Escalation | None:
-    return records.find_by_thread(db, channel, thread_ts)
-
-
 def timeline(db: Database, escalation_id: int) -> tuple[Escalation, list[Event]]:
     return records.load_escalation(db, escalation_id), records.load_events(db, escalation_id)
 

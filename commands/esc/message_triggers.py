@@ -9,9 +9,8 @@ from commands.esc.modal_view import FormOrigin, render_form
 from commands.people import name_mentions
 from commands.text import one_line, plain_text
 from commands.turn import Turn
-from storage.errors import InvalidTransition
+from storage.escalations import refuse_if_escalated
 from storage.model import NewEscalation, Source
-from storage.queries import escalation_of_thread
 
 UNREADABLE = "A message the bot could not read (invite it to the channel)"
 
@@ -33,9 +32,7 @@ def handle_reaction(turn: Turn, deps: Deps) -> None:
 def handle_shortcut(turn: Turn, deps: Deps) -> None:
     message = turn.body["message"]
     thread_ts = message.get("thread_ts") or message["ts"]
-    existing = escalation_of_thread(deps.store.db(), turn.channel or "", thread_ts)
-    if existing:
-        raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
+    refuse_if_escalated(deps.store.db(), turn.channel or "", thread_ts)
     origin = FormOrigin(channel=turn.channel or "", source=Source.SHORTCUT, message_ts=thread_ts)
     turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin, plain_text(name_mentions(turn.client, message.get("text", "")))))
 
