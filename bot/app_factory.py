@@ -1,6 +1,6 @@
 """Building the Bolt app once, from settings, with every feature registered."""
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -11,16 +11,16 @@ from commands.deps import Deps
 from commands.esc.register import register as register_escalations
 
 FEATURES = (register_escalations,)
-WORKERS = 16
 
 
-def build_app(settings: Settings, client: WebClient, deps: Deps) -> App:
+def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:
+    """`workers` runs everything done after the ack; the caller drains it on shutdown."""
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot"),
+        listener_executor=workers,
     )
     _register_all(SlackSurface(app, deps))
     return app

@@ -4,7 +4,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 
 from dotenv import load_dotenv
 
@@ -12,7 +11,7 @@ from bot.app_factory import declared_surface
 from bot.config import ConfigError, load_settings
 from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
-from bot.runner import prepare, serve_http, serve_socket_mode
+from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
 
 log = logging.getLogger("supportbot")
 
@@ -45,12 +44,11 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(os.environ)
     prepared = prepare(settings)
     if settings.socket_mode:
-        serve_socket_mode(prepared.app, settings.app_token)
-        log.info("connected over Socket Mode")
-        threading.Event().wait()
+        run_until_stopped(lambda: serve_socket_mode(prepared.app, settings.app_token), prepared.workers)
+        return 0
     server = serve_http(prepared.app, settings.port)
-    log.info("listening on port %d: POST /slack/events, GET /healthz", server.effective_port)
-    server.run()
+    log.info("listening on port %s: POST /slack/events, GET /healthz", server.effective_port)
+    run_until_stopped(server.run, prepared.workers)
     return 0
 
 

@@ -1,7 +1,11 @@
 """Starting the bot: database, Slack client, channel names, the app, then a transport."""
 
 import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -19,10 +23,14 @@ from storage.migrations import schema_version
 log = logging.getLogger(__name__)
 
 
+WORKERS = 16
+
+
 @dataclass(frozen=True)
 class Prepared:
     app: App
     deps: Deps
+    workers: ThreadPoolExecutor
 
 
 def prepare(settings: Settings) -> Prepared:
@@ -31,7 +39,8 @@ def prepare(settings: Settings) -> Prepared:
     _check_token(client)
     deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
-    return Prepared(app=build_app(settings, client, deps), deps=deps)
+    workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot")
+    return Prepared(app=build_app(settings, client, deps, workers), deps=deps, workers=workers)
 
 
 def _check_token(client) -> None:
@@ -51,7 +60,27 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0"):
     return make_server(make_wsgi_app(app), host=host, port=port)
 
 
-def serve_socket_mode(app: App, app_token: str) -> SocketModeHandler:
+def run_until_stopped(serve: Callable[[], None], workers: ThreadPoolExecutor) -> None:
+    """Serve until SIGTERM or Ctrl-C, then let work already acknowledged finish: Slack was
+    told "received", so the cards and notes it promised must still go out."""
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    try:
+        serve()
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    log.info("stopping: finishing work already acknowledged")
+    workers.shutdown(wait=True)
+
+
+def _exit_quietly(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def serve_socket_mode(app: App, app_token: str) -> None:
     handler = SocketModeHandler(app, app_token=app_token)
     handler.connect()
-    return handler
+    log.info("connected over Socket Mode")
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()

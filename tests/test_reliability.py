@@ -161,3 +161,11 @@ def test_healthz_answers_200(bot):
 
     with urllib.request.urlopen(f"{bot.url}/healthz") as response:
         assert response.status == 200 and response.read() == b"ok"
+
+
+def test_stopping_finishes_work_already_acknowledged(bot, standin):
+    standin.delay("chat.postMessage", 1.0)
+    assert bot.driver.command("new Raised just before a deploy").status == 200
+    bot.stop()
+    assert bot.process.returncode == 0
+    assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
