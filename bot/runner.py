@@ -5,6 +5,7 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Callable
 
 from slack_bolt import App
@@ -19,11 +20,13 @@ from bot.slack_client import make_client
 from commands.deps import Deps
 from storage.db import Store, prepare_database
 from storage.migrations import schema_version
+from storage.records import forget_requests_before
 
 log = logging.getLogger(__name__)
 
 
 WORKERS = 16
+REPLAY_MEMORY = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def prepare(settings: Settings) -> Prepared:
     _check_token(client)
     deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
+    forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot")
     return Prepared(app=build_app(settings, client, deps, workers), deps=deps, workers=workers)
 

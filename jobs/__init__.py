@@ -1,0 +1,1 @@
+"""Scheduled work: shift summaries and daily digests will run here on APScheduler."""

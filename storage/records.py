@@ -120,5 +120,11 @@ def claim_request(db: Database, key: str, now: datetime) -> int | None:
     return None
 
 
+def forget_requests_before(db: Database, moment: datetime) -> int:
+    """Slack stops redelivering within minutes; keys older than that only take up space."""
+    with db.atomic():
+        return db.execute("DELETE FROM handled_requests WHERE at < ?", [to_text(moment)]).rowcount
+
+
 def link_request(db: Database, key: str, escalation_id: int) -> None:
     db.execute("UPDATE handled_requests SET escalation_id = ? WHERE key = ?", [escalation_id, key])

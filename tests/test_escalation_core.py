@@ -6,6 +6,7 @@ from storage import escalations as core
 from storage.errors import InvalidTransition, NotFound, UsageError
 from storage.model import Action, NewEscalation, Source, Status
 from storage.queries import list_escalations, timeline
+from storage.records import forget_requests_before
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -135,3 +136,11 @@ def test_failed_change_leaves_no_audit_event_behind(db):
     with pytest.raises(InvalidTransition):
         core.move_down(db, T0, esc.id, "U1", None, "k")
     assert db["events"].count == before and db["handled_requests"].count == 1
+
+
+def test_old_delivery_keys_are_forgotten_recent_ones_kept(db):
+    core.raise_escalation(db, T0, NewEscalation("old", "U1", "C1", Source.COMMAND), "old-key")
+    core.raise_escalation(db, later(60), NewEscalation("new", "U1", "C1", Source.COMMAND), "new-key")
+    assert forget_requests_before(db, later(30)) == 1
+    assert [row["key"] for row in db["handled_requests"].rows] == ["new-key"]
+    assert db["escalations"].count == 2
