@@ -120,7 +120,7 @@ def test_handoff_moves_every_open_escalation_i_own_with_one_event_each(db):
 
 
 def test_list_views(db):
-    a, b, c = raise_one(db, "a"), raise_one(db, "b", line=2), raise_one(db, "c")
+    a, _, c = raise_one(db, "a"), raise_one(db, "b", line=2), raise_one(db, "c")
     core.take(db, T0, a.id, "U0AGENT1", "t")
     core.resolve(db, T0, c.id, "U0AGENT1", None, "r")
     keys = lambda view: [e.key for e in list_escalations(db, view, "U0AGENT1")]

@@ -1,4 +1,4 @@
-from tests.flow import HELP, L1, L3, card_text, cards_in, count, raise_by_command, rows
+from tests.flow import HELP, L1, L3, card_text, cards_in, count, raise_by_command
 
 
 def test_command_raises_with_cards_in_origin_and_queue(bot, standin):

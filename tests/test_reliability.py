@@ -2,9 +2,11 @@
 
 import threading
 import time
+import urllib.request
 
 import pytest
 
+from bot.app_factory import declared_surface
 from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows
 from tests.harness import start_bot
 
@@ -142,8 +144,6 @@ def test_failing_slack_never_loses_the_stored_escalation(bot, standin):
 
 
 def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standin):
-    from bot.app_factory import declared_surface
-
     declared = declared_surface()
     for event_type in declared.events:
         assert bot.driver.event({"type": event_type, "user": "U0AGENT1", "item": {"type": "file", "channel": "C0GENERAL"},
@@ -157,8 +157,6 @@ def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standi
 
 
 def test_healthz_answers_200(bot):
-    import urllib.request
-
     with urllib.request.urlopen(f"{bot.url}/healthz") as response:
         assert response.status == 200 and response.read() == b"ok"
 
