@@ -43,6 +43,7 @@ import hmac
 import http.client
 import json
 import logging
+import math
 import os
 import queue
 import re
@@ -79,7 +80,7 @@ P99_RATIO_TARGET = 1.5
 THROUGHPUT_TARGET = 200.0
 
 
-# -- one slash command -------------------------------------------------------------------
+# -- one slash command -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -145,7 +146,7 @@ def is_confirmation(receipt_text: str) -> bool:
     return receipt_text.startswith("🆘 Raised") and "⚠️" not in receipt_text
 
 
-# -- sending load ------------------------------------------------------------------------
+# -- sending load ----------------------------------------------------------------------------------
 
 
 def send_all(port: int, commands: list[Command], concurrency: int) -> list[Sample]:
@@ -196,7 +197,7 @@ def _send_one(connection: http.client.HTTPConnection, command: Command) -> Sampl
     return sample
 
 
-# -- the Slack stand-in, here or in a child process -----------------------------------------
+# -- the Slack stand-in, here or in a child process ------------------------------------------------
 
 
 def _origin_cards(standin: SlackStandIn) -> list[tuple[str, float]]:
@@ -295,7 +296,7 @@ def _reply(payload) -> None:
     sys.stdout.flush()
 
 
-# -- servers under test ----------------------------------------------------------------------
+# -- servers under test ----------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -371,6 +372,9 @@ def stop_process(process: subprocess.Popen) -> None:
             process.wait()
 
 
+# -- what the processes did ------------------------------------------------------------------------
+
+
 def logged_exceptions(log_path: Path) -> Counter[str]:
     """The last line of every traceback in a log, e.g. "sqlite3.OperationalError: database is locked"."""
     text = log_path.read_text(errors="replace") if log_path.exists() else ""
@@ -396,7 +400,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-# -- runs ----------------------------------------------------------------------------------------
+# -- runs ------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -443,7 +447,7 @@ def commands_for(standin, label: str, count: int) -> list[Command]:
 
 def attach_cards(standin, label: str, samples: list[Sample]) -> None:
     """Poll the stand-in until every acknowledged command's card is in #help, or time runs out."""
-    token = re.compile(rf"\bbench-{re.escape(label)}-\d{{5}}\b")
+    token = re.compile(rf"\bbench-{re.escape(label)}-\d+\b")
     waiting = {sample.token: sample for sample in samples if sample.acked}
     deadline = time.monotonic() + OUTCOME_TIMEOUT
     while waiting and time.monotonic() < deadline:
@@ -499,7 +503,7 @@ def processes_under_load(standin, server_label: str, server: subprocess.Popen) -
     return {server_label: server.pid, "stand-in": standin.pid, "load generator": os.getpid()}
 
 
-# -- report --------------------------------------------------------------------------------------
+# -- report ----------------------------------------------------------------------------------------
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -507,8 +511,8 @@ def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    rank = max(1, round(fraction * len(ordered) + 0.5 - 1e-9))
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = min(max(1, math.ceil(fraction * len(ordered))), len(ordered))
+    return ordered[rank - 1]
 
 
 def latency_line(label: str, values: list[float]) -> str:
@@ -563,7 +567,7 @@ def print_ratio(bot: RunResult, bare: RunResult) -> None:
           f"target: p99 ack ≤ {P99_RATIO_TARGET}× bare -> {verdict(ratio <= P99_RATIO_TARGET)}")
 
 
-# -- main ----------------------------------------------------------------------------------------
+# -- main ------------------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -625,6 +629,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as error:
         print(f"ack_latency: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("ack_latency: interrupted; servers stopped", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
