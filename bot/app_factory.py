@@ -20,16 +20,15 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
         signing_secret=settings.signing_secret or "",
         request_verification_enabled=not settings.socket_mode,
         process_before_response=True,
-        listener_executor=workers,
     )
-    _register_all(SlackSurface(app, deps))
+    _register_all(SlackSurface(app, deps, workers))
     return app
 
 
 def declared_surface() -> Declared:
     """What the features register, without tokens or network: the manifest is built from it."""
     offline = App(token="xoxb-offline", signing_secret="offline", token_verification_enabled=False)
-    surface = SlackSurface(offline, deps=None)
+    surface = SlackSurface(offline, deps=None, workers=None)
     _register_all(surface)
     return surface.declared
 

@@ -1,9 +1,11 @@
 """Registering Slack listeners, and remembering what was registered for the manifest.
 
-Every listener acknowledges at once in the request thread and does its work lazily in
-Bolt's worker pool, so Slack's 3-second window holds however slow the Web API is.
+Every listener acknowledges at once, in the request thread, and hands its work to the bot's
+worker pool, so Slack's 3-second window holds however slow the Web API is. (Bolt's lazy
+listeners would do the same but deep-copy every request on the request thread first.)
 """
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -14,6 +16,7 @@ from commands.deps import Deps
 from commands.turn import Turn, answering_errors
 
 Handler = Callable[[Turn, Deps], None]
+Listener = Callable[..., None]
 
 
 @dataclass
@@ -26,55 +29,59 @@ class Declared:
     scopes: set[str] = field(default_factory=set)
 
 
-def _ack_now(ack: Ack) -> None:
-    ack()
-
-
 class SlackSurface:
-    def __init__(self, app: App, deps: Deps):
+    def __init__(self, app: App, deps: Deps | None, workers: Executor | None):
+        """`deps` and `workers` may be None when registering only to learn what is declared."""
         self.app = app
         self.deps = deps
+        self.workers = workers
         self.declared = Declared()
 
     def command(self, name: str, handler: Handler, *, description: str, usage_hint: str) -> None:
         self.declared.commands.append({"command": name, "description": description,
                                        "usage_hint": usage_hint, "should_escape": True})
         self.needs("commands")
-        self.app.command(name)(ack=_ack_now, lazy=[self._lazy(handler)])
+        self.app.command(name)(self._ack_then_work(handler))
 
     def event(self, event_type: str, handler: Handler) -> None:
         self.declared.events.append(event_type)
-        self.app.event(event_type)(ack=_ack_now, lazy=[self._lazy(handler)])
+        self.app.event(event_type)(self._ack_then_work(handler))
 
     def message_shortcut(self, callback_id: str, handler: Handler, *, name: str, description: str) -> None:
         self.declared.shortcuts.append({"name": name, "type": "message", "callback_id": callback_id,
                                         "description": description})
         self.needs("commands")
-        self.app.message_shortcut(callback_id)(ack=_ack_now, lazy=[self._lazy(handler)])
+        self.app.message_shortcut(callback_id)(self._ack_then_work(handler))
 
     def action(self, action_id: str, handler: Handler) -> None:
-        self.app.action(action_id)(ack=_ack_now, lazy=[self._lazy(handler)])
+        self.app.action(action_id)(self._ack_then_work(handler))
 
     def view_submission(self, callback_id: str, handler: Handler, *, check: Callable[[dict, Deps], dict]) -> None:
         """`check` runs before the ack so field errors show in the form itself."""
         deps = self.deps
 
-        def ack_form(ack: Ack, body: dict) -> None:
+        def acknowledge(ack: Ack, body: dict) -> bool:
             errors = check(body, deps)
             if errors:
                 ack(response_action="errors", errors=errors)
             else:
                 ack()
+            return not errors
 
-        self.app.view_submission(callback_id)(ack=ack_form, lazy=[self._lazy(handler)])
+        self.app.view_submission(callback_id)(self._ack_then_work(handler, acknowledge))
 
     def needs(self, *scopes: str) -> None:
         self.declared.scopes.update(scopes)
 
-    def _lazy(self, handler: Handler) -> Callable[..., None]:
-        deps = self.deps
+    def _ack_then_work(self, handler: Handler, acknowledge: Callable[[Ack, dict], bool] | None = None) -> Listener:
+        deps, workers = self.deps, self.workers
+        work = answering_errors(lambda turn: handler(turn, deps))
 
-        def run_after_ack(body: dict, client: WebClient, respond: Respond) -> None:
-            answering_errors(lambda turn: handler(turn, deps))(Turn.from_body(body, client, respond))
+        def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+            if acknowledge is None:
+                ack()
+            elif not acknowledge(ack, body):
+                return
+            workers.submit(work, Turn.from_body(body, client, respond))
 
-        return run_after_ack
+        return listener

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage import records
+from storage.db import write_transaction
 from storage.escalations import owned_open
 from storage.model import Escalation, Event
 
@@ -46,16 +47,15 @@ def cards_of(db: Database, escalation_id: int) -> list[Card]:
     return [Card(**row) for row in db.query(sql, [escalation_id])]
 
 
-def save_card(db: Database, escalation_id: int, card: Card) -> None:
-    """Where a card lives is bookkeeping for chat.update, not a change of the escalation: no audit event."""
-    with db.atomic():
-        db["cards"].upsert(
-            {"escalation_id": escalation_id, "channel": card.channel, "ts": card.ts, "thread_ts": card.thread_ts},
-            pk=("escalation_id", "channel"),
-        )
-
-
-def set_origin_thread(db: Database, escalation_id: int, ts: str) -> None:
-    """An escalation raised by command lives in the thread of its first card, known only once posted."""
-    with db.atomic():
-        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [ts, escalation_id])
+def save_cards(db: Database, escalation_id: int, cards: list[Card], origin_ts: str | None = None) -> None:
+    """Where cards live is bookkeeping for chat.update, not a change of the escalation: no audit
+    event. `origin_ts` is set for an escalation raised by command, which lives in the thread of
+    its first card and so learns its thread only once that card is posted."""
+    with write_transaction(db):
+        for card in cards:
+            db["cards"].upsert(
+                {"escalation_id": escalation_id, "channel": card.channel, "ts": card.ts, "thread_ts": card.thread_ts},
+                pk=("escalation_id", "channel"),
+            )
+        if origin_ts:
+            db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [origin_ts, escalation_id])

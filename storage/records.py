@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage.db import write_transaction
 from storage.errors import NotFound
 from storage.model import Escalation, Event, Source, Status
 
@@ -122,7 +123,7 @@ def claim_request(db: Database, key: str, now: datetime) -> int | None:
 
 def forget_requests_before(db: Database, moment: datetime) -> int:
     """Slack stops redelivering within minutes; keys older than that only take up space."""
-    with db.atomic():
+    with write_transaction(db):
         return db.execute("DELETE FROM handled_requests WHERE at < ?", [to_text(moment)]).rowcount
 
 

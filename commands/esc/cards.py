@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc.card_blocks import card_text, note_text, render_card, render_note
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, cards_of, get_escalation, save_card, set_origin_thread
+from storage.queries import Card, cards_of, get_escalation, save_cards
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
@@ -26,33 +26,28 @@ class CardPublisher:
 
     def publish_new(self, esc: Escalation) -> Escalation:
         """The first cards: in the origin thread and in the current line's queue."""
-        if esc.source in (Source.COMMAND, Source.MODAL):
-            card = self._post(esc, esc.origin_channel, thread_ts=None)
-            if card:
-                set_origin_thread(self._db(), esc.id, card.ts)
-        else:
-            self._post(esc, esc.origin_channel, thread_ts=esc.origin_ts)
-        esc = get_escalation(self._db(), esc.id)
-        self._ensure_queue_card(esc)
-        return esc
+        raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
+        origin = self._post(esc, esc.origin_channel, thread_ts=None if raised_by_command else esc.origin_ts)
+        fresh = [origin] if origin else []
+        queue = self.deps.team.line(esc.line).channel
+        if queue != esc.origin_channel:
+            fresh += filter(None, [self._post(esc, queue, thread_ts=None)])
+        origin_ts = origin.ts if origin and raised_by_command else None
+        save_cards(self._db(), esc.id, fresh, origin_ts=origin_ts)
+        return get_escalation(self._db(), esc.id)
 
     def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""
         esc = get_escalation(self._db(), escalation_id)
-        fresh = self._ensure_queue_card(esc)
-        for card in cards_of(self._db(), esc.id):
-            if card.channel != fresh:
-                self._update(esc, card)
+        cards = cards_of(self._db(), esc.id)
+        fresh = [replacement for replacement in (self._update(esc, card) for card in cards) if replacement]
+        queue = self.deps.team.line(esc.line).channel
+        if queue not in {card.channel for card in cards}:
+            fresh += filter(None, [self._post(esc, queue, thread_ts=None)])
+        if fresh:
+            save_cards(self._db(), esc.id, fresh)
         for event in events:
             self._note(esc, event)
-
-    def _ensure_queue_card(self, esc: Escalation) -> str | None:
-        """Post in the current line's queue unless a card is there already; returns the channel posted to."""
-        queue = self.deps.team.line(esc.line).channel
-        if queue in {card.channel for card in cards_of(self._db(), esc.id)}:
-            return None
-        self._post(esc, queue, thread_ts=None)
-        return queue
 
     def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
         try:
@@ -62,20 +57,20 @@ class CardPublisher:
         except SlackApiError as error:
             self._problem(esc, channel, error)
             return None
-        card = Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
-        save_card(self._db(), esc.id, card)
-        return card
+        return Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
 
-    def _update(self, esc: Escalation, card: Card) -> None:
+    def _update(self, esc: Escalation, card: Card) -> Card | None:
+        """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""
         try:
             self.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team), text=card_text(esc))
+            return None
         except SlackApiError as error:
             if error.response.get("error") not in STALE_CARD_ERRORS:
                 self._problem(esc, card.channel, error)
-                return
+                return None
             log.info("card of %s in %s can no longer be edited (%s): posting a fresh one",
                      esc.key, card.channel, error.response.get("error"))
-            self._post(esc, card.channel, card.thread_ts)
+            return self._post(esc, card.channel, card.thread_ts)
 
     def _note(self, esc: Escalation, event: Event) -> None:
         if not esc.origin_ts:

@@ -12,8 +12,6 @@ def check_form(body: dict, deps: Deps) -> dict[str, str]:
 
 
 def handle_form(turn: Turn, deps: Deps) -> None:
-    if check_form(turn.body, deps):
-        return
     values = read_form(turn.body["view"]["state"]["values"])
     origin = FormOrigin.from_metadata(turn.body["view"]["private_metadata"])
     turn.channel = origin.channel
