@@ -40,22 +40,19 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
 
 
 def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
-    table = db["escalations"].insert(
-        {
-            "summary": new.summary,
-            "priority": new.priority,
-            "category": new.category,
-            "customer_ref": new.customer_ref,
-            "requester": new.requester,
-            "source": str(new.source),
-            "origin_channel": new.channel,
-            "origin_ts": new.message_ts,
-            "status": str(Status.OPEN),
-            "line": new.line,
-            "created_at": records.to_text(now),
-        }
-    )
-    return table.last_pk
+    return records.insert_row(db, "escalations", {
+        "summary": new.summary,
+        "priority": new.priority,
+        "category": new.category,
+        "customer_ref": new.customer_ref,
+        "requester": new.requester,
+        "source": str(new.source),
+        "origin_channel": new.channel,
+        "origin_ts": new.message_ts,
+        "status": str(Status.OPEN),
+        "line": new.line,
+        "created_at": records.to_text(now),
+    })
 
 
 def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str) -> Outcome:

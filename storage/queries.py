@@ -53,9 +53,7 @@ def save_cards(db: Database, escalation_id: int, cards: list[Card], origin_ts: s
     its first card and so learns its thread only once that card is posted."""
     with write_transaction(db):
         for card in cards:
-            db["cards"].upsert(
-                {"escalation_id": escalation_id, "channel": card.channel, "ts": card.ts, "thread_ts": card.thread_ts},
-                pk=("escalation_id", "channel"),
-            )
+            db.execute("INSERT OR REPLACE INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)",
+                       [escalation_id, card.channel, card.ts, card.thread_ts])
         if origin_ts:
             db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [origin_ts, escalation_id])

@@ -65,19 +65,24 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
     )
 
 
+def insert_row(db: Database, table: str, row: dict) -> int:
+    """Plain INSERT: sqlite-utils' insert() inspects the table on every call, too slow for the hot path."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+
+
 def insert_event(db: Database, event: Event) -> None:
-    db["events"].insert(
-        {
-            "escalation_id": event.escalation_id,
-            "at": to_text(event.at),
-            "actor": event.actor,
-            "action": str(event.action),
-            "line": event.line,
-            "from_value": event.from_value,
-            "to_value": event.to_value,
-            "note": event.note,
-        }
-    )
+    insert_row(db, "events", {
+        "escalation_id": event.escalation_id,
+        "at": to_text(event.at),
+        "actor": event.actor,
+        "action": str(event.action),
+        "line": event.line,
+        "from_value": event.from_value,
+        "to_value": event.to_value,
+        "note": event.note,
+    })
 
 
 def load_events(db: Database, escalation_id: int) -> list[Event]:
@@ -98,10 +103,8 @@ def load_events(db: Database, escalation_id: int) -> list[Event]:
 
 
 def set_owner(db: Database, escalation_id: int, line: int, user: str, now: datetime) -> None:
-    db["line_owners"].upsert(
-        {"escalation_id": escalation_id, "line": line, "user": user, "since": to_text(now)},
-        pk=("escalation_id", "line"),
-    )
+    db.execute("INSERT OR REPLACE INTO line_owners (escalation_id, line, user, since) VALUES (?, ?, ?, ?)",
+               [escalation_id, line, user, to_text(now)])
 
 
 def clear_owner(db: Database, escalation_id: int, line: int) -> None:
@@ -109,7 +112,8 @@ def clear_owner(db: Database, escalation_id: int, line: int) -> None:
 
 
 def update_escalation(db: Database, escalation_id: int, **columns) -> None:
-    db["escalations"].update(escalation_id, columns)
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    db.execute(f"UPDATE escalations SET {assignments} WHERE id = ?", [*columns.values(), escalation_id])
 
 
 def claim_request(db: Database, key: str, now: datetime) -> int | None:
@@ -117,7 +121,7 @@ def claim_request(db: Database, key: str, now: datetime) -> int | None:
     rows = list(db.query("SELECT escalation_id FROM handled_requests WHERE key = ?", [key]))
     if rows:
         return rows[0]["escalation_id"] or 0
-    db["handled_requests"].insert({"key": key, "at": to_text(now), "escalation_id": None})
+    insert_row(db, "handled_requests", {"key": key, "at": to_text(now)})
     return None
 
 

@@ -11,7 +11,6 @@ def test_raise_reconnect_and_redelivery_over_socket_mode(standin, tmp_path):
         socket = SocketModeDriver(standin)
         ack = socket.command("new P1 Raised over the socket", channel=HELP)
         assert "envelope_id" in ack
-        standin.wait_for_response()
         standin.wait_idle()
         assert rows(bot.db_path, "SELECT summary, priority FROM escalations") == [{"summary": "Raised over the socket", "priority": "P1"}]
 

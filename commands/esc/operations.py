@@ -22,9 +22,8 @@ def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
         return
     publisher = CardPublisher(turn.client, deps)
     esc = publisher.publish_new(outcome.escalation)
-    queue = deps.team.line(esc.line).channel
-    where = f"<#{queue}>" if queue == esc.origin_channel else f"<#{esc.origin_channel}> and <#{queue}>"
-    _confirm(turn, publisher, f"🆘 Raised *{esc.key}* on line {esc.line}; its card is in {where}.")
+    if publisher.problems:
+        _confirm(turn, publisher, f"🆘 Raised *{esc.key}* on line {esc.line}.")
 
 
 def take(turn: Turn, deps: Deps, escalation_id: int) -> None:
@@ -95,8 +94,8 @@ def _changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> Non
 
 
 def _confirm(turn: Turn, publisher: CardPublisher, text: str) -> None:
-    """Commands get an ephemeral receipt; clicks and reactions see the card change instead.
-    Anyone gets told when a card could not be posted or updated."""
+    """Commands get an ephemeral receipt; clicks and reactions see the card change instead, and
+    a new escalation's card appears where it was raised. Anyone is told when Slack refused a card."""
     if publisher.problems:
         text += "\n⚠️ Saved, but Slack refused the card in " + ", ".join(publisher.problems) + ". Invite me there with `/invite @supportbot`."
     elif not turn.is_command:
