@@ -148,12 +148,14 @@ def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standi
     for event_type in declared.events:
         assert bot.driver.event({"type": event_type, "user": "U0AGENT1", "item": {"type": "file", "channel": "C0GENERAL"},
                                  "reaction": "x", "event_ts": "1.1"}).status == 200
+    ts = standin.post_user_message(HELP, "the bot's own reaction is not an escalation")
+    assert bot.driver.reaction_added(HELP, ts, user="U0BOT").status == 200
     for command in declared.commands:
         assert bot.driver.command("help", command=command["command"]).status == 200
-    ts = standin.post_user_message(HELP, "hello")
     for shortcut in declared.shortcuts:
         assert bot.driver.message_shortcut(shortcut["callback_id"], channel=HELP, message_ts=ts).status == 200
     standin.wait_idle()
+    assert count(bot.db_path, "escalations") == 0
 
 
 def test_healthz_answers_200(bot):
