@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    load_dotenv()
+    load_dotenv(".env")  # the working directory's .env only; real environment variables win
     settings = load_settings(os.environ)
     prepared = prepare(settings)
     if settings.socket_mode:

@@ -102,3 +102,13 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
                  "Raised by @Sam Specialist from a message in #help", "Open escalations (2)"):
         assert seen in shown, seen
+
+
+def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):
+    env = bot_env(standin, tmp_path, PORT="env-port")
+    token = env.pop("SLACK_BOT_TOKEN")
+    (tmp_path / ".env").write_text(f"SLACK_BOT_TOKEN={token}\nPORT=dotenv-port\n")
+    result = run_cli(["run"], env, tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" not in result.stderr, "the token came from .env"
+    assert "PORT: 'env-port' is not a TCP port" in result.stderr, "the environment beat .env"
