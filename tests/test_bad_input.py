@@ -58,3 +58,12 @@ def test_refusal_falls_back_to_chat_post_ephemeral_when_the_response_url_fails(b
     assert told["user"] == "U0AGENT2" and told["channel"] == HELP and "There is no ESC-404" in told["text"]
     standin.wait_idle()
     assert not standin.calls_to("chat.postMessage")
+
+
+def test_unexpected_failure_is_answered_with_a_reference_and_changes_nothing(bot, standin):
+    raise_by_command(bot, standin, "new Something broke")
+    standin.fail("users.info", error="fatal_error", times=1)
+    body = refusal(bot, standin, "assign 1 <@U0SPEC1|sam>")
+    text = repr(body["blocks"])
+    assert "Something went wrong on our side (fatal_error)" in text and "Quote ref `" in text
+    assert "ref" in bot.log() and "fatal_error" in bot.log()
