@@ -65,23 +65,14 @@ def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee
     )
 
 
-def move_up(
-    db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str,
+def move(
+    db: Database, now: datetime, escalation_id: int, actor: str, step: int, reason: str | None, request_key: str,
     expected_line: int | None = None,
 ) -> Outcome:
-    """`expected_line` is the line the person saw; a double click then moves it only once."""
+    """One line up (`step` +1) or down (-1). `expected_line` is the line the person saw, so a
+    double click moves it only once."""
     return _change(
-        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, +1, reason, expected_line)
-    )
-
-
-def move_down(
-    db: Database, now: datetime, escalation_id: int, actor: str, reason: str | None, request_key: str,
-    expected_line: int | None = None,
-) -> Outcome:
-    """`expected_line` is the line the person saw; a double click then moves it only once."""
-    return _change(
-        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, -1, reason, expected_line)
+        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line)
     )
 
 

@@ -44,10 +44,10 @@ def test_second_escalation_of_one_message_is_refused(db):
 def test_take_up_and_owner_per_line_history(db):
     esc = raise_one(db)
     core.take(db, later(1), esc.id, "U0AGENT1", "t1")
-    moved = core.move_up(db, later(2), esc.id, "U0AGENT1", "needs logs", "t2").escalation
+    moved = core.move(db, later(2), esc.id, "U0AGENT1", +1, "needs logs", "t2").escalation
     assert moved.line == 2 and moved.current_owner is None and moved.owners == {1: "U0AGENT1"}
     core.take(db, later(3), esc.id, "U0SPEC1", "t3")
-    down = core.move_down(db, later(4), esc.id, "U0SPEC1", None, "t4").escalation
+    down = core.move(db, later(4), esc.id, "U0SPEC1", -1, None, "t4").escalation
     assert down.line == 1 and down.owners == {1: "U0AGENT1", 2: "U0SPEC1"}
     _, events = timeline(db, esc.id)
     assert [e.action for e in events] == [Action.RAISED, Action.TAKEN, Action.MOVED_UP, Action.TAKEN, Action.MOVED_DOWN]
@@ -57,21 +57,18 @@ def test_take_up_and_owner_per_line_history(db):
 def test_new_line_starts_unowned_even_if_held_before(db):
     esc = raise_one(db, line=2)
     core.take(db, T0, esc.id, "U0SPEC1", "t1")
-    core.move_up(db, T0, esc.id, "U0SPEC1", None, "t2")
+    core.move(db, T0, esc.id, "U0SPEC1", +1, None, "t2")
     core.take(db, T0, esc.id, "U0ENG1", "t3")
-    core.move_down(db, T0, esc.id, "U0ENG1", None, "t4")
-    back_up = core.move_up(db, T0, esc.id, "U0SPEC1", None, "t5").escalation
+    core.move(db, T0, esc.id, "U0ENG1", -1, None, "t4")
+    back_up = core.move(db, T0, esc.id, "U0SPEC1", +1, None, "t5").escalation
     assert back_up.line == 3 and back_up.current_owner is None
 
 
-@pytest.mark.parametrize(
-    "start_line, move, message",
-    [(3, core.move_up, "already on line 3"), (1, core.move_down, "already on line 1")],
-)
-def test_moving_past_the_edge_lines_changes_nothing(db, start_line, move, message):
+@pytest.mark.parametrize("start_line, step, message", [(3, +1, "already on line 3"), (1, -1, "already on line 1")])
+def test_moving_past_the_edge_lines_changes_nothing(db, start_line, step, message):
     esc = raise_one(db, line=start_line)
     with pytest.raises(InvalidTransition, match=message):
-        move(db, T0, esc.id, "U0AGENT1", None, "m")
+        core.move(db, T0, esc.id, "U0AGENT1", step, None, "m")
     assert db["events"].count == 1 and list_escalations(db, "open", "U")[0].line == start_line
 
 
@@ -134,7 +131,7 @@ def test_failed_change_leaves_no_audit_event_behind(db):
     esc = raise_one(db)
     before = db["events"].count
     with pytest.raises(InvalidTransition):
-        core.move_down(db, T0, esc.id, "U1", None, "k")
+        core.move(db, T0, esc.id, "U1", -1, None, "k")
     assert db["events"].count == before and db["handled_requests"].count == 1
 
 

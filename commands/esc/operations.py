@@ -38,9 +38,8 @@ def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
 
 
 def move(turn: Turn, deps: Deps, request: p.Move, expected_line: int | None = None) -> None:
-    change = core.move_up if request.step > 0 else core.move_down
-    outcome = change(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.reason,
-                     turn.request_key, expected_line=expected_line)
+    outcome = core.move(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.step, request.reason,
+                        turn.request_key, expected_line=expected_line)
     _changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
 
 
