@@ -37,10 +37,6 @@ class Journal(Generic[T]):
         with self._changed:
             return list(self._items)
 
-    def clear(self) -> None:
-        with self._changed:
-            self._items.clear()
-
     def wait(
         self,
         count: int,
@@ -108,7 +104,3 @@ class Faults:
         with self._lock:
             return self._delays.get(method, 0.0)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._planned.clear()
-            self._delays.clear()

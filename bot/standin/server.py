@@ -115,9 +115,6 @@ class SlackStandIn:
             describe_missing_calls(method, count, timeout),
         )
 
-    def reset_calls(self) -> None:
-        self._calls.clear()
-
     def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
         """Block until no Web API call or response_url post has arrived for `quiet` seconds:
         the bot's work after its ack is done."""
@@ -201,9 +198,6 @@ class SlackStandIn:
 
     def delay(self, method: str, seconds: float) -> None:
         self._faults.delay(method, seconds)
-
-    def clear_faults(self) -> None:
-        self._faults.clear()
 
     # -- Socket Mode -------------------------------------------------------------
 
