@@ -49,7 +49,9 @@ from pathlib import Path
 from bare_app import start_bare_app
 from latency_report import print_bare, print_bot, print_ratio, print_setup
 from measured_runs import measure, processes_under_load
-from servers_under_test import free_port, logged_exceptions, start_bot, stop_process, wait_healthy
+from servers_under_test import logged_exceptions, start_bot
+
+from bot.standin.bot_process import free_port, stop_process, wait_healthy
 from standin_process import InlineStandIn, StandInProcess
 
 
@@ -72,8 +74,7 @@ def benchmark(args: argparse.Namespace) -> int:
         standin = InlineStandIn() if args.standin == "inline" else StandInProcess(workdir / "standin.log")
         cleanup.callback(standin.close)
 
-        bot_port = free_port()
-        bot = start_bot(standin.api_url, standin.bot_token, workdir, bot_port)
+        bot, bot_port = start_bot(standin.api_url, standin.bot_token, workdir)
         cleanup.callback(stop_process, bot)
         wait_healthy(bot, bot_port, workdir / "bot.log")
         bot_result = measure(bot_port, standin, "bot", processes_under_load(standin, "supportbot", bot),

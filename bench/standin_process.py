@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.standin import SlackStandIn
 
-from servers_under_test import stop_process
+from bot.standin.bot_process import stop_process
 from slack_workspace import CARD_CHANNELS, ORIGIN_CHANNEL, REQUESTER, SIGNING_SECRET
 
 IDLE_QUIET = 1.0  # seconds without a Slack call or response_url post that mean the bot is done

@@ -1,25 +1,17 @@
 """Running the real `supportbot` process against the local Slack stand-in."""
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.standin import SlackDriver, SlackStandIn
+from bot.standin.bot_process import bot_env as process_env
+from bot.standin.bot_process import spawn_bot, stop_process, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"
 TEAM_YAML = (REPO / "app.yaml").read_text()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -34,30 +26,15 @@ class RunningBot:
         return self.log_path.read_text()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def bot_env(standin: SlackStandIn, workdir: Path, **overrides: str) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "SUPPORTBOT_"))}
     config = workdir / "app.yaml"
     if not config.exists():
         config.write_text(TEAM_YAML)
-    env.update(
-        SLACK_BOT_TOKEN=standin.bot_token,
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_API_URL=standin.api_url,
-        SUPPORTBOT_DB=str(workdir / "supportbot.db"),
-        SUPPORTBOT_CONFIG=str(config),
-        PORT=str(free_port()),
-    )
-    env.update(overrides)
-    return env
+    return process_env(api_url=standin.api_url, bot_token=standin.bot_token, signing_secret=SECRET,
+                       workdir=workdir, config=config, **overrides)
 
 
 def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -68,7 +45,7 @@ def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subpr
 def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
     """HTTP mode, ready once /healthz answers."""
     bot = _spawn(standin, workdir, **overrides)
-    _wait_healthy(bot)
+    wait_healthy(bot.process, int(bot.url.rsplit(":", 1)[1]), bot.log_path, timeout=20)
     return bot
 
 
@@ -86,24 +63,7 @@ def start_socket_mode_bot(standin: SlackStandIn, workdir: Path) -> RunningBot:
 def _spawn(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
     env = bot_env(standin, workdir, **overrides)
     log_path = workdir / f"bot-{env['PORT']}.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=workdir,
-                                   stdout=log, stderr=subprocess.STDOUT)
+    process = spawn_bot(env, workdir, log_path)
     base = f"http://127.0.0.1:{env['PORT']}"
     return RunningBot(process, base, Path(env["SUPPORTBOT_DB"]), log_path,
                       SlackDriver(f"{base}/slack/events", SECRET, standin))
-
-
-def _wait_healthy(bot: RunningBot, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if bot.process.poll() is not None:
-            raise RuntimeError(f"supportbot exited with {bot.process.returncode}:\n{bot.log()}")
-        try:
-            with urllib.request.urlopen(f"{bot.url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    bot.stop()
-    raise TimeoutError(f"supportbot did not become healthy:\n{bot.log()}")
