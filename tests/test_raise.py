@@ -17,3 +17,16 @@ def test_priority_and_line_choose_the_queue(bot, standin):
     esc = raise_by_command(bot, standin, "new P1 L3 Database down")
     assert (esc["priority"], esc["line"]) == ("P1", 3)
     assert "L3 · Engineering" in card_text(cards_in(standin, L3)[0])
+
+
+def test_bot_joins_a_public_channel_it_is_not_in_and_says_so_for_a_private_one(bot, standin):
+    public = standin.add_channel("war-room", bot_is_member=False)
+    esc = raise_by_command(bot, standin, "new Joined on demand", channel=public)
+    assert standin.calls_to("conversations.join")[0].args["channel"] == public
+    assert cards_in(standin, public)[0]["ts"] == esc["origin_ts"]
+
+    private = standin.add_channel("secret-ops", is_private=True, bot_is_member=False)
+    raise_by_command(bot, standin, "new Nobody invited me", channel=private)
+    warning = standin.responses[-1]["body"]["text"]
+    assert "Saved, but Slack refused the card in <#" in warning and "not_in_channel" in warning and "/invite @supportbot" in warning
+    assert len(cards_in(standin, L1)) == 2, "the queue card is still posted"

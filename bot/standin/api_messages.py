@@ -53,8 +53,15 @@ def _thread_root(ctx: ApiContext, channel_id: str, thread_ts: object) -> str | N
     return parent.get("thread_ts") or parent["ts"]
 
 
+def _require_bot_member(channel) -> None:
+    """Slack refuses bot posts and edits in a channel the bot has not joined."""
+    if not channel.is_im and d.BOT_USER_ID not in channel.members:
+        raise SlackError("not_in_channel")
+
+
 def post_message(ctx: ApiContext, args: dict) -> dict:
     channel = ctx.workspace.channel(args.get("channel"))
+    _require_bot_member(channel)
     fields = _bot_fields(_content(args))
     thread_ts = _thread_root(ctx, channel.id, args.get("thread_ts"))
     message = ctx.workspace.add_message(channel.id, fields, thread_ts=thread_ts)
@@ -63,6 +70,7 @@ def post_message(ctx: ApiContext, args: dict) -> dict:
 
 def update_message(ctx: ApiContext, args: dict) -> dict:
     channel = ctx.workspace.channel(args.get("channel"))
+    _require_bot_member(channel)
     ts = arg_required(args, "ts", "message_not_found")
     if ctx.workspace.message(channel.id, ts).get("user") != d.BOT_USER_ID:
         raise SlackError("cant_update_message")

@@ -80,8 +80,9 @@ class SlackStandIn:
 
     # -- workspace set-up ------------------------------------------------------
 
-    def add_channel(self, name: str, channel_id: str | None = None) -> str:
-        return self.workspace.add_channel(name, channel_id)
+    def add_channel(self, name: str, channel_id: str | None = None, *, is_private: bool = False,
+                    bot_is_member: bool = True) -> str:
+        return self.workspace.add_channel(name, channel_id, is_private=is_private, bot_is_member=bot_is_member)
 
     def add_user(self, user_id: str, real_name: str, *, is_bot: bool = False, deleted: bool = False) -> None:
         self.workspace.add_user(user_id, real_name, is_bot=is_bot, deleted=deleted)

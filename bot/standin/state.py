@@ -59,14 +59,15 @@ class Workspace:
                     if not channel.is_im:
                         channel.members.add(user_id)
 
-    def add_channel(self, name: str, channel_id: str | None = None, *, is_private: bool = False) -> str:
+    def add_channel(self, name: str, channel_id: str | None = None, *, is_private: bool = False,
+                    bot_is_member: bool = True) -> str:
         with self.lock:
             if channel_id in self.channels:
                 raise ValueError(f"channel {channel_id} already exists")
             number = len(self.channels)
             while channel_id is None or channel_id in self.channels:
                 channel_id, number = f"C0{number:07d}", number + 1
-            members = {u.id for u in self.users.values() if not u.deleted}
+            members = {u.id for u in self.users.values() if not u.deleted and (bot_is_member or u.id != d.BOT_USER_ID)}
             self.channels[channel_id] = d.Channel(
                 channel_id, name.lstrip("#"), is_private=is_private, created=int(time.time()), members=members
             )

@@ -51,13 +51,24 @@ class CardPublisher:
 
     def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
         try:
-            response = self.client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, blocks=render_card(esc, self.deps.team), text=card_text(esc)
-            )
+            response = self._post_joining(channel, thread_ts, render_card(esc, self.deps.team), card_text(esc))
         except SlackApiError as error:
             self._problem(esc, channel, error)
             return None
         return Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
+
+    def _post_joining(self, channel: str, thread_ts: str | None, blocks: list[dict], text: str):
+        """Post, joining a public channel the bot is not in yet: teams need not invite it to every queue."""
+        try:
+            return self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text)
+        except SlackApiError as error:
+            if error.response.get("error") != "not_in_channel":
+                raise
+            try:
+                self.client.conversations_join(channel=channel)
+            except SlackApiError:
+                raise error from None  # private: only an invitation helps, so report the original refusal
+            return self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text)
 
     def _update(self, esc: Escalation, card: Card) -> Card | None:
         """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""
@@ -77,7 +88,7 @@ class CardPublisher:
             return
         text = note_text(event, esc, self.deps.team)
         try:
-            self.client.chat_postMessage(channel=esc.origin_channel, thread_ts=esc.origin_ts, text=text, blocks=render_note(text))
+            self._post_joining(esc.origin_channel, esc.origin_ts, render_note(text), text)
         except SlackApiError as error:
             self._problem(esc, esc.origin_channel, error)
 

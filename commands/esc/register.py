@@ -18,4 +18,4 @@ def register(surface: SlackSurface) -> None:
         surface.action(action_id, handle_button)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
     surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
-                  "channels:read", "groups:read", "users:read")
+                  "channels:read", "channels:join", "groups:read", "users:read")
