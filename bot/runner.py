@@ -3,7 +3,7 @@
 import logging
 import signal
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -18,6 +18,7 @@ from bot.config import ConfigError, Settings
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps
+from jobs.card_repair import repair_missing_cards
 from storage.db import Store, prepare_database
 from storage.migrations import schema_version
 from storage.records import forget_requests_before
@@ -44,7 +45,13 @@ def prepare(settings: Settings) -> Prepared:
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot")
+    workers.submit(repair_missing_cards, client, deps).add_done_callback(_log_failure)
     return Prepared(app=build_app(settings, client, deps, workers), deps=deps, workers=workers)
+
+
+def _log_failure(done: Future) -> None:
+    if done.exception():
+        log.error("start-up card repair failed", exc_info=done.exception())
 
 
 def _check_token(client) -> None:

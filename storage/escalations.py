@@ -114,6 +114,12 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
         return outcomes
 
 
+def claim_once(db: Database, now: datetime, key: str) -> bool:
+    """True for the one caller (thread, process or instance) that claims `key` first."""
+    with write_transaction(db):
+        return records.claim_request(db, key, now) is None
+
+
 def owned_open(db: Database, user: str) -> list[Escalation]:
     where = (
         "status = 'open' AND EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = escalations.id"

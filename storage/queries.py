@@ -1,6 +1,7 @@
 """Read side: the lists and timelines people ask for, and where each escalation's cards are."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlite_utils import Database
 
@@ -25,6 +26,12 @@ def list_escalations(db: Database, view: str, user: str) -> list[Escalation]:
     if view in ("L1", "L2", "L3"):
         return records.load_escalations(db, "status = 'open' AND line = ?", [int(view[1])])
     return records.load_escalations(db, "status = 'open'", [])
+
+
+def escalations_without_cards(db: Database, raised_after: datetime, raised_before: datetime) -> list[Escalation]:
+    """Escalations whose first cards were never recorded, e.g. because the process died mid-post."""
+    where = "created_at > ? AND created_at < ? AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.escalation_id = escalations.id)"
+    return records.load_escalations(db, where, [records.to_text(raised_after), records.to_text(raised_before)])
 
 
 def get_escalation(db: Database, escalation_id: int) -> Escalation:

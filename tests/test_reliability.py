@@ -3,10 +3,14 @@
 import threading
 import time
 import urllib.request
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from bot.app_factory import declared_surface
+from storage import escalations as core
+from storage.db import open_db, prepare_database
+from storage.model import NewEscalation, Source
 from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows
 from tests.harness import start_bot
 
@@ -169,3 +173,19 @@ def test_stopping_finishes_work_already_acknowledged(bot, standin):
     bot.stop()
     assert bot.process.returncode == 0
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+
+
+def test_cards_never_posted_before_a_crash_are_posted_once_at_the_next_start(standin, tmp_path):
+    prepare_database(tmp_path / "supportbot.db")
+    db = open_db(tmp_path / "supportbot.db")
+    crashed_at = datetime.now(timezone.utc) - timedelta(minutes=10)
+    core.raise_escalation(db, crashed_at, NewEscalation("Stored, then the host died", "U0AGENT1", HELP, Source.COMMAND), "k")
+    db.close()
+    for _ in range(2):
+        bot = start_bot(standin, tmp_path)
+        try:
+            standin.wait_idle()
+        finally:
+            bot.stop()
+    assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+    assert rows(bot.db_path, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]
