@@ -1,1 +1,1 @@
-"""Scheduled work: shift summaries and daily digests will run here on APScheduler."""
+"""Background work: the start-up card repair now; shift summaries and daily digests (APScheduler) next."""
