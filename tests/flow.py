@@ -30,8 +30,10 @@ def count(db_path, table: str) -> int:
 def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", channel=HELP, user="U0AGENT1"):
     """Raise one with /esc and wait for its cards; returns the escalation row."""
     before = count(bot.db_path, "escalations")
+    posted = len(standin.calls_to("chat.postMessage"))
     response = bot.driver.command(text, channel=channel, user=user)
     assert response.status == 200
+    standin.wait_for("chat.postMessage", count=posted + 1)
     standin.wait_idle()
     found = rows(bot.db_path, "SELECT * FROM escalations ORDER BY id")
     assert len(found) == before + 1

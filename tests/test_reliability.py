@@ -23,6 +23,7 @@ def test_redelivered_event_raises_once_even_concurrently(bot, standin):
         thread.start()
     for thread in threads:
         thread.join()
+    standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1
     assert len(cards_in(standin, L1)) == 1
@@ -32,6 +33,7 @@ def test_redelivered_event_raises_once_even_concurrently(bot, standin):
 def test_same_command_delivered_twice_has_one_effect(bot, standin):
     for _ in range(2):
         assert bot.driver.command("new Twice delivered", trigger_id="trig.SAME").status == 200
+    standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1 and len(cards_in(standin, HELP)) == 1
 
@@ -42,6 +44,7 @@ def test_same_click_delivered_twice_takes_once(bot, standin):
     value = "1:1"
     for _ in range(2):
         bot.driver.block_action("esc-take", value, channel=L1, message_ts=card["ts"], trigger_id="trig.CLICK")
+    standin.wait_for("chat.update", count=2)
     standin.wait_idle()
     assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'taken'")) == 1
     assert not standin.ephemerals, "the replay is silent"
@@ -52,6 +55,7 @@ def test_event_redelivered_after_a_restart_has_one_effect(standin, tmp_path):
     first = start_bot(standin, tmp_path)
     try:
         first.driver.reaction_added(HELP, ts, event_id="Ev0RESTART")
+        standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
     finally:
         first.stop()
@@ -73,6 +77,7 @@ def test_two_instances_on_one_database_raise_once(standin, tmp_path):
             thread.start()
         for thread in threads:
             thread.join()
+        standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
         assert count(one.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
     finally:
@@ -184,6 +189,7 @@ def test_cards_never_posted_before_a_crash_are_posted_once_at_the_next_start(sta
     for _ in range(2):
         bot = start_bot(standin, tmp_path)
         try:
+            standin.wait_for("chat.postMessage", count=2)
             standin.wait_idle()
         finally:
             bot.stop()

@@ -11,12 +11,14 @@ def test_raise_reconnect_and_redelivery_over_socket_mode(standin, tmp_path):
         socket = SocketModeDriver(standin)
         ack = socket.command("new P1 Raised over the socket", channel=HELP)
         assert "envelope_id" in ack
+        standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
         assert rows(bot.db_path, "SELECT summary, priority FROM escalations") == [{"summary": "Raised over the socket", "priority": "P1"}]
 
         assert standin.request_reconnect(timeout=20) == 2
         ts = standin.post_user_message(HELP, "Webhooks are delayed")
         socket.reaction_added(HELP, ts, event_id="Ev0SOCKET")
+        standin.wait_for("chat.postMessage", count=4)
         standin.wait_idle()
         assert socket.reaction_added(HELP, ts, event_id="Ev0SOCKET", retry_num=1)["envelope_id"]
         standin.wait_idle()

@@ -17,6 +17,7 @@ def test_bare_esc_opens_the_form_and_submitting_raises_in_that_channel(bot, stan
         f"{ids.BLOCK_CUSTOMER}/{ids.INPUT_CUSTOMER}": "ZD-4821",
     })
     assert bot.driver.view_submission(opened, values).status == 200
+    standin.wait_for("chat.postMessage")
     standin.wait_idle()
     esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
     assert (esc["summary"], esc["priority"], esc["line"], esc["category"], esc["customer_ref"], esc["source"]) == (
@@ -37,6 +38,7 @@ def test_form_with_blank_summary_shows_the_error_in_the_form(bot, standin):
 def test_reaction_in_a_watched_channel_raises_once_in_the_message_thread(bot, standin):
     ts = standin.post_user_message(HELP, "Customer <@U0AGENT2> says login loops <!here>", user="U0AGENT2")
     assert bot.driver.reaction_added(HELP, ts, user="U0AGENT1").status == 200
+    standin.wait_for("chat.postMessage")
     standin.wait_idle()
     esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
     assert (esc["source"], esc["origin_ts"], esc["summary"]) == ("reaction", ts, "Customer @Bo Agent says login loops @here")
@@ -46,6 +48,7 @@ def test_reaction_in_a_watched_channel_raises_once_in_the_message_thread(bot, st
     assert len(cards_in(standin, L1)) == 1
 
     assert bot.driver.reaction_added(HELP, ts, user="U0SPEC1").status == 200
+    standin.wait_for("chat.postEphemeral")
     standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1
     told = standin.ephemerals[-1]
@@ -69,12 +72,14 @@ def test_message_shortcut_opens_the_form_prefilled_and_raises_in_the_thread(bot,
     assert summary_input["initial_value"] == "Refund for order <4411> never arrived"
     values = form_values({f"{ids.BLOCK_SUMMARY}/{ids.INPUT_SUMMARY}": summary_input["initial_value"]})
     bot.driver.view_submission(opened, values, user="U0AGENT1")
+    standin.wait_for("chat.postMessage")
     standin.wait_idle()
     esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
     assert (esc["source"], esc["origin_ts"], esc["requester"]) == ("shortcut", ts, "U0AGENT1")
     assert any("ESC-1" in card_text(m) for m in standin.thread(HELP, ts) if m.get("blocks"))
 
     bot.driver.message_shortcut(ids.SHORTCUT_ESCALATE_MESSAGE, channel=HELP, message_ts=ts)
+    standin.wait_for_response()
     standin.wait_idle()
     assert len(standin.calls_to("views.open")) == 1
     assert "already escalated as ESC-1" in standin.responses[-1]["body"]["text"]

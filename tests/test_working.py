@@ -14,7 +14,9 @@ def run(bot, standin, text, user="U0AGENT1", channel=HELP):
 def click(bot, standin, action_id, channel, user):
     """Click the newest card's button in `channel` and wait for the bot to finish."""
     card = cards_in(standin, channel)[-1]
+    updates = len(standin.calls_to("chat.update"))
     assert bot.driver.block_action(action_id, _value(card, action_id), user=user, channel=channel, message_ts=card["ts"]).status == 200
+    standin.wait_for("chat.update", count=updates + 1)
     standin.wait_idle()
 
 
