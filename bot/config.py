@@ -7,7 +7,7 @@ the environment at import time, so tests build settings from plain dicts.
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -151,13 +151,11 @@ def parse_team_config(raw: Any) -> TeamConfig:
     return TeamConfig(
         timezone=_timezone(raw.get("timezone", "UTC")),
         lines=_lines(raw.get("lines")),
-        watch_channels=tuple(_channel(ref, f"escalations.watch_channels[{i}]") for i, ref in
-                             enumerate(_list(escalations, "watch_channels", "escalations.watch_channels"))),
+        watch_channels=_each(escalations, "watch_channels", "escalations.watch_channels", _channel),
         reaction=_reaction(escalations.get("reaction", "sos")),
-        categories=tuple(_text(c, f"escalations.categories[{i}]") for i, c in
-                         enumerate(_list(escalations, "categories", "escalations.categories"))),
+        categories=_each(escalations, "categories", "escalations.categories", _text),
         leads_channel=_channel(leads["channel"], "leads.channel") if leads.get("channel") else None,
-        leads_users=_user_ids(_list(leads, "users", "leads.users"), "leads.users"),
+        leads_users=_each(leads, "users", "leads.users", _user_id),
     )
 
 
@@ -173,6 +171,11 @@ def _list(raw: dict, key: str, name: str) -> list:
     if not isinstance(value, list):
         raise ConfigError(name, "must be a list", f'write it as {name.rsplit(".", 1)[-1]}: ["a", "b"]')
     return value
+
+
+def _each(section: dict, key: str, name: str, check: Callable[[Any, str], str]) -> tuple[str, ...]:
+    """Every item of a list key, each checked under its own name, e.g. `leads.users[1]`."""
+    return tuple(check(item, f"{name}[{i}]") for i, item in enumerate(_list(section, key, name)))
 
 
 def _text(value: Any, key: str) -> str:
@@ -202,12 +205,11 @@ def _reaction(value: Any) -> str:
     return name
 
 
-def _user_ids(values: list, key: str) -> tuple[str, ...]:
-    for i, value in enumerate(values):
-        if not isinstance(value, str) or not USER_OR_GROUP_ID.match(value):
-            raise ConfigError(f"{key}[{i}]", f"{value!r} is not a user or user-group ID",
-                              "use IDs like U0123ABCD (a person) or S0123ABCD (a user group)")
-    return tuple(values)
+def _user_id(value: Any, key: str) -> str:
+    if isinstance(value, str) and USER_OR_GROUP_ID.match(value):
+        return value
+    raise ConfigError(key, f"{value!r} is not a user or user-group ID",
+                      "use IDs like U0123ABCD (a person) or S0123ABCD (a user group)")
 
 
 def _lines(value: Any) -> tuple[Line, ...]:
@@ -228,5 +230,5 @@ def _line(item: dict, index: int) -> Line:
         level=item["level"],
         name=_text(item.get("name"), f"{key}.name"),
         channel=_channel(item.get("channel"), f"{key}.channel"),
-        responders=_user_ids(_list(item, "responders", f"{key}.responders"), f"{key}.responders"),
+        responders=_each(item, "responders", f"{key}.responders", _user_id),
     )
