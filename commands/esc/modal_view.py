@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from bot.config import TeamConfig
 from commands.esc import ids
 from commands.text import clip
-from storage.model import DEFAULT_PRIORITY, LINES, PRIORITIES, Source
+from storage.model import DEFAULT_PRIORITY, PRIORITIES, Source
 
 
 @dataclass(frozen=True)
@@ -36,11 +36,11 @@ class FormValues:
 
 
 def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict:
+    line_labels = {f"L{line.level}": f"L{line.level} · {line.name}" for line in team.lines}
     blocks = [
         _input(ids.BLOCK_SUMMARY, "Summary", _summary_input(summary)),
         _input(ids.BLOCK_PRIORITY, "Priority", _select(ids.INPUT_PRIORITY, PRIORITIES, DEFAULT_PRIORITY)),
-        _input(ids.BLOCK_LINE, "Support line", _select(ids.INPUT_LINE, [f"L{level}" for level in LINES], "L1",
-                                                         labels={f"L{line.level}": f"L{line.level} · {line.name}" for line in team.lines})),
+        _input(ids.BLOCK_LINE, "Support line", _select(ids.INPUT_LINE, list(line_labels), "L1", labels=line_labels)),
     ]
     if team.categories:
         blocks.append(_input(ids.BLOCK_CATEGORY, "Category", _select(ids.INPUT_CATEGORY, team.categories), optional=True))
