@@ -1,5 +1,8 @@
 """Small readers over what the stand-in saw, so flow tests read like what a person sees."""
 
+import threading
+from typing import Callable
+
 from sqlite_utils import Database
 
 from bot.standin import SlackStandIn
@@ -39,3 +42,12 @@ def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", ch
     assert len(found) == before + 1
     return found[-1]
 
+
+
+def run_concurrently(*calls: Callable[[], object]) -> None:
+    """Start every call at once, as Slack's redeliveries and a second instance would, and wait for all."""
+    threads = [threading.Thread(target=call) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -1,6 +1,5 @@
 """Nothing lost, nothing doubled: replays, restarts, forged requests and a misbehaving Web API."""
 
-import threading
 import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -11,18 +10,14 @@ from bot.app_factory import declared_surface
 from storage import escalations as core
 from storage.db import open_db, prepare_database
 from storage.model import NewEscalation, Source
-from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows
+from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows, run_concurrently
 from tests.harness import start_bot
 
 
 def test_redelivered_event_raises_once_even_concurrently(bot, standin):
     ts = standin.post_user_message(HELP, "Payments fail")
-    sends = [lambda retry=retry: bot.driver.reaction_added(HELP, ts, event_id="Ev0SAME", retry_num=retry) for retry in (None, 1, 2)]
-    threads = [threading.Thread(target=send) for send in sends]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_concurrently(*(lambda retry=retry: bot.driver.reaction_added(HELP, ts, event_id="Ev0SAME", retry_num=retry)
+                       for retry in (None, 1, 2)))
     standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
     assert count(bot.db_path, "escalations") == 1
@@ -72,11 +67,7 @@ def test_two_instances_on_one_database_raise_once(standin, tmp_path):
     ts = standin.post_user_message(HELP, "Search is empty")
     one, two = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
     try:
-        threads = [threading.Thread(target=b.driver.reaction_added, args=(HELP, ts), kwargs={"event_id": "Ev0TWO"}) for b in (one, two)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_concurrently(*(lambda b=b: b.driver.reaction_added(HELP, ts, event_id="Ev0TWO") for b in (one, two)))
         standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
         assert count(one.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1

@@ -24,7 +24,7 @@ class CardPublisher:
         self.deps = deps
         self.problems: list[str] = []
 
-    def publish_new(self, esc: Escalation) -> Escalation:
+    def publish_new(self, esc: Escalation) -> None:
         """The first cards: in the origin thread and in the current line's queue."""
         raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
         origin = self._post(esc, esc.origin_channel, thread_ts=None if raised_by_command else esc.origin_ts)
@@ -34,7 +34,6 @@ class CardPublisher:
             fresh += filter(None, [self._post(esc, queue, thread_ts=None)])
         origin_ts = origin.ts if origin and raised_by_command else None
         save_cards(self._db(), esc.id, fresh, origin_ts=origin_ts)
-        return get_escalation(self._db(), esc.id)
 
     def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""

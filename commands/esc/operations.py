@@ -21,7 +21,8 @@ def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
     if outcome.duplicate:
         return
     publisher = CardPublisher(turn.client, deps)
-    esc = publisher.publish_new(outcome.escalation)
+    publisher.publish_new(outcome.escalation)
+    esc = outcome.escalation
     if publisher.problems:
         _confirm(turn, publisher, f"🆘 Raised *{esc.key}* on line {esc.line}.")
 
