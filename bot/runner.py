@@ -3,7 +3,7 @@
 import logging
 import signal
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -12,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
+from bot.ack_first import AckFirstPool
 from bot.app_factory import build_app
 from bot.channels import resolve_channels
 from bot.config import ConfigError, Settings
@@ -34,7 +35,7 @@ REPLAY_MEMORY = timedelta(days=2)
 class Prepared:
     app: App
     deps: Deps
-    workers: ThreadPoolExecutor
+    workers: Executor
 
 
 def prepare(settings: Settings) -> Prepared:
@@ -44,7 +45,7 @@ def prepare(settings: Settings) -> Prepared:
     deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
-    workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot")
+    workers = AckFirstPool(threads=WORKERS)
     workers.submit(repair_missing_cards, client, deps).add_done_callback(_log_failure)
     return Prepared(app=build_app(settings, client, deps, workers), deps=deps, workers=workers)
 
@@ -71,7 +72,7 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0"):
     return make_server(make_wsgi_app(app), host=host, port=port)
 
 
-def run_until_stopped(serve: Callable[[], None], workers: ThreadPoolExecutor) -> None:
+def run_until_stopped(serve: Callable[[], None], workers: Executor) -> None:
     """Serve until SIGTERM or Ctrl-C, then let work already acknowledged finish: Slack was
     told "received", so the cards and notes it promised must still go out."""
     signal.signal(signal.SIGTERM, _exit_quietly)
