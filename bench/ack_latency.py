@@ -2,39 +2,43 @@
 
 What it measures
     The real bot (`python -m bot run`, HTTP mode, waitress with 16 threads) runs as its own
-    process against the local Slack stand-in. A load generator sends N signed `/esc new <token>`
-    slash commands, C at a time, each worker on its own keep-alive HTTP connection, and records
-    for every command:
+    process against the local Slack stand-in, and beside it a bare Bolt app on the same kind of
+    server (waitress, 16 threads) whose `/esc` listener only calls ack(): what Bolt and waitress
+    alone cost on this machine. A load generator sends N signed `/esc new <token>` slash commands,
+    C at a time on C keep-alive connections, and records for every command:
 
-    ack          send -> the bot's HTTP 200 (what Slack's 3-second window is about)
+    ack          send -> the server's HTTP 200 (what Slack's 3-second window is about)
     card posted  send -> the stand-in receives the bot's chat.postMessage to #help whose text
                  carries the command's token (the escalation's first card)
     both cards   send -> the later of the escalation's two chat.postMessage calls, the card in
                  #help and the one in line 1's queue, #support-l1: the last step of raising it
 
-    Then the same load goes to a bare Bolt app on the same kind of server (waitress, 16 threads)
-    whose `/esc` listener only calls ack(): what Bolt and waitress alone cost on this machine.
+    It does so in rounds: each round loads the bot, waits until all its cards are posted, then
+    loads the bare app. A shared machine's speed drifts from one second to the next, and a p99
+    over a one-second burst moves with it; alternating the two servers lets both meet the same
+    drift, and the median over rounds is not swayed by one unlucky round.
 
 How to read it
-    Latencies are p50/p95/p99 in milliseconds over the measured commands; each measured run
-    follows a warm-up whose samples are discarded. "escalations/s" is N / (the last
-    escalation's second card - first send). An escalation went through when its command was
-    acknowledged, both its cards were posted and nothing was posted to its response_url: the
-    bot answers there only when something went wrong (Slack refused a card, or raising failed
-    after the ack), so any such post is a "problem reply". "errors" counts the commands for
-    which any of that failed. "CPU use" is CPU time over wall time during the measured run
-    (for the bot, until its last card), in cores: near 1.0 means a process is bound by its GIL;
-    "other processes" is whatever else the machine ran meanwhile (noise, if it is large). All
-    of them together cannot exceed the machine's CPU count.
+    Latencies are p50/p95/p99 in milliseconds over the measured commands of all rounds; each
+    measured run follows a warm-up whose samples are discarded. The table gives each round's p99
+    acks and their ratio; the target is judged on the median of those ratios. "escalations/s" is
+    N / (the last escalation's second card - first send), per round. An escalation went through
+    when its command was acknowledged, both its cards were posted and nothing was posted to its
+    response_url: the bot answers there only when something went wrong (Slack refused a card, or
+    raising failed after the ack), so any such post is a "problem reply". "errors" counts the
+    commands for which any of that failed. "CPU use" is CPU time over wall time during a measured
+    run (for the bot, until its last card), in cores, averaged over the rounds: near 1.0 means a
+    process is bound by its GIL; "other processes" is whatever else the machine ran meanwhile
+    (noise, if it is large). All of them together cannot exceed the machine's CPU count.
 
     The targets are printed next to the figures; a missed target does not change the exit
     status. The script exits non-zero only if a server failed to start or commands errored.
 
 Usage
-    python bench/ack_latency.py [--requests 1000] [--concurrency 50] [--standin process|inline]
+    python bench/ack_latency.py [--rounds 5] [--requests 1000] [--concurrency 50] [--standin process|inline]
 
     --standin process (the default) runs the stand-in in a child process; `inline` runs it in
-    the load generator's process, where it competes with the senders for the GIL.
+    the load generator's process.
 """
 
 from __future__ import annotations
@@ -47,8 +51,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bare_app import start_bare_app
-from latency_report import print_bare, print_bot, print_ratio, print_setup
+from latency_report import print_bare, print_bot, print_rounds, print_setup
 from measured_runs import measure, processes_under_load
+from run_results import Series
 from servers_under_test import logged_exceptions, start_bot
 
 from bot.standin.bot_process import free_port, stop_process, wait_healthy
@@ -57,13 +62,14 @@ from standin_process import InlineStandIn, StandInProcess
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="measured runs of each server, alternating (default 5)")
     parser.add_argument("--requests", type=int, default=1000, help="measured commands per run (default 1000)")
     parser.add_argument("--concurrency", type=int, default=50, help="commands in flight (default 50)")
     parser.add_argument("--standin", choices=("process", "inline"), default="process",
                         help="where the Slack stand-in runs (default: its own process)")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1:
-        parser.error("--requests and --concurrency must be at least 1")
+    if min(args.rounds, args.requests, args.concurrency) < 1:
+        parser.error("--rounds, --requests and --concurrency must be at least 1")
     return args
 
 
@@ -76,23 +82,28 @@ def benchmark(args: argparse.Namespace) -> int:
 
         bot, bot_port = start_bot(standin.api_url, standin.bot_token, workdir)
         cleanup.callback(stop_process, bot)
-        wait_healthy(bot, bot_port, workdir / "bot.log")
-        bot_result = measure(bot_port, standin, "bot", processes_under_load(standin, "supportbot", bot),
-                             **load, follow_escalations=True)
-        stop_process(bot)  # the bare app gets the machine to itself
-        bot_result.server_exceptions = logged_exceptions(workdir / "bot.log")
-
         bare_port = free_port()
         bare = start_bare_app(standin.api_url, standin.bot_token, workdir, bare_port)
         cleanup.callback(stop_process, bare)
+        wait_healthy(bot, bot_port, workdir / "bot.log")
         wait_healthy(bare, bare_port, workdir / "bare.log")
-        bare_result = measure(bare_port, standin, "bare", processes_under_load(standin, "bare app", bare),
-                              **load, follow_escalations=False)
+
+        bot_series, bare_series = Series(), Series()
+        for round_number in range(1, args.rounds + 1):  # each server idles while the other is measured
+            bot_series.runs.append(measure(bot_port, standin, f"bot{round_number}",
+                                           processes_under_load(standin, "supportbot", bot),
+                                           **load, follow_escalations=True))
+            bare_series.runs.append(measure(bare_port, standin, f"bare{round_number}",
+                                            processes_under_load(standin, "bare app", bare),
+                                            **load, follow_escalations=False))
+        stop_process(bot)
+        bot_series.server_exceptions = logged_exceptions(workdir / "bot.log")
 
         print_setup(args, standin, bot, bare)
-        print_bot(bot_result)
-        print_bare(bare_result)
-        print_ratio(bot_result, bare_result)
+        print_rounds(bot_series, bare_series)
+        print_bot(bot_series)
+        print_bare(bare_series)
+        bot_result, bare_result = bot_series.pooled(), bare_series.pooled()
         return 1 if bot_result.failed_escalations or bare_result.failed_acks else 0
 
 

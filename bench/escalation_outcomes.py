@@ -18,9 +18,11 @@ def attach_cards(standin: StandIn, label: str, samples: list[Sample]) -> None:
     token = token_pattern(label)
     waiting = {sample.token: sample for sample in samples if sample.acked}
     deadline = time.monotonic() + OUTCOME_TIMEOUT
+    seen = 0
     while waiting and time.monotonic() < deadline:
         time.sleep(POLL_INTERVAL)
-        for channel, text, at in standin.cards():
+        cards, seen = standin.cards(seen)
+        for channel, text, at in cards:
             match = token.search(text)
             sample = waiting.get(match.group(0)) if match else None
             if sample:

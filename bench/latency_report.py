@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 
 from measured_runs import WARMUP_REQUESTS
-from run_results import RunResult, percentile
+from run_results import RunResult, Series, percentile
 from servers_under_test import SERVER_THREADS
 from slack_workspace import ORIGIN_CHANNEL, QUEUE_CHANNEL
 from standin_process import StandIn
@@ -17,42 +18,50 @@ THROUGHPUT_TARGET = 200.0
 
 
 def print_setup(args: argparse.Namespace, standin: StandIn, bot: subprocess.Popen, bare: subprocess.Popen) -> None:
-    print(f"{args.requests} signed `/esc new` commands, {args.concurrency} in flight, "
-          f"each run after {WARMUP_REQUESTS} warm-up commands; {os.cpu_count()} CPUs")
-    print(f"  load generator  pid {os.getpid()}: {args.concurrency} threads, one keep-alive connection each")
+    print(f"{args.rounds} rounds; each sends {args.requests} signed `/esc new` commands, {args.concurrency} in flight, "
+          f"to the bot and then to the bare app, each run after {WARMUP_REQUESTS} warm-up commands; {os.cpu_count()} CPUs")
+    print(f"  load generator  pid {os.getpid()}: one thread, {args.concurrency} keep-alive connections")
     print(f"  Slack stand-in  pid {standin.pid}: {standin.where}")
     print(f"  supportbot      pid {bot.pid}: `python -m bot run`, HTTP mode, waitress with {SERVER_THREADS} threads")
-    print(f"  bare Bolt app   pid {bare.pid}: waitress with {SERVER_THREADS} threads, started once the bot had stopped")
+    print(f"  bare Bolt app   pid {bare.pid}: waitress with {SERVER_THREADS} threads, idle while the bot is measured")
     print()
 
 
-def print_bot(result: RunResult) -> None:
-    rate = result.escalations_per_second()
-    print("supportbot")
+def print_rounds(bot: Series, bare: Series) -> None:
+    print("round   bot p99 ack   bare p99 ack   ratio   bot escalations/s")
+    for number, (bot_p99, bare_p99, run) in enumerate(zip(bot.p99_ack_ms(), bare.p99_ack_ms(), bot.runs), start=1):
+        print(f"{number:>5} {bot_p99:10.1f} ms {bare_p99:11.1f} ms {bot_p99 / bare_p99:7.2f}× {run.escalations_per_second():12.1f}")
+    ratios = [bot_p99 / bare_p99 for bot_p99, bare_p99 in zip(bot.p99_ack_ms(), bare.p99_ack_ms())]
+    ratio = statistics.median(ratios)
+    print(f"median  bot p99 ack / bare p99 ack = {ratio:.2f}× (rounds {min(ratios):.2f}–{max(ratios):.2f}×)   "
+          f"target: p99 ack ≤ {P99_RATIO_TARGET}× bare -> {verdict(ratio <= P99_RATIO_TARGET)}")
+    print()
+
+
+def print_bot(series: Series) -> None:
+    result = series.pooled()
+    rates = [run.escalations_per_second() for run in series.runs]
+    rate = statistics.median(rates)
+    print(f"supportbot, all rounds ({len(result.samples)} commands)")
     print(latency_line("ack", result.ack_ms()))
     print(latency_line("card posted", result.origin_card_ms()))
     print(latency_line("both cards", result.both_cards_ms()))
     print(f"  errors       {result.failed_escalations} of {len(result.samples)} "
           f"({result.failed_acks} acks failed, {result.missing_cards} missing a card in "
           f"#{ORIGIN_CHANNEL[1]} or #{QUEUE_CHANNEL[1]}, {result.problem_replies} problem replies)")
-    print(f"  end to end   {rate:8.1f} escalations/s   "
+    print(f"  end to end   {rate:8.1f} escalations/s, median of rounds ({min(rates):.1f}–{max(rates):.1f})   "
           f"target: ≥ {THROUGHPUT_TARGET:.0f} escalations/s end to end -> {verdict(rate >= THROUGHPUT_TARGET)}")
     print(cpu_line(result))
     for exception, count in result.server_exceptions.most_common(3):
         print(f"  bot log      {count}× {exception}")
 
 
-def print_bare(result: RunResult) -> None:
-    print("bare Bolt app (`/esc` only acks, default Bolt settings)")
+def print_bare(series: Series) -> None:
+    result = series.pooled()
+    print(f"bare Bolt app (`/esc` only acks, default Bolt settings), all rounds ({len(result.samples)} commands)")
     print(latency_line("ack", result.ack_ms()))
     print(f"  errors       {result.failed_acks} of {len(result.samples)} acks failed")
     print(cpu_line(result))
-
-
-def print_ratio(bot: RunResult, bare: RunResult) -> None:
-    ratio = percentile(bot.ack_ms(), 0.99) / percentile(bare.ack_ms(), 0.99)
-    print(f"bot p99 ack / bare p99 ack = {ratio:.2f}×   "
-          f"target: p99 ack ≤ {P99_RATIO_TARGET}× bare -> {verdict(ratio <= P99_RATIO_TARGET)}")
 
 
 def latency_line(label: str, values: list[float]) -> str:

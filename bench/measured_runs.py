@@ -7,7 +7,7 @@ import subprocess
 
 from cpu_usage import CpuMeter
 from escalation_outcomes import attach_cards, attach_problem_replies
-from load_generator import send_all
+from load_generator import Connection, open_connections, send_all
 from run_results import RunResult, Sample
 from signed_commands import esc_new_commands
 from standin_process import StandIn
@@ -21,20 +21,24 @@ def measure(port: int, standin: StandIn, label: str, processes: dict[str, int], 
 
     With `follow_escalations`, a run lasts until every escalation's cards are posted (that is the
     span the CPU figures cover), then the response_urls are checked once the bot has gone quiet."""
-    run_load(port, standin, f"{label}-warmup", WARMUP_REQUESTS, concurrency, follow_escalations)
-    standin.wait_idle()  # let the warm-up's last work drain
-    meter = CpuMeter(processes)
-    samples = run_load(port, standin, label, requests, concurrency, follow_escalations)
-    cpu_cores = meter.cores()
+    connections = open_connections(port, concurrency)
+    try:
+        run_load(connections, standin, f"{label}-warmup", WARMUP_REQUESTS, follow_escalations)
+        standin.wait_idle()  # let the warm-up's last work drain
+        meter = CpuMeter(processes)
+        samples = run_load(connections, standin, label, requests, follow_escalations)
+        cpu_cores = meter.cores()
+    finally:
+        for connection in connections:
+            connection.close()
     if follow_escalations:
         attach_problem_replies(standin, samples)
     return RunResult(samples, cpu_cores)
 
 
-def run_load(port: int, standin: StandIn, label: str, count: int, concurrency: int,
-             follow_escalations: bool) -> list[Sample]:
+def run_load(connections: list[Connection], standin: StandIn, label: str, count: int, follow_escalations: bool) -> list[Sample]:
     commands = esc_new_commands(label, standin.response_urls(count))  # built and signed before the clock starts
-    samples = send_all(port, commands, concurrency)
+    samples = send_all(connections, commands)
     if follow_escalations:
         attach_cards(standin, label, samples)
     return samples

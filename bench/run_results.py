@@ -81,6 +81,24 @@ class RunResult:
         return len(self.samples) / (last_card - first_send) if last_card > first_send else 0.0
 
 
+@dataclass
+class Series:
+    """One server's measured runs, a run per round, and what its log said went wrong."""
+
+    runs: list[RunResult] = field(default_factory=list)
+    server_exceptions: Counter[str] = field(default_factory=Counter)
+
+    def pooled(self) -> RunResult:
+        """Every round's commands as one run; CPU use is the mean over the rounds."""
+        samples = [sample for run in self.runs for sample in run.samples]
+        labels = self.runs[0].cpu_cores.keys() if self.runs else ()
+        cpu = {label: sum(run.cpu_cores[label] for run in self.runs) / len(self.runs) for label in labels}
+        return RunResult(samples, cpu, self.server_exceptions)
+
+    def p99_ack_ms(self) -> list[float]:
+        return [percentile(run.ack_ms(), 0.99) for run in self.runs]
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile; NaN for no values."""
     if not values:

@@ -36,12 +36,15 @@ class StandInQueries:
         """Fresh response_urls for commands typed in #help by the requester."""
         return [self._standin.new_response_url(channel=ORIGIN_CHANNEL[0], user=REQUESTER[0]) for _ in range(count)]
 
-    def cards(self) -> list[tuple[str, str, float]]:
-        """(channel, text, time received) of every chat.postMessage to a card channel that Slack accepted."""
+    def cards(self, start: int) -> tuple[list[tuple[str, str, float]], int]:
+        """(channel, text, time received) of each chat.postMessage to a card channel that Slack accepted,
+        among the Web API calls from number `start` on; and the number to start from next time.
+        Asking only for what is new keeps a long benchmark's polling from loading the stand-in."""
         channels = {channel for channel, _ in CARD_CHANNELS}
-        return [(call.args["channel"], str(call.args.get("text", "")), call.at)
-                for call in self._standin.calls_to("chat.postMessage")
-                if call.args.get("channel") in channels and not call.failed]
+        calls = self._standin.calls
+        cards = [(call.args["channel"], str(call.args.get("text", "")), call.at) for call in calls[start:]
+                 if call.method == "chat.postMessage" and call.args.get("channel") in channels and not call.failed]
+        return cards, len(calls)
 
     def response_posts(self) -> list[tuple[str, str]]:
         """(response_url, text) of every post to a response_url."""
@@ -82,8 +85,9 @@ class StandInProcess:
     def response_urls(self, count: int) -> list[str]:
         return self._ask("response_urls", count)
 
-    def cards(self) -> list[tuple[str, str, float]]:
-        return self._ask("cards")
+    def cards(self, start: int) -> tuple[list[tuple[str, str, float]], int]:
+        cards, next_start = self._ask("cards", start)
+        return cards, next_start
 
     def response_posts(self) -> list[tuple[str, str]]:
         return self._ask("response_posts")
