@@ -1,0 +1,19 @@
+"""The benchmark is a script people run by hand; this keeps it runnable. Its figures are not judged here."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_ack_latency_benchmark_runs_a_small_load_and_reports_every_figure():
+    result = subprocess.run(
+        [sys.executable, "bench/ack_latency.py", "--rounds", "2", "--requests", "30", "--concurrency", "5"],
+        cwd=REPO, capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "median  bot p99 ack / bare p99 ack" in out
+    assert "errors       0 of 60 (0 acks failed, 0 missing a card" in out
+    assert "escalations/s, median of rounds" in out and "errors       0 of 60 acks failed" in out
