@@ -28,10 +28,12 @@ def print_setup(args: argparse.Namespace, standin: StandIn, bot: subprocess.Pope
 
 
 def print_rounds(bot: Series, bare: Series) -> None:
+    bot_p99s, bare_p99s = bot.p99_ack_ms(), bare.p99_ack_ms()
+    ratios = [bot_p99 / bare_p99 for bot_p99, bare_p99 in zip(bot_p99s, bare_p99s)]
     print("round   bot p99 ack   bare p99 ack   ratio   bot escalations/s")
-    for number, (bot_p99, bare_p99, run) in enumerate(zip(bot.p99_ack_ms(), bare.p99_ack_ms(), bot.runs), start=1):
-        print(f"{number:>5} {bot_p99:10.1f} ms {bare_p99:11.1f} ms {bot_p99 / bare_p99:7.2f}× {run.escalations_per_second():12.1f}")
-    ratios = [bot_p99 / bare_p99 for bot_p99, bare_p99 in zip(bot.p99_ack_ms(), bare.p99_ack_ms())]
+    for number, row in enumerate(zip(bot_p99s, bare_p99s, ratios, bot.runs), start=1):
+        bot_p99, bare_p99, round_ratio, run = row
+        print(f"{number:>5} {bot_p99:10.1f} ms {bare_p99:11.1f} ms {round_ratio:7.2f}× {run.escalations_per_second():12.1f}")
     ratio = statistics.median(ratios)
     print(f"median  bot p99 ack / bare p99 ack = {ratio:.2f}× (rounds {min(ratios):.2f}–{max(ratios):.2f}×)   "
           f"target: p99 ack ≤ {P99_RATIO_TARGET}× bare -> {verdict(ratio <= P99_RATIO_TARGET)}")

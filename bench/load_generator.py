@@ -1,10 +1,8 @@
 """Sending the commands: `concurrency` keep-alive connections, one command in flight on each, timing every ack.
 
-All connections are driven by one thread with a selector, not a thread each. With 50 sender
-threads the load generator itself was the slowest part of the measurement: each response waited
-its turn for the senders' interpreter lock, so the faster the server answered, the more of the
-measured latency was the load generator queueing behind itself. One thread never waits for
-another, and it parses no more of a response than its status line and Content-Length.
+All connections are driven by one thread with a selector, not a thread each, and a response is
+read no further than its status line and Content-Length: during a run it takes 0.03 to 0.1 of a
+core, where 50 sender threads on http.client took 0.4 of the two the servers under test share.
 """
 
 from __future__ import annotations

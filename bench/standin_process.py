@@ -86,7 +86,7 @@ class StandInProcess:
         return self._ask("response_urls", count)
 
     def cards(self, start: int) -> tuple[list[tuple[str, str, float]], int]:
-        cards, next_start = self._ask("cards", start)
+        cards, next_start = self._ask("cards", start)  # JSON turns the pair into a list
         return cards, next_start
 
     def response_posts(self) -> list[tuple[str, str]]:

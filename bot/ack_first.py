@@ -51,7 +51,7 @@ class AckFirstPool(Executor):
             try:
                 arrival = self._arrivals.get(timeout=self._hold_time(deadline) if held else None)
             except queue.Empty:
-                held = self._release(held)  # a lull, or the oldest has waited long enough
+                self._release(held)  # a lull, or the oldest has waited long enough
                 continue
             if arrival is None:
                 self._release(held)
@@ -62,16 +62,17 @@ class AckFirstPool(Executor):
                 deadline = now + self._max_defer
             held.append(arrival)
             if alone or now >= deadline:  # alone: nothing else was held, so it goes at once
-                held = self._release(held)
+                self._release(held)
 
     def _hold_time(self, deadline: float) -> float:
         """How long to wait for the next arrival before releasing what is held."""
         return max(0.0, min(self._lull, deadline - time.monotonic()))
 
-    def _release(self, held: list[Held]) -> list[Held]:
+    def _release(self, held: list[Held]) -> None:
+        """Hands everything held to the pool and empties `held`."""
         for future, work, args, kwargs in held:
             self._pool.submit(_run, future, work, args, kwargs)
-        return []
+        held.clear()
 
 
 def _run(future: Future, work: Callable, args: tuple, kwargs: dict) -> None:
