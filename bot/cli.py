@@ -44,11 +44,11 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings(os.environ)
     prepared = prepare(settings)
     if settings.socket_mode:
-        run_until_stopped(lambda: serve_socket_mode(prepared.app, settings.app_token), prepared.workers)
+        run_until_stopped(lambda: serve_socket_mode(prepared.app, settings.app_token), prepared)
         return 0
     server = serve_http(prepared.app, settings.port)
     log.info("listening on port %s: POST /slack/events, GET /healthz", server.effective_port)
-    run_until_stopped(server.run, prepared.workers)
+    run_until_stopped(server.run, prepared)
     return 0
 
 

@@ -7,25 +7,14 @@ the environment at import time, so tests build settings from plain dicts.
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any, Mapping
 
 import yaml
 
+from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
 from storage.model import LINES
 
-CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
-CHANNEL_NAME = re.compile(r"^#[a-z0-9][a-z0-9_\-]{0,79}$")
-USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
-EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
-
-
-class ConfigError(Exception):
-    """One line that names the key and says how to fix it."""
-
-    def __init__(self, key: str, problem: str, fix: str):
-        super().__init__(f"{key}: {problem}. Fix: {fix}")
-        self.key = key
+__all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "load_team_config", "parse_team_config"]
 
 
 @dataclass(frozen=True)
@@ -146,70 +135,17 @@ def load_team_config(path: Path) -> TeamConfig:
 def parse_team_config(raw: Any) -> TeamConfig:
     if not isinstance(raw, dict):
         raise ConfigError("app.yaml", "must be a mapping of keys", "start from the example in the README")
-    escalations = _mapping(raw, "escalations")
-    leads = _mapping(raw, "leads")
+    escalations = section(raw, "escalations")
+    leads = section(raw, "leads")
     return TeamConfig(
-        timezone=_timezone(raw.get("timezone", "UTC")),
+        timezone=time_zone(raw.get("timezone", "UTC")),
         lines=_lines(raw.get("lines")),
-        watch_channels=_each(escalations, "watch_channels", "escalations.watch_channels", _channel),
-        reaction=_reaction(escalations.get("reaction", "sos")),
-        categories=_each(escalations, "categories", "escalations.categories", _text),
-        leads_channel=_channel(leads["channel"], "leads.channel") if leads.get("channel") else None,
-        leads_users=_each(leads, "users", "leads.users", _user_id),
+        watch_channels=each(escalations, "watch_channels", "escalations.watch_channels", channel_ref),
+        reaction=emoji_name(escalations.get("reaction", "sos")),
+        categories=each(escalations, "categories", "escalations.categories", short_text),
+        leads_channel=channel_ref(leads["channel"], "leads.channel") if leads.get("channel") else None,
+        leads_users=each(leads, "users", "leads.users", user_id),
     )
-
-
-def _mapping(raw: dict, key: str) -> dict:
-    value = raw.get(key) or {}
-    if not isinstance(value, dict):
-        raise ConfigError(key, "must be a mapping", f"write it as `{key}:` followed by indented keys")
-    return value
-
-
-def _list(raw: dict, key: str, name: str) -> list:
-    value = raw.get(key) or []
-    if not isinstance(value, list):
-        raise ConfigError(name, "must be a list", f'write it as {name.rsplit(".", 1)[-1]}: ["a", "b"]')
-    return value
-
-
-def _each(section: dict, key: str, name: str, check: Callable[[Any, str], str]) -> tuple[str, ...]:
-    """Every item of a list key, each checked under its own name, e.g. `leads.users[1]`."""
-    return tuple(check(item, f"{name}[{i}]") for i, item in enumerate(_list(section, key, name)))
-
-
-def _text(value: Any, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(key, "must be a non-empty text", "give it a short name in quotes")
-    return value.strip()
-
-
-def _timezone(value: Any) -> str:
-    try:
-        ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("timezone", f"{value!r} is not an IANA time zone", "use a name like Europe/Berlin") from None
-    return str(value)
-
-
-def _channel(value: Any, key: str) -> str:
-    if isinstance(value, str) and (CHANNEL_ID.match(value) or CHANNEL_NAME.match(value)):
-        return value
-    raise ConfigError(key, f"{value!r} is not a channel", 'give a channel ID like C0123ABCD or a name like "#help"')
-
-
-def _reaction(value: Any) -> str:
-    name = str(value).strip(":")
-    if not EMOJI_NAME.match(name):
-        raise ConfigError("escalations.reaction", f"{value!r} is not an emoji name", "use a name like sos")
-    return name
-
-
-def _user_id(value: Any, key: str) -> str:
-    if isinstance(value, str) and USER_OR_GROUP_ID.match(value):
-        return value
-    raise ConfigError(key, f"{value!r} is not a user or user-group ID",
-                      "use IDs like U0123ABCD (a person) or S0123ABCD (a user group)")
 
 
 def _lines(value: Any) -> tuple[Line, ...]:
@@ -228,7 +164,7 @@ def _line(item: dict, index: int) -> Line:
     key = f"lines[{index}]"
     return Line(
         level=item["level"],
-        name=_text(item.get("name"), f"{key}.name"),
-        channel=_channel(item.get("channel"), f"{key}.channel"),
-        responders=_each(item, "responders", f"{key}.responders", _user_id),
+        name=short_text(item.get("name"), f"{key}.name"),
+        channel=channel_ref(item.get("channel"), f"{key}.channel"),
+        responders=each(item, "responders", f"{key}.responders", user_id),
     )

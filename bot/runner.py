@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -20,6 +21,7 @@ from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps
 from jobs.card_repair import repair_missing_cards
+from jobs.schedule import start_scheduler
 from storage.db import Store, prepare_database
 from storage.migrations import schema_version
 from storage.records import forget_requests_before
@@ -35,6 +37,12 @@ class Prepared:
     app: App
     deps: Deps
     workers: Executor
+    scheduler: BaseScheduler
+
+    def stop(self) -> None:
+        """Stop waking new jobs, then let work already acknowledged finish."""
+        self.scheduler.shutdown(wait=True)
+        self.workers.shutdown(wait=True)
 
 
 def prepare(settings: Settings) -> Prepared:
@@ -46,7 +54,8 @@ def prepare(settings: Settings) -> Prepared:
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     workers = AckFirstPool(threads=WORKERS)
     workers.submit(repair_missing_cards, client, deps).add_done_callback(_log_failure)
-    return Prepared(app=build_app(settings, client, deps, workers), deps=deps, workers=workers)
+    app = build_app(settings, client, deps, workers)
+    return Prepared(app=app, deps=deps, workers=workers, scheduler=start_scheduler(client, deps))
 
 
 def _log_failure(done: Future) -> None:
@@ -71,7 +80,7 @@ def serve_http(app: App, port: int, host: str = "0.0.0.0"):
     return make_server(make_wsgi_app(app), host=host, port=port)
 
 
-def run_until_stopped(serve: Callable[[], None], workers: Executor) -> None:
+def run_until_stopped(serve: Callable[[], None], prepared: Prepared) -> None:
     """Serve until SIGTERM or Ctrl-C, then let work already acknowledged finish: Slack was
     told "received", so the cards and notes it promised must still go out."""
     signal.signal(signal.SIGTERM, _exit_quietly)
@@ -80,7 +89,7 @@ def run_until_stopped(serve: Callable[[], None], workers: Executor) -> None:
     except (SystemExit, KeyboardInterrupt):
         pass
     log.info("stopping: finishing work already acknowledged")
-    workers.shutdown(wait=True)
+    prepared.stop()
 
 
 def _exit_quietly(signum, frame) -> None:

@@ -36,6 +36,7 @@ class SlackSurface:
         self.deps = deps
         self.workers = workers
         self.declared = Declared()
+        self._event_handlers: dict[str, list[Handler]] = {}
 
     def command(self, name: str, handler: Handler, *, description: str, usage_hint: str) -> None:
         self.declared.commands.append({"command": name, "description": description,
@@ -44,8 +45,14 @@ class SlackSurface:
         self.app.command(name)(self._ack_then_work(handler))
 
     def event(self, event_type: str, handler: Handler) -> None:
-        self.declared.events.append(event_type)
-        self.app.event(event_type)(self._ack_then_work(handler))
+        """Several features may listen to one event type (a thread reply can be an ack and a
+        draft revision): Bolt runs only the first matching listener, so one listener per type
+        hands the event to every handler registered for it, each on its own."""
+        handlers = self._event_handlers.setdefault(event_type, [])
+        if not handlers:
+            self.declared.events.append(event_type)
+            self.app.event(event_type)(self._ack_then_work(lambda turn, deps: _each_handler(handlers, turn, deps)))
+        handlers.append(handler)
 
     def message_shortcut(self, callback_id: str, handler: Handler, *, name: str, description: str) -> None:
         self.declared.shortcuts.append({"name": name, "type": "message", "callback_id": callback_id,
@@ -85,3 +92,8 @@ class SlackSurface:
             workers.submit(work, Turn.from_body(body, client, respond))
 
         return listener
+
+
+def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:
+    for handler in handlers:
+        answering_errors(lambda one_turn: handler(one_turn, deps))(turn)

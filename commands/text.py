@@ -58,3 +58,17 @@ def slack_date(moment: datetime, token: str) -> str:
 
 def mention(user: str | None) -> str:
     return f"<@{user}>" if user else "_unowned_"
+
+
+def duration_words(seconds: int) -> str:
+    """A wait as people say it: `45 s`, `7 min`, `2 h 5 min`, `3 d 4 h`."""
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{minutes} min"
+    if seconds < 86400:
+        rest = minutes % 60
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    rest = hours % 24
+    return f"{days} d {rest} h" if rest else f"{days} d"

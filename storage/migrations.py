@@ -64,6 +64,50 @@ def create_escalations(db: Database) -> None:
     )
 
 
+@migrations(name="0002_sla_clocks_and_mirrors")
+def create_sla_clocks_and_mirrors(db: Database) -> None:
+    """One SLA clock per arrival of an escalation on a line without an owner: `ack` on line 3,
+    `take` on lines 1 and 2. The clock stops (met, late or cancelled) in the same transaction
+    as the ack, take, move or resolve that ends it; a running clock past its due time is a
+    breach. `next_reminder_at` is the database's word on what is due next, claimed once."""
+    db.executescript(
+        """
+        CREATE TABLE sla_clocks (
+            id INTEGER PRIMARY KEY,
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+            line INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            stopped_at TEXT,
+            stopped_by TEXT,
+            outcome TEXT,
+            breached_at TEXT,
+            reminders_sent INTEGER NOT NULL DEFAULT 0,
+            next_reminder_at TEXT,
+            leads_told_at TEXT
+        );
+        CREATE UNIQUE INDEX sla_clocks_one_running ON sla_clocks(escalation_id) WHERE stopped_at IS NULL;
+        CREATE INDEX sla_clocks_next_reminder ON sla_clocks(next_reminder_at) WHERE next_reminder_at IS NOT NULL;
+        CREATE INDEX sla_clocks_due ON sla_clocks(due_at);
+        CREATE INDEX sla_clocks_breached ON sla_clocks(breached_at) WHERE breached_at IS NOT NULL;
+        CREATE INDEX sla_clocks_escalation ON sla_clocks(escalation_id, id);
+        CREATE TABLE mirrors (
+            source_channel TEXT NOT NULL,
+            source_ts TEXT NOT NULL,
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+            mirror_channel TEXT NOT NULL,
+            mirror_ts TEXT,
+            PRIMARY KEY (source_channel, source_ts)
+        );
+        CREATE INDEX events_at ON events(at);
+        CREATE INDEX escalations_created ON escalations(created_at);
+        CREATE INDEX escalations_resolved ON escalations(resolved_at) WHERE resolved_at IS NOT NULL;
+        """
+    )
+
+
 def apply_migrations(db: Database) -> None:
     migrations.apply(db)
 

@@ -32,6 +32,8 @@ class Action(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     HANDED_OFF = "handed_off"
+    ACKNOWLEDGED = "acknowledged"
+    SLA_BREACHED = "sla_breached"
 
 
 @dataclass(frozen=True)

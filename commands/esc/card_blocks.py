@@ -2,7 +2,7 @@
 
 from bot.config import TeamConfig
 from commands.esc import ids
-from commands.text import clip, escape, mention, one_line, slack_date
+from commands.text import clip, duration_words, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
 
 TITLE_SUMMARY_LIMIT = 120
@@ -114,8 +114,15 @@ def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
         Action.RESOLVED: f"✅ {who} resolved {esc.key}{detail}",
         Action.REOPENED: f"↩️ {who} reopened {esc.key}.",
         Action.HANDED_OFF: f"🤝 {who} handed {esc.key} off to {mention(event.to_value)} on {line}.",
+        Action.ACKNOWLEDGED: f"👀 {who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}.",
+        Action.SLA_BREACHED: f"⏰ {esc.key} missed its {escape(event.to_value or '')} deadline on {line}.",
     }
     return notes[Action(event.action)]
+
+
+def _waited(seconds: str | None) -> str:
+    """An acknowledgement's note holds the seconds it waited on line 3."""
+    return f" after {duration_words(int(seconds))}" if seconds and seconds.isdigit() else ""
 
 
 def render_note(text: str) -> list[dict]:

@@ -1,0 +1,41 @@
+"""Waking background work on a schedule (APScheduler 3, in memory, one per process).
+
+The scheduler never holds the truth. Each job asks the database what is due and claims it
+under a unique key before acting, so a restart, a missed wake-up or a second instance on the
+same database neither skips nor doubles anything. That is also why no job store is shared
+between processes (APScheduler 3 does not support it) and why jobs are added fresh at every
+start instead of with `replace_existing=True`, which silently drops a run already overdue.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from slack_sdk import WebClient
+
+from commands.deps import Deps
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    trigger: BaseTrigger
+    run: Callable[[WebClient, Deps], object]
+
+
+def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
+    """Every job the features schedule; each feature adds its own."""
+    return []
+
+
+def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=ZoneInfo(deps.team.timezone),
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+    )
+    for job in scheduled_jobs(deps):
+        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+    scheduler.start()
+    return scheduler
