@@ -49,6 +49,28 @@ class _Driver:
         event = self.payloads.reaction_added(channel, ts, reaction=reaction, user=user)
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
+    def user_message(self, channel: str, text: str, *, user: str = "U0AGENT1", thread_ts: str | None = None,
+                     event_id: str | None = None) -> tuple[str, object]:
+        """A person posts a message (a reply when thread_ts is given): stored, then its event sent.
+        Returns the message's ts and the bot's answer to the event."""
+        ts = self.standin.post_user_message(channel, text, user=user, thread_ts=thread_ts)
+        return ts, self.event(self.payloads.message_posted(channel, ts), event_id=event_id)
+
+    def resend_message(self, channel: str, ts: str, *, event_id: str, retry_num: int | None = None):
+        """The `message` event of an already stored message again, as Slack's retries send it."""
+        return self.event(self.payloads.message_posted(channel, ts), event_id=event_id, retry_num=retry_num)
+
+    def edit_message(self, channel: str, ts: str, text: str, *, event_id: str | None = None):
+        before = self.standin.message(channel, ts)
+        after = self.standin.workspace.replace_message(
+            channel, ts, {"text": text, "edited": {"user": before.get("user"), "ts": self.standin.workspace.next_ts()}})
+        return self.event(self.payloads.message_changed(channel, before, after), event_id=event_id)
+
+    def delete_message(self, channel: str, ts: str, *, event_id: str | None = None):
+        before = self.standin.message(channel, ts)
+        self.standin.workspace.delete_message(channel, ts)
+        return self.event(self.payloads.message_deleted(channel, before), event_id=event_id)
+
     def block_action(self, action_id: str, value: str, *, user: str = "U0AGENT1", channel: str = "C0HELP",
                       message_ts: str | None = None, block_id: str | None = None, trigger_id: str | None = None):
         """Click a button; without message_ts, on the newest message in `channel` that has it."""

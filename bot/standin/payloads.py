@@ -145,6 +145,34 @@ class Payloads:
             event["item_user"] = item_user
         return event
 
+    def message_posted(self, channel: str, ts: str) -> dict:
+        """The `message` event of a person's stored message (a thread reply carries thread_ts)."""
+        message = self._stored_message(channel, ts)
+        event = {"type": "message", "channel": channel, "user": message.get("user"), "text": message.get("text", ""),
+                 "ts": ts, "channel_type": self._channel_type(channel), "event_ts": ts,
+                 "client_msg_id": message.get("client_msg_id")}
+        if message.get("thread_ts"):
+            event["thread_ts"] = message["thread_ts"]
+        return event
+
+    def message_changed(self, channel: str, before: dict, after: dict) -> dict:
+        return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": channel,
+                "channel_type": self._channel_type(channel), "ts": after["edited"]["ts"],
+                "event_ts": after["edited"]["ts"], "message": _event_message(after),
+                "previous_message": _event_message(before)}
+
+    def message_deleted(self, channel: str, before: dict) -> dict:
+        ts = now_ts()
+        return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel,
+                "channel_type": self._channel_type(channel), "ts": ts, "event_ts": ts,
+                "deleted_ts": before["ts"], "previous_message": _event_message(before)}
+
+    def _channel_type(self, channel: str) -> str:
+        found = self.standin.workspace.channels.get(channel)
+        if found is None or not found.is_im:
+            return "group" if found is not None and found.is_private else "channel"
+        return "im"
+
     def _stored_message(self, channel: str, ts: str) -> dict:
         try:
             return self.standin.message(channel, ts)
@@ -229,6 +257,11 @@ class Payloads:
         if stored is None:
             raise LookupError("the bot has not opened a view to submit")
         return stored
+
+
+def _event_message(message: dict) -> dict:
+    """A stored message as events carry it: no channel, no empty fields."""
+    return {k: v for k, v in message.items() if v not in (None, [], "") and k != "channel"}
 
 
 def _find_element(message: dict, action_id: str) -> tuple[dict | None, str | None]:
