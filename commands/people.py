@@ -1,11 +1,14 @@
 """Checking that a user ID names a person who can own an escalation."""
 
+import logging
 import re
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from storage.errors import NotFound, UserError
+
+log = logging.getLogger(__name__)
 
 
 def require_person(client: WebClient, user_id: str, usage: str) -> None:
@@ -34,3 +37,22 @@ def name_mentions(client: WebClient, text: str) -> str:
             continue
         names[user_id] = profile.get("real_name") or profile.get("name") or user_id
     return BARE_MENTION.sub(lambda match: f"<@{match.group(1)}|{names.get(match.group(1), match.group(1))}>", text)
+
+
+def is_member(client: WebClient, user_id: str, people: tuple[str, ...]) -> bool:
+    """Whether `user_id` is one of `people`: user IDs, or user-group IDs (S…) whose current
+    members are asked from Slack, so a change to the group counts at once."""
+    if user_id in people:
+        return True
+    for group in (ref for ref in people if ref.startswith("S")):
+        try:
+            if user_id in client.usergroups_users_list(usergroup=group)["users"]:
+                return True
+        except SlackApiError as error:
+            log.warning("could not read the members of user group %s: %s", group, error.response.get("error"))
+    return False
+
+
+def mention_of(ref: str) -> str:
+    """A user group as a real group mention, a person as a user mention."""
+    return f"<!subteam^{ref}>" if ref.startswith("S") else f"<@{ref}>"
