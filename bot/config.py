@@ -12,7 +12,9 @@ from typing import Any, Mapping
 import yaml
 
 from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
+from bot.config_sla import mirror_flag, parse_sla
 from storage.model import LINES
+from storage.sla import DEFAULT_POLICY, SlaPolicy
 
 __all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "load_team_config", "parse_team_config"]
 
@@ -23,6 +25,7 @@ class Line:
     name: str
     channel: str
     responders: tuple[str, ...] = ()
+    mirror_replies: bool = True
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class TeamConfig:
     categories: tuple[str, ...]
     leads_channel: str | None
     leads_users: tuple[str, ...]
+    sla: SlaPolicy = DEFAULT_POLICY
 
     def line(self, level: int) -> Line:
         return next(line for line in self.lines if line.level == level)
@@ -145,6 +149,7 @@ def parse_team_config(raw: Any) -> TeamConfig:
         categories=each(escalations, "categories", "escalations.categories", short_text),
         leads_channel=channel_ref(leads["channel"], "leads.channel") if leads.get("channel") else None,
         leads_users=each(leads, "users", "leads.users", user_id),
+        sla=parse_sla(raw),
     )
 
 
@@ -167,4 +172,5 @@ def _line(item: dict, index: int) -> Line:
         name=short_text(item.get("name"), f"{key}.name"),
         channel=channel_ref(item.get("channel"), f"{key}.channel"),
         responders=each(item, "responders", f"{key}.responders", user_id),
+        mirror_replies=mirror_flag(item.get("mirror_replies", True), f"{key}.mirror_replies"),
     )

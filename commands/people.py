@@ -29,14 +29,17 @@ BARE_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
 
 def name_mentions(client: WebClient, text: str) -> str:
     """`<@U1>` → `<@U1|Ana>`, so the plain-text summary reads `@Ana` instead of an ID."""
-    names: dict[str, str] = {}
-    for user_id in set(BARE_MENTION.findall(text)):
-        try:
-            profile = client.users_info(user=user_id)["user"]
-        except SlackApiError:
-            continue
-        names[user_id] = profile.get("real_name") or profile.get("name") or user_id
-    return BARE_MENTION.sub(lambda match: f"<@{match.group(1)}|{names.get(match.group(1), match.group(1))}>", text)
+    names = {user_id: display_name(client, user_id) for user_id in set(BARE_MENTION.findall(text))}
+    return BARE_MENTION.sub(lambda match: f"<@{match.group(1)}|{names[match.group(1)]}>", text)
+
+
+def display_name(client: WebClient, user_id: str) -> str:
+    """What people call this person; the ID itself when Slack cannot say."""
+    try:
+        profile = client.users_info(user=user_id)["user"]
+    except SlackApiError:
+        return user_id
+    return profile.get("real_name") or profile.get("name") or user_id
 
 
 def is_member(client: WebClient, user_id: str, people: tuple[str, ...]) -> bool:

@@ -41,7 +41,9 @@ class Turn:
         if self.body.get("response_url") and self._respond_ephemeral(blocks, text):
             return
         if self.channel:
-            self.client.chat_postEphemeral(channel=self.channel, user=self.user, blocks=blocks, text=text)
+            thread_ts = self.body.get("event", {}).get("thread_ts")
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, blocks=blocks, text=text,
+                                           thread_ts=thread_ts)
 
     def _respond_ephemeral(self, blocks: list[dict], text: str) -> bool:
         try:

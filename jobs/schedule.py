@@ -16,6 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
+from jobs.sla_reminders import reminder_trigger, send_due_reminders
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ScheduledJob:
 
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
-    return []
+    return [ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders)]
 
 
 def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:

@@ -1,8 +1,8 @@
 """The escalation rules: who may move a case where, and the audit trail each change leaves.
 
-Every change runs in one write transaction together with its audit events and the key of
-the Slack delivery that asked for it, so a redelivered or double-clicked request is seen
-as a replay and changes nothing.
+Every change runs in one write transaction together with its audit events, its SLA clock
+and the key of the Slack delivery that asked for it, so a redelivered or double-clicked
+request is seen as a replay and changes nothing.
 """
 
 from datetime import datetime
@@ -10,15 +10,17 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from storage import records
+from storage import records, sla
 from storage.db import write_transaction
 from storage.errors import InvalidTransition, UsageError
 from storage.model import LINES, Action, Escalation, Event, NewEscalation, Outcome, Status
+from storage.sla import DEFAULT_POLICY, SlaPolicy
 
 Decision = Callable[[Database, Escalation], list[Event]]
 
 
-def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str) -> Outcome:
+def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str,
+                     policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
@@ -29,7 +31,9 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
-        return Outcome(records.load_escalation(db, escalation_id), (event,))
+        escalation = records.load_escalation(db, escalation_id)
+        sla.follow(db, now, escalation, new.requester, policy)
+        return Outcome(escalation, (event,))
 
 
 def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
@@ -55,47 +59,51 @@ def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
     })
 
 
-def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str) -> Outcome:
-    return _change(db, now, escalation_id, request_key, lambda db, esc: _own(db, now, esc, actor, actor, Action.TAKEN))
+def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
+         policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+    return change(db, now, escalation_id, actor, request_key,
+                  lambda db, esc: own(db, now, esc, actor, actor, Action.TAKEN), policy)
 
 
-def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str) -> Outcome:
-    return _change(
-        db, now, escalation_id, request_key, lambda db, esc: _own(db, now, esc, actor, assignee, Action.ASSIGNED)
-    )
+def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str,
+           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+    return change(db, now, escalation_id, actor, request_key,
+                  lambda db, esc: own(db, now, esc, actor, assignee, Action.ASSIGNED), policy)
 
 
 def move(
     db: Database, now: datetime, escalation_id: int, actor: str, step: int, reason: str | None, request_key: str,
-    expected_line: int | None = None,
+    expected_line: int | None = None, policy: SlaPolicy = DEFAULT_POLICY,
 ) -> Outcome:
     """One line up (`step` +1) or down (-1). `expected_line` is the line the person saw, so a
     double click moves it only once."""
-    return _change(
-        db, now, escalation_id, request_key, lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line)
-    )
+    return change(db, now, escalation_id, actor, request_key,
+                  lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line), policy)
 
 
-def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str) -> Outcome:
+def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str,
+            policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
     def decide(db: Database, esc: Escalation) -> list[Event]:
-        _require_open(esc)
+        require_open(esc)
         records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
-    return _change(db, now, escalation_id, request_key, decide)
+    return change(db, now, escalation_id, actor, request_key, decide, policy)
 
 
-def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str) -> Outcome:
+def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
+           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
     def decide(db: Database, esc: Escalation) -> list[Event]:
         if esc.is_open:
             raise InvalidTransition(f"{esc.key} is already open.", f"Work it with `/esc take {esc.key}`.")
         records.update_escalation(db, esc.id, status=str(Status.OPEN), resolved_at=None)
         return [Event(esc.id, now, actor, Action.REOPENED, esc.line, "resolved", "open")]
 
-    return _change(db, now, escalation_id, request_key, decide)
+    return change(db, now, escalation_id, actor, request_key, decide, policy)
 
 
-def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: str) -> list[Outcome]:
+def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: str,
+            policy: SlaPolicy = DEFAULT_POLICY) -> list[Outcome]:
     """Give every open escalation the actor owns on its current line to someone else."""
     if to_user == actor:
         raise UsageError("You cannot hand off to yourself.", "Name a teammate: `/esc handoff @teammate`.")
@@ -110,7 +118,9 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
             records.set_owner(db, esc.id, esc.line, to_user, now)
             event = Event(esc.id, now, actor, Action.HANDED_OFF, esc.line, actor, to_user)
             records.insert_event(db, event)
-            outcomes.append(Outcome(records.load_escalation(db, esc.id), (event,)))
+            changed = records.load_escalation(db, esc.id)
+            sla.follow(db, now, changed, actor, policy)
+            outcomes.append(Outcome(changed, (event,)))
         return outcomes
 
 
@@ -128,7 +138,10 @@ def owned_open(db: Database, user: str) -> list[Escalation]:
     return records.load_escalations(db, where, [user])
 
 
-def _change(db: Database, now: datetime, escalation_id: int, request_key: str, decide: Decision) -> Outcome:
+def change(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str, decide: Decision,
+           policy: SlaPolicy) -> Outcome:
+    """The frame of every change to one escalation: replay check, the rule (`decide`), its
+    audit events, the SLA clock, all in one transaction."""
     with write_transaction(db):
         if records.claim_request(db, request_key, now) is not None:
             return Outcome(records.load_escalation(db, escalation_id), duplicate=True)
@@ -137,16 +150,18 @@ def _change(db: Database, now: datetime, escalation_id: int, request_key: str, d
         for event in events:
             records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
-        return Outcome(records.load_escalation(db, escalation_id), tuple(events))
+        changed = records.load_escalation(db, escalation_id)
+        sla.follow(db, now, changed, actor, policy)
+        return Outcome(changed, tuple(events))
 
 
-def _require_open(esc: Escalation) -> None:
+def require_open(esc: Escalation) -> None:
     if not esc.is_open:
         raise InvalidTransition(f"{esc.key} is resolved.", f"Reopen it first with `/esc reopen {esc.key}`.")
 
 
-def _own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, action: Action) -> list[Event]:
-    _require_open(esc)
+def own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, action: Action) -> list[Event]:
+    require_open(esc)
     if esc.current_owner == owner:
         who = "You already own" if owner == actor else "That person already owns"
         raise InvalidTransition(f"{who} {esc.key} on line {esc.line}.")
@@ -157,7 +172,7 @@ def _own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, a
 def _move(
     db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None, expected_line: int | None
 ) -> list[Event]:
-    _require_open(esc)
+    require_open(esc)
     if expected_line is not None and esc.line != expected_line:
         raise InvalidTransition(f"{esc.key} has already moved to line {esc.line}.", "Its card now shows where it is.")
     target = esc.line + step

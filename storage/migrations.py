@@ -101,6 +101,7 @@ def create_sla_clocks_and_mirrors(db: Database) -> None:
             mirror_ts TEXT,
             PRIMARY KEY (source_channel, source_ts)
         );
+        CREATE INDEX cards_message ON cards(channel, ts);
         CREATE INDEX events_at ON events(at);
         CREATE INDEX escalations_created ON escalations(created_at);
         CREATE INDEX escalations_resolved ON escalations(resolved_at) WHERE resolved_at IS NOT NULL;

@@ -64,3 +64,9 @@ def save_cards(db: Database, escalation_id: int, cards: list[Card], origin_ts: s
                        [escalation_id, card.channel, card.ts, card.thread_ts])
         if origin_ts:
             db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [origin_ts, escalation_id])
+
+
+def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:
+    """The escalation whose card is the message `ts` in `channel`, if any."""
+    rows = list(db.query("SELECT escalation_id FROM cards WHERE channel = ? AND ts = ?", [channel, ts]))
+    return rows[0]["escalation_id"] if rows else None

@@ -75,7 +75,7 @@ def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
     assert manifest["features"]["shortcuts"][0]["name"] == "Escalate message"
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.channels", "message.groups", "reaction_added"]
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
 
 
@@ -84,9 +84,10 @@ def test_readme_and_env_example_document_every_command_key_and_variable():
     env_example = (REPO / ".env.example").read_text()
     for command in declared_surface().commands:
         assert command["command"] in readme
-    for verb in ("new", "take", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help"):
+    for verb in ("new", "take", "ack", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help"):
         assert f"/esc {verb}" in readme, verb
-    for key in ("timezone", "lines", "level", "name", "channel", "responders", "watch_channels", "reaction", "categories", "leads"):
+    for key in ("timezone", "lines", "level", "name", "channel", "responders", "watch_channels", "reaction", "categories", "leads",
+                "mirror_replies", "sla", "ack", "take", "remind_every", "max_reminders"):
         assert f"`{key}`" in readme, key
     for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT", "SUPPORTBOT_CONFIG", "SUPPORTBOT_DB"):
         assert re.search(rf"^{variable}=", env_example, re.M), variable

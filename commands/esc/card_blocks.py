@@ -1,9 +1,15 @@
 """The escalation card and the short notes that follow it: pure functions from values to Block Kit."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from bot.config import TeamConfig
 from commands.esc import ids
+from commands.line3.ids import ACTION_ACK
+from commands.people import mention_of
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
+from storage.sla import ACK_LINE, Clock
 
 TITLE_SUMMARY_LIMIT = 120
 PRIORITY_BADGE = {"P1": "🔴 P1", "P2": "🟠 P2", "P3": "🟡 P3", "P4": "⚪ P4"}
@@ -13,6 +19,19 @@ SOURCE_WORDS = {
     Source.REACTION: "with a reaction",
     Source.SHORTCUT: "from a message",
 }
+
+
+SAME_DAY = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class CardState:
+    """What a card shows besides the escalation: its SLA clock at `now`, and whether it is the
+    line-3 queue's card, which asks the responders to acknowledge."""
+
+    now: datetime
+    clock: Clock | None = None
+    asks_ack: bool = False
 
 
 def line_label(team: TeamConfig, level: int) -> str:
@@ -29,21 +48,44 @@ def card_title(esc: Escalation) -> str:
     return clip(f"{esc.key} · {escape(one_line(esc.summary, TITLE_SUMMARY_LIMIT))}", 150)
 
 
-def render_card(esc: Escalation, team: TeamConfig) -> list[dict]:
+def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = None) -> list[dict]:
+    state = state or CardState(now=esc.created_at)
+    asks_ack = state.asks_ack and awaits_ack(esc)
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}}]
+    if asks_ack:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _ack_request(team)}})
     if one_line(esc.summary, TITLE_SUMMARY_LIMIT) != esc.summary:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}})
     blocks += [
-        {"type": "section", "fields": _fields(esc, team)},
+        {"type": "section", "fields": _fields(esc, team, state)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},
     ]
-    buttons = _buttons(esc)
+    buttons = _buttons(esc, asks_ack)
     if buttons:
         blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
     return blocks
 
 
-def _fields(esc: Escalation, team: TeamConfig) -> list[dict]:
+def awaits_ack(esc: Escalation) -> bool:
+    return esc.is_open and esc.line == ACK_LINE and ACK_LINE not in esc.owners
+
+
+def _ack_request(team: TeamConfig) -> str:
+    responders = " ".join(mention_of(ref) for ref in team.line(ACK_LINE).responders)
+    ask = f"📣 {responders} — needs an engineer." if responders else "📣 Needs an engineer."
+    return f"{ask} Reply `ack` in the thread, react :{'eyes'}: or press *Acknowledge*."
+
+
+def sla_text(clock: Clock | None, now: datetime) -> str | None:
+    """`ack due 10:45`, `take due …`, or `overdue since …`; None once no deadline applies."""
+    if clock is None or clock.stopped_at is not None:
+        return None
+    token = "{time}" if abs(clock.due_at - now) < SAME_DAY else "{date_short_pretty} {time}"
+    when = slack_date(clock.due_at, token)
+    return f"🔴 {clock.kind} overdue since {when}" if clock.is_overdue(now) else f"⏱ {clock.kind} due {when}"
+
+
+def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     status = "✅ Resolved " + slack_date(esc.resolved_at, "{ago}") if not esc.is_open else "🟢 Open"
     fields = [
         f"*Status*\n{status}",
@@ -51,6 +93,8 @@ def _fields(esc: Escalation, team: TeamConfig) -> list[dict]:
         f"*Line*\n{line_label(team, esc.line)}",
         f"*Age*\nopened {slack_date(esc.created_at, '{ago}')}",
     ]
+    if sla := sla_text(state.clock, state.now):
+        fields.append(f"*SLA*\n{sla}")
     fields += [f"*L{level} owner*\n{_owner(esc, level)}" for level in LINES]
     if esc.category:
         fields.append(f"*Category*\n{escape(esc.category)}")
@@ -69,11 +113,14 @@ def _provenance(esc: Escalation) -> str:
     return f"Raised by <@{esc.requester}> {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
 
 
-def _buttons(esc: Escalation) -> list[dict]:
+def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
     value = f"{esc.id}:{esc.line}"
     if not esc.is_open:
         return [_button("Reopen", ids.ACTION_REOPEN, value)]
-    buttons = [_button("Take", ids.ACTION_TAKE, value, style="primary")]
+    if asks_ack:
+        buttons = [_button("Acknowledge", ACTION_ACK, value, style="primary")]
+    else:
+        buttons = [_button("Take", ids.ACTION_TAKE, value, style="primary")]
     if esc.line < LINES[-1]:
         buttons.append(_button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
     resolve = _button("Resolve", ids.ACTION_RESOLVE, value)

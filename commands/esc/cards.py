@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from commands.esc.card_blocks import card_text, note_text, render_card, render_note
+from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
+from commands.people import mention_of
 from storage.model import Escalation, Event, Source
 from storage.queries import Card, cards_of, get_escalation, save_cards
+from storage.sla import ACK_LINE, running_clock
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
@@ -50,7 +52,9 @@ class CardPublisher:
 
     def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
         try:
-            response = self._post_joining(channel, thread_ts, render_card(esc, self.deps.team), card_text(esc))
+            state = self._state(esc, channel)
+            response = self._post_joining(channel, thread_ts, render_card(esc, self.deps.team, state),
+                                          self._text(esc, state))
         except SlackApiError as error:
             self._problem(esc, channel, error)
             return None
@@ -72,7 +76,9 @@ class CardPublisher:
     def _update(self, esc: Escalation, card: Card) -> Card | None:
         """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""
         try:
-            self.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team), text=card_text(esc))
+            state = self._state(esc, card.channel)
+            self.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team, state),
+                                    text=self._text(esc, state))
             return None
         except SlackApiError as error:
             if error.response.get("error") not in STALE_CARD_ERRORS:
@@ -81,6 +87,17 @@ class CardPublisher:
             log.info("card of %s in %s can no longer be edited (%s): posting a fresh one",
                      esc.key, card.channel, error.response.get("error"))
             return self._post(esc, card.channel, card.thread_ts)
+
+    def _state(self, esc: Escalation, channel: str) -> CardState:
+        asks_ack = channel == self.deps.team.line(ACK_LINE).channel
+        return CardState(now=self.deps.clock(), clock=running_clock(self._db(), esc.id), asks_ack=asks_ack)
+
+    def _text(self, esc: Escalation, state: CardState) -> str:
+        """The notification text: on the line-3 queue's card it calls the responders."""
+        if not (state.asks_ack and awaits_ack(esc)):
+            return card_text(esc)
+        responders = " ".join(mention_of(ref) for ref in self.deps.team.line(ACK_LINE).responders)
+        return f"{responders} please acknowledge {card_text(esc)}".strip()
 
     def _note(self, esc: Escalation, event: Event) -> None:
         if not esc.origin_ts:

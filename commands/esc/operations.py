@@ -17,7 +17,7 @@ from storage.queries import list_escalations, timeline
 
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
-    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key)
+    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla)
     if outcome.duplicate:
         return
     publisher = CardPublisher(turn.client, deps)
@@ -28,35 +28,37 @@ def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
 
 
 def take(turn: Turn, deps: Deps, escalation_id: int) -> None:
-    _changed(turn, deps, core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key),
+    changed(turn, deps, core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla),
              "🙋 You own *{key}* on line {line}.")
 
 
 def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
     require_person(turn.client, request.user, p.USAGE["assign"])
-    outcome = core.assign(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.user, turn.request_key)
-    _changed(turn, deps, outcome, f"👉 *{{key}}* now belongs to <@{request.user}> on line {{line}}.")
+    outcome = core.assign(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.user,
+                          turn.request_key, deps.team.sla)
+    changed(turn, deps, outcome, f"👉 *{{key}}* now belongs to <@{request.user}> on line {{line}}.")
 
 
 def move(turn: Turn, deps: Deps, request: p.Move, expected_line: int | None = None) -> None:
     outcome = core.move(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.step, request.reason,
-                        turn.request_key, expected_line=expected_line)
-    _changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
+                        turn.request_key, expected_line=expected_line, policy=deps.team.sla)
+    changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
 
 
 def resolve(turn: Turn, deps: Deps, request: p.Resolve) -> None:
-    outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note, turn.request_key)
-    _changed(turn, deps, outcome, "✅ Resolved *{key}*.")
+    outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note,
+                           turn.request_key, deps.team.sla)
+    changed(turn, deps, outcome, "✅ Resolved *{key}*.")
 
 
 def reopen(turn: Turn, deps: Deps, escalation_id: int) -> None:
-    outcome = core.reopen(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key)
-    _changed(turn, deps, outcome, "↩️ Reopened *{key}*.")
+    outcome = core.reopen(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla)
+    changed(turn, deps, outcome, "↩️ Reopened *{key}*.")
 
 
 def handoff(turn: Turn, deps: Deps, request: p.Handoff) -> None:
     require_person(turn.client, request.user, p.USAGE["handoff"])
-    outcomes = core.handoff(deps.store.db(), deps.clock(), turn.user, request.user, turn.request_key)
+    outcomes = core.handoff(deps.store.db(), deps.clock(), turn.user, request.user, turn.request_key, deps.team.sla)
     publisher = CardPublisher(turn.client, deps)
     for outcome in outcomes:
         publisher.publish_change(outcome.escalation.id, outcome.events)
@@ -84,7 +86,7 @@ def new_from_command(turn: Turn, request: p.New) -> NewEscalation:
                          source=Source.COMMAND, priority=request.priority, line=request.line)
 
 
-def _changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None:
+def changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None:
     if outcome.duplicate:
         return
     publisher = CardPublisher(turn.client, deps)

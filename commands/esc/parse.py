@@ -11,6 +11,7 @@ from storage.queries import LIST_VIEWS
 USAGE = {
     "new": "/esc new [P1-P4] [L1|L2|L3] <summary>",
     "take": "/esc take ESC-12",
+    "ack": "/esc ack ESC-12",
     "assign": "/esc assign ESC-12 @person",
     "up": "/esc up ESC-12 [reason]",
     "down": "/esc down ESC-12 [reason]",
@@ -41,6 +42,11 @@ class New:
 
 @dataclass(frozen=True)
 class Take:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Ack:
     escalation_id: int
 
 
@@ -192,6 +198,7 @@ def _help(args: list[str]) -> Help:
 PARSERS = {
     "new": _new,
     "take": lambda args: Take(_id_only("take", args)),
+    "ack": lambda args: Ack(_id_only("ack", args)),
     "assign": _assign,
     "up": _move(+1),
     "down": _move(-1),

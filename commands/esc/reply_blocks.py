@@ -18,6 +18,7 @@ LIST_TITLES = {
 HELP_LINES = {
     "new": "raise one (no text: open the form)",
     "take": "own it on its current line",
+    "ack": "acknowledge it on line 3 (engineers)",
     "assign": "give it to someone on its current line",
     "up": "move it to the next line",
     "down": "send it back a line",

@@ -4,6 +4,7 @@ from commands.deps import Deps
 from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.modal_view import FormOrigin, render_form
+from commands.line3.acknowledging import acknowledge
 from commands.turn import Turn
 from storage.model import Source
 
@@ -18,6 +19,8 @@ def handle_esc(turn: Turn, deps: Deps) -> None:
             op.raise_new(turn, deps, op.new_from_command(turn, request))
         case p.Take(escalation_id):
             op.take(turn, deps, escalation_id)
+        case p.Ack(escalation_id):
+            acknowledge(turn, deps, escalation_id)
         case p.Assign():
             op.assign(turn, deps, request)
         case p.Move():

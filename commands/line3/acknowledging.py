@@ -1,0 +1,49 @@
+"""Acknowledging a line-3 escalation: the command, the button, the :eyes: reaction and a reply
+in the card's thread all come here, so each is checked and carried out the same way."""
+
+from commands.deps import Deps
+from commands.esc.card_blocks import parse_button_value
+from commands.esc.operations import changed
+from commands.line3.ids import ACK_REACTION
+from commands.people import is_member, mention_of
+from commands.turn import Turn
+from storage.acknowledgements import acknowledge as acknowledge_escalation
+from storage.errors import UserError
+from storage.queries import escalation_of_card
+from storage.sla import ACK_LINE
+
+
+def acknowledge(turn: Turn, deps: Deps, escalation_id: int) -> bool:
+    """True when this request made the acknowledgement (not a replay, not a refusal)."""
+    _require_responder(turn, deps, escalation_id)
+    outcome = acknowledge_escalation(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key,
+                                     deps.team.sla)
+    changed(turn, deps, outcome, "👀 You acknowledged *{key}* on line {line}. It is yours now.")
+    return not outcome.duplicate
+
+
+def handle_ack_button(turn: Turn, deps: Deps) -> None:
+    escalation_id, _ = parse_button_value(turn.body["actions"][0]["value"])
+    acknowledge(turn, deps, escalation_id)
+
+
+def handle_eyes_reaction(turn: Turn, deps: Deps) -> None:
+    """:eyes: on the escalation's card in the line-3 channel is an acknowledgement."""
+    event = turn.body["event"]
+    item = event.get("item", {})
+    if event.get("reaction") != ACK_REACTION or item.get("channel") != deps.team.line(ACK_LINE).channel:
+        return
+    escalation_id = escalation_of_card(deps.store.db(), item["channel"], item.get("ts", ""))
+    if escalation_id is not None:
+        acknowledge(turn, deps, escalation_id)
+
+
+def _require_responder(turn: Turn, deps: Deps, escalation_id: int) -> None:
+    """Line 3's responders and the leads may acknowledge; with no responders set, anyone may."""
+    responders = deps.team.line(ACK_LINE).responders
+    allowed = responders + deps.team.leads_users
+    if not responders or is_member(turn.client, turn.user, allowed):
+        return
+    names = ", ".join(mention_of(ref) for ref in responders)
+    raise UserError(f"Only line 3's responders ({names}) or a lead can acknowledge ESC-{escalation_id}. Nothing changed.",
+                    "Ask a responder to reply `ack` in the card's thread, or move it with `/esc down`.")

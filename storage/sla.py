@@ -1,0 +1,161 @@
+"""SLA clocks: how long a line may leave an escalation without an owner, and what happens after.
+
+An escalation that arrives on a line with nobody owning it there starts a clock: `ack` on
+line 3 (an engineer must acknowledge it), `take` on lines 1 and 2. Whatever ends the wait —
+an ack, a take, an assignment, a move, a resolve — stops the clock in the same transaction,
+so no reminder can go out for a case that was dealt with in the meantime.
+
+A clock still running at its due time is a breach. The database says which reminder is due
+next (`next_reminder_at`); `claim_due_reminders` hands each one out once, whichever process
+asks, so restarts and a second instance neither skip nor repeat one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from storage import records
+from storage.db import write_transaction
+from storage.model import Action, Escalation, Event
+
+SYSTEM_ACTOR = "supportbot"
+ACK_LINE = 3
+
+
+def _minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)
+
+
+DEFAULT_ACK = {"P1": _minutes(15), "P2": _minutes(60), "P3": _minutes(240), "P4": _minutes(1440)}
+DEFAULT_TAKE = {"P1": _minutes(10), "P2": _minutes(30), "P3": _minutes(120), "P4": _minutes(1440)}
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    ack: dict[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_ACK))
+    take: dict[str, timedelta] = field(default_factory=lambda: dict(DEFAULT_TAKE))
+    remind_every: timedelta = _minutes(10)
+    max_reminders: int = 3
+
+    def allowed(self, kind: str, priority: str) -> timedelta:
+        return (self.ack if kind == "ack" else self.take)[priority]
+
+
+DEFAULT_POLICY = SlaPolicy()
+
+
+@dataclass(frozen=True)
+class Clock:
+    id: int
+    escalation_id: int
+    line: int
+    kind: str
+    priority: str
+    started_at: datetime
+    due_at: datetime
+    stopped_at: datetime | None
+    outcome: str | None
+    breached_at: datetime | None
+    reminders_sent: int
+    next_reminder_at: datetime | None
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.stopped_at is None and now >= self.due_at
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One claimed step of a breached clock: reminder `number` (1…max), or the leads' notice."""
+
+    clock: Clock
+    number: int
+    tells_leads: bool
+
+
+def kind_for(line: int) -> str:
+    return "ack" if line == ACK_LINE else "take"
+
+
+def follow(db: Database, now: datetime, esc: Escalation, actor: str, policy: SlaPolicy) -> None:
+    """Bring the clock in line with the escalation just changed (inside its transaction):
+    stop the running one if its wait is over, start one if the case now waits unowned."""
+    running = running_clock(db, esc.id)
+    waiting = esc.is_open and esc.current_owner is None
+    if running and (not waiting or running.line != esc.line):
+        owned = esc.is_open and esc.line == running.line and esc.current_owner is not None
+        _stop(db, now, running, actor, _outcome(running, now) if owned else "cancelled")
+        running = None
+    if waiting and running is None:
+        _start(db, now, esc, policy)
+
+
+def _outcome(clock: Clock, now: datetime) -> str:
+    return "met" if now <= clock.due_at else "late"
+
+
+def _start(db: Database, now: datetime, esc: Escalation, policy: SlaPolicy) -> None:
+    kind = kind_for(esc.line)
+    due = now + policy.allowed(kind, esc.priority)
+    records.insert_row(db, "sla_clocks", {
+        "escalation_id": esc.id, "line": esc.line, "kind": kind, "priority": esc.priority,
+        "started_at": records.to_text(now), "due_at": records.to_text(due), "next_reminder_at": records.to_text(due),
+    })
+
+
+def _stop(db: Database, now: datetime, clock: Clock, actor: str, outcome: str) -> None:
+    db.execute(
+        "UPDATE sla_clocks SET stopped_at = ?, stopped_by = ?, outcome = ?, next_reminder_at = NULL WHERE id = ?",
+        [records.to_text(now), actor, outcome, clock.id],
+    )
+
+
+def running_clock(db: Database, escalation_id: int) -> Clock | None:
+    rows = list(db.query("SELECT * FROM sla_clocks WHERE escalation_id = ? AND stopped_at IS NULL", [escalation_id]))
+    return _clock(rows[0]) if rows else None
+
+
+def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:
+    sql = "SELECT * FROM sla_clocks WHERE escalation_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"
+    rows = list(db.query(sql, [escalation_id, kind]))
+    return _clock(rows[0]) if rows else None
+
+
+def claim_due_reminders(db: Database, now: datetime, policy: SlaPolicy) -> list[Reminder]:
+    """Every reminder due by `now`, each claimed for this caller alone. A clock that fell
+    behind (the bot was down) gets one reminder now, not a burst of the ones it missed."""
+    with write_transaction(db):
+        sql = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? ORDER BY next_reminder_at"
+        due = [_clock(row) for row in db.query(sql, [records.to_text(now)])]
+        return [_advance(db, now, clock, policy) for clock in due]
+
+
+def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Reminder:
+    if clock.breached_at is None:
+        records.insert_event(db, Event(clock.escalation_id, now, SYSTEM_ACTOR, Action.SLA_BREACHED, clock.line,
+                                       clock.priority, clock.kind))
+    tells_leads = clock.reminders_sent >= policy.max_reminders
+    sent = clock.reminders_sent if tells_leads else clock.reminders_sent + 1
+    upcoming = None if tells_leads else _next_slot(clock, sent, now, policy)
+    db.execute(
+        "UPDATE sla_clocks SET breached_at = coalesce(breached_at, due_at), reminders_sent = ?,"
+        " next_reminder_at = ?, leads_told_at = CASE WHEN ? THEN ? ELSE leads_told_at END WHERE id = ?",
+        [sent, records.to_text(upcoming) if upcoming else None, tells_leads, records.to_text(now), clock.id],
+    )
+    return Reminder(clock=clock, number=sent, tells_leads=tells_leads)
+
+
+def _next_slot(clock: Clock, sent: int, now: datetime, policy: SlaPolicy) -> datetime:
+    """Reminders keep the cadence due, due + every, …; after the last one, one more step tells the leads."""
+    slot = clock.due_at + policy.remind_every * sent
+    return slot if slot > now else now + policy.remind_every
+
+
+def _clock(row: dict) -> Clock:
+    return Clock(
+        id=row["id"], escalation_id=row["escalation_id"], line=row["line"], kind=row["kind"],
+        priority=row["priority"], started_at=records.from_text(row["started_at"]),
+        due_at=records.from_text(row["due_at"]), stopped_at=records.from_text(row["stopped_at"]),
+        outcome=row["outcome"], breached_at=records.from_text(row["breached_at"]),
+        reminders_sent=row["reminders_sent"], next_reminder_at=records.from_text(row["next_reminder_at"]),
+    )
