@@ -1,7 +1,8 @@
 """`supportbot demo`: the whole escalation life cycle against the local Slack stand-in.
 
 No Slack account needed: the bot runs for real in HTTP mode on 127.0.0.1, the stand-in plays
-Slack, and a short script of people raises, takes, escalates and resolves.
+Slack, and a short script of people raises, takes, escalates, acknowledges in the engineering
+thread (with a reply mirrored back to the asker) and resolves.
 """
 
 import tempfile
@@ -63,12 +64,20 @@ def _script(slack: SlackStandIn, driver: SlackDriver, say: Callable[[str], None]
          lambda: driver.block_action(ids.ACTION_TAKE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
     step("Sam clicks Escalate to L3: it needs engineering",
          lambda: driver.block_action(ids.ACTION_ESCALATE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
-    step("Eli takes it from #eng-escalations: `/esc take ESC-1`",
-         lambda: driver.command("take ESC-1", user="U0ENG1", channel="C0ENGESC"))
+    step("Eli replies “ack, checking the BIN table” in the thread of the card in #eng-escalations",
+         lambda: driver.user_message("C0ENGESC", "ack, checking the BIN table", user="U0ENG1",
+                                     thread_ts=_newest_card(slack, "C0ENGESC")))
+    step("Eva replies in that thread; the bot mirrors it to the asker's thread in #help",
+         lambda: driver.user_message("C0ENGESC", "Found it: the new Visa ranges are missing from the BIN table <!channel>",
+                                     user="U0ENG2", thread_ts=_newest_card(slack, "C0ENGESC")))
     step("Eli: `/esc resolve ESC-1 card BIN table fixed in 4.2.1`",
          lambda: driver.command("resolve ESC-1 card BIN table fixed in 4.2.1", user="U0ENG1", channel="C0ENGESC"))
     step("Ana: `/esc list` (only Ana sees the answer)",
          lambda: driver.command("list", user="U0AGENT1", channel="C0HELP"))
+
+
+def _newest_card(slack: SlackStandIn, channel: str) -> str:
+    return [m for m in slack.messages(channel) if m.get("bot_id") and m.get("blocks")][-1]["ts"]
 
 
 def _form(summary: str) -> dict:
