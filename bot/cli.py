@@ -1,9 +1,10 @@
-"""`supportbot run | manifest | demo`."""
+"""`supportbot run | manifest | demo | backup`."""
 
 import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from dotenv import load_dotenv
 
@@ -12,6 +13,7 @@ from bot.config import ConfigError, load_settings
 from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
 from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
+from storage.backup import backup_database
 
 log = logging.getLogger("supportbot")
 
@@ -36,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     manifest.set_defaults(run=_manifest)
     demo = commands.add_parser("demo", help="play a scripted escalation against a local Slack stand-in")
     demo.set_defaults(run=_demo)
+    backup = commands.add_parser("backup", help="copy the database to a new file while the bot runs")
+    backup.add_argument("path", type=Path, help="the new file, e.g. backups/supportbot-2026-12-02.db")
+    backup.set_defaults(run=_backup)
     return parser
 
 
@@ -57,6 +62,20 @@ def _manifest(args: argparse.Namespace) -> int:
         raise ConfigError("--request-url", f"{args.request_url!r} is not a URL",
                           "give the public address, e.g. https://bot.example.com/slack/events")
     print(manifest_yaml(build_manifest(declared_surface(), args.request_url)), end="")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    load_dotenv(".env")
+    source = Path(os.environ.get("SUPPORTBOT_DB") or "supportbot.db")
+    if not source.is_file():
+        raise ConfigError("SUPPORTBOT_DB", f"{source} does not exist", "point SUPPORTBOT_DB at the bot's database")
+    if args.path.exists():
+        raise ConfigError("backup", f"{args.path} already exists", "name a new file; a backup never overwrites one")
+    if not args.path.parent.is_dir():
+        raise ConfigError("backup", f"the directory {args.path.parent} does not exist", "create it first")
+    escalations = backup_database(source, args.path)
+    print(f"Backed up {source} to {args.path}: {escalations} escalations, integrity check ok.")
     return 0
 
 

@@ -17,12 +17,13 @@ from bot.ack_first import AckFirstPool
 from bot.app_factory import build_app
 from bot.channels import resolve_channels
 from bot.config import ConfigError, Settings
+from bot.database_check import open_database
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps
 from jobs.card_repair import repair_missing_cards
 from jobs.schedule import start_scheduler
-from storage.db import Store, prepare_database
+from storage.db import Store
 from storage.migrations import schema_version
 from storage.records import forget_requests_before
 
@@ -46,7 +47,7 @@ class Prepared:
 
 
 def prepare(settings: Settings) -> Prepared:
-    prepare_database(settings.db_path)
+    open_database(settings.db_path)
     client = make_client(settings.bot_token, settings.api_url)
     _check_token(client)
     deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))

@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -78,6 +79,10 @@ def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
         except UserError as error:
             turn.reply(render_error(error), error.message)
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
+            if _database_busy(error):
+                log.warning("database busy while handling %s: nothing stored", turn.request_key)
+                turn.reply(render_error(DATABASE_BUSY), DATABASE_BUSY.message)
+                return
             reference = secrets.token_hex(3)
             log.exception("failed handling %s (ref %s)", turn.request_key, reference)
             detail = error.response["error"] if isinstance(error, SlackApiError) else type(error).__name__
@@ -87,3 +92,11 @@ def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
                 log.exception("could not tell %s about ref %s", turn.user, reference)
 
     return run
+
+
+DATABASE_BUSY = UserError("The database was busy for too long, so this was not stored.",
+                          "Nothing changed. Please try again in a moment.")
+
+
+def _database_busy(error: Exception) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)

@@ -11,25 +11,29 @@ from sqlite_utils import Database
 from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MS = 30_000
+START_TIMEOUT_MS = 5_000  # at start-up a lock held this long means another process is in the way
 
 
-def open_db(path: str | Path) -> Database:
+def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A new connection. SQLite connections must not cross threads, so each unit of work opens its own."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
     db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")
     return db
 
 
 def prepare_database(path: str | Path) -> None:
-    """Switch the file to WAL and bring its schema up to date; safe to run at every start."""
-    db = open_db(path)
+    """Switch the file to WAL, bring its schema up to date and prove it can be written; safe to
+    run at every start. Raises sqlite3.Error when the file cannot serve (locked, read-only…)."""
+    db = open_db(path, START_TIMEOUT_MS)
     try:
         with db.ensure_autocommit_on():
             db.execute("PRAGMA journal_mode=WAL")
         apply_migrations(db)
+        with write_transaction(db):
+            db.execute("PRAGMA user_version")
     finally:
         db.close()
 

@@ -93,6 +93,19 @@ def test_forged_stale_and_malformed_requests_get_401_and_change_nothing(bot, sta
     assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
 
 
+def test_a_replayed_request_gets_401_but_a_fresh_retry_is_accepted(bot, standin):
+    body = _signed_command_body("new Replayed once")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **bot.driver.sign(body)}
+    assert bot.driver.raw(body, headers).status == 200
+    assert bot.driver.raw(body, headers).status == 401, "the same bytes, timestamp and signature"
+    time.sleep(1.1)
+    fresh = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Retry-Num": "1", **bot.driver.sign(body)}
+    assert bot.driver.raw(body, fresh).status == 200, "Slack's retry is signed afresh"
+    standin.wait_for("chat.postMessage", count=2)
+    standin.wait_idle()
+    assert count(bot.db_path, "escalations") == 1, "and deduplicated by its trigger"
+
+
 @pytest.mark.parametrize("error", ["message_not_found", "cant_update_message", "edit_window_closed"])
 def test_stale_card_is_replaced_by_a_fresh_one(bot, standin, error):
     raise_by_command(bot, standin)

@@ -1,0 +1,34 @@
+"""Opening the database at start-up, or saying in one line why it cannot be used."""
+
+import sqlite3
+from pathlib import Path
+
+from bot.config_checks import ConfigError
+from storage.db import prepare_database
+
+KEY = "SUPPORTBOT_DB"
+PROBLEMS = (
+    ("locked", "is locked by another process", "stop the process holding it, or use another file"),
+    ("readonly", "is read-only", "give the bot write access to the file and its directory (WAL mode writes beside it)"),
+    ("not a database", "is not a SQLite database", "point SUPPORTBOT_DB at the bot's database, or at a new file"),
+    ("unable to open", "cannot be opened", "check the path and the permissions of its directory"),
+)
+
+
+def open_database(path: Path) -> None:
+    """The directory must exist already: the bot never creates one where none was meant."""
+    if not path.parent.is_dir():
+        raise ConfigError(KEY, f"the directory {path.parent} does not exist",
+                          "create it, or point SUPPORTBOT_DB at a file in an existing directory")
+    try:
+        prepare_database(path)
+    except sqlite3.Error as error:
+        raise _explained(path, error) from None
+
+
+def _explained(path: Path, error: sqlite3.Error) -> ConfigError:
+    said = str(error).lower().replace(" ", "")
+    for words, problem, fix in PROBLEMS:
+        if words.replace(" ", "") in said:
+            return ConfigError(KEY, f"{path} {problem} ({error})", fix)
+    return ConfigError(KEY, f"{path} cannot be used ({error})", "check the file, or point SUPPORTBOT_DB at a new one")

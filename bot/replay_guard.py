@@ -1,0 +1,34 @@
+"""Refusing a replayed request: the same signed bytes, sent again by someone who captured them.
+
+Bolt checks the signature and refuses timestamps older than five minutes, but inside those
+five minutes a byte-identical copy would pass. Slack's own retries are signed afresh (a new
+timestamp, a new signature), so a signature seen twice is never Slack's doing.
+"""
+
+import threading
+import time
+
+WINDOW_SECONDS = 5 * 60  # Bolt refuses older timestamps, so older signatures need no memory
+
+
+class ReplayGuard:
+    def __init__(self, clock=time.time):
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._next_prune = 0.0
+
+    def first_time(self, signature: str) -> bool:
+        """True the first time a signature is seen within the window; a replay gets False."""
+        now = self._clock()
+        with self._lock:
+            if now >= self._next_prune:
+                self._prune(now)
+            if signature in self._seen:
+                return False
+            self._seen[signature] = now
+            return True
+
+    def _prune(self, now: float) -> None:
+        self._seen = {sig: at for sig, at in self._seen.items() if now - at < WINDOW_SECONDS}
+        self._next_prune = now + 30
