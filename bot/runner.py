@@ -3,7 +3,7 @@
 import logging
 import signal
 import threading
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -20,9 +20,9 @@ from bot.config import ConfigError, Settings
 from bot.database_check import open_database
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
-from commands.deps import Deps
-from jobs.card_repair import repair_missing_cards
+from commands.deps import Deps, utc_now
 from jobs.schedule import start_scheduler
+from storage.boots import start_boot
 from storage.db import Store
 from storage.migrations import schema_version
 from storage.records import forget_requests_before
@@ -50,18 +50,13 @@ def prepare(settings: Settings) -> Prepared:
     open_database(settings.db_path)
     client = make_client(settings.bot_token, settings.api_url)
     _check_token(client)
-    deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
+    store = Store(settings.db_path)
+    deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     workers = AckFirstPool(threads=WORKERS)
-    workers.submit(repair_missing_cards, client, deps).add_done_callback(_log_failure)
     app = build_app(settings, client, deps, workers)
     return Prepared(app=app, deps=deps, workers=workers, scheduler=start_scheduler(client, deps))
-
-
-def _log_failure(done: Future) -> None:
-    if done.exception():
-        log.error("start-up card repair failed", exc_info=done.exception())
 
 
 def _check_token(client) -> None:

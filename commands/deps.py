@@ -17,3 +17,4 @@ class Deps:
     store: Store
     team: TeamConfig
     clock: Callable[[], datetime] = utc_now
+    boot_id: int | None = None  # this process, in storage/boots.py

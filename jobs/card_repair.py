@@ -1,33 +1,48 @@
-"""Posting the cards of escalations that were stored but never shown.
+"""Finishing the cards of escalations whose process died while posting them.
 
 Every escalation is committed before its cards are posted, so a process killed in between
-(not stopped: a stop finishes its work) leaves one that nobody sees. At start-up each such
-escalation is claimed once — two instances starting together do not both post — and
-published as if just raised.
+(not stopped: a stop finishes its work) leaves cards missing, or posted but not recorded.
+Once that process has stopped beating (storage/boots.py), another one claims each such
+escalation once and repairs it: a card Slack already has is adopted, a missing one posted.
 """
 
 import logging
 from datetime import timedelta
 
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
 from commands.esc.cards import CardPublisher
+from storage.boots import HEARTBEAT_EVERY, beat, orphaned_escalations
 from storage.escalations import claim_once
-from storage.queries import escalations_without_cards
+from storage.model import LINES
 
 log = logging.getLogger(__name__)
-SETTLE_TIME = timedelta(minutes=5)  # longer than any live instance spends posting, retries included
 LOOK_BACK = timedelta(days=2)
+CHECK_EVERY = timedelta(seconds=3)
+
+
+def repair_trigger() -> IntervalTrigger:
+    return IntervalTrigger(seconds=CHECK_EVERY.total_seconds())
+
+
+def heartbeat_trigger() -> IntervalTrigger:
+    return IntervalTrigger(seconds=HEARTBEAT_EVERY.total_seconds())
+
+
+def send_heartbeat(client: WebClient, deps: Deps) -> None:
+    beat(deps.store.db(), deps.clock(), deps.boot_id)
 
 
 def repair_missing_cards(client: WebClient, deps: Deps) -> int:
     now = deps.clock()
+    queues = {level: deps.team.line(level).channel for level in LINES}
     repaired = 0
-    for esc in escalations_without_cards(deps.store.db(), now - LOOK_BACK, now - SETTLE_TIME):
+    for esc in orphaned_escalations(deps.store.db(), now, queues, LOOK_BACK):
         if claim_once(deps.store.db(), now, f"repair:{esc.key}"):
-            CardPublisher(client, deps).publish_new(esc)
+            CardPublisher(client, deps).repair(esc)
             repaired += 1
     if repaired:
-        log.info("posted the missing cards of %d escalation(s)", repaired)
+        log.info("finished the cards of %d escalation(s) left by a process that died", repaired)
     return repaired

@@ -8,6 +8,7 @@ start instead of with `replace_existing=True`, which silently drops a run alread
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
+from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 
 
@@ -24,11 +26,16 @@ class ScheduledJob:
     name: str
     trigger: BaseTrigger
     run: Callable[[WebClient, Deps], object]
+    at_start: bool = False  # also run once as the process starts
 
 
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
-    return [ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders)]
+    return [
+        ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
+        ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, at_start=True),
+        ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
+    ]
 
 
 def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
@@ -37,6 +44,7 @@ def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     for job in scheduled_jobs(deps):
-        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+        first = {"next_run_time": datetime.now(timezone.utc)} if job.at_start else {}
+        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name, **first)
     scheduler.start()
     return scheduler

@@ -20,14 +20,15 @@ Decision = Callable[[Database, Escalation], list[Event]]
 
 
 def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str,
-                     policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+                     policy: SlaPolicy = DEFAULT_POLICY, boot_id: int | None = None) -> Outcome:
+    """`boot_id` is the process that will post its cards (storage/boots.py)."""
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
-        escalation_id = _insert(db, now, new)
+        escalation_id = _insert(db, now, new, boot_id)
         event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
@@ -43,7 +44,7 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
         raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
 
 
-def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
+def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None) -> int:
     return records.insert_row(db, "escalations", {
         "summary": new.summary,
         "priority": new.priority,
@@ -56,6 +57,7 @@ def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
         "status": str(Status.OPEN),
         "line": new.line,
         "created_at": records.to_text(now),
+        "boot_id": boot_id,
     })
 
 

@@ -64,9 +64,13 @@ def create_escalations(db: Database) -> None:
     )
 
 
-@migrations(name="0002_sla_clocks_and_mirrors")
-def create_sla_clocks_and_mirrors(db: Database) -> None:
-    """One SLA clock per arrival of an escalation on a line without an owner: `ack` on line 3,
+@migrations(name="0002_sla_clocks_mirrors_and_boots")
+def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
+    """`boots` are the running processes, each with a heartbeat, and each escalation names the
+    boot that raised it: a card missing from an escalation whose boot stopped beating was lost
+    in a crash, not merely still on its way.
+
+    One SLA clock per arrival of an escalation on a line without an owner: `ack` on line 3,
     `take` on lines 1 and 2. The clock stops (met, late or cancelled) in the same transaction
     as the ack, take, move or resolve that ends it; a running clock past its due time is a
     breach. `next_reminder_at` is the database's word on what is due next, claimed once."""
@@ -102,6 +106,12 @@ def create_sla_clocks_and_mirrors(db: Database) -> None:
             PRIMARY KEY (source_channel, source_ts)
         );
         CREATE INDEX cards_message ON cards(channel, ts);
+        CREATE TABLE boots (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL
+        );
+        ALTER TABLE escalations ADD COLUMN boot_id INTEGER;
         CREATE INDEX events_at ON events(at);
         CREATE INDEX escalations_created ON escalations(created_at);
         CREATE INDEX escalations_resolved ON escalations(resolved_at) WHERE resolved_at IS NOT NULL;

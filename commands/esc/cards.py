@@ -18,6 +18,14 @@ from storage.sla import ACK_LINE, running_clock
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
+CARD_EVENT = "supportbot_card"
+SEARCH_PAGES = 5  # 1,000 messages after the escalation was raised: its card is among the first
+
+
+def card_metadata(esc: Escalation, channel: str) -> dict:
+    """Slack message metadata naming the card's escalation and channel, so a card posted just
+    before a crash can be found again instead of posted twice."""
+    return {"event_type": CARD_EVENT, "event_payload": {"escalation_id": esc.id, "channel": channel}}
 
 
 class CardPublisher:
@@ -28,14 +36,53 @@ class CardPublisher:
 
     def publish_new(self, esc: Escalation) -> None:
         """The first cards: in the origin thread and in the current line's queue."""
+        fresh = [card for card in (self._post(esc, channel, thread_ts) for channel, thread_ts in self._first_places(esc))
+                 if card]
+        self._save_first(esc, fresh)
+
+    def repair(self, esc: Escalation) -> None:
+        """The first cards of an escalation whose process died while posting them: a card Slack
+        already has (found by its metadata) is adopted, only a missing one is posted."""
+        recorded = {card.channel for card in cards_of(self._db(), esc.id)}
+        fresh = [
+            self._find_posted(esc, channel, thread_ts) or self._post(esc, channel, thread_ts)
+            for channel, thread_ts in self._first_places(esc) if channel not in recorded
+        ]
+        self._save_first(esc, [card for card in fresh if card])
+        self.publish_change(esc.id, ())  # an adopted card shows what was true when it was posted
+
+    def _first_places(self, esc: Escalation) -> list[tuple[str, str | None]]:
+        """(channel, thread) of the first cards: where it was raised (in the message's thread for a
+        reaction or shortcut), then the current line's queue."""
         raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
-        origin = self._post(esc, esc.origin_channel, thread_ts=None if raised_by_command else esc.origin_ts)
-        fresh = [origin] if origin else []
+        places = [(esc.origin_channel, None if raised_by_command else esc.origin_ts)]
         queue = self.deps.team.line(esc.line).channel
-        if queue != esc.origin_channel:
-            fresh += filter(None, [self._post(esc, queue, thread_ts=None)])
-        origin_ts = origin.ts if origin and raised_by_command else None
-        save_cards(self._db(), esc.id, fresh, origin_ts=origin_ts)
+        return places + ([(queue, None)] if queue != esc.origin_channel else [])
+
+    def _save_first(self, esc: Escalation, fresh: list[Card]) -> None:
+        """A command's escalation lives in the thread of its first card, known once it is posted."""
+        raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
+        origin = next((card for card in fresh if card.channel == esc.origin_channel), None)
+        save_cards(self._db(), esc.id, fresh, origin_ts=origin.ts if origin and raised_by_command else None)
+
+    def _find_posted(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
+        try:
+            for message in self._messages_since(esc, channel, thread_ts):
+                if card_metadata(esc, channel) == message.get("metadata"):
+                    return Card(channel=channel, ts=message["ts"], thread_ts=thread_ts)
+        except SlackApiError as error:
+            log.warning("could not look for the card of %s in %s: %s", esc.key, channel, error.response.get("error"))
+        return None
+
+    def _messages_since(self, esc: Escalation, channel: str, thread_ts: str | None):
+        oldest = f"{esc.created_at.timestamp() - 60:.6f}"  # clocks of two hosts may differ a little
+        pages = (self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=200)
+                 if thread_ts else
+                 self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True, limit=200))
+        for number, page in enumerate(pages):
+            yield from page["messages"]
+            if number + 1 >= SEARCH_PAGES:
+                return
 
     def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""
@@ -54,16 +101,18 @@ class CardPublisher:
         try:
             state = self._state(esc, channel)
             response = self._post_joining(channel, thread_ts, render_card(esc, self.deps.team, state),
-                                          self._text(esc, state))
+                                          self._text(esc, state), metadata=card_metadata(esc, channel))
         except SlackApiError as error:
             self._problem(esc, channel, error)
             return None
         return Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
 
-    def _post_joining(self, channel: str, thread_ts: str | None, blocks: list[dict], text: str):
+    def _post_joining(self, channel: str, thread_ts: str | None, blocks: list[dict], text: str,
+                      metadata: dict | None = None):
         """Post, joining a public channel the bot is not in yet: teams need not invite it to every queue."""
+        post = dict(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata)
         try:
-            return self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text)
+            return self.client.chat_postMessage(**post)
         except SlackApiError as error:
             if error.response.get("error") != "not_in_channel":
                 raise
@@ -71,7 +120,7 @@ class CardPublisher:
                 self.client.conversations_join(channel=channel)
             except SlackApiError:
                 raise error from None  # private: only an invitation helps, so report the original refusal
-            return self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text)
+            return self.client.chat_postMessage(**post)
 
     def _update(self, esc: Escalation, card: Card) -> Card | None:
         """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""

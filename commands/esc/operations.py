@@ -17,7 +17,8 @@ from storage.queries import list_escalations, timeline
 
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
-    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla)
+    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla,
+                                     deps.boot_id)
     if outcome.duplicate:
         return
     publisher = CardPublisher(turn.client, deps)

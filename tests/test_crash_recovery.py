@@ -1,0 +1,61 @@
+"""Cards exactly once across a crash: a process killed after Slack has a card but before the
+card is recorded, or before it is posted at all, is repaired by the next one: the card Slack
+has is adopted (found by its metadata), only a missing one is posted."""
+
+import time
+
+from tests.flow import HELP, L1, cards_in, rows
+from tests.harness import start_bot
+
+
+def _card_rows(db_path):
+    return rows(db_path, "SELECT channel, ts FROM cards ORDER BY channel")
+
+
+def _wait_for_recorded_cards(db_path, count=2, timeout=20):
+    deadline = time.monotonic() + timeout
+    while len(_card_rows(db_path)) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_killed_between_posting_and_saving_its_cards_the_next_process_adopts_them(standin, tmp_path):
+    standin.delay("chat.postMessage", 1.5)
+    first = start_bot(standin, tmp_path)
+    assert first.driver.command("new Killed mid-post").status == 200
+    standin.wait_for("chat.postMessage", count=1, timeout=10)  # the origin card is in Slack, the queue card on its way
+    time.sleep(0.3)
+    first.process.kill()
+    first.process.wait()
+    time.sleep(1.5)  # the queue card's post, already sent, lands too
+    assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+    assert _card_rows(first.db_path) == [], "nothing recorded: the process died before saving"
+    standin.delay("chat.postMessage", 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        _wait_for_recorded_cards(second.db_path)
+        standin.wait_idle()
+        assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1, "adopted, not posted twice"
+        assert {row["ts"] for row in _card_rows(second.db_path)} == {cards_in(standin, HELP)[0]["ts"],
+                                                                  cards_in(standin, L1)[0]["ts"]}
+        assert rows(second.db_path, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]
+    finally:
+        second.stop()
+
+
+def test_killed_before_the_queue_card_the_next_process_posts_only_that_one(standin, tmp_path):
+    first = start_bot(standin, tmp_path)
+    standin.delay("chat.postMessage", 3)
+    assert first.driver.command("new Killed before its queue card").status == 200
+    time.sleep(1)
+    first.process.kill()
+    first.process.wait()
+    standin.delay("chat.postMessage", 0)
+    time.sleep(2.5)  # the origin card's post, already sent, lands; the queue card was never sent
+    assert (len(cards_in(standin, HELP)), len(cards_in(standin, L1))) == (1, 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        _wait_for_recorded_cards(second.db_path)
+        standin.wait_idle()
+        assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+    finally:
+        second.stop()
