@@ -21,6 +21,7 @@ from bot.database_check import open_database
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps, utc_now
+from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import start_scheduler
 from storage.boots import start_boot
 from storage.db import Store
@@ -56,7 +57,8 @@ def prepare(settings: Settings) -> Prepared:
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     workers = AckFirstPool(threads=WORKERS)
     app = build_app(settings, client, deps, workers)
-    return Prepared(app=app, deps=deps, workers=workers, scheduler=start_scheduler(client, deps))
+    scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
+    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler)
 
 
 def _check_token(client) -> None:

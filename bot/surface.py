@@ -5,6 +5,8 @@ worker pool, so Slack's 3-second window holds however slow the Web API is. (Bolt
 listeners would do the same but deep-copy every request on the request thread first.)
 """
 
+import logging
+import sqlite3
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -14,6 +16,9 @@ from slack_sdk import WebClient
 
 from commands.deps import Deps
 from commands.turn import Turn, answering_errors
+from storage import inbox
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Turn, Deps], None]
 Listener = Callable[..., None]
@@ -67,33 +72,41 @@ class SlackSurface:
 
     def view_submission(self, callback_id: str, handler: Handler, *, check: Callable[[dict, Deps], dict]) -> None:
         """`check` runs before the ack so field errors show in the form itself."""
-        deps = self.deps
-
-        def acknowledge(ack: Ack, body: dict) -> bool:
-            errors = check(body, deps)
-            if errors:
-                ack(response_action="errors", errors=errors)
-            else:
-                ack()
-            return not errors
-
-        self.app.view_submission(callback_id)(self._ack_then_work(handler, acknowledge))
+        self.app.view_submission(callback_id)(self._ack_then_work(handler, check))
 
     def needs(self, *scopes: str) -> None:
         self.declared.scopes.update(scopes)
 
-    def _ack_then_work(self, handler: Handler, acknowledge: Callable[[Ack, dict], bool] | None = None) -> Listener:
+    def _ack_then_work(self, handler: Handler, check: Callable[[dict, Deps], dict] | None = None) -> Listener:
+        """The request is kept in the inbox before the ack and dropped once its work is done, so
+        a process killed in between leaves it for another to finish (storage/inbox.py)."""
         deps, workers = self.deps, self.workers
         work = answering_errors(lambda turn: handler(turn, deps))
 
+        def finish(turn: Turn) -> None:
+            work(turn)
+            inbox.done(deps.store.db(), turn.request_key)
+
         def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
-            if acknowledge is None:
-                ack()
-            elif not acknowledge(ack, body):
+            errors = check(body, deps) if check else {}
+            if errors:
+                ack(response_action="errors", errors=errors)
                 return
-            workers.submit(work, Turn.from_body(body, client, respond))
+            turn = Turn.from_body(body, client, respond)
+            _keep(deps, turn.request_key, body)
+            ack()
+            workers.submit(finish, turn)
 
         return listener
+
+
+def _keep(deps: Deps, key: str, body: dict) -> None:
+    """Slack's 3-second window comes first: if the database is too busy to keep the request
+    quickly, it is worked on without the safety net rather than answered late."""
+    try:
+        inbox.keep(deps.store.quick_db(), deps.clock(), key, body, deps.boot_id)
+    except sqlite3.OperationalError as error:
+        log.warning("could not keep %s in the inbox (%s); working on it anyway", key, error)
 
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:

@@ -38,12 +38,13 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     ]
 
 
-def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
+def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...] = ()) -> BackgroundScheduler:
+    """`more` are jobs that need what only the runner has, such as the app itself."""
     scheduler = BackgroundScheduler(
         timezone=ZoneInfo(deps.team.timezone),
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    for job in scheduled_jobs(deps):
+    for job in (*scheduled_jobs(deps), *more):
         first = {"next_run_time": datetime.now(timezone.utc)} if job.at_start else {}
         scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name, **first)
     scheduler.start()

@@ -12,6 +12,7 @@ from storage.migrations import apply_migrations
 
 BUSY_TIMEOUT_MS = 30_000
 START_TIMEOUT_MS = 5_000  # at start-up a lock held this long means another process is in the way
+QUICK_TIMEOUT_MS = 500  # for writes that must not hold up an acknowledgement
 
 
 def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
@@ -59,8 +60,15 @@ class Store:
         self._local = threading.local()
 
     def db(self) -> Database:
-        db = getattr(self._local, "db", None)
+        return self._connection("db", BUSY_TIMEOUT_MS)
+
+    def quick_db(self) -> Database:
+        """A connection that gives up on a lock after half a second."""
+        return self._connection("quick_db", QUICK_TIMEOUT_MS)
+
+    def _connection(self, name: str, busy_timeout_ms: int) -> Database:
+        db = getattr(self._local, name, None)
         if db is None:
-            db = open_db(self.path)
-            self._local.db = db
+            db = open_db(self.path, busy_timeout_ms)
+            setattr(self._local, name, db)
         return db

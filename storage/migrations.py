@@ -68,7 +68,8 @@ def create_escalations(db: Database) -> None:
 def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
     """`boots` are the running processes, each with a heartbeat, and each escalation names the
     boot that raised it: a card missing from an escalation whose boot stopped beating was lost
-    in a crash, not merely still on its way.
+    in a crash, not merely still on its way. The `inbox` keeps each request until its work is
+    done, so a request acknowledged by a process that died is finished by another.
 
     One SLA clock per arrival of an escalation on a line without an owner: `ack` on line 3,
     `take` on lines 1 and 2. The clock stops (met, late or cancelled) in the same transaction
@@ -112,6 +113,13 @@ def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
             heartbeat_at TEXT NOT NULL
         );
         ALTER TABLE escalations ADD COLUMN boot_id INTEGER;
+        CREATE TABLE inbox (
+            key TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            boot_id INTEGER
+        );
+        CREATE INDEX inbox_boot ON inbox(boot_id);
         CREATE INDEX events_at ON events(at);
         CREATE INDEX escalations_created ON escalations(created_at);
         CREATE INDEX escalations_resolved ON escalations(resolved_at) WHERE resolved_at IS NOT NULL;

@@ -4,7 +4,7 @@ has is adopted (found by its metadata), only a missing one is posted."""
 
 import time
 
-from tests.flow import HELP, L1, cards_in, rows
+from tests.flow import HELP, L1, cards_in, rows, run_concurrently
 from tests.harness import start_bot
 
 
@@ -57,5 +57,30 @@ def test_killed_before_the_queue_card_the_next_process_posts_only_that_one(stand
         _wait_for_recorded_cards(second.db_path)
         standin.wait_idle()
         assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
+    finally:
+        second.stop()
+
+
+def test_sigkill_in_a_burst_loses_no_acknowledged_command_and_doubles_no_card(standin, tmp_path):
+    first = start_bot(standin, tmp_path)
+    standin.delay("chat.postMessage", 0.4)
+    answers = []
+    run_concurrently(*(lambda n=n: answers.append(first.driver.command(f"new Burst case {n}").status)
+                       for n in range(30)))
+    first.process.kill()
+    first.process.wait()
+    assert answers == [200] * 30, "every command was acknowledged before the kill"
+    standin.delay("chat.postMessage", 0)
+    time.sleep(0.5)
+    second = start_bot(standin, tmp_path)
+    try:
+        _wait_for_recorded_cards(second.db_path, count=60, timeout=40)
+        standin.wait_idle()
+        summaries = [row["summary"] for row in rows(second.db_path, "SELECT summary FROM escalations")]
+        assert sorted(summaries) == sorted(f"Burst case {n}" for n in range(30)), "each stored exactly once"
+        for channel in (HELP, L1):
+            titles = [card["blocks"][0]["text"]["text"] for card in cards_in(standin, channel)]
+            assert len(titles) == 30 and len(set(titles)) == 30, channel
+        assert rows(second.db_path, "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
     finally:
         second.stop()
