@@ -9,8 +9,9 @@ from bot.config import Settings
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
 from commands.esc.register import register as register_escalations
+from commands.incident.register import register as register_incidents
 
-FEATURES = (register_escalations,)
+FEATURES = (register_escalations, register_incidents)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:

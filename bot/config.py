@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import yaml
 
 from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
+from bot.config_incidents import IncidentConfig, parse_incident_config
 from storage.model import LINES
 
 __all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "load_team_config", "parse_team_config"]
@@ -34,12 +35,14 @@ class TeamConfig:
     categories: tuple[str, ...]
     leads_channel: str | None
     leads_users: tuple[str, ...]
+    incidents: IncidentConfig
 
     def line(self, level: int) -> Line:
         return next(line for line in self.lines if line.level == level)
 
     def channel_refs(self) -> set[str]:
         refs = {line.channel for line in self.lines} | set(self.watch_channels)
+        refs |= set(self.incidents.broadcast_channels)
         return refs | ({self.leads_channel} if self.leads_channel else set())
 
     def with_channel_ids(self, ids: Mapping[str, str]) -> "TeamConfig":
@@ -49,6 +52,7 @@ class TeamConfig:
             lines=tuple(replace(line, channel=ids.get(line.channel, line.channel)) for line in self.lines),
             watch_channels=tuple(ids.get(ref, ref) for ref in self.watch_channels),
             leads_channel=ids.get(self.leads_channel, self.leads_channel) if self.leads_channel else None,
+            incidents=self.incidents.with_channel_ids(ids),
         )
 
 
@@ -145,6 +149,7 @@ def parse_team_config(raw: Any) -> TeamConfig:
         categories=each(escalations, "categories", "escalations.categories", short_text),
         leads_channel=channel_ref(leads["channel"], "leads.channel") if leads.get("channel") else None,
         leads_users=each(leads, "users", "leads.users", user_id),
+        incidents=parse_incident_config(raw),
     )
 
 

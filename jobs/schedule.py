@@ -7,15 +7,18 @@ between processes (APScheduler 3 does not support it) and why jobs are added fre
 start instead of with `replace_existing=True`, which silently drops a run already overdue.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
+from jobs.incident_broadcasts import send_due_broadcasts
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,9 @@ class ScheduledJob:
 
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
-    return []
+    return [
+        ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
+    ]
 
 
 def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
@@ -37,5 +42,6 @@ def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
     )
     for job in scheduled_jobs(deps):
         scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
     return scheduler

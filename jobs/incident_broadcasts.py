@@ -1,0 +1,29 @@
+"""Sending scheduled incident notices (planned work) when their time comes.
+
+The database says what is due; each broadcast is claimed once by moving it out of
+`scheduled` in the same transaction that writes its notice, so a restart, an overdue
+wake-up or a second instance sends it exactly once.
+"""
+
+import logging
+
+from slack_sdk import WebClient
+
+from commands.deps import Deps
+from commands.incident.publish import NoticePublisher
+from storage import incidents as core
+from storage.incident_records import due_incident_ids
+
+log = logging.getLogger(__name__)
+
+
+def send_due_broadcasts(client: WebClient, deps: Deps) -> int:
+    now = deps.clock()
+    sent = 0
+    for incident_id in due_incident_ids(deps.store.db(), now):
+        outcome = core.start_due(deps.store.db(), now, incident_id)
+        if outcome:
+            NoticePublisher(client, deps, outcome.incident.broadcast_by or outcome.incident.created_by).send(outcome.step)
+            log.info("sent the scheduled notice of %s", outcome.incident.key)
+            sent += 1
+    return sent
