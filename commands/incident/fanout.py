@@ -11,7 +11,8 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,20 +29,27 @@ Send = Callable[[str], str]
 
 
 class ChannelPacer:
-    """At most one post per channel per `interval`, across every thread of the process."""
+    """Posts to one channel one at a time, each starting `interval` after the previous one
+    finished, across every thread of the process. Different channels never wait for each other."""
 
     def __init__(self, interval: float = SECONDS_BETWEEN_POSTS):
         self.interval = interval
-        self._next_slot: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._finished: dict[str, float] = {}
+        self._guard = threading.Lock()
 
-    def wait_turn(self, channel: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next_slot.get(channel, 0.0))
-            self._next_slot[channel] = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
+    @contextmanager
+    def turn(self, channel: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(channel, threading.Lock())
+        with lock:
+            wait = self._finished.get(channel, float("-inf")) + self.interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                yield
+            finally:
+                self._finished[channel] = time.monotonic()
 
 
 PACER = ChannelPacer()
@@ -72,9 +80,9 @@ class FanOut:
     def _post_one(self, incident_id: int, step: int, channel: str, claim: Claim, send: Send) -> str | None:
         if not claim(channel):
             return None
-        PACER.wait_turn(channel)
         try:
-            ts = send(channel)
+            with PACER.turn(channel):
+                ts = send(channel)
         except SlackApiError as error:
             reason = error.response.get("error", "unknown_error")
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
