@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
-from jobs.incident_broadcasts import send_due_broadcasts
+from jobs.incident_broadcasts import resume_unfinished_steps, send_due_broadcasts
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
     return [
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
+        ScheduledJob("incident-resume", IntervalTrigger(seconds=30), resume_unfinished_steps),
     ]
 
 

@@ -40,6 +40,20 @@ def due_incident_ids(db: Database, now: datetime) -> list[int]:
     return [row["id"] for row in db.query(sql, [to_text(now)])]
 
 
+def unfinished_steps(db: Database, after: datetime, before: datetime) -> list[Step]:
+    """Steps written between `after` and `before` with a channel never claimed for them: the
+    process stopped mid-fan-out. Claimed channels are left alone; they may have been posted."""
+    sql = "SELECT * FROM incident_steps WHERE at > ? AND at < ? ORDER BY incident_id, step"
+    steps = [_step(row) for row in db.query(sql, [to_text(after), to_text(before)])]
+    return [step for step in steps if set(_targets(db, step)) - {post.channel for post in posts_of(db, step.incident_id, step.number)}]
+
+
+def _targets(db: Database, step: Step) -> tuple[str, ...]:
+    if step.number == 0:
+        return load_incident(db, step.incident_id).channels
+    return tuple(copy.channel for copy in copies_of(db, step.incident_id))
+
+
 def draft_revision(db: Database, incident: Incident) -> Revision | None:
     """The reply picked with the shortcut while it exists, else the latest reply by a person."""
     sql = "SELECT ts, author, text FROM incident_revisions WHERE incident_id = ? AND deleted = 0"

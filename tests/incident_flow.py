@@ -2,13 +2,17 @@
 
 import time
 
+import yaml
+
 from bot.standin import form_values, selected_option
 from commands.incident import ids
 from tests.flow import HELP, rows
+from tests.harness import REPO
 
 STATUS, GENERAL = "C0STATUS", "C0GENERAL"
 CONFIGURED = [STATUS, HELP, GENERAL]
 LEAD = "U0LEAD1"
+APP_YAML = yaml.safe_load((REPO / "app.yaml").read_text())
 
 
 def wait_until(check, timeout: float = 10.0):

@@ -102,6 +102,10 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
                  "Raised by @Sam Specialist from a message in #help", "Open escalations (2)"):
         assert seen in shown, seen
+    incident_scene = shown[shown.index("incident notices"):]
+    for seen in ("#support-leads", "#status", "#general", "(edited)", "== ✅ Resolved · INC-1 · Card payments failing ==",
+                 "@here Card payments fail for some EU customers", "*🛠️ Identified*", "*✅ Resolved* after"):
+        assert seen in incident_scene, seen
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):

@@ -8,8 +8,7 @@ from bot.config import ConfigError, parse_team_config
 from bot.slack_client import make_client
 from bot.standin import SlackStandIn
 from tests.harness import REPO, bot_env, run_cli
-
-BASE = yaml.safe_load((REPO / "app.yaml").read_text())
+from tests.incident_flow import APP_YAML as BASE
 
 
 @pytest.mark.parametrize("incidents, key", [

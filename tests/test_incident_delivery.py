@@ -1,11 +1,34 @@
 """Getting a notice out: many channels in parallel within Slack's limit, and planned work across a restart."""
 
 import time
+from datetime import datetime, timedelta, timezone
 
+from bot.config import parse_team_config
+from bot.slack_client import make_client
+from commands.deps import Deps
 from commands.incident import ids
+from jobs.incident_broadcasts import SETTLE_TIME, resume_unfinished_steps
+from storage import incidents as core
+from storage.db import Store, open_db, prepare_database
+from storage.incident_model import BroadcastPlan
 from tests.flow import HELP, rows
 from tests.harness import start_bot
-from tests.incident_flow import CONFIGURED, LEAD, click, command, copies, draft, incident, open_modal, plan, reply, wait_until
+from tests.incident_flow import (
+    APP_YAML,
+    CONFIGURED,
+    GENERAL,
+    LEAD,
+    STATUS,
+    click,
+    command,
+    copies,
+    draft,
+    incident,
+    open_modal,
+    plan,
+    reply,
+    wait_until,
+)
 from tests.test_incidents import buttons
 
 FAN_OUT_CHANNELS = 20
@@ -60,3 +83,23 @@ def test_a_scheduled_broadcast_can_be_cancelled_and_goes_out_once_across_a_resta
         assert events[:5] == ["drafted", "scheduled", "cancelled", "scheduled", "broadcast"]
     finally:
         again.stop()
+
+
+def test_a_fan_out_stopped_half_way_is_finished_later_without_posting_any_channel_twice(standin, tmp_path):
+    path = tmp_path / "stopped.db"
+    prepare_database(path)
+    db = open_db(path)
+    now = datetime.now(timezone.utc)
+    created = core.create_incident(db, now, "Search is down", "U0AGENT1", HELP, "draft-1").incident
+    core.attach_card(db, created.id, "1.000001")
+    core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
+    step = core.broadcast(db, now, created.id, LEAD, BroadcastPlan(tuple(CONFIGURED), "SEV2", False), "send-1").step
+    core.claim_post(db, now, created.id, 0, STATUS)  # the stopped process had claimed #status, maybe posted it
+    core.claim_post(db, now, created.id, 0, HELP)
+    core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
+    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML), clock=lambda: now + SETTLE_TIME + timedelta(seconds=1))
+    client = make_client(standin.bot_token, standin.api_url)
+    assert resume_unfinished_steps(client, deps) == 1
+    assert resume_unfinished_steps(client, deps) == 0
+    assert len(copies(standin, GENERAL)) == 1 and not copies(standin, STATUS) and not copies(standin, HELP)
+    assert "Search returns nothing." in repr(copies(standin, GENERAL)[0]["blocks"]) and step.number == 0
