@@ -7,7 +7,7 @@ from sqlite_utils import Database
 
 from storage.errors import NotFound
 from storage.incident_model import Incident, IncidentStatus, Post, Revision, Step
-from storage.records import from_text, insert_row, to_text
+from storage.records import from_text, insert_row, to_text, update_row
 
 RECENT_LISTED = 10
 
@@ -45,7 +45,11 @@ def unfinished_steps(db: Database, after: datetime, before: datetime) -> list[St
     process stopped mid-fan-out. Claimed channels are left alone; they may have been posted."""
     sql = "SELECT * FROM incident_steps WHERE at > ? AND at < ? ORDER BY incident_id, step"
     steps = [_step(row) for row in db.query(sql, [to_text(after), to_text(before)])]
-    return [step for step in steps if set(_targets(db, step)) - {post.channel for post in posts_of(db, step.incident_id, step.number)}]
+    return [step for step in steps if set(_targets(db, step)) - _claimed(db, step)]
+
+
+def _claimed(db: Database, step: Step) -> set[str]:
+    return {post.channel for post in posts_of(db, step.incident_id, step.number)}
 
 
 def _targets(db: Database, step: Step) -> tuple[str, ...]:
@@ -94,8 +98,7 @@ def insert_incident_event(db: Database, incident_id: int, at: datetime, actor: s
 
 
 def update_incident(db: Database, incident_id: int, **columns) -> None:
-    assignments = ", ".join(f"{column} = ?" for column in columns)
-    db.execute(f"UPDATE incidents SET {assignments} WHERE id = ?", [*columns.values(), incident_id])
+    update_row(db, "incidents", incident_id, **columns)
 
 
 def _incident(row: dict) -> Incident:

@@ -99,7 +99,8 @@ def notice_text(db: Database, incident: Incident) -> str:
     return revision.text
 
 
-def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: BroadcastPlan, request_key: str) -> IncidentOutcome:
+def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: BroadcastPlan,
+              request_key: str) -> IncidentOutcome:
     """Send the draft now, or schedule it when the plan names a time."""
     def decide(db: Database, incident: Incident) -> Step | None:
         _require(incident, IncidentStatus.DRAFT, "has already been broadcast")
@@ -149,7 +150,8 @@ def update(db: Database, now: datetime, incident_id: int, actor: str, status: In
     return _change(db, now, incident_id, request_key, decide)
 
 
-def resolve(db: Database, now: datetime, incident_id: int, actor: str, text: str | None, request_key: str) -> IncidentOutcome:
+def resolve(db: Database, now: datetime, incident_id: int, actor: str, text: str | None,
+            request_key: str) -> IncidentOutcome:
     def decide(db: Database, incident: Incident) -> Step:
         _require_live(incident)
         ir.update_incident(db, incident.id, status=str(IncidentStatus.RESOLVED), resolved_at=records.to_text(now))

@@ -3,6 +3,10 @@
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
 from bot.config import parse_team_config
 from bot.slack_client import make_client
 from commands.deps import Deps
@@ -103,3 +107,15 @@ def test_a_fan_out_stopped_half_way_is_finished_later_without_posting_any_channe
     assert resume_unfinished_steps(client, deps) == 0
     assert len(copies(standin, GENERAL)) == 1 and not copies(standin, STATUS) and not copies(standin, HELP)
     assert "Search returns nothing." in repr(copies(standin, GENERAL)[0]["blocks"]) and step.number == 0
+
+
+def test_the_stand_in_can_hold_the_bot_to_one_post_per_second_per_channel(standin):
+    client = WebClient(token=standin.bot_token, base_url=standin.api_url)
+    client.chat_postMessage(channel=STATUS, text="first")
+    client.chat_postMessage(channel=HELP, text="another channel is not held back")
+    standin.limit_posts_per_channel(1.0)
+    client.chat_postMessage(channel=STATUS, text="the limit starts now")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="#status", text="too soon")
+    assert refused.value.response.status_code == 429 and refused.value.response.headers["Retry-After"] == "1"
+    assert [m["text"] for m in standin.messages(STATUS)] == ["first", "the limit starts now"]

@@ -102,6 +102,9 @@ def test_only_broadcasters_may_send_and_nothing_is_posted_for_anyone_else(bot, s
     standin.wait_idle(quiet=0.2)
     assert not any(copies(standin, channel) for channel in CONFIGURED)
     assert incident(bot)["status"] == "draft"
+    click(bot, standin, ids.ACTION_DISCARD, card, user="U0AGENT1")  # whoever drafted it may discard it
+    wait_until(lambda: buttons(standin, card) == [])
+    assert incident(bot)["status"] == "discarded" and "Discarded" in repr(standin.message(HELP, card)["blocks"])
 
 
 def test_mentions_in_the_draft_stay_words_and_here_is_the_only_notification(bot, standin):

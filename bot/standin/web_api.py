@@ -90,7 +90,8 @@ class WebApi:
             payload = {"ok": False, "error": fault.error}
             return self._finish(ApiCall(method, args, status=fault.status), payload, headers)
         if self.channel_rate_limit.too_fast(method, args):
-            return self._finish(ApiCall(method, args, status=429), {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+            payload = {"ok": False, "error": "ratelimited"}
+            return self._finish(ApiCall(method, args, status=429), payload, {"Retry-After": "1"})
         return self._finish(ApiCall(method, args), self._answer(method, bearer_token(authorization), args))
 
     def _answer(self, method: str, token: str | None, args: dict) -> dict:

@@ -54,7 +54,8 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
     publisher = NoticePublisher(turn.client, deps, turn.user)
     if outcome.step is None:
         publisher.refresh_card(incident_id)
-        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {slack_date(plan.scheduled_for, '{date_short_pretty} at {time}')}.")
+        when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
+        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.")
         return
     failures = publisher.send(outcome.step)
     if not failures:

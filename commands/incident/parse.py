@@ -26,13 +26,16 @@ class Draft:
 
 
 @dataclass(frozen=True)
-class Preview:
+class OneIncident:
     incident_id: int
 
 
-@dataclass(frozen=True)
-class Broadcast:
-    incident_id: int
+class Preview(OneIncident):
+    pass
+
+
+class Broadcast(OneIncident):
+    pass
 
 
 @dataclass(frozen=True)
