@@ -83,8 +83,8 @@ class FanOut:
         try:
             with PACER.turn(channel):
                 ts = send(channel)
-        except SlackApiError as error:
-            reason = error.response.get("error", "unknown_error")
+        except (SlackApiError, OSError) as error:
+            reason = error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
             core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
             return reason
