@@ -9,9 +9,10 @@ from bot.config import Settings
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
 from commands.esc.register import register as register_escalations
+from commands.incident.register import register as register_incidents
 from commands.line3.register import register as register_line3
 
-FEATURES = (register_escalations, register_line3)
+FEATURES = (register_escalations, register_line3, register_incidents)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:

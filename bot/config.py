@@ -13,6 +13,7 @@ import yaml
 
 from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
 from bot.config_sla import mirror_flag, parse_sla
+from bot.config_incidents import IncidentConfig, parse_incident_config
 from storage.model import LINES
 from storage.sla import DEFAULT_POLICY, SlaPolicy
 
@@ -37,6 +38,7 @@ class TeamConfig:
     categories: tuple[str, ...]
     leads_channel: str | None
     leads_users: tuple[str, ...]
+    incidents: IncidentConfig
     sla: SlaPolicy = DEFAULT_POLICY
 
     def line(self, level: int) -> Line:
@@ -44,6 +46,7 @@ class TeamConfig:
 
     def channel_refs(self) -> set[str]:
         refs = {line.channel for line in self.lines} | set(self.watch_channels)
+        refs |= set(self.incidents.broadcast_channels)
         return refs | ({self.leads_channel} if self.leads_channel else set())
 
     def with_channel_ids(self, ids: Mapping[str, str]) -> "TeamConfig":
@@ -53,6 +56,7 @@ class TeamConfig:
             lines=tuple(replace(line, channel=ids.get(line.channel, line.channel)) for line in self.lines),
             watch_channels=tuple(ids.get(ref, ref) for ref in self.watch_channels),
             leads_channel=ids.get(self.leads_channel, self.leads_channel) if self.leads_channel else None,
+            incidents=self.incidents.with_channel_ids(ids),
         )
 
 
@@ -150,6 +154,7 @@ def parse_team_config(raw: Any) -> TeamConfig:
         leads_channel=channel_ref(leads["channel"], "leads.channel") if leads.get("channel") else None,
         leads_users=each(leads, "users", "leads.users", user_id),
         sla=parse_sla(raw),
+        incidents=parse_incident_config(raw),
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from bot.config import Settings, load_team_config
+from bot.demo_incident import play_incident
 from bot.runner import prepare, serve_http
 from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
 from commands.esc import ids
@@ -21,13 +22,15 @@ CHANNELS = {"C0HELP": "#help", "C0SUPL1": "#support-l1", "C0SUPL2": "#support-l2
 
 def play(out: TextIO) -> int:
     with tempfile.TemporaryDirectory() as workdir, SlackStandIn() as slack:
-        server = _start_bot(slack, Path(workdir) / "demo.db")
+        server, prepared = _start_bot(slack, Path(workdir) / "demo.db")
         try:
             driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", slack.signing_secret, slack)
             _script(slack, driver, lambda line: print(line, file=out))
             _show_channels(slack, out)
+            play_incident(slack, driver, out)
         finally:
             server.close()
+            prepared.stop()
     return 0
 
 
@@ -35,9 +38,10 @@ def _start_bot(slack: SlackStandIn, db_path: Path):
     settings = Settings(bot_token=slack.bot_token, app_token=None, signing_secret=slack.signing_secret,
                         api_url=slack.api_url, port=0, db_path=db_path, config_path=DEMO_CONFIG,
                         team=load_team_config(DEMO_CONFIG))
-    server = serve_http(prepare(settings).app, port=0, host="127.0.0.1")
+    prepared = prepare(settings)
+    server = serve_http(prepared.app, port=0, host="127.0.0.1")
     threading.Thread(target=server.run, daemon=True).start()
-    return server
+    return server, prepared
 
 
 def _script(slack: SlackStandIn, driver: SlackDriver, say: Callable[[str], None]) -> None:

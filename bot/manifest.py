@@ -5,13 +5,16 @@ import yaml
 from bot.surface import Declared
 
 APP_NAME = "supportbot"
+# A Bolt `message` listener hears what these subscriptions deliver: channel and private-channel messages.
+SUBSCRIPTIONS = {"message": ("message.channels", "message.groups")}
 DESCRIPTION = "Support escalations in Slack: raise them, own them on every support line, move them between lines."
 
 
 def build_manifest(declared: Declared, request_url: str | None = None) -> dict:
     """Socket Mode unless a public `request_url` (ending in /slack/events) is given for HTTP mode."""
     commands = [dict(command, **({"url": request_url} if request_url else {})) for command in declared.commands]
-    events: dict = {"bot_events": sorted(set(declared.events))}
+    subscribed = {name for event in declared.events for name in SUBSCRIPTIONS.get(event, (event,))}
+    events: dict = {"bot_events": sorted(subscribed)}
     interactivity: dict = {"is_enabled": True}
     if request_url:
         events["request_url"] = request_url

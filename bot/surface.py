@@ -49,15 +49,13 @@ class SlackSurface:
         self.needs("commands")
         self.app.command(name)(self._ack_then_work(handler))
 
-    def event(self, event_type: str, handler: Handler, *, subscriptions: tuple[str, ...] = ()) -> None:
+    def event(self, event_type: str, handler: Handler) -> None:
         """Several features may listen to one event type (a thread reply can be an ack and a
         draft revision): Bolt runs only the first matching listener, so one listener per type
-        hands the event to every handler registered for it, each on its own.
-        `subscriptions` names what the manifest subscribes to when it differs from the type
-        (`message` arrives as `message.channels` and `message.groups`)."""
-        self.declared.events.extend(subscriptions or (event_type,))
+        hands the event to every handler registered for it, each on its own."""
         handlers = self._event_handlers.setdefault(event_type, [])
         if not handlers:
+            self.declared.events.append(event_type)
             self.app.event(event_type)(self._ack_then_work(lambda turn, deps: _each_handler(handlers, turn, deps)))
         handlers.append(handler)
 

@@ -7,6 +7,7 @@ between processes (APScheduler 3 does not support it) and why jobs are added fre
 start instead of with `replace_existing=True`, which silently drops a run already overdue.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -14,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
 from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
+from jobs.incident_broadcasts import resume_unfinished_steps, send_due_broadcasts
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
         ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, at_start=True),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
+        ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
+        ScheduledJob("incident-resume", IntervalTrigger(seconds=30), resume_unfinished_steps),
     ]
 
 
@@ -47,5 +52,6 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
     for job in (*scheduled_jobs(deps), *more):
         first = {"next_run_time": datetime.now(timezone.utc)} if job.at_start else {}
         scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name, **first)
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
     return scheduler

@@ -127,6 +127,74 @@ def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
     )
 
 
+@migrations(name="0003_incidents")
+def create_incidents(db: Database) -> None:
+    """An incident notice: drafted in the thread of its card, then one step after another
+    (step 0 the broadcast, then each update and the resolution) posted to every channel.
+    `incident_posts` holds one row per step and channel, claimed before the post and given
+    its ts after it, so no channel ever gets the same step twice. A scheduled broadcast is
+    claimed once by moving its status on, in the same transaction that writes its step."""
+    db.executescript(
+        """
+        CREATE TABLE incidents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL,
+            severity TEXT,
+            notify_here INTEGER NOT NULL DEFAULT 0,
+            channels TEXT NOT NULL DEFAULT '[]',
+            created_by TEXT NOT NULL,
+            broadcast_by TEXT,
+            card_channel TEXT NOT NULL,
+            card_ts TEXT,
+            picked_ts TEXT,
+            created_at TEXT NOT NULL,
+            scheduled_for TEXT,
+            started_at TEXT,
+            resolved_at TEXT
+        );
+        CREATE UNIQUE INDEX incidents_card ON incidents(card_channel, card_ts) WHERE card_ts IS NOT NULL;
+        CREATE INDEX incidents_due ON incidents(scheduled_for) WHERE status = 'scheduled';
+        CREATE TABLE incident_revisions (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            ts TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (incident_id, ts)
+        );
+        CREATE TABLE incident_steps (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            step INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            text TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            PRIMARY KEY (incident_id, step)
+        );
+        CREATE TABLE incident_posts (
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            step INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            ts TEXT,
+            error TEXT,
+            PRIMARY KEY (incident_id, step, channel)
+        );
+        CREATE TABLE incident_events (
+            id INTEGER PRIMARY KEY,
+            incident_id INTEGER NOT NULL REFERENCES incidents(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            channel TEXT,
+            detail TEXT
+        );
+        CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
+        """
+    )
+
+
 def apply_migrations(db: Database) -> None:
     migrations.apply(db)
 

@@ -112,8 +112,12 @@ def clear_owner(db: Database, escalation_id: int, line: int) -> None:
 
 
 def update_escalation(db: Database, escalation_id: int, **columns) -> None:
+    update_row(db, "escalations", escalation_id, **columns)
+
+
+def update_row(db: Database, table: str, row_id: int, **columns) -> None:
     assignments = ", ".join(f"{column} = ?" for column in columns)
-    db.execute(f"UPDATE escalations SET {assignments} WHERE id = ?", [*columns.values(), escalation_id])
+    db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*columns.values(), row_id])
 
 
 def claim_request(db: Database, key: str, now: datetime) -> int | None:

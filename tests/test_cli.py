@@ -72,9 +72,9 @@ def test_manifest_validates_against_slacks_schema(tmp_path, args):
 def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
     manifest = _manifest(tmp_path)
     declared = declared_surface()
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc", "/incident"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
-    assert manifest["features"]["shortcuts"][0]["name"] == "Escalate message"
+    assert [s["name"] for s in manifest["features"]["shortcuts"]] == ["Escalate message", "Use as incident notice"]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.channels", "message.groups", "reaction_added"]
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
 
@@ -105,6 +105,10 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "@Eli Engineer acknowledged ESC-1 on line 3 after", "*Eva Engineer* replied in #eng-escalations",
                  "missing from the BIN table @channel"):
         assert seen in shown, seen
+    incident_scene = shown[shown.index("incident notices"):]
+    for seen in ("#support-leads", "#status", "#general", "(edited)", "== ✅ Resolved · INC-1 · Card payments failing ==",
+                 "@here Card payments fail for some EU customers", "*🛠️ Identified*", "*✅ Resolved* after"):
+        assert seen in incident_scene, seen
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):

@@ -79,6 +79,7 @@ CHANNELS = (
     ("C0SUPL2", "support-l2", "Second-line support"),
     ("C0ENGESC", "eng-escalations", "Escalations to engineering"),
     ("C0LEADS", "support-leads", "Support leads"),
+    ("C0STATUS", "status", "Service status and incident notices"),
 )
 
 
@@ -100,7 +101,10 @@ def default_channels(member_ids: list[str]) -> list[Channel]:
 
 
 def default_usergroups() -> list[UserGroup]:
-    return [UserGroup("S0ENGINEERS", "engineers", "Engineers", ["U0ENG1", "U0ENG2"])]
+    return [
+        UserGroup("S0ENGINEERS", "engineers", "Engineers", ["U0ENG1", "U0ENG2"]),
+        UserGroup("S0LEADS", "leads", "Support leads", ["U0LEAD1", "U0SPEC1"]),
+    ]
 
 
 def user_object(user: User) -> dict:

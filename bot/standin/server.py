@@ -200,6 +200,10 @@ class SlackStandIn:
     def delay(self, method: str, seconds: float) -> None:
         self._faults.delay(method, seconds)
 
+    def limit_posts_per_channel(self, seconds_between_posts: float = 1.0) -> None:
+        """Answer a second chat.postMessage to one channel within the interval with 429, as Slack does."""
+        self._api.channel_rate_limit.enable(seconds_between_posts)
+
     # -- Socket Mode -------------------------------------------------------------
 
     def socket_connected(self, timeout: float = 5.0) -> int:

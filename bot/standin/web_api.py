@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 from . import api_directory, api_messages
 from .api_common import ApiContext
 from .directory import BOT_SCOPES
+from .rate_limits import ChannelRateLimit
 from .recorder import ApiCall, Faults, Journal
 from .state import SlackError
 
@@ -66,6 +67,7 @@ def bearer_token(authorization: str | None) -> str | None:
 class WebApi:
     def __init__(self, ctx: ApiContext, bot_token: str, app_token: str, faults: Faults, calls: Journal):
         self._ctx = ctx
+        self.channel_rate_limit = ChannelRateLimit(ctx.workspace)
         self._bot_token = bot_token
         self._app_token = app_token
         self._faults = faults
@@ -87,6 +89,9 @@ class WebApi:
             headers = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
             payload = {"ok": False, "error": fault.error}
             return self._finish(ApiCall(method, args, status=fault.status), payload, headers)
+        if self.channel_rate_limit.too_fast(method, args):
+            payload = {"ok": False, "error": "ratelimited"}
+            return self._finish(ApiCall(method, args, status=429), payload, {"Retry-After": "1"})
         return self._finish(ApiCall(method, args), self._answer(method, bearer_token(authorization), args))
 
     def _answer(self, method: str, token: str | None, args: dict) -> dict:

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
 from commands.people import mention_of
+from commands.posting import post_joining
 from storage.model import Escalation, Event, Source
 from storage.queries import Card, cards_of, get_escalation, save_cards
 from storage.sla import ACK_LINE, running_clock
@@ -109,18 +110,7 @@ class CardPublisher:
 
     def _post_joining(self, channel: str, thread_ts: str | None, blocks: list[dict], text: str,
                       metadata: dict | None = None):
-        """Post, joining a public channel the bot is not in yet: teams need not invite it to every queue."""
-        post = dict(channel=channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata)
-        try:
-            return self.client.chat_postMessage(**post)
-        except SlackApiError as error:
-            if error.response.get("error") != "not_in_channel":
-                raise
-            try:
-                self.client.conversations_join(channel=channel)
-            except SlackApiError:
-                raise error from None  # private: only an invitation helps, so report the original refusal
-            return self.client.chat_postMessage(**post)
+        return post_joining(self.client, channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata)
 
     def _update(self, esc: Escalation, card: Card) -> Card | None:
         """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""

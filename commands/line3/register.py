@@ -9,6 +9,6 @@ from commands.line3.thread_replies import handle_message
 def register(surface: SlackSurface) -> None:
     surface.action(ACTION_ACK, handle_ack_button)
     surface.event("reaction_added", handle_eyes_reaction)
-    surface.event("message", handle_message, subscriptions=("message.channels", "message.groups"))
+    surface.event("message", handle_message)
     surface.needs("channels:history", "groups:history", "reactions:read", "reactions:write",
                   "usergroups:read", "users:read", "chat:write")

@@ -1,0 +1,29 @@
+"""The draft card's buttons and the Retry button: the same operations as the commands."""
+
+from commands.deps import Deps
+from commands.incident import ids
+from commands.incident import operations as op
+from commands.incident.reply_blocks import parse_retry_value
+from commands.turn import Turn
+
+
+def handle_card_button(turn: Turn, deps: Deps) -> None:
+    action = turn.body["actions"][0]
+    incident_id = int(action["value"])
+    match action["action_id"]:
+        case ids.ACTION_PREVIEW:
+            op.preview(turn, deps, incident_id)
+        case ids.ACTION_BROADCAST:
+            op.open_broadcast(turn, deps, incident_id)
+        case ids.ACTION_DISCARD:
+            op.discard(turn, deps, incident_id)
+        case ids.ACTION_UPDATE:
+            op.update(turn, deps, incident_id, None)
+        case ids.ACTION_RESOLVE:
+            op.resolve(turn, deps, incident_id, None)
+        case ids.ACTION_CANCEL:
+            op.cancel(turn, deps, incident_id)
+
+
+def handle_retry(turn: Turn, deps: Deps) -> None:
+    op.retry(turn, deps, *parse_retry_value(turn.body["actions"][0]["value"]))

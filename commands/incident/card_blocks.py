@@ -1,0 +1,121 @@
+"""The draft card, each channel's copy of the notice and the follow-ups in its thread.
+
+Pure functions from values to Block Kit. Stored text is plain text; it is escaped here, so a
+draft's `@channel` or `@here` stays a word. The only channel notification is `<!here>`, and
+only when the broadcast asked for it.
+"""
+
+from datetime import datetime
+
+from commands.incident import ids
+from commands.text import clip, duration_words, escape, slack_date
+from storage.incident_model import DEFAULT_SEVERITY, LIVE, Incident, IncidentStatus, Step
+
+STATUS_BADGE = {
+    IncidentStatus.DRAFT: "📝 Draft",
+    IncidentStatus.SCHEDULED: "🗓️ Scheduled",
+    IncidentStatus.INVESTIGATING: "🔍 Investigating",
+    IncidentStatus.IDENTIFIED: "🛠️ Identified",
+    IncidentStatus.MONITORING: "👀 Monitoring",
+    IncidentStatus.RESOLVED: "✅ Resolved",
+    IncidentStatus.DISCARDED: "🗑️ Discarded",
+}
+SEVERITY_BADGE = {"SEV1": "🔴 SEV1 · Critical", "SEV2": "🟠 SEV2 · Major", "SEV3": "🟡 SEV3 · Minor"}
+WHEN = "{date_short_pretty} {time}"
+DRAFTING_HELP = (
+    "Reply in this thread to write the notice: the latest reply is the draft, and edits and deletions count. "
+    "Pick another reply with the *Use as incident notice* shortcut."
+)
+
+
+def card_text(incident: Incident) -> str:
+    return f"{incident.key} · {STATUS_BADGE[incident.status]} · {escape(incident.title)}"
+
+
+def render_card(incident: Incident) -> list[dict]:
+    fields = [f"*Status*\n{_card_status(incident)}", f"*Started by*\n<@{incident.created_by}>"]
+    if incident.severity and incident.status is not IncidentStatus.DRAFT:
+        fields.append(f"*Severity*\n{SEVERITY_BADGE[incident.severity]}")
+    if incident.channels and incident.status is not IncidentStatus.DRAFT:
+        fields.append("*Channels*\n" + " ".join(f"<#{channel}>" for channel in incident.channels))
+    blocks = [
+        _header(f"{incident.key} · {incident.title}"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": text} for text in fields]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": DRAFTING_HELP}]},
+    ]
+    buttons = _card_buttons(incident)
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
+    return blocks
+
+
+def _card_status(incident: Incident) -> str:
+    if incident.status is IncidentStatus.SCHEDULED:
+        return f"{STATUS_BADGE[incident.status]} for {slack_date(incident.scheduled_for, WHEN)}"
+    return STATUS_BADGE[incident.status]
+
+
+def _card_buttons(incident: Incident) -> list[dict]:
+    value = str(incident.id)
+    preview = button("Preview", ids.ACTION_PREVIEW, value)
+    if incident.status is IncidentStatus.DRAFT:
+        return [preview, button("Broadcast", ids.ACTION_BROADCAST, value, "primary"),
+                button("Discard", ids.ACTION_DISCARD, value, "danger")]
+    if incident.status is IncidentStatus.SCHEDULED:
+        return [preview, button("Cancel", ids.ACTION_CANCEL, value, "danger")]
+    if incident.is_live:
+        return [preview, button("Update", ids.ACTION_UPDATE, value, "primary"), button("Resolve", ids.ACTION_RESOLVE, value)]
+    return []
+
+
+def copy_text(incident: Incident, status: IncidentStatus) -> str:
+    """The notification text of a copy: `<!here>` is the one mention a copy may carry."""
+    here = "<!here> " if incident.notify_here else ""
+    return f"{here}{incident.key} {status.word}: {escape(incident.title)}"
+
+
+def render_copy(incident: Incident, notice: str, now: datetime) -> list[dict]:
+    """A channel's copy: for a draft (in a preview), as it will look once broadcast."""
+    status = incident.status if incident.status in (*LIVE, IncidentStatus.RESOLVED) else IncidentStatus.INVESTIGATING
+    started = incident.started_at or incident.scheduled_for or now
+    fields = [
+        f"*Status*\n{STATUS_BADGE[status]}",
+        f"*Severity*\n{SEVERITY_BADGE[incident.severity or DEFAULT_SEVERITY]}",
+        f"*Started*\n{slack_date(started, WHEN)}",
+    ]
+    if incident.resolved_at:
+        fields.append(f"*Resolved*\n{slack_date(incident.resolved_at, WHEN)} · after {_duration(incident)}")
+    here = "<!here> " if incident.notify_here else ""
+    return [
+        _header(f"{STATUS_BADGE[status]} · {incident.key} · {incident.title}"),
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": text} for text in fields]},
+        {"type": "section", "text": {"type": "mrkdwn", "text": clip(here + escape(notice), 3000)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Updates follow in this thread."}]},
+    ]
+
+
+def note_text(incident: Incident, step: Step) -> str:
+    """A follow-up threaded under every copy."""
+    detail = f"\n{escape(step.text)}" if step.text else ""
+    if step.status is IncidentStatus.RESOLVED:
+        return f"*{STATUS_BADGE[step.status]}* after {_duration(incident)}.{detail}"
+    return f"*{STATUS_BADGE[step.status]}* · {slack_date(step.at, WHEN)}{detail}"
+
+
+def render_note(text: str) -> list[dict]:
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}]
+
+
+def _duration(incident: Incident) -> str:
+    return duration_words(int((incident.resolved_at - incident.started_at).total_seconds()))
+
+
+def _header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(escape(text), 150)}}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
+    if style:
+        element["style"] = style
+    return element

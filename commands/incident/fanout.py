@@ -1,0 +1,108 @@
+"""Sending one step of a notice to many channels at once, never twice to the same one.
+
+Channels are posted in parallel; posts to one channel are spaced a second apart, as Slack
+allows, so 20 channels take about a second rather than twenty. Each channel is claimed in the
+database before its post, and its ts recorded after, so a redelivered click, a second instance
+or a restart cannot post the same step there again. A channel that still fails after the Web
+client's own retries is recorded with its error; the others go on.
+"""
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from commands.deps import Deps
+from storage import incidents as core
+
+log = logging.getLogger(__name__)
+PARALLEL_POSTS = 8
+SECONDS_BETWEEN_POSTS = 1.0
+
+Claim = Callable[[str], bool]
+Send = Callable[[str], str]
+
+
+class ChannelPacer:
+    """Posts to one channel one at a time, each starting `interval` after the previous one
+    finished, across every thread of the process. Different channels never wait for each other."""
+
+    def __init__(self, interval: float = SECONDS_BETWEEN_POSTS):
+        self.interval = interval
+        self._locks: dict[str, threading.Lock] = {}
+        self._finished: dict[str, float] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def turn(self, channel: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault(channel, threading.Lock())
+        with lock:
+            wait = self._finished.get(channel, float("-inf")) + self.interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                yield
+            finally:
+                self._finished[channel] = time.monotonic()
+
+
+PACER = ChannelPacer()
+
+
+class FanOut:
+    def __init__(self, client: WebClient, deps: Deps, actor: str):
+        self.client = client
+        self.deps = deps
+        self.actor = actor
+
+    def post_step(self, incident_id: int, step: int, channels: list[str], send: Send, retry: bool = False) -> dict[str, str]:
+        """Post to every channel this caller claims; returns {channel: error} for those that failed."""
+        claim = self._retry_claim(incident_id, step) if retry else self._first_claim(incident_id, step)
+        outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
+        return {channel: error for channel, error in outcomes.items() if error}
+
+    def edit_everywhere(self, edits: dict[str, Callable[[], object]]) -> None:
+        """Edit each copy in place; a copy that cannot be edited is logged, the rest still change."""
+        self._in_parallel(list(edits), lambda channel: self._edit_one(channel, edits[channel]))
+
+    def _in_parallel(self, channels: list[str], work: Callable[[str], str | None]) -> dict[str, str | None]:
+        if not channels:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(PARALLEL_POSTS, len(channels)), thread_name_prefix="fanout") as pool:
+            return dict(zip(channels, pool.map(work, channels)))
+
+    def _post_one(self, incident_id: int, step: int, channel: str, claim: Claim, send: Send) -> str | None:
+        if not claim(channel):
+            return None
+        try:
+            with PACER.turn(channel):
+                ts = send(channel)
+        except (SlackApiError, OSError) as error:
+            reason = error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
+            log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
+            core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
+            return reason
+        core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
+        return None
+
+    def _edit_one(self, channel: str, edit: Callable[[], object]) -> None:
+        try:
+            edit()
+        except SlackApiError as error:
+            log.warning("could not edit the incident copy in %s: %s", channel, error.response.get("error"))
+
+    def _first_claim(self, incident_id: int, step: int) -> Claim:
+        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel)
+
+    def _retry_claim(self, incident_id: int, step: int) -> Claim:
+        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel)
+
+    def _db(self):
+        return self.deps.store.db()
+

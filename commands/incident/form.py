@@ -1,0 +1,17 @@
+"""The broadcast modal: checked while Slack waits, sent after the ack."""
+
+from commands.deps import Deps
+from commands.incident import operations as op
+from commands.incident.modal import incident_of, plan_errors, read_plan
+from commands.turn import Turn
+from storage import incident_records as ir
+
+
+def check_broadcast(body: dict, deps: Deps) -> dict[str, str]:
+    return plan_errors(read_plan(body["view"]["state"]["values"]), deps.clock())
+
+
+def handle_broadcast(turn: Turn, deps: Deps) -> None:
+    incident_id = incident_of(turn.body["view"])
+    turn.channel = ir.load_incident(deps.store.db(), incident_id).card_channel
+    op.broadcast(turn, deps, incident_id, read_plan(turn.body["view"]["state"]["values"]))

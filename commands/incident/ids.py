@@ -1,0 +1,27 @@
+"""Every Slack identifier the incident feature owns, in one place."""
+
+COMMAND = "/incident"
+SHORTCUT_USE_AS_NOTICE = "incident-use-as-notice"
+SHORTCUT_NAME = "Use as incident notice"
+MODAL_BROADCAST = "incident-broadcast-modal"
+
+ACTION_PREVIEW = "incident-preview"
+ACTION_BROADCAST = "incident-broadcast"
+ACTION_DISCARD = "incident-discard"
+ACTION_UPDATE = "incident-update"
+ACTION_RESOLVE = "incident-resolve"
+ACTION_CANCEL = "incident-cancel"
+ACTION_RETRY = "incident-retry"
+CARD_BUTTONS = (ACTION_PREVIEW, ACTION_BROADCAST, ACTION_DISCARD, ACTION_UPDATE, ACTION_RESOLVE, ACTION_CANCEL)
+
+BLOCK_CARD_ACTIONS = "incident-card-actions"
+BLOCK_RETRY = "incident-retry-actions"
+BLOCK_CHANNELS = "incident-channels"
+BLOCK_SEVERITY = "incident-severity"
+BLOCK_NOTIFY = "incident-notify"
+BLOCK_SCHEDULE = "incident-schedule"
+INPUT_CHANNELS = "incident-channels-input"
+INPUT_SEVERITY = "incident-severity-input"
+INPUT_NOTIFY = "incident-notify-input"
+INPUT_SCHEDULE = "incident-schedule-input"
+NOTIFY_HERE = "here"

@@ -1,0 +1,145 @@
+"""Each /incident request carried out: check who asks, call the core, publish, answer.
+
+Shared by the slash command, the card buttons and the modal, so a button does exactly what
+its command does.
+"""
+
+from commands.deps import Deps
+from commands.incident.card_blocks import render_copy
+from commands.incident.modal import render_broadcast_modal
+from commands.incident.publish import NoticePublisher
+from commands.incident.reply_blocks import render_help, render_list, render_preview
+from commands.people import is_member, mention_of
+from commands.replies import render_confirmation
+from commands.text import slack_date
+from commands.turn import Turn
+from storage import incident_records as ir
+from storage import incidents as core
+from storage.errors import InvalidTransition, UserError
+from storage.incident_model import BroadcastPlan, IncidentOutcome, IncidentStatus
+
+
+class NotBroadcaster(UserError):
+    """Only the people listed under `incidents.broadcasters` send notices."""
+
+
+def draft(turn: Turn, deps: Deps, title: str) -> None:
+    outcome = core.create_incident(deps.store.db(), deps.clock(), title, turn.user, turn.channel or "", turn.request_key)
+    if not outcome.duplicate:
+        NoticePublisher(turn.client, deps, turn.user).post_card(outcome.incident)
+
+
+def preview(turn: Turn, deps: Deps, incident_id: int) -> None:
+    incident = ir.load_incident(deps.store.db(), incident_id)
+    notice = core.notice_text(deps.store.db(), incident)
+    turn.reply(render_preview(incident, render_copy(incident, notice, deps.clock())), f"Preview of {incident.key}")
+
+
+def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
+    require_broadcaster(turn, deps)
+    incident = ir.load_incident(deps.store.db(), incident_id)
+    if incident.status is not IncidentStatus.DRAFT:
+        raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, so it cannot be broadcast again.",
+                                f"Follow it up with `/incident update {incident.key}`.")
+    core.notice_text(deps.store.db(), incident)
+    modal = render_broadcast_modal(incident, deps.team.incidents.broadcast_channels)
+    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=modal)
+
+
+def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> None:
+    require_broadcaster(turn, deps)
+    outcome = core.broadcast(deps.store.db(), deps.clock(), incident_id, turn.user, plan, turn.request_key)
+    if outcome.duplicate:
+        return
+    publisher = NoticePublisher(turn.client, deps, turn.user)
+    if outcome.step is None:
+        publisher.refresh_card(incident_id)
+        when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
+        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.")
+        return
+    failures = publisher.send(outcome.step)
+    if not failures:
+        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.")
+
+
+def update(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None) -> None:
+    require_broadcaster(turn, deps)
+    outcome = core.update(deps.store.db(), deps.clock(), incident_id, turn.user, status, turn.request_key)
+    _follow_up(turn, deps, outcome, "*{key}* is now {status} everywhere.")
+
+
+def resolve(turn: Turn, deps: Deps, incident_id: int, text: str | None) -> None:
+    require_broadcaster(turn, deps)
+    outcome = core.resolve(deps.store.db(), deps.clock(), incident_id, turn.user, text, turn.request_key)
+    _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere.")
+
+
+def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
+    require_broadcaster(turn, deps)
+    step = ir.load_step(deps.store.db(), incident_id, step_number)
+    if not NoticePublisher(turn.client, deps, turn.user).send(step, retry=True):
+        turn.reply(render_confirmation(f"📣 INC-{incident_id} reached every channel."), "Every channel reached")
+
+
+def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
+    require_broadcaster(turn, deps)
+    outcome = core.cancel_schedule(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
+    if not outcome.duplicate:
+        NoticePublisher(turn.client, deps, turn.user).refresh_card(incident_id)
+
+
+def discard(turn: Turn, deps: Deps, incident_id: int) -> None:
+    incident = ir.load_incident(deps.store.db(), incident_id)
+    if turn.user != incident.created_by:
+        require_broadcaster(turn, deps)
+    outcome = core.discard(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
+    if not outcome.duplicate:
+        NoticePublisher(turn.client, deps, turn.user).refresh_card(incident_id)
+
+
+def show_list(turn: Turn, deps: Deps) -> None:
+    incidents = ir.listed_incidents(deps.store.db())
+    links = {incident.id: _copy_links(turn, deps, incident.id) for incident in incidents}
+    turn.reply(render_list(incidents, links), f"{len(incidents)} incidents")
+
+
+def show_help(turn: Turn) -> None:
+    turn.reply(render_help(), "How to use /incident")
+
+
+def require_broadcaster(turn: Turn, deps: Deps) -> None:
+    broadcasters = deps.team.incidents.broadcasters
+    if not is_member(turn.client, turn.user, broadcasters):
+        who = ", ".join(mention_of(ref) for ref in broadcasters)
+        raise NotBroadcaster("Only incident broadcasters can send, update or resolve notices; nothing was posted.",
+                             f"Ask one of {who}." if who else "List them under `incidents.broadcasters` in app.yaml.")
+
+
+def _follow_up(turn: Turn, deps: Deps, outcome: IncidentOutcome, confirmation: str) -> None:
+    if outcome.duplicate:
+        return
+    failures = NoticePublisher(turn.client, deps, turn.user).send(outcome.step)
+    if not failures:
+        _confirm(turn, confirmation.format(key=outcome.incident.key, status=outcome.incident.status.word))
+
+
+def _confirm(turn: Turn, text: str) -> None:
+    """Commands and the modal get a receipt; a click sees the card change instead."""
+    if turn.is_command or turn.body.get("type") == "view_submission":
+        turn.reply(render_confirmation(text), text)
+
+
+def _channels(channels: tuple[str, ...]) -> str:
+    return ", ".join(f"<#{channel}>" for channel in channels)
+
+
+def _copy_links(turn: Turn, deps: Deps, incident_id: int) -> list[str]:
+    links = []
+    for copy in ir.copies_of(deps.store.db(), incident_id):
+        permalink = turn.client.chat_getPermalink(channel=copy.channel, message_ts=copy.ts)["permalink"]
+        links.append(f"<{permalink}|copy in #{_channel_name(turn, copy.channel)}>")
+    return links
+
+
+def _channel_name(turn: Turn, channel: str) -> str:
+    return turn.client.conversations_info(channel=channel)["channel"].get("name", channel)

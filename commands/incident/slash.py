@@ -1,0 +1,24 @@
+"""`/incident …`: parse the text and hand it to the matching operation."""
+
+from commands.deps import Deps
+from commands.incident import operations as op
+from commands.incident import parse as p
+from commands.turn import Turn
+
+
+def handle_incident(turn: Turn, deps: Deps) -> None:
+    match p.parse(turn.body.get("text", "")):
+        case p.Draft(title):
+            op.draft(turn, deps, title)
+        case p.Preview(incident_id):
+            op.preview(turn, deps, incident_id)
+        case p.Broadcast(incident_id):
+            op.open_broadcast(turn, deps, incident_id)
+        case p.Update(incident_id, status):
+            op.update(turn, deps, incident_id, status)
+        case p.Resolve(incident_id, text):
+            op.resolve(turn, deps, incident_id, text)
+        case p.List():
+            op.show_list(turn, deps)
+        case p.Help():
+            op.show_help(turn)

@@ -1,0 +1,246 @@
+"""The incident notice rules: drafting in a thread, broadcasting, following up, resolving.
+
+Each change runs in one write transaction with its audit event and the key of the Slack
+delivery that asked for it, so a redelivered click or form changes nothing twice. Posting is
+claimed per step and channel here too, before the adapter posts, so no channel gets the same
+notice twice whatever is redelivered or restarted.
+"""
+
+import json
+from datetime import datetime
+from typing import Callable
+
+from sqlite_utils import Database
+
+from storage import incident_records as ir
+from storage import records
+from storage.db import write_transaction
+from storage.errors import InvalidTransition
+from storage.incident_model import (
+    BroadcastPlan,
+    Incident,
+    IncidentAction,
+    IncidentOutcome,
+    IncidentStatus,
+    Step,
+)
+
+Decision = Callable[[Database, Incident], Step | None]
+
+
+def create_incident(db: Database, now: datetime, title: str, actor: str, channel: str, request_key: str) -> IncidentOutcome:
+    with write_transaction(db):
+        seen = records.claim_request(db, request_key, now)
+        if seen is not None:
+            return IncidentOutcome(ir.load_incident(db, seen), duplicate=True)
+        incident_id = records.insert_row(db, "incidents", {
+            "title": title, "status": str(IncidentStatus.DRAFT), "created_by": actor,
+            "card_channel": channel, "created_at": records.to_text(now),
+        })
+        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.DRAFTED, channel, title)
+        records.link_request(db, request_key, incident_id)
+        return IncidentOutcome(ir.load_incident(db, incident_id))
+
+
+def attach_card(db: Database, incident_id: int, card_ts: str) -> None:
+    """Where the card lives is bookkeeping (its thread is the drafting space), not a change."""
+    with write_transaction(db):
+        ir.update_incident(db, incident_id, card_ts=card_ts)
+
+
+def add_revision(db: Database, channel: str, thread_ts: str, ts: str, author: str, text: str) -> Incident | None:
+    """A reply in a card's thread; None when the thread is no incident's. A redelivery is ignored."""
+    with write_transaction(db):
+        incident = ir.find_by_card(db, channel, thread_ts)
+        if incident:
+            db.execute("INSERT OR IGNORE INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)",
+                       [incident.id, ts, author, text])
+        return incident
+
+
+def edit_revision(db: Database, channel: str, thread_ts: str, ts: str, author: str, text: str) -> Incident | None:
+    """An edited reply. Its edit may be handled before the reply itself (both arrive at once),
+    so an edit of a reply not seen yet records it, and the late reply then changes nothing."""
+    with write_transaction(db):
+        incident = ir.find_by_card(db, channel, thread_ts)
+        if incident:
+            db.execute("INSERT INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT (incident_id, ts) DO UPDATE SET text = excluded.text", [incident.id, ts, author, text])
+        return incident
+
+
+def delete_revision(db: Database, channel: str, thread_ts: str, ts: str) -> Incident | None:
+    """The reply before it becomes the draft again (or the picked one, while it exists)."""
+    with write_transaction(db):
+        incident = ir.find_by_card(db, channel, thread_ts)
+        if incident:
+            db.execute("UPDATE incident_revisions SET deleted = 1 WHERE incident_id = ? AND ts = ?", [incident.id, ts])
+        return incident
+
+
+def pick_revision(db: Database, now: datetime, channel: str, thread_ts: str, ts: str, author: str, text: str,
+                  actor: str) -> Incident:
+    """The "Use as incident notice" shortcut: this reply is the draft, whatever is posted later."""
+    with write_transaction(db):
+        incident = ir.find_by_card(db, channel, thread_ts) if thread_ts != ts else None
+        if incident is None:
+            raise InvalidTransition("That message is not a reply in an incident's thread.",
+                                    "Use it on a reply under a card from `/incident draft <title>`.")
+        db.execute("INSERT OR REPLACE INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)",
+                   [incident.id, ts, author, text])
+        ir.update_incident(db, incident.id, picked_ts=ts)
+        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.PICKED, channel, ts)
+        return ir.load_incident(db, incident.id)
+
+
+def notice_text(db: Database, incident: Incident) -> str:
+    """The draft as it stands: refused when nobody has replied in the thread yet."""
+    revision = ir.draft_revision(db, incident)
+    if revision is None or not revision.text.strip():
+        raise InvalidTransition(f"{incident.key} has no notice text yet.",
+                                "Reply in the card's thread with the words to send; the latest reply is the draft.")
+    return revision.text
+
+
+def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: BroadcastPlan,
+              request_key: str) -> IncidentOutcome:
+    """Send the draft now, or schedule it when the plan names a time."""
+    def decide(db: Database, incident: Incident) -> Step | None:
+        _require(incident, IncidentStatus.DRAFT, "has already been broadcast")
+        notice_text(db, incident)
+        ir.update_incident(db, incident.id, severity=plan.severity, notify_here=int(plan.notify_here),
+                           channels=json.dumps(list(plan.channels)), broadcast_by=actor)
+        if plan.scheduled_for:
+            ir.update_incident(db, incident.id, status=str(IncidentStatus.SCHEDULED),
+                               scheduled_for=records.to_text(plan.scheduled_for))
+            ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.SCHEDULED,
+                                     detail=records.to_text(plan.scheduled_for))
+            return None
+        return _start(db, now, ir.load_incident(db, incident.id), actor)
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def start_due(db: Database, now: datetime, incident_id: int) -> IncidentOutcome | None:
+    """Claim one scheduled broadcast whose time has come; None for every caller but the first."""
+    with write_transaction(db):
+        incident = ir.load_incident(db, incident_id)
+        if incident.status is not IncidentStatus.SCHEDULED or incident.scheduled_for > now:
+            return None
+        step = _start(db, now, incident, incident.broadcast_by or incident.created_by)
+        return IncidentOutcome(ir.load_incident(db, incident_id), step)
+
+
+def cancel_schedule(db: Database, now: datetime, incident_id: int, actor: str, request_key: str) -> IncidentOutcome:
+    def decide(db: Database, incident: Incident) -> None:
+        _require(incident, IncidentStatus.SCHEDULED, "is not scheduled")
+        ir.update_incident(db, incident.id, status=str(IncidentStatus.DRAFT), scheduled_for=None)
+        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.CANCELLED)
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def update(db: Database, now: datetime, incident_id: int, actor: str, status: IncidentStatus | None,
+           request_key: str) -> IncidentOutcome:
+    """Post the latest draft reply under every copy and move the status on (or to `status`)."""
+    def decide(db: Database, incident: Incident) -> Step:
+        _require_live(incident)
+        new_status = status or incident.next_status
+        ir.update_incident(db, incident.id, status=str(new_status))
+        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(new_status))
+        return _add_step(db, now, incident, new_status, _fresh_draft(db, incident), actor)
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def resolve(db: Database, now: datetime, incident_id: int, actor: str, text: str | None,
+            request_key: str) -> IncidentOutcome:
+    def decide(db: Database, incident: Incident) -> Step:
+        _require_live(incident)
+        ir.update_incident(db, incident.id, status=str(IncidentStatus.RESOLVED), resolved_at=records.to_text(now))
+        seconds = int((now - incident.started_at).total_seconds())
+        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.RESOLVED, detail=str(seconds))
+        return _add_step(db, now, incident, IncidentStatus.RESOLVED, text or _fresh_draft(db, incident), actor)
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def discard(db: Database, now: datetime, incident_id: int, actor: str, request_key: str) -> IncidentOutcome:
+    def decide(db: Database, incident: Incident) -> None:
+        _require(incident, IncidentStatus.DRAFT, "has been broadcast and can only be resolved")
+        ir.update_incident(db, incident.id, status=str(IncidentStatus.DISCARDED))
+        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.DISCARDED)
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
+    """True for the one caller that may post this step to this channel."""
+    with write_transaction(db):
+        sql = "INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
+        return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
+
+
+def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
+    """A channel that failed may be tried again, by one caller at a time."""
+    with write_transaction(db):
+        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ? WHERE incident_id = ? AND step = ?"
+               " AND channel = ? AND ts IS NULL AND error IS NOT NULL")
+        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
+
+
+def record_post(db: Database, now: datetime, incident_id: int, step: int, channel: str, ts: str, actor: str) -> None:
+    with write_transaction(db):
+        db.execute("UPDATE incident_posts SET ts = ?, error = NULL WHERE incident_id = ? AND step = ? AND channel = ?",
+                   [ts, incident_id, step, channel])
+        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POSTED, channel, f"{step}:{ts}")
+
+
+def record_post_failure(db: Database, now: datetime, incident_id: int, step: int, channel: str, error: str,
+                        actor: str) -> None:
+    with write_transaction(db):
+        db.execute("UPDATE incident_posts SET error = ? WHERE incident_id = ? AND step = ? AND channel = ?",
+                   [error, incident_id, step, channel])
+        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POST_FAILED, channel, f"{step}:{error}")
+
+
+def _start(db: Database, now: datetime, incident: Incident, actor: str) -> Step:
+    ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
+    ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))
+    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, notice_text(db, incident), actor)
+
+
+def _fresh_draft(db: Database, incident: Incident) -> str:
+    """The draft, unless it is what the copies already say: then the step only changes the status."""
+    revision = ir.draft_revision(db, incident)
+    said = {step.text for step in ir.load_steps(db, incident.id)}
+    return revision.text if revision and revision.text not in said else ""
+
+
+def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str) -> Step:
+    number = len(ir.load_steps(db, incident.id))
+    records.insert_row(db, "incident_steps", {"incident_id": incident.id, "step": number, "status": str(status),
+                                              "text": text, "actor": actor, "at": records.to_text(now)})
+    return ir.load_step(db, incident.id, number)
+
+
+def _change(db: Database, now: datetime, incident_id: int, request_key: str, decide: Decision) -> IncidentOutcome:
+    with write_transaction(db):
+        if records.claim_request(db, request_key, now) is not None:
+            return IncidentOutcome(ir.load_incident(db, incident_id), duplicate=True)
+        step = decide(db, ir.load_incident(db, incident_id))
+        records.link_request(db, request_key, incident_id)
+        return IncidentOutcome(ir.load_incident(db, incident_id), step)
+
+
+def _require(incident: Incident, status: IncidentStatus, otherwise: str) -> None:
+    if incident.status is not status:
+        raise InvalidTransition(f"{incident.key} {otherwise} (it is {incident.status.word.lower()}).",
+                                "See where it stands with `/incident list`.")
+
+
+def _require_live(incident: Incident) -> None:
+    if not incident.is_live:
+        raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, not live.",
+                                f"Broadcast it first with `/incident broadcast {incident.key}`."
+                                if incident.status is IncidentStatus.DRAFT else "See it with `/incident list`.")

@@ -1,0 +1,93 @@
+"""Drafting and broadcasting incident notices the way people do it, for the flow tests."""
+
+import time
+
+import yaml
+
+from bot.standin import form_values, selected_option
+from commands.incident import ids
+from tests.flow import HELP, rows
+from tests.harness import REPO
+
+STATUS, GENERAL = "C0STATUS", "C0GENERAL"
+CONFIGURED = [STATUS, HELP, GENERAL]
+LEAD = "U0LEAD1"
+APP_YAML = yaml.safe_load((REPO / "app.yaml").read_text())
+
+
+def wait_until(check, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise TimeoutError("the bot did not get there in time")
+
+
+def incident(bot, incident_id: int = 1) -> dict:
+    return rows(bot.db_path, "SELECT * FROM incidents WHERE id = ?", [incident_id])[0]
+
+
+def draft(bot, standin, title="Checkout is down", channel=HELP, user="U0AGENT1") -> str:
+    """`/incident draft …`; returns the card's ts, the thread where the notice is written."""
+    before = len(rows(bot.db_path, "SELECT id FROM incidents"))
+    assert bot.driver.command(f"draft {title}", command=ids.COMMAND, user=user, channel=channel).status == 200
+    return wait_until(lambda: rows(bot.db_path, "SELECT card_ts FROM incidents WHERE id = ? AND card_ts IS NOT NULL",
+                                   [before + 1]))[0]["card_ts"]
+
+
+def reply(bot, standin, card_ts: str, text: str, user="U0AGENT1", channel=HELP) -> str:
+    ts, response = bot.driver.user_message(channel, text, user=user, thread_ts=card_ts)
+    assert response.status == 200
+    wait_until(lambda: rows(bot.db_path, "SELECT 1 FROM incident_revisions WHERE ts = ?", [ts]))
+    return ts
+
+
+def command(bot, standin, text: str, user=LEAD, channel=HELP) -> dict:
+    """An /incident command and its ephemeral answer."""
+    answered = len(standin.responses)
+    assert bot.driver.command(text, command=ids.COMMAND, user=user, channel=channel).status == 200
+    return standin.wait_for_response(count=answered + 1)[-1]["body"]
+
+
+def click(bot, standin, action_id: str, card_ts: str, user=LEAD, channel=HELP, trigger_id=None):
+    value = next(e["value"] for b in standin.message(channel, card_ts)["blocks"] if b["type"] == "actions"
+                 for e in b["elements"] if e["action_id"] == action_id)
+    response = bot.driver.block_action(action_id, value, user=user, channel=channel, message_ts=card_ts,
+                                       trigger_id=trigger_id)
+    assert response.status == 200
+
+
+def open_modal(bot, standin, card_ts: str, user=LEAD) -> dict:
+    opened = len(standin.calls_to("views.open"))
+    click(bot, standin, ids.ACTION_BROADCAST, card_ts, user=user)
+    standin.wait_for("views.open", count=opened + 1)
+    return standin.last_view(ids.MODAL_BROADCAST)
+
+
+def plan(channels, severity="SEV2", here=False, at: int | None = None) -> dict:
+    values = {
+        f"{ids.BLOCK_CHANNELS}/{ids.INPUT_CHANNELS}": {"type": "multi_conversations_select",
+                                                       "selected_conversations": list(channels)},
+        f"{ids.BLOCK_SEVERITY}/{ids.INPUT_SEVERITY}": selected_option(severity),
+        f"{ids.BLOCK_NOTIFY}/{ids.INPUT_NOTIFY}": {"type": "checkboxes", "selected_options": [
+            {"text": {"type": "mrkdwn", "text": "@here"}, "value": ids.NOTIFY_HERE}] if here else []},
+        f"{ids.BLOCK_SCHEDULE}/{ids.INPUT_SCHEDULE}": {"type": "datetimepicker", "selected_date_time": at},
+    }
+    return form_values(values)
+
+
+def copies(standin, channel: str) -> list[dict]:
+    """The incident copies in a channel: top-level bot posts whose header names an INC."""
+    return [m for m in standin.messages(channel) if m.get("user") == "U0BOT" and not m.get("thread_ts")
+            and m.get("blocks") and "INC-" in m["blocks"][0]["text"]["text"] and "Updates follow" in repr(m["blocks"])]
+
+
+def broadcast(bot, standin, card_ts: str, channels=CONFIGURED, user=LEAD, **options) -> dict:
+    """Broadcast now through the modal and wait until every channel has its copy."""
+    view = open_modal(bot, standin, card_ts, user=user)
+    assert bot.driver.view_submission(view, plan(channels, **options), user=user).status == 200
+    wait_until(lambda: all(copies(standin, channel) for channel in channels))
+    standin.wait_idle(quiet=0.2)
+    return view
