@@ -6,6 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.inbox_writer import InboxWriter
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
 from commands.esc.register import register as register_escalations
@@ -23,14 +24,14 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
         request_verification_enabled=not settings.socket_mode,
         process_before_response=True,
     )
-    _register_all(SlackSurface(app, deps, workers))
+    _register_all(SlackSurface(app, deps, workers, InboxWriter(deps)))
     return app
 
 
 def declared_surface() -> Declared:
     """What the features register, without tokens or network: the manifest is built from it."""
     offline = App(token="xoxb-offline", signing_secret="offline", token_verification_enabled=False)
-    surface = SlackSurface(offline, deps=None, workers=None)
+    surface = SlackSurface(offline, deps=None, workers=None, inbox=None)
     _register_all(surface)
     return surface.declared
 

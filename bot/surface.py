@@ -5,8 +5,6 @@ worker pool, so Slack's 3-second window holds however slow the Web API is. (Bolt
 listeners would do the same but deep-copy every request on the request thread first.)
 """
 
-import logging
-import sqlite3
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -15,10 +13,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from commands.deps import Deps
+from bot.inbox_writer import InboxWriter
 from commands.turn import Turn, answering_errors
-from storage import inbox
-
-log = logging.getLogger(__name__)
+from storage.inbox import done as drop_from_inbox
 
 Handler = Callable[[Turn, Deps], None]
 Listener = Callable[..., None]
@@ -35,11 +32,12 @@ class Declared:
 
 
 class SlackSurface:
-    def __init__(self, app: App, deps: Deps | None, workers: Executor | None):
-        """`deps` and `workers` may be None when registering only to learn what is declared."""
+    def __init__(self, app: App, deps: Deps | None, workers: Executor | None, inbox: InboxWriter | None):
+        """`deps`, `workers` and `inbox` may be None when registering only to learn what is declared."""
         self.app = app
         self.deps = deps
         self.workers = workers
+        self.inbox = inbox
         self.declared = Declared()
         self._event_handlers: dict[str, list[Handler]] = {}
 
@@ -78,12 +76,12 @@ class SlackSurface:
     def _ack_then_work(self, handler: Handler, check: Callable[[dict, Deps], dict] | None = None) -> Listener:
         """The request is kept in the inbox before the ack and dropped once its work is done, so
         a process killed in between leaves it for another to finish (storage/inbox.py)."""
-        deps, workers = self.deps, self.workers
+        deps, workers, kept = self.deps, self.workers, self.inbox
         work = answering_errors(lambda turn: handler(turn, deps))
 
         def finish(turn: Turn) -> None:
             work(turn)
-            inbox.done(deps.store.db(), turn.request_key)
+            drop_from_inbox(deps.store.inbox_db(), turn.request_key)
 
         def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
             errors = check(body, deps) if check else {}
@@ -91,20 +89,11 @@ class SlackSurface:
                 ack(response_action="errors", errors=errors)
                 return
             turn = Turn.from_body(body, client, respond)
-            _keep(deps, turn.request_key, body)
+            kept.keep(turn.request_key, body)
             ack()
             workers.submit(finish, turn)
 
         return listener
-
-
-def _keep(deps: Deps, key: str, body: dict) -> None:
-    """Slack's 3-second window comes first: if the database is too busy to keep the request
-    quickly, it is worked on without the safety net rather than answered late."""
-    try:
-        inbox.keep(deps.store.quick_db(), deps.clock(), key, body, deps.boot_id)
-    except sqlite3.OperationalError as error:
-        log.warning("could not keep %s in the inbox (%s); working on it anyway", key, error)
 
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:

@@ -8,17 +8,24 @@ from typing import Iterator
 
 from sqlite_utils import Database
 
-from storage.migrations import apply_migrations
+from storage.migrations import apply_inbox_migrations, apply_migrations
 
 BUSY_TIMEOUT_MS = 30_000
 START_TIMEOUT_MS = 5_000  # at start-up a lock held this long means another process is in the way
 QUICK_TIMEOUT_MS = 500  # for writes that must not hold up an acknowledgement
 
 
+def inbox_path(path: str | Path) -> Path:
+    """The inbox's own file beside the database: `supportbot.db` → `supportbot.inbox.db`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.inbox{path.suffix or '.db'}")
+
+
 def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """A new connection. SQLite connections must not cross threads, so each unit of work opens its own."""
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
     db = Database(conn)
+    db.writers = _writers_of(Path(path))
     db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -26,30 +33,49 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
 
 
 def prepare_database(path: str | Path) -> None:
-    """Switch the file to WAL, bring its schema up to date and prove it can be written; safe to
-    run at every start. Raises sqlite3.Error when the file cannot serve (locked, read-only…)."""
+    """Switch the database and its inbox to WAL, bring their schemas up to date and prove they
+    can be written; safe at every start. Raises sqlite3.Error when a file cannot serve."""
+    _prepare(Path(path), apply_migrations)
+    _prepare(inbox_path(path), apply_inbox_migrations)
+
+
+def _prepare(path: Path, migrate) -> None:
     db = open_db(path, START_TIMEOUT_MS)
     try:
         with db.ensure_autocommit_on():
             db.execute("PRAGMA journal_mode=WAL")
-        apply_migrations(db)
+        migrate(db)
         with write_transaction(db):
             db.execute("PRAGMA user_version")
     finally:
         db.close()
 
 
+_WRITER_LOCKS: dict[Path, threading.RLock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _writers_of(path: Path) -> threading.RLock:
+    with _LOCKS_LOCK:
+        return _WRITER_LOCKS.setdefault(path.resolve(), threading.RLock())
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE takes the write lock up front, so two writers (threads or processes)
-    queue on busy_timeout instead of failing on a lock upgrade half-way through."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.execute("COMMIT")
+    queue on busy_timeout instead of failing on a lock upgrade half-way through.
+
+    Threads of one process queue on a Python lock first. SQLite's busy handler polls with
+    sleeps growing to 100 ms, so a request thread that found the file locked by a sibling
+    could wait that long; a Python lock hands over the moment the sibling commits."""
+    with db.writers:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.rollback()
+            raise
+        db.execute("COMMIT")
 
 
 class Store:
@@ -60,15 +86,16 @@ class Store:
         self._local = threading.local()
 
     def db(self) -> Database:
-        return self._connection("db", BUSY_TIMEOUT_MS)
+        return self._connection("db", self.path, BUSY_TIMEOUT_MS)
 
-    def quick_db(self) -> Database:
-        """A connection that gives up on a lock after half a second."""
-        return self._connection("quick_db", QUICK_TIMEOUT_MS)
+    def inbox_db(self) -> Database:
+        """The inbox's file; a lock held over half a second there is given up on, since the
+        writes to it must not hold up an acknowledgement."""
+        return self._connection("inbox_db", inbox_path(self.path), QUICK_TIMEOUT_MS)
 
-    def _connection(self, name: str, busy_timeout_ms: int) -> Database:
+    def _connection(self, name: str, path: Path, busy_timeout_ms: int) -> Database:
         db = getattr(self._local, name, None)
         if db is None:
-            db = open_db(self.path, busy_timeout_ms)
+            db = open_db(path, busy_timeout_ms)
             setattr(self._local, name, db)
         return db

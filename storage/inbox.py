@@ -1,5 +1,6 @@
 """Requests kept before they are acknowledged, until their work is done.
 
+The inbox is a SQLite file of its own beside the database (storage/db.py: inbox_path).
 Slack never resends a request the bot acknowledged, so work still waiting in a process that
 is killed would be lost. Each request is written here first and deleted when its work ends;
 what a dead process left behind is claimed once by a live one and run again. The handlers
@@ -24,10 +25,12 @@ class KeptRequest:
     body: dict
 
 
-def keep(db: Database, now: datetime, key: str, body: dict, boot_id: int | None) -> None:
+def keep_many(db: Database, now: datetime, requests: list[tuple[str, dict]], boot_id: int | None) -> None:
+    """(key, body) pairs in one transaction; a key kept already (a redelivery) stays as it was."""
+    received = records.to_text(now)
     with write_transaction(db):
-        db.execute("INSERT OR IGNORE INTO inbox (key, body, received_at, boot_id) VALUES (?, ?, ?, ?)",
-                   [key, json.dumps(body), records.to_text(now), boot_id])
+        db.conn.executemany("INSERT OR IGNORE INTO inbox (key, body, received_at, boot_id) VALUES (?, ?, ?, ?)",
+                            [(key, json.dumps(body), received, boot_id) for key, body in requests])
 
 
 def done(db: Database, key: str) -> None:
@@ -35,13 +38,16 @@ def done(db: Database, key: str) -> None:
         db.execute("DELETE FROM inbox WHERE key = ?", [key])
 
 
-def claim_left_behind(db: Database, now: datetime, boot_id: int) -> list[KeptRequest]:
-    """Requests kept by processes that stopped beating, now this process's to finish."""
-    gone = records.to_text(now - GONE_AFTER)
-    with write_transaction(db):
-        rows = list(db.query(
-            "SELECT key, body FROM inbox WHERE boot_id IS NOT ? AND boot_id IN"
-            " (SELECT id FROM boots WHERE heartbeat_at < ?) ORDER BY received_at", [boot_id, gone]))
+def claim_left_behind(inbox_db: Database, db: Database, now: datetime, boot_id: int) -> list[KeptRequest]:
+    """Requests kept by processes that stopped beating (`db` knows the boots), now this
+    process's to finish."""
+    gone = [row["id"] for row in db.query("SELECT id FROM boots WHERE heartbeat_at < ? AND id != ?",
+                                          [records.to_text(now - GONE_AFTER), boot_id])]
+    if not gone:
+        return []
+    marks = ",".join("?" * len(gone))
+    with write_transaction(inbox_db):
+        rows = list(inbox_db.query(f"SELECT key, body FROM inbox WHERE boot_id IN ({marks}) ORDER BY received_at", gone))
         for row in rows:
-            db.execute("UPDATE inbox SET boot_id = ? WHERE key = ?", [boot_id, row["key"]])
+            inbox_db.execute("UPDATE inbox SET boot_id = ? WHERE key = ?", [boot_id, row["key"]])
     return [KeptRequest(row["key"], json.loads(row["body"])) for row in rows]

@@ -68,8 +68,7 @@ def create_escalations(db: Database) -> None:
 def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
     """`boots` are the running processes, each with a heartbeat, and each escalation names the
     boot that raised it: a card missing from an escalation whose boot stopped beating was lost
-    in a crash, not merely still on its way. The `inbox` keeps each request until its work is
-    done, so a request acknowledged by a process that died is finished by another.
+    in a crash, not merely still on its way.
 
     One SLA clock per arrival of an escalation on a line without an owner: `ack` on line 3,
     `take` on lines 1 and 2. The clock stops (met, late or cancelled) in the same transaction
@@ -113,13 +112,6 @@ def create_sla_clocks_mirrors_and_boots(db: Database) -> None:
             heartbeat_at TEXT NOT NULL
         );
         ALTER TABLE escalations ADD COLUMN boot_id INTEGER;
-        CREATE TABLE inbox (
-            key TEXT PRIMARY KEY,
-            body TEXT NOT NULL,
-            received_at TEXT NOT NULL,
-            boot_id INTEGER
-        );
-        CREATE INDEX inbox_boot ON inbox(boot_id);
         CREATE INDEX events_at ON events(at);
         CREATE INDEX escalations_created ON escalations(created_at);
         CREATE INDEX escalations_resolved ON escalations(resolved_at) WHERE resolved_at IS NOT NULL;
@@ -195,8 +187,32 @@ def create_incidents(db: Database) -> None:
     )
 
 
+inbox_migrations = Migrations("supportbot-inbox")
+
+
+@inbox_migrations(name="0001_inbox")
+def create_inbox(db: Database) -> None:
+    """The inbox lives in a file of its own beside the database (storage/inbox.py): keeping a
+    request before its ack then never waits for the main file's writers."""
+    db.executescript(
+        """
+        CREATE TABLE inbox (
+            key TEXT PRIMARY KEY,
+            body TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            boot_id INTEGER
+        );
+        CREATE INDEX inbox_boot ON inbox(boot_id);
+        """
+    )
+
+
 def apply_migrations(db: Database) -> None:
     migrations.apply(db)
+
+
+def apply_inbox_migrations(db: Database) -> None:
+    inbox_migrations.apply(db)
 
 
 def schema_version(db: Database) -> int:
