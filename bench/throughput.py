@@ -1,0 +1,104 @@
+"""Throughput and card latency: escalations per second end to end, and command → card times.
+
+What it measures
+    The real bot (`python -m bot run`, HTTP mode) against the Slack stand-in in its own process.
+    At steady rates of 5, 50 and 200 commands a second, and then flat out (50 in flight), it sends
+    signed `/esc new` commands and follows each to its two cards (in #help and #support-l1):
+
+    card         command sent -> its first card posted
+    both cards   command sent -> its second card posted: the escalation is raised
+    rate         commands / (last escalation's second card - first command sent)
+
+    Baseline and ceiling, in the same run: a bare slack_sdk client posting the same two cards
+    per escalation to the same stand-in from as many threads as the bot has workers.
+
+Targets (printed, not enforced): at 5/s the first card within 150 ms at p99 (holding work for a
+burst must cost a quiet team nothing); flat out at least 60% of the ceiling.
+
+Usage
+    python bench/throughput.py [--seconds 4] [--flat-out 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from escalation_outcomes import attach_cards
+from load_generator import open_connections, send_all
+from paced_load import send_paced
+from run_results import RunResult, percentile
+from sdk_ceiling import ceiling_escalations_per_second
+from servers_under_test import start_bot
+from signed_commands import esc_new_commands
+
+from bot.standin.bot_process import stop_process, wait_healthy
+from standin_process import StandInProcess
+
+RATES = (5, 50, 200)
+CONCURRENCY = 50
+MAX_PACED = 800
+
+
+def run(args: argparse.Namespace) -> int:
+    with ExitStack() as cleanup:
+        workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-bench-")))
+        standin = StandInProcess(workdir / "standin.log")
+        cleanup.callback(standin.close)
+        bot, port = start_bot(standin.api_url, standin.bot_token, workdir)
+        cleanup.callback(stop_process, bot)
+        wait_healthy(bot, port, workdir / "bot.log")
+        connections = open_connections(port, CONCURRENCY)
+        _load(connections, standin, "warmup", 50, rate=None)
+        results = {rate: _load(connections, standin, f"r{rate}", min(MAX_PACED, int(rate * args.seconds)), rate)
+                   for rate in RATES}
+        flat = _load(connections, standin, "flat", args.flat_out, rate=None)
+        ceiling = ceiling_escalations_per_second(standin.api_url, standin.bot_token, args.flat_out)
+        _report(results, flat, ceiling)
+        failed = sum(result.failed_escalations for result in (*results.values(), flat))
+        return 1 if failed else 0
+
+
+def _load(connections, standin, label: str, count: int, rate: float | None) -> RunResult:
+    commands = esc_new_commands(label, standin.response_urls(count))
+    samples = send_paced(connections, commands, rate) if rate else send_all(connections, commands)
+    attach_cards(standin, label, samples)
+    standin.wait_idle()
+    return RunResult(samples)
+
+
+def _report(results: dict[int, RunResult], flat: RunResult, ceiling: float) -> None:
+    print("load          commands   card p50   card p99   both p50   both p99   escalations/s   errors")
+    for rate, result in results.items():
+        _row(f"{rate}/s", result)
+    _row("flat out", flat)
+    quiet_p99 = percentile(results[RATES[0]].origin_card_ms(), 0.99)
+    share = flat.escalations_per_second() / ceiling if ceiling else float("nan")
+    print(f"\nceiling: bare slack_sdk posting both cards from the bot's worker count: {ceiling:.1f} escalations/s")
+    print(f"at {RATES[0]}/s: first card p99 {quiet_p99:.0f} ms   target ≤ 150 ms -> {'met' if quiet_p99 <= 150 else 'NOT met'}")
+    print(f"flat out: {flat.escalations_per_second():.1f} escalations/s = {share:.0%} of the ceiling   "
+          f"target ≥ 60% -> {'met' if share >= 0.6 else 'NOT met'}")
+
+
+def _row(label: str, result: RunResult) -> None:
+    card, both = result.origin_card_ms(), result.both_cards_ms()
+    print(f"{label:<12}  {len(result.samples):>8}   {percentile(card, .5):>6.0f} ms  {percentile(card, .99):>6.0f} ms"
+          f"  {percentile(both, .5):>6.0f} ms  {percentile(both, .99):>6.0f} ms   {result.escalations_per_second():>13.1f}"
+          f"   {result.failed_escalations:>6}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="seconds of load at each steady rate (default 4)")
+    parser.add_argument("--flat-out", type=int, default=1000, help="commands sent flat out (default 1000)")
+    args = parser.parse_args(argv)
+    if args.seconds <= 0 or args.flat_out < 1:
+        parser.error("--seconds must be positive and --flat-out at least 1")
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
