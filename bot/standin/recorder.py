@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import Counter, deque
@@ -75,6 +76,10 @@ class Fault:
     retry_after: float | None
 
 
+RATE_LIMITED = Fault("ratelimited", 429, 0)
+SERVER_ERROR = Fault("internal_error", 500, None)
+
+
 class Faults:
     """Planned failures and delays, keyed by API method (or "response_url")."""
 
@@ -82,6 +87,13 @@ class Faults:
         self._lock = threading.Lock()
         self._planned: dict[str, deque[Fault]] = {}
         self._delays: dict[str, float] = {}
+        self._random_share = 0.0
+        self._random = random.Random()
+
+    def fail_randomly(self, share: float, seed: int) -> None:
+        """From now on, answer `share` of all calls with a 429 (Retry-After 0) or a 500, half each."""
+        with self._lock:
+            self._random_share, self._random = share, random.Random(seed)
 
     def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None) -> None:
         with self._lock:
@@ -98,7 +110,11 @@ class Faults:
     def next_fault(self, method: str) -> Fault | None:
         with self._lock:
             queue = self._planned.get(method)
-            return queue.popleft() if queue else None
+            if queue:
+                return queue.popleft()
+            if self._random_share and self._random.random() < self._random_share:
+                return RATE_LIMITED if self._random.random() < 0.5 else SERVER_ERROR
+            return None
 
     def delay_for(self, method: str) -> float:
         with self._lock:

@@ -197,6 +197,10 @@ class SlackStandIn:
         """Answer the next `times` calls to `method` (or "response_url") with an error."""
         self._faults.fail(method, error, status, times, retry_after)
 
+    def fail_randomly(self, share: float, seed: int = 1) -> None:
+        """Answer `share` of every later Web API call with a 429 or a 500, chosen by `seed`."""
+        self._faults.fail_randomly(share, seed)
+
     def delay(self, method: str, seconds: float) -> None:
         self._faults.delay(method, seconds)
 

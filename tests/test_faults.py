@@ -1,0 +1,46 @@
+"""One Web API call in five answered 429 or 500: every card, note, mirror, reminder and notice
+still arrives exactly once."""
+
+import time
+from collections import Counter
+
+from tests.flow import HELP, L1, L2, L3, cards_in, count, rows
+from tests.line3_flow import reply
+from tests.test_sla_reminders import LEADS, fast_bot  # noqa: F401 - the fixture
+
+SUMMARIES = [f"new P1 {'L3 ' if n % 2 else ''}Faulty day case {n}" for n in range(6)]
+
+
+def _titles(standin, channel):
+    return Counter(card["blocks"][0]["text"]["text"] for card in cards_in(standin, channel))
+
+
+def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin):  # noqa: F811
+    standin.fail_randomly(0.2, seed=2026)
+    for text in SUMMARIES:
+        assert fast_bot.driver.command(text, channel=HELP).status == 200
+    deadline = time.monotonic() + 40
+    while count(fast_bot.db_path, "cards") < 12 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    ids = {row["summary"][-1]: row["id"] for row in rows(fast_bot.db_path, "SELECT id, summary FROM escalations")}
+    assert fast_bot.driver.command(f"up ESC-{ids['0']} needs a specialist", channel=L1).status == 200
+    acked = ids["1"]
+    l3_card = next(card for card in cards_in(standin, L3) if f"ESC-{acked} ·" in card["blocks"][0]["text"]["text"])
+    reply(fast_bot, standin, "ack, on the case", user="U0ENG1", card=l3_card)
+    reply(fast_bot, standin, "Looking at the logs now", user="U0ENG1", card=l3_card)
+    time.sleep(4)  # every other case breaches its 2 s deadline: reminders, then the leads
+    standin.wait_idle(quiet=1.5, timeout=60)
+    faults = sum(call.status in (429, 500) for call in standin.calls)
+    assert faults >= 0.1 * len(standin.calls), f"only {faults} of {len(standin.calls)} calls failed"
+    assert all(n == 1 for n in _titles(standin, HELP).values()) and len(_titles(standin, HELP)) == 6
+    assert sum(_titles(standin, L1).values()) == 3 and sum(_titles(standin, L2).values()) == 1
+    assert sum(_titles(standin, L3).values()) == 3
+    origin = rows(fast_bot.db_path, "SELECT origin_ts FROM escalations WHERE id = ?", [acked])[0]
+    notes = [m["text"] for m in standin.thread(HELP, origin["origin_ts"])[1:]]
+    assert sum(f"acknowledged ESC-{acked}" in note for note in notes) == 1
+    assert sum("Looking at the logs now" in note for note in notes) == 1
+    reminders = Counter((m["text"].split(":")[0], m["thread_ts"]) for channel in (L1, L2, L3)
+                        for m in standin.messages(channel) if m["text"].startswith("⏰"))
+    assert reminders and all(n == 1 for n in reminders.values()), reminders
+    leads = [m["text"] for m in standin.messages(LEADS) if m["text"].startswith("🚨")]
+    assert sorted(text.split(" ")[1] for text in leads) == sorted(f"ESC-{ids[n]}" for n in "02345")
