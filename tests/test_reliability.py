@@ -120,16 +120,17 @@ def test_stale_card_is_replaced_by_a_fresh_one(bot, standin, error):
     assert rows(bot.db_path, "SELECT user FROM line_owners")[0]["user"] == "U0AGENT1"
 
 
-def test_ack_does_not_wait_for_a_slow_web_api(bot, standin):
-    standin.delay("chat.postMessage", 4.0)
+def test_ack_does_not_wait_for_a_web_api_taking_10_seconds(bot, standin):
+    standin.delay("chat.postMessage", 10.0)
     started = time.monotonic()
     response = bot.driver.command("new Slow Slack")
     acked_after = time.monotonic() - started
     assert response.status == 200
     assert not standin.calls_to("chat.postMessage"), f"acked after {acked_after:.2f}s, before any card was posted"
     assert count(bot.db_path, "escalations") <= 1
-    standin.wait_for("chat.postMessage", count=2, timeout=15)
+    standin.wait_for("chat.postMessage", count=1, timeout=15)
     assert count(bot.db_path, "escalations") == 1
+    standin.delay("chat.postMessage", 0)
 
 
 def test_rate_limit_is_retried_and_the_card_still_posted(bot, standin):
@@ -148,9 +149,9 @@ def test_server_error_is_retried_and_the_card_still_posted(bot, standin):
 
 
 def test_failing_slack_never_loses_the_stored_escalation(bot, standin):
-    standin.fail("chat.postMessage", error="internal_error", status=500, times=20)
+    standin.fail("chat.postMessage", error="internal_error", status=500, times=12)  # every attempt of both cards
     bot.driver.command("new Slack is down too")
-    body = standin.wait_for_response(timeout=20)[-1]["body"]
+    body = standin.wait_for_response(timeout=30)[-1]["body"]
     assert "Saved, but Slack refused the card" in body["text"] and body["response_type"] == "ephemeral"
     esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
     assert esc["summary"] == "Slack is down too" and count(bot.db_path, "events") == 1
