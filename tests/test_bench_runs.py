@@ -25,3 +25,11 @@ def test_throughput_benchmark_runs_a_small_load_and_reports_every_figure():
     assert result.returncode == 0, result.stdout + result.stderr
     for row in ("5/s", "50/s", "200/s", "flat out", "ceiling: bare slack_sdk", "of the ceiling"):
         assert row in result.stdout, row
+
+
+def test_broadcast_fanout_benchmark_runs_and_reports_losses_and_doubles():
+    result = subprocess.run([sys.executable, "bench/broadcast_fanout.py", "--channels", "4"],
+                            cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("baseline: one chat.postMessage", "no faults", "of posts answered 429", "nothing lost or doubled"):
+        assert row in result.stdout, row

@@ -89,11 +89,15 @@ class Faults:
         self._delays: dict[str, float] = {}
         self._random_share = 0.0
         self._random = random.Random()
+        self._random_methods: set[str] | None = None
+        self._random_faults = (RATE_LIMITED, SERVER_ERROR)
 
-    def fail_randomly(self, share: float, seed: int) -> None:
-        """From now on, answer `share` of all calls with a 429 (Retry-After 0) or a 500, half each."""
+    def fail_randomly(self, share: float, seed: int, methods: set[str] | None, rate_limits_only: bool) -> None:
+        """From now on, answer `share` of the calls (to `methods`, or all) with a 429 (Retry-After 0)
+        or a 500, half each; with `rate_limits_only`, 429s alone."""
         with self._lock:
-            self._random_share, self._random = share, random.Random(seed)
+            self._random_share, self._random, self._random_methods = share, random.Random(seed), methods
+            self._random_faults = (RATE_LIMITED,) if rate_limits_only else (RATE_LIMITED, SERVER_ERROR)
 
     def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None) -> None:
         with self._lock:
@@ -112,8 +116,9 @@ class Faults:
             queue = self._planned.get(method)
             if queue:
                 return queue.popleft()
-            if self._random_share and self._random.random() < self._random_share:
-                return RATE_LIMITED if self._random.random() < 0.5 else SERVER_ERROR
+            chosen = self._random_methods is None or method in self._random_methods
+            if chosen and self._random_share and self._random.random() < self._random_share:
+                return self._random.choice(self._random_faults)
             return None
 
     def delay_for(self, method: str) -> float:

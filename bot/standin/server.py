@@ -197,9 +197,11 @@ class SlackStandIn:
         """Answer the next `times` calls to `method` (or "response_url") with an error."""
         self._faults.fail(method, error, status, times, retry_after)
 
-    def fail_randomly(self, share: float, seed: int = 1) -> None:
-        """Answer `share` of every later Web API call with a 429 or a 500, chosen by `seed`."""
-        self._faults.fail_randomly(share, seed)
+    def fail_randomly(self, share: float, seed: int = 1, methods: set[str] | None = None,
+                      rate_limits_only: bool = False) -> None:
+        """Answer `share` of the later calls (to `methods`, or every Web API method) with a 429, or
+        a 429 or a 500, chosen by `seed`."""
+        self._faults.fail_randomly(share, seed, methods, rate_limits_only)
 
     def delay(self, method: str, seconds: float) -> None:
         self._faults.delay(method, seconds)
