@@ -8,9 +8,11 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
+from commands.csat.register import register as register_csat
+from commands.digest.register import register as register_reports
 from commands.esc.register import register as register_escalations
 
-FEATURES = (register_escalations,)
+FEATURES = (register_escalations, register_csat, register_reports)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:

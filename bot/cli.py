@@ -8,6 +8,7 @@ import sys
 from dotenv import load_dotenv
 
 from bot.app_factory import declared_surface
+from bot.cli_reports import add_commands as add_report_commands
 from bot.config import ConfigError, load_settings
 from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest.set_defaults(run=_manifest)
     demo = commands.add_parser("demo", help="play a scripted escalation against a local Slack stand-in")
     demo.set_defaults(run=_demo)
+    add_report_commands(commands)
     return parser
 
 

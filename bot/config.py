@@ -12,6 +12,7 @@ from typing import Any, Mapping
 import yaml
 
 from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
+from bot.config_digests import ReportsConfig, parse_reports
 from storage.model import LINES
 
 __all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "load_team_config", "parse_team_config"]
@@ -34,13 +35,14 @@ class TeamConfig:
     categories: tuple[str, ...]
     leads_channel: str | None
     leads_users: tuple[str, ...]
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
 
     def line(self, level: int) -> Line:
         return next(line for line in self.lines if line.level == level)
 
     def channel_refs(self) -> set[str]:
         refs = {line.channel for line in self.lines} | set(self.watch_channels)
-        return refs | ({self.leads_channel} if self.leads_channel else set())
+        return refs | ({self.leads_channel} if self.leads_channel else set()) | self.reports.channel_refs()
 
     def with_channel_ids(self, ids: Mapping[str, str]) -> "TeamConfig":
         """The same config with every `#name` replaced by the channel ID it resolved to."""
@@ -49,6 +51,7 @@ class TeamConfig:
             lines=tuple(replace(line, channel=ids.get(line.channel, line.channel)) for line in self.lines),
             watch_channels=tuple(ids.get(ref, ref) for ref in self.watch_channels),
             leads_channel=ids.get(self.leads_channel, self.leads_channel) if self.leads_channel else None,
+            reports=self.reports.with_channel_ids(ids),
         )
 
 
@@ -145,6 +148,7 @@ def parse_team_config(raw: Any) -> TeamConfig:
         categories=each(escalations, "categories", "escalations.categories", short_text),
         leads_channel=channel_ref(leads["channel"], "leads.channel") if leads.get("channel") else None,
         leads_users=each(leads, "users", "leads.users", user_id),
+        reports=parse_reports(raw),
     )
 
 

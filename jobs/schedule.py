@@ -16,6 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 from slack_sdk import WebClient
 
 from commands.deps import Deps
+from jobs.report_jobs import report_jobs
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ class ScheduledJob:
     name: str
     trigger: BaseTrigger
     run: Callable[[WebClient, Deps], object]
+    run_at_start: bool = False  # once at start-up too, for work that came due while the bot was down
 
 
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
-    return []
+    return [ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)]
 
 
 def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
@@ -37,5 +39,7 @@ def start_scheduler(client: WebClient, deps: Deps) -> BackgroundScheduler:
     )
     for job in scheduled_jobs(deps):
         scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+        if job.run_at_start:
+            scheduler.add_job(job.run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
     scheduler.start()
     return scheduler

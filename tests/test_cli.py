@@ -72,7 +72,7 @@ def test_manifest_validates_against_slacks_schema(tmp_path, args):
 def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
     manifest = _manifest(tmp_path)
     declared = declared_surface()
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc", "/csat", "/digest", "/shift"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
     assert manifest["features"]["shortcuts"][0]["name"] == "Escalate message"
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["reaction_added"]
