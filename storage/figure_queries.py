@@ -95,13 +95,13 @@ def events_by_line(db: Database, window: Window, action: str) -> dict[int, int]:
 
 
 def seconds_to_resolve(db: Database, window: Window) -> list[float]:
-    sql = ("SELECT (julianday(resolved_at) - julianday(created_at)) * 86400 AS s FROM escalations"
+    sql = ("SELECT round((julianday(resolved_at) - julianday(created_at)) * 86400) AS s FROM escalations"
            f" WHERE resolved_at IS NOT NULL AND {IN_WINDOW.format(column='resolved_at')} ORDER BY s")
     return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
 
 
 def seconds_to_acknowledge(db: Database, window: Window) -> list[float]:
-    sql = ("SELECT (julianday(stopped_at) - julianday(started_at)) * 86400 AS s FROM sla_clocks"
+    sql = ("SELECT round((julianday(stopped_at) - julianday(started_at)) * 86400) AS s FROM sla_clocks"
            f" WHERE stopped_at IS NOT NULL AND {IN_WINDOW.format(column='stopped_at')}"
            " AND kind = 'ack' AND outcome IN ('met', 'late') ORDER BY s")
     return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
