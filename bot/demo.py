@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from bot.config import Settings, load_team_config
+from bot.demo_reports import play_reports
 from bot.runner import prepare, serve_http
 from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
 from commands.esc import ids
@@ -25,6 +26,7 @@ def play(out: TextIO) -> int:
             driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", slack.signing_secret, slack)
             _script(slack, driver, lambda line: print(line, file=out))
             _show_channels(slack, out)
+            play_reports(slack, driver, Path(workdir) / "demo.db", DEMO_CONFIG, out)
         finally:
             server.close()
     return 0

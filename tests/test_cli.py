@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -100,8 +101,12 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
     for seen in ("#help", "#support-l1", "#support-l2", "#eng-escalations",
                  "== ESC-1 · Checkout fails for EU cards ==", "moved ESC-1 up to L3 · Engineering",
                  "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
-                 "Raised by @Sam Specialist from a message in #help", "Open escalations (2)"):
+                 "Raised by @Sam Specialist from a message in #help", "Open escalations (2)",
+                 "#support-leads", "shift ==", "*CSAT received* 5.0 from 1", "== 📊 Daily digest ·",
+                 "[file: Volume and CSAT, 14 days to", "the chart just above"):
         assert seen in shown, seen
+    chart = Path(re.search(r"The digest's chart is saved at (\S+)", shown).group(1))
+    assert chart.read_bytes().startswith(b"\x89PNG")
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):

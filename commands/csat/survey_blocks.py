@@ -12,13 +12,16 @@ USAGE = "/csat ESC-12 <1-5> [comment]"
 
 def render_survey(esc: Escalation) -> list[dict]:
     question = f"*{esc.key}* is resolved: _{escape(one_line(esc.summary, 200))}_\nHow satisfied are you with how it was handled?"
-    buttons = [{"type": "button", "text": {"type": "plain_text", "text": str(score)}, "action_id": action_id,
-                "value": str(esc.id)} for score, action_id in enumerate(ids.ACTION_SCORES, start=1)]
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": question}},
-        {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": buttons},
+        {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": _score_buttons(esc)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "1 = very unhappy · 5 = very happy. You can add a comment after."}]},
     ]
+
+
+def _score_buttons(esc: Escalation) -> list[dict]:
+    return [{"type": "button", "text": {"type": "plain_text", "text": str(score)}, "action_id": action_id,
+             "value": str(esc.id)} for score, action_id in enumerate(ids.ACTION_SCORES, start=1)]
 
 
 def survey_text(esc: Escalation) -> str:
@@ -34,10 +37,13 @@ def answer_words(key: str, score: int, recorded: Recorded) -> str:
 
 
 def render_thanks(esc: Escalation, score: int, recorded: Recorded) -> list[dict]:
+    """The survey after an answer: the answer can still change, and a comment can follow."""
     comment = {"type": "button", "text": {"type": "plain_text", "text": "Add a comment"}, "action_id": ids.ACTION_COMMENT,
                "value": json.dumps({"escalation_id": esc.id, "score": score})}
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": f"🙏 {answer_words(esc.key, score, recorded)}"},
-             "accessory": comment}]
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"🙏 {answer_words(esc.key, score, recorded)}"}},
+        {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": [*_score_buttons(esc), comment]},
+    ]
 
 
 def render_comment_form(esc: Escalation, score: int) -> dict:
