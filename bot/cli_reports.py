@@ -22,7 +22,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     jobs.add_parser("list", help="every scheduled job and its next run").set_defaults(run=list_jobs)
     run = jobs.add_parser("run", help="run a job now, posting as the schedule would")
     run.add_argument("job", help=f"{DIGEST_JOB} or {SHIFT_JOB}")
-    run.add_argument("--for", dest="period", help="the digest's day (YYYY-MM-DD) or the shift's name")
+    run.add_argument("--for", dest="period", help="the digest's day (YYYY-MM-DD; default yesterday) or the shift's name (default the first shift)")
     run.set_defaults(run=run_job)
     csat = commands.add_parser("csat", help="CSAT scores").add_subparsers(required=True, metavar="ACTION")
     load = csat.add_parser("import", help="load scores exported from a helpdesk (CSV with a header row)")

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from bot.config import TeamConfig
 from commands.deps import Deps
 from jobs.report_posting import post_digest, post_shift_summary
-from storage.job_claims import Claim, claim_period, find_claim, record_posted, watched_since
+from storage.job_claims import Claim, claim_period, find_claim, record_posted, release_claim, watched_since
 from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_ended_window
 
 DIGEST_JOB = "daily-digest"
@@ -105,9 +105,15 @@ def post_shift_once(client: WebClient, deps: Deps, shift: ShiftSpec, window: Win
                  lambda: post_shift_summary(client, deps, shift, window, late))
 
 
-def _once(deps: Deps, job: str, period: str, late: bool, channel: str, post) -> RunResult:
+def _once(deps: Deps, job: str, period: str, late: bool, channel: str, post: Callable[[], str]) -> RunResult:
+    """Claim, then post; a post that fails gives the claim back rather than losing the period."""
     db = deps.store.db()
     if not claim_period(db, deps.clock(), job, period, late):
         return RunResult(job, period, find_claim(db, job, period))
-    record_posted(db, job, period, channel, post())
+    try:
+        ts = post()
+    except Exception:
+        release_claim(db, job, period)
+        raise
+    record_posted(db, job, period, channel, ts)
     return RunResult(job, period, None)

@@ -33,6 +33,12 @@ def claim_period(db: Database, now: datetime, job: str, period: str, late: bool 
         return inserted.rowcount == 1
 
 
+def release_claim(db: Database, job: str, period: str) -> None:
+    """The post failed: give the period back, so the next run (or start-up) posts it after all."""
+    with write_transaction(db):
+        db.execute("DELETE FROM job_claims WHERE job = ? AND period = ? AND posted_ts IS NULL", [job, period])
+
+
 def record_posted(db: Database, job: str, period: str, channel: str, ts: str) -> None:
     """Where the claimed period's message went (bookkeeping: the claim is the audit record)."""
     with write_transaction(db):

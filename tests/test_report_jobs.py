@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from bot.config import parse_team_config
 from commands.deps import utc_now
 from storage.db import open_db, prepare_database
 from storage.periods import current_or_latest_window, latest_digest
@@ -90,9 +91,7 @@ def emea_fixture(db):
 
 
 def _shifts():
-    team = yaml.safe_load(TEAM_YAML)
-    from bot.config import parse_team_config
-    return {shift.name: shift for shift in parse_team_config(team).reports.shifts}
+    return {shift.name: shift for shift in parse_team_config(yaml.safe_load(TEAM_YAML)).reports.shifts}
 
 
 def test_a_quiet_shift_is_one_line_and_a_busy_one_has_its_figures_and_full_lists_in_the_thread(bot, standin, tmp_path):

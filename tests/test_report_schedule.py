@@ -4,7 +4,9 @@ never a period from before the bot was first scheduled, and across a daylight-sa
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
+from slack_sdk.errors import SlackApiError
 
 from bot.channels import resolve_channels
 from bot.config import parse_team_config
@@ -61,3 +63,14 @@ def test_a_new_installation_posts_nothing_from_before_it_started(standin, tmp_pa
     digest, summary = [m["text"] for m in standin.messages("C0LEADS") if not m.get("files")]
     assert digest == "Daily digest · Sun 25 Oct 2026: 0 raised, 0 resolved, backlog 0", "the 25-hour day, once"
     assert summary.startswith("😌 Quiet EMEA shift")
+
+
+def test_a_failed_post_gives_the_period_back_for_the_next_run(standin, tmp_path):
+    db_path = tmp_path / "s.db"
+    prepare_database(db_path)
+    watched_since(Store(db_path).db(), datetime(2026, 11, 1, tzinfo=BERLIN), "daily-digest")
+    standin.fail("chat.postMessage", error="channel_not_found")
+    with pytest.raises(SlackApiError):
+        run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 0, 1, tzinfo=BERLIN))
+    assert run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 30, tzinfo=BERLIN)) == [("2026-11-23", True)]
+    assert "Posted late" in repr(standin.messages("C0LEADS")[-1]["blocks"])
