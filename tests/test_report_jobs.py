@@ -173,3 +173,19 @@ def test_jobs_list_csv_import_and_a_bad_shift_setting(standin, tmp_path):
     (tmp_path / "app.yaml").write_text(yaml.safe_dump(broken))
     result = run_cli(["run"], bot_env(standin, tmp_path), tmp_path)
     assert result.returncode == 2 and "shifts[1].days" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_digest_command_shows_a_day_only_to_the_asker_and_refuses_what_it_cannot_read(bot, standin, tmp_path):
+    fixture_db(tmp_path, fixture_day)
+
+    def digest(text):
+        answered = len(standin.responses)
+        bot.driver.command(text, command="/digest", user="U0LEAD1", channel=LEADS)
+        return standin.wait_for_response(count=answered + 1)[-1]["body"]
+
+    day = digest("2026-11-23")
+    assert day["response_type"] == "ephemeral" and "Digest · Mon 23 Nov 2026" in repr(day["blocks"])
+    assert "*Backlog at day end*\\n4" in repr(day["blocks"]) and "*SLA compliance*\\n33% (1 of 3)" in repr(day["blocks"])
+    assert "Digest · the last 7 days" in repr(digest("7d")["blocks"])
+    assert "`someday` is not a day I know." in digest("someday")["text"]
+    assert not standin.messages(LEADS) and not standin.calls_to("files.getUploadURLExternal"), "nothing is posted"
