@@ -9,11 +9,13 @@ from bot.config import Settings
 from bot.inbox_writer import InboxWriter
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
+from commands.csat.register import register as register_csat
+from commands.digest.register import register as register_reports
 from commands.esc.register import register as register_escalations
 from commands.incident.register import register as register_incidents
 from commands.line3.register import register as register_line3
 
-FEATURES = (register_escalations, register_line3, register_incidents)
+FEATURES = (register_escalations, register_line3, register_incidents, register_csat, register_reports)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:

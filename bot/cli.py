@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.app_factory import declared_surface
+from bot.cli_reports import add_commands as add_report_commands
 from bot.config import ConfigError, load_settings
 from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database to a new file while the bot runs")
     backup.add_argument("path", type=Path, help="the new file, e.g. backups/supportbot-2026-12-02.db")
     backup.set_defaults(run=_backup)
+    add_report_commands(commands)
     return parser
 
 

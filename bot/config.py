@@ -14,6 +14,7 @@ import yaml
 from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
 from bot.config_sla import mirror_flag, parse_sla
 from bot.config_incidents import IncidentConfig, parse_incident_config
+from bot.config_digests import ReportsConfig, parse_reports
 from storage.model import LINES
 from storage.sla import DEFAULT_POLICY, SlaPolicy
 
@@ -40,6 +41,7 @@ class TeamConfig:
     leads_users: tuple[str, ...]
     incidents: IncidentConfig
     sla: SlaPolicy = DEFAULT_POLICY
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
 
     def line(self, level: int) -> Line:
         return next(line for line in self.lines if line.level == level)
@@ -47,7 +49,7 @@ class TeamConfig:
     def channel_refs(self) -> set[str]:
         refs = {line.channel for line in self.lines} | set(self.watch_channels)
         refs |= set(self.incidents.broadcast_channels)
-        return refs | ({self.leads_channel} if self.leads_channel else set())
+        return refs | ({self.leads_channel} if self.leads_channel else set()) | self.reports.channel_refs()
 
     def with_channel_ids(self, ids: Mapping[str, str]) -> "TeamConfig":
         """The same config with every `#name` replaced by the channel ID it resolved to."""
@@ -57,6 +59,7 @@ class TeamConfig:
             watch_channels=tuple(ids.get(ref, ref) for ref in self.watch_channels),
             leads_channel=ids.get(self.leads_channel, self.leads_channel) if self.leads_channel else None,
             incidents=self.incidents.with_channel_ids(ids),
+            reports=self.reports.with_channel_ids(ids),
         )
 
 
@@ -155,6 +158,7 @@ def parse_team_config(raw: Any) -> TeamConfig:
         leads_users=each(leads, "users", "leads.users", user_id),
         sla=parse_sla(raw),
         incidents=parse_incident_config(raw),
+        reports=parse_reports(raw),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Callable, TextIO
 
 from bot.config import Settings, load_team_config
 from bot.demo_incident import play_incident
+from bot.demo_reports import play_reports
 from bot.runner import prepare, serve_http
 from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
 from commands.esc import ids
@@ -28,6 +29,7 @@ def play(out: TextIO) -> int:
             _script(slack, driver, lambda line: print(line, file=out))
             _show_channels(slack, out)
             play_incident(slack, driver, out)
+            play_reports(slack, driver, Path(workdir) / "demo.db", DEMO_CONFIG, out)
         finally:
             server.close()
             prepared.stop()

@@ -24,7 +24,7 @@ def inbox_replay_job(app: App) -> ScheduledJob:
     def run(client: WebClient, deps: Deps) -> int:
         return finish_left_behind(app, deps)
 
-    return ScheduledJob("inbox-replay", IntervalTrigger(seconds=CHECK_EVERY.total_seconds()), run, at_start=True)
+    return ScheduledJob("inbox-replay", IntervalTrigger(seconds=CHECK_EVERY.total_seconds()), run, run_at_start=True)
 
 
 def finish_left_behind(app: App, deps: Deps) -> int:

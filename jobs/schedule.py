@@ -9,7 +9,6 @@ start instead of with `replace_existing=True`, which silently drops a run alread
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Callable
 from zoneinfo import ZoneInfo
 
@@ -20,8 +19,9 @@ from slack_sdk import WebClient
 
 from commands.deps import Deps
 from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
-from jobs.sla_reminders import reminder_trigger, send_due_reminders
 from jobs.incident_broadcasts import resume_unfinished_steps, send_due_broadcasts
+from jobs.report_jobs import report_jobs
+from jobs.sla_reminders import reminder_trigger, send_due_reminders
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,18 @@ class ScheduledJob:
     name: str
     trigger: BaseTrigger
     run: Callable[[WebClient, Deps], object]
-    at_start: bool = False  # also run once as the process starts
+    run_at_start: bool = False  # once at start-up too, for work that came due while the bot was down
 
 
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
     return [
         ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
-        ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, at_start=True),
+        ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, run_at_start=True),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         ScheduledJob("incident-resume", IntervalTrigger(seconds=30), resume_unfinished_steps),
+        *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
     ]
 
 
@@ -50,8 +51,9 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     for job in (*scheduled_jobs(deps), *more):
-        first = {"next_run_time": datetime.now(timezone.utc)} if job.at_start else {}
-        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name, **first)
+        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+        if job.run_at_start:
+            scheduler.add_job(job.run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
     return scheduler

@@ -187,6 +187,51 @@ def create_incidents(db: Database) -> None:
     )
 
 
+@migrations(name="0004_csat_and_digests")
+def create_csat_and_digests(db: Database) -> None:
+    """Every CSAT answer is kept (the audit trail); `counts` marks the one answer per subject
+    (an escalation, or a helpdesk ticket no escalation names) that the figures use. An
+    imported row carries `import_key`, so a re-import adds nothing. `job_claims` is the
+    database's word on whether a job's period was posted: one row per (job, period), claimed
+    before posting. `job_watch` records since when a job has been scheduled, so a fresh
+    install does not post periods from before it existed."""
+    db.executescript(
+        """
+        CREATE TABLE csat_answers (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            escalation_id INTEGER REFERENCES escalations(id),
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            comment TEXT,
+            respondent TEXT,
+            source TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            counts INTEGER NOT NULL,
+            import_key TEXT
+        );
+        CREATE UNIQUE INDEX csat_one_counting ON csat_answers(subject) WHERE counts = 1;
+        CREATE INDEX csat_counting_received ON csat_answers(received_at) WHERE counts = 1;
+        CREATE UNIQUE INDEX csat_import_key ON csat_answers(import_key) WHERE import_key IS NOT NULL;
+        CREATE TABLE job_claims (
+            job TEXT NOT NULL,
+            period TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            late INTEGER NOT NULL DEFAULT 0,
+            posted_channel TEXT,
+            posted_ts TEXT,
+            UNIQUE (job, period)
+        );
+        CREATE TABLE job_watch (
+            job TEXT PRIMARY KEY,
+            since TEXT NOT NULL
+        );
+        CREATE INDEX sla_clocks_stopped ON sla_clocks(stopped_at) WHERE stopped_at IS NOT NULL;
+        CREATE INDEX escalations_customer_ref ON escalations(customer_ref) WHERE customer_ref IS NOT NULL;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

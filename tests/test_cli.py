@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -72,7 +73,8 @@ def test_manifest_validates_against_slacks_schema(tmp_path, args):
 def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
     manifest = _manifest(tmp_path)
     declared = declared_surface()
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == ["/esc", "/incident"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == [c["command"] for c in declared.commands] == [
+        "/esc", "/incident", "/csat", "/digest", "/shift"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
     assert [s["name"] for s in manifest["features"]["shortcuts"]] == ["Escalate message", "Use as incident notice"]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.channels", "message.groups", "reaction_added"]
@@ -103,8 +105,12 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
                  "Raised by @Sam Specialist from a message in #help", "Open escalations (2)",
                  "@Eli Engineer acknowledged ESC-1 on line 3 after", "*Eva Engineer* replied in #eng-escalations",
-                 "missing from the BIN table @channel"):
+                 "missing from the BIN table @channel",
+                 "#support-leads", "shift ==", "*CSAT received* 5.0 from 1", "== 📊 Daily digest ·",
+                 "[file: Volume and CSAT, 14 days to", "the chart just above"):
         assert seen in shown, seen
+    chart = Path(re.search(r"The digest's chart is saved at (\S+)", shown).group(1))
+    assert chart.read_bytes().startswith(b"\x89PNG")
     incident_scene = shown[shown.index("incident notices"):]
     for seen in ("#support-leads", "#status", "#general", "(edited)", "== ✅ Resolved · INC-1 · Card payments failing ==",
                  "@here Card payments fail for some EU customers", "*🛠️ Identified*", "*✅ Resolved* after"):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 
 from .recorder import Journal
+
+if TYPE_CHECKING:
+    from .api_files import FileUploads
 from .state import SlackError, Workspace
 from .views import ViewStore
 
@@ -24,6 +27,7 @@ class ApiContext:
     views: ViewStore
     ephemerals: Journal
     socket_url: Callable[[], str]
+    files: "FileUploads"
 
 
 def arg_bool(args: dict, name: str, default: bool = False) -> bool:

@@ -9,6 +9,7 @@ import uuid
 from typing import Callable
 
 from .api_common import ApiContext
+from .api_files import FileUploads, UploadedFile
 from .http_server import StandInHTTPServer
 from .recorder import ApiCall, Faults, Journal, describe_missing_calls
 from .responses import ResponseUrls
@@ -32,7 +33,8 @@ class SlackStandIn:
         self._ephemerals: Journal[dict] = Journal()
         self._responses = ResponseUrls(self.workspace, self._ephemerals, self._faults)
         self._socket = SocketModeServer()
-        context = ApiContext(self.workspace, self._views, self._ephemerals, self._socket.new_url)
+        self._files = FileUploads(lambda: self.base_url)
+        context = ApiContext(self.workspace, self._views, self._ephemerals, self._socket.new_url, self._files)
         self._api = WebApi(context, bot_token, app_token, self._faults, self._calls)
         self._http: StandInHTTPServer | None = None
 
@@ -74,6 +76,8 @@ class SlackStandIn:
         if path.startswith("/api/"):
             return self._api.handle(path[len("/api/"):], headers.get("authorization"),
                                     headers.get("content-type", ""), body, query)
+        if path.startswith("/upload/") and http_method == "POST":
+            return self._files.receive(path[len("/upload/"):], body)
         if path.startswith("/response/") and http_method == "POST":
             return self._responses.receive(self.base_url + path, path[len("/response/"):], body)
         return 404, {"ok": False, "error": "not_found"}, {}
@@ -131,6 +135,10 @@ class SlackStandIn:
         raise TimeoutError(f"the bot was still calling Slack after {timeout}s")
 
     # -- what the channels show ------------------------------------------------
+
+    def uploaded_files(self) -> list[UploadedFile]:
+        """Files shared in a channel through files.completeUploadExternal, bytes included, oldest first."""
+        return self._files.shared()
 
     def messages(self, channel: str) -> list[dict]:
         channel_id = self.workspace.channel(channel).id

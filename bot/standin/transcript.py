@@ -81,6 +81,7 @@ def message_lines(message: dict) -> list[str]:
         lines.extend(block_lines(block))
     if not lines:
         lines = str(message.get("text") or "").splitlines() or [""]
+    lines += [f"[file: {shared.get('title') or shared.get('name')}]" for shared in message.get("files") or []]
     for attachment in message.get("attachments") or []:
         lines.extend(str(attachment.get("text") or attachment.get("fallback") or "").splitlines())
     return lines

@@ -8,7 +8,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from urllib.parse import parse_qsl
 
-from . import api_directory, api_messages
+from . import api_directory, api_files, api_messages
 from .api_common import ApiContext
 from .directory import BOT_SCOPES
 from .rate_limits import ChannelRateLimit
@@ -72,7 +72,7 @@ class WebApi:
         self._app_token = app_token
         self._faults = faults
         self._calls = calls
-        self._handlers = {**api_messages.HANDLERS, **api_directory.HANDLERS}
+        self._handlers = {**api_messages.HANDLERS, **api_directory.HANDLERS, **api_files.HANDLERS}
 
     def handle(self, method: str, authorization: str | None, content_type: str, body: bytes,
                query: str = "") -> tuple[int, dict, dict]:

@@ -4,6 +4,7 @@ Shared by the slash command, the card buttons and the form, so a button does exa
 its command does.
 """
 
+from commands.csat.survey import offer_survey
 from commands.deps import Deps
 from commands.esc import parse as p
 from commands.esc.cards import CardPublisher
@@ -50,6 +51,7 @@ def resolve(turn: Turn, deps: Deps, request: p.Resolve) -> None:
     outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note,
                            turn.request_key, deps.team.sla)
     changed(turn, deps, outcome, "✅ Resolved *{key}*.")
+    offer_survey(turn.client, deps, outcome)
 
 
 def reopen(turn: Turn, deps: Deps, escalation_id: int) -> None:

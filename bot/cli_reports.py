@@ -1,0 +1,105 @@
+"""`supportbot jobs list | jobs run JOB [--for DATE-OR-SHIFT]` and `supportbot csat import FILE.csv`."""
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.channels import resolve_channels
+from bot.config import ConfigError, TeamConfig, load_settings, load_team_config
+from bot.slack_client import make_client
+from commands.deps import Deps, utc_now
+from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once
+from jobs.schedule import scheduled_jobs
+from storage.csat_import import import_csat_csv
+from storage.db import Store, prepare_database
+from storage.periods import current_or_latest_window, local_day
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    jobs = commands.add_parser("jobs", help="list the scheduled jobs, or run one now").add_subparsers(required=True, metavar="ACTION")
+    jobs.add_parser("list", help="every scheduled job and its next run").set_defaults(run=list_jobs)
+    run = jobs.add_parser("run", help="run a job now, posting as the schedule would")
+    run.add_argument("job", help=f"{DIGEST_JOB} or {SHIFT_JOB}")
+    run.add_argument("--for", dest="period", help="the digest's day (YYYY-MM-DD; default yesterday) or the shift's name (default the first shift)")
+    run.set_defaults(run=run_job)
+    csat = commands.add_parser("csat", help="CSAT scores").add_subparsers(required=True, metavar="ACTION")
+    load = csat.add_parser("import", help="load scores exported from a helpdesk (CSV with a header row)")
+    load.add_argument("file", type=Path)
+    load.set_defaults(run=import_scores)
+
+
+def _team() -> TeamConfig:
+    return load_team_config(Path(os.environ.get("SUPPORTBOT_CONFIG") or "app.yaml"))
+
+
+def _db_path() -> Path:
+    return Path(os.environ.get("SUPPORTBOT_DB") or "supportbot.db")
+
+
+def list_jobs(args: argparse.Namespace) -> int:
+    team = _team()
+    tz = ZoneInfo(team.timezone)
+    jobs = scheduled_jobs(Deps(store=Store(_db_path()), team=team))
+    for job in jobs:
+        upcoming = job.trigger.get_next_fire_time(None, utc_now().astimezone(tz))
+        when = upcoming.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z") if upcoming else "never"
+        print(f"{job.name:<20} next run {when} ({team.timezone})")
+    if not jobs:
+        print("No jobs are scheduled: add `digest` or `shifts` to app.yaml.")
+    return 0
+
+
+def run_job(args: argparse.Namespace) -> int:
+    settings = load_settings(os.environ)
+    prepare_database(settings.db_path)
+    client = make_client(settings.bot_token, settings.api_url)
+    deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
+    if args.job == DIGEST_JOB and deps.team.reports.digest:
+        result = post_digest_once(client, deps, _day(args.period, deps))
+    elif args.job == SHIFT_JOB and deps.team.reports.shifts:
+        shift = _shift(args.period, deps)
+        result = post_shift_once(client, deps, shift, current_or_latest_window(shift, deps.clock(), ZoneInfo(deps.team.timezone)))
+    else:
+        known = ", ".join(job.name for job in scheduled_jobs(deps)) or "none"
+        raise ConfigError(args.job, "is not a scheduled job", f"run one of: {known} (see `supportbot jobs list`)")
+    print(_result_words(result))
+    return 0
+
+
+def _day(text: str | None, deps: Deps) -> date:
+    if not text:
+        return local_day(deps.clock(), ZoneInfo(deps.team.timezone), days_back=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError("--for", f"{text!r} is not a day", "give it as YYYY-MM-DD, e.g. --for 2026-11-23") from None
+
+
+def _shift(name: str | None, deps: Deps):
+    shifts = deps.team.reports.shifts
+    shift = deps.team.reports.shift(name) if name else shifts[0]
+    if shift is None:
+        raise ConfigError("--for", f"{name!r} is not a shift", "name one of: " + ", ".join(s.name for s in shifts))
+    return shift
+
+
+def _result_words(result: RunResult) -> str:
+    if result.posted:
+        return f"{result.job}: posted {result.period}."
+    claim = result.earlier_claim
+    return f"{result.job}: {result.period} was already posted (at {claim.claimed_at:%Y-%m-%d %H:%M} UTC); nothing posted."
+
+
+def import_scores(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise ConfigError(str(args.file), "does not exist", "give the path of the exported CSV file")
+    team = _team()
+    db_path = _db_path()
+    prepare_database(db_path)
+    report = import_csat_csv(Store(db_path).db(), utc_now(), args.file.read_text(encoding="utf-8-sig"), ZoneInfo(team.timezone))
+    print(f"{report.loaded} rows loaded, {report.already_loaded} already loaded, {len(report.rejected)} rejected.")
+    for line, reason in report.rejected:
+        print(f"line {line}: {reason}")
+    return 1 if report.rejected else 0

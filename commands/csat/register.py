@@ -1,0 +1,16 @@
+"""Wiring the CSAT feature into the app."""
+
+from bot.surface import SlackSurface
+from commands.csat import ids
+from commands.csat.slash import handle_csat
+from commands.csat.survey import check_comment, handle_comment, handle_comment_button, handle_score_button
+
+
+def register(surface: SlackSurface) -> None:
+    surface.command(ids.COMMAND, handle_csat, description="Record a customer satisfaction score",
+                    usage_hint="ESC-12 <1-5> [comment]")
+    for action_id in ids.ACTION_SCORES:
+        surface.action(action_id, handle_score_button)
+    surface.action(ids.ACTION_COMMENT, handle_comment_button)
+    surface.view_submission(ids.MODAL_COMMENT, handle_comment, check=check_comment)
+    surface.needs("chat:write", "im:write")

@@ -1,0 +1,60 @@
+"""The survey DM, its thank-you, the comment form and `/csat` receipts: pure Block Kit."""
+
+import json
+
+from commands.csat import ids
+from commands.text import escape, one_line
+from storage.csat import Recorded
+from storage.model import Escalation
+
+USAGE = "/csat ESC-12 <1-5> [comment]"
+
+
+def render_survey(esc: Escalation) -> list[dict]:
+    question = f"*{esc.key}* is resolved: _{escape(one_line(esc.summary, 200))}_\nHow satisfied are you with how it was handled?"
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": question}},
+        {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": _score_buttons(esc)},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "1 = very unhappy · 5 = very happy. You can add a comment after."}]},
+    ]
+
+
+def _score_buttons(esc: Escalation) -> list[dict]:
+    return [{"type": "button", "text": {"type": "plain_text", "text": str(score)}, "action_id": action_id,
+             "value": str(esc.id)} for score, action_id in enumerate(ids.ACTION_SCORES, start=1)]
+
+
+def survey_text(esc: Escalation) -> str:
+    return f"{esc.key} is resolved. How did we do? Answer 1 to 5."
+
+
+def answer_words(key: str, score: int, recorded: Recorded) -> str:
+    if recorded.replaced_score is not None:
+        return f"Your new score {score} for {key} replaces your earlier {recorded.replaced_score}."
+    if not recorded.counted:
+        return f"Recorded {score} for {key}; a later answer already counts."
+    return f"Thank you: {score} for {key} is recorded."
+
+
+def render_thanks(esc: Escalation, score: int, recorded: Recorded) -> list[dict]:
+    """The survey after an answer: the answer can still change, and a comment can follow."""
+    comment = {"type": "button", "text": {"type": "plain_text", "text": "Add a comment"}, "action_id": ids.ACTION_COMMENT,
+               "value": json.dumps({"escalation_id": esc.id, "score": score})}
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"🙏 {answer_words(esc.key, score, recorded)}"}},
+        {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": [*_score_buttons(esc), comment]},
+    ]
+
+
+def render_comment_form(esc: Escalation, score: int) -> dict:
+    element = {"type": "plain_text_input", "action_id": ids.INPUT_COMMENT, "multiline": True, "max_length": 2000}
+    return {
+        "type": "modal",
+        "callback_id": ids.MODAL_COMMENT,
+        "private_metadata": json.dumps({"escalation_id": esc.id, "score": score}),
+        "title": {"type": "plain_text", "text": f"Comment on {esc.key}"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [{"type": "input", "block_id": ids.BLOCK_COMMENT, "element": element,
+                    "label": {"type": "plain_text", "text": "What should we know?"}}],
+    }

@@ -1,0 +1,1 @@
+"""Leads' reports: the daily digest with its chart, and shift summaries (`/digest`, `/shift`)."""

@@ -1,0 +1,92 @@
+"""A shift summary as Block Kit: the figures at a glance, long lists cut short, the rest in the thread."""
+
+from dataclasses import dataclass, field
+
+from bot.config import TeamConfig
+from commands.digest.report_text import (SHOWN_PER_LIST, context, csat_words, escalation_row, fields, header,
+                                         section, window_words)
+from commands.text import duration_words, slack_date
+from storage.figure_queries import WaitingAck
+from storage.records import from_text
+from storage.shift_figures import ShiftSummary
+
+ROWS_PER_SECTION = 12  # rows of up to ~200 characters stay under a section's 3,000
+SECTIONS_PER_MESSAGE = 45
+
+
+@dataclass(frozen=True)
+class ShiftMessage:
+    blocks: list[dict]
+    text: str
+    thread: list[list[dict]] = field(default_factory=list)  # further messages, each a block list
+
+
+@dataclass(frozen=True)
+class NamedList:
+    title: str
+    rows: list[str]
+
+
+def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool = False,
+                         so_far: bool = False, thread_allowed: bool = True) -> ShiftMessage:
+    title = f"{summary.shift} shift{' so far' if so_far else ''}"
+    when = window_words(summary.window.start, summary.window.end)
+    if summary.quiet:
+        text = f"😌 Quiet {title} ({when}): nothing raised, taken or resolved, and nothing is open."
+        return ShiftMessage([section(text)] + _late(late), text)
+    lists = _lists(summary, team)
+    blocks = [header(f"🔄 {title}"), context(when), _figures(summary)]
+    blocks += [_list_section(named, thread_allowed) for named in lists if named.rows]
+    blocks += _late(late)
+    overflowing = [named for named in lists if len(named.rows) > SHOWN_PER_LIST]
+    thread = _thread(overflowing) if thread_allowed else []
+    return ShiftMessage(blocks, f"{title}: {summary.raised} raised, {summary.resolved} resolved", thread)
+
+
+def _figures(summary: ShiftSummary) -> dict:
+    return fields([
+        ("Raised", summary.raised), ("Taken", summary.taken), ("Resolved", summary.resolved),
+        ("Reopened", summary.reopened), ("Handoffs", summary.handoffs), ("SLA breaches", summary.breach_count),
+        ("Waiting for L3 ack", len(summary.waiting_ack)), ("Unowned", len(summary.unowned)),
+        ("CSAT received", csat_words(summary.csat.count, summary.csat.average)),
+    ])
+
+
+def _lists(summary: ShiftSummary, team: TeamConfig) -> list[NamedList]:
+    now = summary.as_of
+    lists = [NamedList(f"Open on L{level} · {team.line(level).name} ({len(open_now)})",
+                       [escalation_row(esc, now) for esc in open_now])
+             for level, open_now in summary.open_by_line.items()]
+    lists.append(NamedList(f"Unowned ({len(summary.unowned)})", [escalation_row(esc, now) for esc in summary.unowned]))
+    lists.append(NamedList(f"Waiting for acknowledgement on L3 ({len(summary.waiting_ack)})",
+                           [_waiting_row(waiting, now) for waiting in summary.waiting_ack]))
+    breaches = [f"• L{breach.line} {breach.priority}: {breach.count}" for breach in summary.breaches]
+    lists.append(NamedList(f"SLA breaches ({summary.breach_count})", breaches))
+    return lists
+
+
+def _waiting_row(waiting: WaitingAck, now) -> str:
+    since, due = from_text(waiting.since), from_text(waiting.due)
+    return (f"• *{waiting.escalation.key}* · {waiting.escalation.priority} · waiting"
+            f" {duration_words(max(0, int((now - since).total_seconds())))} · due {slack_date(due, '{time}')}")
+
+
+def _list_section(named: NamedList, thread_allowed: bool) -> dict:
+    rows = named.rows[:SHOWN_PER_LIST]
+    hidden = len(named.rows) - len(rows)
+    if hidden:
+        rows.append(f"…and {hidden} more" + (", the full list is in the thread." if thread_allowed else "."))
+    return section(f"*{named.title}*\n" + "\n".join(rows))
+
+
+def _thread(overflowing: list[NamedList]) -> list[list[dict]]:
+    sections = []
+    for named in overflowing:
+        for start in range(0, len(named.rows), ROWS_PER_SECTION):
+            part = named.rows[start:start + ROWS_PER_SECTION]
+            sections.append(section((f"*{named.title}*\n" if start == 0 else "") + "\n".join(part)))
+    return [sections[i:i + SECTIONS_PER_MESSAGE] for i in range(0, len(sections), SECTIONS_PER_MESSAGE)]
+
+
+def _late(late: bool) -> list[dict]:
+    return [context("⏱️ Posted late: the bot was not running when this period ended.")] if late else []

@@ -1,0 +1,119 @@
+"""The daily digest and the shift summaries on a schedule, each period posted exactly once.
+
+A run posts whatever period is due and not yet claimed: the period that just ended when the
+trigger fires on time, or one missed while the bot was down when it runs at start-up (within
+the grace period, and marked late). The claim in the database decides, so a restart, a
+daylight-saving change or a second instance never posts a period twice.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+
+from bot.config import TeamConfig
+from commands.deps import Deps
+from jobs.report_posting import post_digest, post_shift_summary
+from storage.job_claims import Claim, claim_period, find_claim, record_posted, release_claim, watched_since
+from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_ended_window
+
+DIGEST_JOB = "daily-digest"
+SHIFT_JOB = "shift-summaries"
+ON_TIME = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """Scheduled by jobs/schedule.py; also run once at start-up to post a period missed while down."""
+
+    name: str
+    trigger: BaseTrigger
+    run: Callable[[WebClient, Deps], list["RunResult"]]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    job: str
+    period: str
+    earlier_claim: Claim | None  # set when the period had already been posted: nothing was posted now
+
+    @property
+    def posted(self) -> bool:
+        return self.earlier_claim is None
+
+
+def report_jobs(team: TeamConfig) -> list[ReportJob]:
+    jobs = []
+    if team.reports.digest:
+        jobs.append(ReportJob(DIGEST_JOB, digest_trigger(team), run_due_digest))
+    if team.reports.shifts:
+        jobs.append(ReportJob(SHIFT_JOB, shifts_trigger(team), run_due_shift_summaries))
+    return jobs
+
+
+def digest_trigger(team: TeamConfig) -> CronTrigger:
+    at = team.reports.digest.time
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=ZoneInfo(team.timezone))
+
+
+def shifts_trigger(team: TeamConfig) -> OrTrigger:
+    """At each shift's end, on the weekday it ends (a night shift ends the day after it starts)."""
+    tz = ZoneInfo(team.timezone)
+    return OrTrigger([
+        CronTrigger(day_of_week=",".join(WEEKDAYS[(day + shift.crosses_midnight) % 7] for day in shift.days),
+                    hour=shift.end.hour, minute=shift.end.minute, timezone=tz)
+        for shift in team.reports.shifts
+    ])
+
+
+def run_due_digest(client: WebClient, deps: Deps) -> list[RunResult]:
+    now = deps.clock()
+    due, day = latest_digest(now, ZoneInfo(deps.team.timezone), deps.team.reports.digest.time)
+    if not _within_reach(deps, DIGEST_JOB, due, now):
+        return []
+    return [post_digest_once(client, deps, day, late=now - due > ON_TIME)]
+
+
+def run_due_shift_summaries(client: WebClient, deps: Deps) -> list[RunResult]:
+    now, tz = deps.clock(), ZoneInfo(deps.team.timezone)
+    results = []
+    for shift in deps.team.reports.shifts:
+        window = latest_ended_window(shift, now, tz)
+        if _within_reach(deps, SHIFT_JOB, window.end, now):
+            results.append(post_shift_once(client, deps, shift, window, late=now - window.end > ON_TIME))
+    return results
+
+
+def _within_reach(deps: Deps, job: str, due: datetime, now: datetime) -> bool:
+    """Due while this database was watching the job, and not longer ago than the grace period."""
+    since = watched_since(deps.store.db(), now, job)
+    return since <= due and now - due <= deps.team.reports.grace
+
+
+def post_digest_once(client: WebClient, deps: Deps, day: date, late: bool = False) -> RunResult:
+    return _once(deps, DIGEST_JOB, day.isoformat(), late, deps.team.reports.digest.channel,
+                 lambda: post_digest(client, deps, day, late))
+
+
+def post_shift_once(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window, late: bool = False) -> RunResult:
+    return _once(deps, SHIFT_JOB, window.key, late, deps.team.reports.summaries_channel,
+                 lambda: post_shift_summary(client, deps, shift, window, late))
+
+
+def _once(deps: Deps, job: str, period: str, late: bool, channel: str, post: Callable[[], str]) -> RunResult:
+    """Claim, then post; a post that fails gives the claim back rather than losing the period."""
+    db = deps.store.db()
+    if not claim_period(db, deps.clock(), job, period, late):
+        return RunResult(job, period, find_claim(db, job, period))
+    try:
+        ts = post()
+    except Exception:
+        release_claim(db, job, period)
+        raise
+    record_posted(db, job, period, channel, ts)
+    return RunResult(job, period, None)

@@ -1,0 +1,62 @@
+"""Exactly once per period: the database, not the scheduler, decides whether a report went out.
+
+A job claims (job, period) before it posts. The UNIQUE constraint lets exactly one caller win,
+whichever thread, process or instance asks, and however often the scheduler wakes it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage import records
+from storage.db import write_transaction
+
+
+@dataclass(frozen=True)
+class Claim:
+    job: str
+    period: str
+    claimed_at: datetime
+    late: bool
+    posted_channel: str | None
+    posted_ts: str | None
+
+
+def claim_period(db: Database, now: datetime, job: str, period: str, late: bool = False) -> bool:
+    """True for the one caller that claims this period first; it must then post it."""
+    with write_transaction(db):
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO job_claims (job, period, claimed_at, late) VALUES (?, ?, ?, ?)",
+            [job, period, records.to_text(now), int(late)],
+        )
+        return inserted.rowcount == 1
+
+
+def release_claim(db: Database, job: str, period: str) -> None:
+    """The post failed: give the period back, so the next run (or start-up) posts it after all."""
+    with write_transaction(db):
+        db.execute("DELETE FROM job_claims WHERE job = ? AND period = ? AND posted_ts IS NULL", [job, period])
+
+
+def record_posted(db: Database, job: str, period: str, channel: str, ts: str) -> None:
+    """Where the claimed period's message went (bookkeeping: the claim is the audit record)."""
+    with write_transaction(db):
+        db.execute("UPDATE job_claims SET posted_channel = ?, posted_ts = ? WHERE job = ? AND period = ?",
+                   [channel, ts, job, period])
+
+
+def find_claim(db: Database, job: str, period: str) -> Claim | None:
+    rows = list(db.query("SELECT * FROM job_claims WHERE job = ? AND period = ?", [job, period]))
+    if not rows:
+        return None
+    row = rows[0]
+    return Claim(row["job"], row["period"], records.from_text(row["claimed_at"]), bool(row["late"]),
+                 row["posted_channel"], row["posted_ts"])
+
+
+def watched_since(db: Database, now: datetime, job: str) -> datetime:
+    """Since when `job` has been scheduled here: periods due before that were never missed."""
+    with write_transaction(db):
+        db.execute("INSERT OR IGNORE INTO job_watch (job, since) VALUES (?, ?)", [job, records.to_text(now)])
+    return records.from_text(db.execute("SELECT since FROM job_watch WHERE job = ?", [job]).fetchone()[0])
