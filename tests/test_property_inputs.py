@@ -1,19 +1,25 @@
 """Arbitrary text into every slash command and form field: never a 5xx, never a traceback,
 always a reply that says what was wrong, and no change for what was refused."""
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.app_factory import declared_surface
 from bot.standin import form_values, selected_option
 from commands.esc import ids as esc_ids
+from commands.digest.parse import digest_period
 from commands.esc.parse import parse as parse_esc
 from commands.incident.parse import parse as parse_incident
 from storage.errors import UsageError
 from tests.flow import count
 
 VERBS = ["new", "take", "ack", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help",
-         "draft", "preview", "broadcast", "update", "list", "P1", "L3", "ESC-1", "INC-1", "<@U0GONE>", "<!here>"]
+         "draft", "preview", "broadcast", "update", "summary", "today", "yesterday", "7d", "2026-11-23", "2026-02-30",
+         "EMEA", "P1", "L3", "ESC-1", "INC-1", "5", "0", "<@U0GONE>", "<!here>"]
 # Text people and attackers type: words the parsers know, Slack markup, and anything at all.
 COMMAND_TEXT = st.one_of(
     st.text(max_size=300),
@@ -32,11 +38,23 @@ def test_every_parse_either_understands_or_says_what_is_wrong(parse, text):
         assert error.message.strip() and error.hint, "a refusal names the problem and the right usage"
 
 
+@given(text=COMMAND_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_every_digest_period_is_understood_or_refused_with_the_usage(text):
+    try:
+        window, title = digest_period(text, datetime(2026, 12, 2, 9, tzinfo=timezone.utc), ZoneInfo("Europe/Berlin"))
+    except UsageError as error:
+        assert error.message.strip() and "/digest" in error.hint
+    else:
+        assert window.start <= window.end and title.startswith("Digest")
+
+
 def _tables(bot):
-    return {table: count(bot.db_path, table) for table in ("escalations", "events", "line_owners", "incidents")}
+    tables = ("escalations", "events", "line_owners", "incidents", "csat_answers", "job_claims")
+    return {table: count(bot.db_path, table) for table in tables}
 
 
-@pytest.mark.parametrize("command", ["/esc", "/incident"])
+@pytest.mark.parametrize("command", [command["command"] for command in declared_surface().commands])
 @given(text=COMMAND_TEXT)
 @LIVE
 def test_any_command_text_gets_an_answer_and_refusals_change_nothing(bot, standin, command, text):
