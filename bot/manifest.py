@@ -7,7 +7,7 @@ from bot.surface import Declared
 APP_NAME = "supportbot"
 # A Bolt `message` listener hears what these subscriptions deliver: channel and private-channel messages.
 SUBSCRIPTIONS = {"message": ("message.channels", "message.groups")}
-DESCRIPTION = "Support escalations in Slack: raise them, own them on every support line, move them between lines."
+DESCRIPTION = "Support operations in Slack: escalations owned on every line, line-3 acks with SLA reminders, shift summaries and digests, incident notices."
 
 
 def build_manifest(declared: Declared, request_url: str | None = None) -> dict:
