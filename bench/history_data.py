@@ -29,7 +29,7 @@ STAFF = {1: [f"U1AGENT{n:02d}" for n in range(30)], 2: [f"U1SPEC{n:02d}" for n i
          3: [f"U1ENG{n:02d}" for n in range(6)]}
 REQUESTERS = [f"U1REQ{n:03d}" for n in range(200)]
 MOVED_UP_TO_2, MOVED_UP_TO_3 = 0.25, 0.3
-FORGOTTEN = 0.002  # escalations nobody ever resolved, from any day of the year
+NEVER_RESOLVED = 0.002  # forgotten escalations, from any day of the year
 WITHDRAWN = 0.03  # resolved by the requester before anyone took it: the clock is cancelled
 TWICE_ANSWERED = 0.05
 BATCH = 25_000
@@ -73,8 +73,9 @@ class Life:
 
 
 class HistoryWriter:
-    def __init__(self, team: TeamConfig, end: datetime, seed: int = 9) -> None:
+    def __init__(self, team: TeamConfig, end: datetime, never_resolved: float = NEVER_RESOLVED, seed: int = 9) -> None:
         self.team, self.end, self.random = team, end, random.Random(seed)
+        self.never_resolved = never_resolved
         self.categories = [*team.categories, None]
         self.totals = {table: 0 for table in COLUMNS}
 
@@ -84,7 +85,7 @@ class HistoryWriter:
         db = open_db(path)
         span = timedelta(days=days).total_seconds()
         created = sorted(self.random.random() * span for _ in range(escalations))
-        csat_share = csat_answers / (escalations * (1 + TWICE_ANSWERED))
+        csat_share = csat_answers / (escalations * (1 - WITHDRAWN - self.never_resolved) * (1 + TWICE_ANSWERED))
         start = self.end - timedelta(days=days)
         for first in range(0, escalations, BATCH):
             rows = Rows()
@@ -109,7 +110,7 @@ class HistoryWriter:
         chance = self.random.random()
         if chance < WITHDRAWN:
             return self._row(rows, life, created, self._withdrawn(rows, life))
-        forgotten = chance > 1 - FORGOTTEN
+        forgotten = chance > 1 - self.never_resolved
         if self._served(rows, life, forgotten):
             resolved_at = life.at + timedelta(hours=self.random.lognormvariate(0.7, 1.1))
             if resolved_at < self.end and not forgotten:

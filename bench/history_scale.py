@@ -35,7 +35,7 @@ from typing import Callable
 from zoneinfo import ZoneInfo
 
 from bot_memory import peak_rss_mb
-from history_data import HistoryWriter
+from history_data import NEVER_RESOLVED, HistoryWriter
 
 from bot.config import TeamConfig, load_team_config
 from commands.digest.digest_blocks import render_digest
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _generate(team: TeamConfig, path: Path, end: datetime, args: argparse.Namespace) -> None:
     started = time.monotonic()
-    rows = HistoryWriter(team, end).write(path, args.escalations, args.csat)
+    rows = HistoryWriter(team, end, args.never_resolved).write(path, args.escalations, args.csat)
     counts = ", ".join(f"{n:,} {table}" for table, n in rows.items())
     print(f"generated in {time.monotonic() - started:.0f} s: {counts}; {path.stat().st_size / 2**20:.0f} MB,"
           f" the year ending {to_text(end)}\n")
@@ -131,10 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--escalations", type=int, default=500_000, help="escalations in the year (default 500000)")
     parser.add_argument("--csat", type=int, default=100_000, help="CSAT answers (default 100000)")
+    parser.add_argument("--never-resolved", type=float, default=NEVER_RESOLVED,
+                        help=f"share of escalations left open for good (default {NEVER_RESOLVED})")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each report, after one warm-up (default 7)")
     args = parser.parse_args(argv)
-    if args.escalations < 1 or args.csat < 0 or args.runs < 1:
-        parser.error("--escalations and --runs must be at least 1, --csat not negative")
+    if args.escalations < 1 or args.csat < 0 or args.runs < 1 or not 0 <= args.never_resolved < 0.9:
+        parser.error("--escalations and --runs must be at least 1, --csat not negative, --never-resolved in [0, 0.9)")
     return run(args)
 
 
