@@ -4,8 +4,8 @@ What it measures
     A fresh SQLite file, prepared with the real schema, gets a year of history ending at the end
     of yesterday (bench/history_data.py): 500,000 escalations with their audit events, SLA clocks
     (some breached), line owners and cards, and 100,000 CSAT answers; then ANALYZE, so the planner
-    works from statistics as on a maintained file. Then, warm, the median of
-    `--runs` runs of each, with the bot's own code:
+    works from statistics as on a maintained file. Then, warm, the median of `--runs` runs of
+    each, with the bot's own code:
 
     digest    what the daily job reads and builds for yesterday: the 14-day series, the digest's
               figures and its Block Kit (not the chart's PNG, which draws the same 14 points always)
@@ -22,6 +22,8 @@ Targets (printed, not enforced): digest < 200 ms, summary < 100 ms, list < 50 ms
 Usage
     python bench/history_scale.py [--escalations 500000] [--csat 100000] [--runs 7]
                                   [--never-resolved 0.002] [--without-statistics]
+
+    `--never-resolved 0.3` leaves 30% of the year open for good: a stress case, not a team's day.
 """
 
 from __future__ import annotations
@@ -64,7 +66,11 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="supportbot-bench-") as tmp:
         workdir = Path(tmp)
         _generate(team, workdir / "supportbot.db", day_window(yesterday, tz).end, args)
-        timings = _time_reports(open_db(workdir / "supportbot.db"), team, yesterday, args.runs)
+        db = open_db(workdir / "supportbot.db")
+        try:
+            timings = _time_reports(db, team, yesterday, args.runs)
+        finally:
+            db.close()
         rss, answers = peak_rss_mb(workdir)
     _report(timings, rss, answers)
     return 0
@@ -84,7 +90,7 @@ def _time_reports(db, team: TeamConfig, yesterday, runs: int) -> dict[str, float
     tz = ZoneInfo(team.timezone)
     day = day_window(yesterday, tz)
     shift = team.reports.shifts[0]
-    shift_end = latest_ended_window(shift, day.end, tz)
+    shift_window = latest_ended_window(shift, day.end, tz)
 
     def baseline() -> int:
         sql = "SELECT count(*) FROM escalations WHERE created_at >= ? AND created_at < ?"
@@ -95,7 +101,7 @@ def _time_reports(db, team: TeamConfig, yesterday, runs: int) -> dict[str, float
         return render_digest(digest_figures(db, day, tz), team, digest_title(yesterday), day.end)
 
     def summary():
-        return render_shift_summary(shift_summary(db, shift.name, shift_end, day.end), team)
+        return render_shift_summary(shift_summary(db, shift.name, shift_window, day.end), team)
 
     def open_list() -> list[dict]:
         return render_list(list_escalations(db, "open", ASKER), "open", team)
