@@ -30,6 +30,8 @@ QUEUES = {1: "C0SUPL1", 2: "C0SUPL2", 3: "C0ENGESC"}
 STAFF = {1: [f"U1AGENT{n:02d}" for n in range(30)], 2: [f"U1SPEC{n:02d}" for n in range(8)],
          3: [f"U1ENG{n:02d}" for n in range(6)]}
 REQUESTERS = [f"U1REQ{n:03d}" for n in range(200)]
+SUMMARIES = ("Customer cannot finish checkout", "Invoice shows the wrong VAT", "Password reset mail never arrives",
+             "Parcel marked delivered but missing", "App crashes when opening the cart", "Refund not received")
 MOVED_UP_TO_2, MOVED_UP_TO_3 = 0.25, 0.3
 NEVER_RESOLVED = 0.002  # forgotten escalations, from any day of the year
 WITHDRAWN = 0.03  # resolved by the requester before anyone took it: the clock is cancelled
@@ -58,9 +60,6 @@ class Rows:
     def add(self, table: str, *values) -> None:
         self.tables[table].append(values)
 
-    def count(self, table: str) -> int:
-        return len(self.tables[table])
-
 
 @dataclass
 class Life:
@@ -75,6 +74,8 @@ class Life:
 
 
 class HistoryWriter:
+    """Writes the history of `escalations` raised evenly over the `days` before `end`."""
+
     def __init__(self, team: TeamConfig, end: datetime, never_resolved: float = NEVER_RESOLVED, seed: int = 9) -> None:
         self.team, self.end, self.random = team, end, random.Random(seed)
         self.never_resolved = never_resolved
@@ -109,8 +110,7 @@ class HistoryWriter:
                 self.totals[table] += len(values)
 
     def _escalation(self, rows: Rows, escalation_id: int, created: datetime, csat_share: float) -> None:
-        pick = self.random.choices
-        life = Life(escalation_id, pick(*zip(*PRIORITIES.items()))[0], self.random.choice(REQUESTERS), created)
+        life = Life(escalation_id, self._weighted(PRIORITIES), self.random.choice(REQUESTERS), created)
         rows.add("events", escalation_id, to_text(created), life.requester, "raised", 1, None, life.priority, None)
         chance = self.random.random()
         if chance < WITHDRAWN:
@@ -124,15 +124,17 @@ class HistoryWriter:
         self._row(rows, life, created, None)
 
     def _row(self, rows: Rows, life: Life, created: datetime, resolved_at: datetime | None) -> None:
-        origin = self.random.choices(*zip(*ORIGINS.items()))[0]
-        ts = f"{created.timestamp():.6f}"
-        rows.add("escalations", life.id, f"Customer cannot finish checkout (case {life.id})", life.priority,
+        origin, ts = self._weighted(ORIGINS), f"{created.timestamp():.6f}"
+        rows.add("escalations", life.id, f"{self.random.choice(SUMMARIES)} (case {life.id})", life.priority,
                  self.random.choice(self.categories), f"ZD-{100000 + life.id}" if life.id % 3 else None,
-                 life.requester, self.random.choices(*zip(*SOURCES.items()))[0], origin, ts,
+                 life.requester, self._weighted(SOURCES), origin, ts,
                  "resolved" if resolved_at else "open", life.line, to_text(created),
                  to_text(resolved_at) if resolved_at else None)
         rows.add("cards", life.id, origin, ts, None)
         rows.add("cards", life.id, QUEUES[life.line], f"{created.timestamp() + 0.5:.6f}", ts)
+
+    def _weighted(self, shares: dict[str, float]) -> str:
+        return self.random.choices(list(shares), list(shares.values()))[0]
 
     def _withdrawn(self, rows: Rows, life: Life) -> datetime:
         """Resolved by its requester within minutes; its take clock stops, cancelled. Returns when."""
