@@ -33,3 +33,12 @@ def test_broadcast_fanout_benchmark_runs_and_reports_losses_and_doubles():
     assert result.returncode == 0, result.stdout + result.stderr
     for row in ("baseline: one chat.postMessage", "no faults", "of posts answered 429", "nothing lost or doubled"):
         assert row in result.stdout, row
+
+
+def test_history_scale_benchmark_runs_a_tiny_history_and_reports_every_figure():
+    result = subprocess.run([sys.executable, "bench/history_scale.py", "--escalations", "2000", "--csat", "400",
+                             "--runs", "2"], cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("generated in", "baseline: SELECT count(*)", "daily digest for yesterday", "shift summary",
+                "/esc list open", "bot peak RSS (VmHWM)", "the bot answered: "):
+        assert row in result.stdout, row

@@ -1,0 +1,155 @@
+"""History scale: a daily digest, a shift summary and `/esc list open` over a generated year.
+
+What it measures
+    A fresh SQLite file, prepared with the real schema, gets a year of history ending at the end
+    of yesterday (bench/history_data.py): 500,000 escalations with their audit events, SLA clocks
+    (some breached), line owners and cards, and 100,000 CSAT answers; then ANALYZE, so the planner
+    works from statistics as on a maintained file. Then, warm, the median of `--runs` runs of
+    each, with the bot's own code:
+
+    digest    what the daily job reads and builds for yesterday: the 14-day series, the digest's
+              figures and its Block Kit (not the chart's PNG, which draws the same 14 points always)
+    summary   the figures and Block Kit of the shift that ended last before the history's end
+    list      `/esc list open`: the query and its Block Kit
+    RSS       the peak resident memory (VmHWM) of `python -m bot run` over the file, after it has
+              answered a signed `/esc list open` and `/digest yesterday` from the stand-in
+
+    Baseline, in the same run: `SELECT count(*)` of the escalations raised yesterday, over
+    `created_at`'s index. Each time is printed with its ratio to it.
+
+Targets (printed, not enforced): digest < 200 ms, summary < 100 ms, list < 50 ms, RSS < 150 MB.
+
+Usage
+    python bench/history_scale.py [--escalations 500000] [--csat 100000] [--runs 7]
+                                  [--never-resolved 0.002] [--without-statistics]
+
+    `--never-resolved 0.3` leaves 30% of the year open for good: a stress case, not a team's day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from bot_memory import peak_rss_mb
+from history_data import NEVER_RESOLVED, HistoryWriter
+
+from bot.config import TeamConfig, load_team_config
+from commands.digest.digest_blocks import render_digest
+from commands.digest.shift_blocks import render_shift_summary
+from commands.esc.reply_blocks import render_list
+from jobs.report_posting import digest_title
+from storage.db import open_db
+from storage.digest_figures import daily_series, digest_figures
+from storage.periods import day_window, latest_ended_window, local_day
+from storage.queries import list_escalations
+from storage.records import to_text
+from storage.shift_figures import shift_summary
+
+REPO = Path(__file__).resolve().parent.parent
+TARGETS_MS = {"digest": 200, "summary": 100, "list": 50}
+TARGET_RSS_MB = 150
+ASKER = "U0LEAD1"
+
+
+def run(args: argparse.Namespace) -> int:
+    team = load_team_config(REPO / "app.yaml")
+    tz = ZoneInfo(team.timezone)
+    yesterday = local_day(datetime.now(timezone.utc), tz, days_back=1)
+    with tempfile.TemporaryDirectory(prefix="supportbot-bench-") as tmp:
+        workdir = Path(tmp)
+        _generate(team, workdir / "supportbot.db", day_window(yesterday, tz).end, args)
+        db = open_db(workdir / "supportbot.db")
+        try:
+            timings = _time_reports(db, team, yesterday, args.runs)
+        finally:
+            db.close()
+        rss, answers = peak_rss_mb(workdir)
+    _report(timings, rss, answers)
+    return 0
+
+
+def _generate(team: TeamConfig, path: Path, end: datetime, args: argparse.Namespace) -> None:
+    started = time.monotonic()
+    writer = HistoryWriter(team, end, args.never_resolved)
+    rows = writer.write(path, args.escalations, args.csat, statistics=not args.without_statistics)
+    counts = ", ".join(f"{n:,} {table}" for table, n in rows.items())
+    print(f"generated in {time.monotonic() - started:.0f} s: {counts}; {path.stat().st_size / 2**20:.0f} MB,"
+          f" the year ending {to_text(end)}\n")
+
+
+def _time_reports(db, team: TeamConfig, yesterday, runs: int) -> dict[str, float]:
+    """Median milliseconds per report, each warmed up once first."""
+    tz = ZoneInfo(team.timezone)
+    day = day_window(yesterday, tz)
+    shift = team.reports.shifts[0]
+    shift_window = latest_ended_window(shift, day.end, tz)
+
+    def baseline() -> int:
+        sql = "SELECT count(*) FROM escalations WHERE created_at >= ? AND created_at < ?"
+        return db.execute(sql, [to_text(day.start), to_text(day.end)]).fetchone()[0]
+
+    def digest() -> list[dict]:
+        daily_series(db, yesterday, tz)
+        return render_digest(digest_figures(db, day, tz), team, digest_title(yesterday), day.end)
+
+    def summary():
+        return render_shift_summary(shift_summary(db, shift.name, shift_window, day.end), team)
+
+    def open_list() -> list[dict]:
+        return render_list(list_escalations(db, "open", ASKER), "open", team)
+
+    jobs = {"baseline": baseline, "digest": digest, "summary": summary, "list": open_list}
+    return {name: _median_ms(job, runs) for name, job in jobs.items()}
+
+
+def _median_ms(job: Callable[[], object], runs: int) -> float:
+    job()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        job()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def _report(timings: dict[str, float], rss: float, answers: list[str]) -> None:
+    base = timings["baseline"]
+    print(f"baseline: SELECT count(*) of yesterday's escalations   {base:8.2f} ms")
+    print("\nfigure                                     median     × baseline   target")
+    labels = {"digest": "daily digest for yesterday", "summary": "shift summary", "list": "/esc list open"}
+    for name, label in labels.items():
+        took, target = timings[name], TARGETS_MS[name]
+        print(f"{label:<40}  {took:8.1f} ms  {took / base:10.0f}×   < {target} ms -> {_verdict(took < target)}")
+    print(f"{'bot peak RSS (VmHWM)':<40}  {rss:8.1f} MB  {'':>11}   < {TARGET_RSS_MB} MB -> {_verdict(rss < TARGET_RSS_MB)}")
+    print("\nthe bot answered: " + " | ".join(answers))
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--escalations", type=int, default=500_000, help="escalations in the year (default 500000)")
+    parser.add_argument("--csat", type=int, default=100_000, help="CSAT answers (default 100000)")
+    parser.add_argument("--never-resolved", type=float, default=NEVER_RESOLVED,
+                        help=f"share of escalations left open for good (default {NEVER_RESOLVED})")
+    parser.add_argument("--without-statistics", action="store_true",
+                        help="skip ANALYZE after generating, leaving SQLite's planner to its defaults")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs of each report, after one warm-up (default 7)")
+    args = parser.parse_args(argv)
+    if args.escalations < 1 or args.csat < 0 or args.runs < 1 or not 0 <= args.never_resolved < 0.9:
+        parser.error("--escalations and --runs must be at least 1, --csat not negative, --never-resolved in [0, 0.9)")
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
