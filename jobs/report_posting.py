@@ -37,7 +37,8 @@ def post_digest(client: WebClient, deps: Deps, day: date, late: bool, metadata: 
     chart_note = _upload_chart(client, channel, render_chart(daily_series(db, day, tz), _chart_title(day)), day)
     figures = digest_figures(db, day_window(day, tz), tz)
     blocks = render_digest(figures, deps.team, digest_title(day), deps.clock(), chart_note=chart_note, late=late)
-    return post_in(client, channel, blocks=blocks, text=digest_text(figures, digest_title(day)), metadata=metadata)["ts"]
+    text = digest_text(figures, digest_title(day))
+    return post_in(client, channel, blocks=blocks, text=text, metadata=metadata)["ts"]
 
 
 def _chart_title(day: date) -> str:

@@ -11,6 +11,10 @@ from storage.incident_model import Incident, IncidentStatus, Post, Revision, Ste
 from storage.records import from_text, insert_row, to_text, update_row
 
 RECENT_LISTED = 10
+UNFINISHED_BY_GONE_BOOT = (
+    "incident_posts.ts IS NULL AND incident_posts.error IS NULL AND "
+    + left_behind("incident_posts.boot_id", "incident_posts.claimed_at")
+)  # a post claimed by a process that died before recording its ts or its error
 
 
 def load_incident(db: Database, incident_id: int) -> Incident:
@@ -39,12 +43,6 @@ def listed_incidents(db: Database) -> list[Incident]:
 def due_incident_ids(db: Database, now: datetime) -> list[int]:
     sql = "SELECT id FROM incidents WHERE status = 'scheduled' AND scheduled_for <= ? ORDER BY scheduled_for, id"
     return [row["id"] for row in db.query(sql, [to_text(now)])]
-
-
-UNFINISHED_BY_GONE_BOOT = (
-    "incident_posts.ts IS NULL AND incident_posts.error IS NULL AND "
-    + left_behind("incident_posts.boot_id", "incident_posts.claimed_at")
-)  # a post claimed by a process that died before recording its ts or its error
 
 
 def steps_to_resume(db: Database, now: datetime, after: datetime) -> list[Step]:

@@ -118,7 +118,8 @@ def test_a_claim_left_by_a_gone_process_is_taken_over_once_and_a_live_ones_never
     assert core.take_over_post(db, later, 1, 0, "C0STATUS", resumer) is True
     assert core.take_over_post(db, later, 1, 0, "C0STATUS", alive) is False, "taken over once"
     core.record_post(db, later, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
-    assert ir.unfinished_channels(db, later, 1, 0) == [] and ir.steps_to_resume(db, later, NOW - timedelta(days=1)) == []
+    assert ir.unfinished_channels(db, later, 1, 0) == []
+    assert ir.steps_to_resume(db, later, NOW - timedelta(days=1)) == []
 
 
 def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):

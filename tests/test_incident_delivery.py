@@ -106,7 +106,8 @@ def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_an
     client = make_client(standin.bot_token, standin.api_url)
     for channel in (STATUS, GENERAL, HELP):
         core.claim_post(db, now, created.id, 0, channel)
-    taken = client.chat_postMessage(channel=STATUS, text="the copy Slack took", metadata=post_metadata(created.id, 0, STATUS))
+    taken = client.chat_postMessage(channel=STATUS, text="the copy Slack took",
+                                    metadata=post_metadata(created.id, 0, STATUS))
     core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
     deps = Deps(store=Store(path), team=parse_team_config(APP_YAML),
                 clock=lambda: now + UNKNOWN_BOOT_SETTLE + timedelta(seconds=1))

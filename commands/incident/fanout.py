@@ -75,7 +75,8 @@ class FanOut:
         """Edit each copy in place; a copy that cannot be edited is logged, the rest still change."""
         self._in_parallel(list(edits), lambda channel: self._edit_one(channel, edits[channel]))
 
-    def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim, send: Send) -> dict[str, str]:
+    def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim,
+                      send: Send) -> dict[str, str]:
         outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
         return {channel: error for channel, error in outcomes.items() if error}
 
