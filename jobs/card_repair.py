@@ -39,7 +39,7 @@ def repair_missing_cards(client: WebClient, deps: Deps) -> int:
     now = deps.clock()
     queues = {level: deps.team.line(level).channel for level in LINES}
     repaired = 0
-    for esc in orphaned_escalations(deps.store.db(), now, queues, LOOK_BACK):
+    for esc in orphaned_escalations(deps.store.db(), now, queues, LOOK_BACK, deps.boot_id):
         if claim_once(deps.store.db(), now, f"repair:{esc.key}"):
             CardPublisher(client, deps).repair(esc)
             repaired += 1

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 
 from bot.config import TeamConfig
 from commands.deps import Deps
-from jobs.report_posting import post_digest, post_shift_summary
+from jobs.report_posting import post_digest, post_shift_summary, report_metadata
 from storage.job_claims import Claim, claim_period, find_claim, record_posted, release_claim, watched_since
 from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_ended_window
 
@@ -95,25 +95,52 @@ def _within_reach(deps: Deps, job: str, due: datetime, now: datetime) -> bool:
     return since <= due and now - due <= deps.team.reports.grace
 
 
+@dataclass(frozen=True)
+class Report:
+    """One period's message: where it goes, and how to post it (late or not, with its metadata)."""
+
+    job: str
+    period: str
+    channel: str
+    post: Callable[[bool, dict], str]
+
+    @property
+    def metadata(self) -> dict:
+        return report_metadata(self.job, self.period)
+
+
+def digest_report(client: WebClient, deps: Deps, day: date) -> Report:
+    return Report(DIGEST_JOB, day.isoformat(), deps.team.reports.digest.channel,
+                  lambda late, metadata: post_digest(client, deps, day, late, metadata))
+
+
+def shift_report(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window) -> Report:
+    return Report(SHIFT_JOB, window.key, deps.team.reports.summaries_channel,
+                  lambda late, metadata: post_shift_summary(client, deps, shift, window, late, metadata))
+
+
 def post_digest_once(client: WebClient, deps: Deps, day: date, late: bool = False) -> RunResult:
-    return _once(deps, DIGEST_JOB, day.isoformat(), late, deps.team.reports.digest.channel,
-                 lambda: post_digest(client, deps, day, late))
+    return _once(deps, digest_report(client, deps, day), late)
 
 
 def post_shift_once(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window, late: bool = False) -> RunResult:
-    return _once(deps, SHIFT_JOB, window.key, late, deps.team.reports.summaries_channel,
-                 lambda: post_shift_summary(client, deps, shift, window, late))
+    return _once(deps, shift_report(client, deps, shift, window), late)
 
 
-def _once(deps: Deps, job: str, period: str, late: bool, channel: str, post: Callable[[], str]) -> RunResult:
-    """Claim, then post; a post that fails gives the claim back rather than losing the period."""
+def _once(deps: Deps, report: Report, late: bool) -> RunResult:
     db = deps.store.db()
-    if not claim_period(db, deps.clock(), job, period, late):
-        return RunResult(job, period, find_claim(db, job, period))
+    if not claim_period(db, deps.clock(), report.job, report.period, late, deps.boot_id):
+        return RunResult(report.job, report.period, find_claim(db, report.job, report.period))
+    post_claimed(deps, report, lambda: report.post(late, report.metadata))
+    return RunResult(report.job, report.period, None)
+
+
+def post_claimed(deps: Deps, report: Report, post: Callable[[], str]) -> None:
+    """Post a claimed period; a post that fails gives the claim back rather than losing the period."""
+    db = deps.store.db()
     try:
         ts = post()
     except Exception:
-        release_claim(db, job, period)
+        release_claim(db, report.job, report.period)
         raise
-    record_posted(db, job, period, channel, ts)
-    return RunResult(job, period, None)
+    record_posted(db, report.job, report.period, report.channel, ts)

@@ -1,4 +1,8 @@
-"""Posting a digest (with its chart) or a shift summary (with its thread) to the leads' channel."""
+"""Posting a digest (with its chart) or a shift summary (with its thread) to the leads' channel.
+
+The message carries metadata naming its job and period, so one posted just before a crash is
+found again (jobs/report_recovery.py) instead of posted twice.
+"""
 
 import logging
 from datetime import date
@@ -16,19 +20,25 @@ from storage.periods import ShiftSpec, Window, day_window
 from storage.shift_figures import shift_summary
 
 log = logging.getLogger(__name__)
+REPORT_EVENT = "supportbot_report"
+
+
+def report_metadata(job: str, period: str) -> dict:
+    return {"event_type": REPORT_EVENT, "event_payload": {"job": job, "period": period}}
 
 
 def digest_title(day: date) -> str:
     return f"Daily digest · {day.strftime('%a %d %b %Y')}"
 
 
-def post_digest(client: WebClient, deps: Deps, day: date, late: bool) -> str:
+def post_digest(client: WebClient, deps: Deps, day: date, late: bool, metadata: dict) -> str:
     """The chart goes first, so the digest below it can say whether it made it. Returns the digest's ts."""
     tz, db, channel = ZoneInfo(deps.team.timezone), deps.store.db(), deps.team.reports.digest.channel
     chart_note = _upload_chart(client, channel, render_chart(daily_series(db, day, tz), _chart_title(day)), day)
     figures = digest_figures(db, day_window(day, tz), tz)
     blocks = render_digest(figures, deps.team, digest_title(day), deps.clock(), chart_note=chart_note, late=late)
-    return post_in(client, channel, blocks=blocks, text=digest_text(figures, digest_title(day)))["ts"]
+    text = digest_text(figures, digest_title(day))
+    return post_in(client, channel, blocks=blocks, text=text, metadata=metadata)["ts"]
 
 
 def _chart_title(day: date) -> str:
@@ -46,11 +56,12 @@ def _upload_chart(client: WebClient, channel: str, png: bytes, day: date) -> str
     return CHART_SHOWN
 
 
-def post_shift_summary(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window, late: bool) -> str:
+def post_shift_summary(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window, late: bool,
+                       metadata: dict) -> str:
     summary = shift_summary(deps.store.db(), shift.name, window, deps.clock())
     message = render_shift_summary(summary, deps.team, late=late)
     channel = deps.team.reports.summaries_channel
-    ts = post_in(client, channel, blocks=message.blocks, text=message.text)["ts"]
+    ts = post_in(client, channel, blocks=message.blocks, text=message.text, metadata=metadata)["ts"]
     for blocks in message.thread:
         post_in(client, channel, thread_ts=ts, blocks=blocks, text=f"{shift.name} shift: the full lists")
     return ts

@@ -19,8 +19,9 @@ from slack_sdk import WebClient
 
 from commands.deps import Deps
 from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
-from jobs.incident_broadcasts import resume_unfinished_steps, send_due_broadcasts
+from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, send_due_broadcasts
 from jobs.report_jobs import report_jobs
+from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 
 
@@ -39,8 +40,9 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, run_at_start=True),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
-        ScheduledJob("incident-resume", IntervalTrigger(seconds=30), resume_unfinished_steps),
+        ScheduledJob("incident-resume", resume_trigger(), resume_unfinished_steps, run_at_start=True),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
+        ScheduledJob("report-recovery", recovery_trigger(), finish_left_behind_reports),
     ]
 
 

@@ -5,11 +5,16 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage.boots import UNKNOWN_BOOT_SETTLE, gone_cutoff, is_gone, left_behind, left_behind_params
 from storage.errors import NotFound
 from storage.incident_model import Incident, IncidentStatus, Post, Revision, Step
 from storage.records import from_text, insert_row, to_text, update_row
 
 RECENT_LISTED = 10
+UNFINISHED_BY_GONE_BOOT = (
+    "incident_posts.ts IS NULL AND incident_posts.error IS NULL AND "
+    + left_behind("incident_posts.boot_id", "incident_posts.claimed_at")
+)  # a post claimed by a process that died before recording its ts or its error
 
 
 def load_incident(db: Database, incident_id: int) -> Incident:
@@ -40,12 +45,31 @@ def due_incident_ids(db: Database, now: datetime) -> list[int]:
     return [row["id"] for row in db.query(sql, [to_text(now)])]
 
 
-def unfinished_steps(db: Database, after: datetime, before: datetime) -> list[Step]:
-    """Steps written between `after` and `before` with a channel never claimed for them: the
-    process stopped mid-fan-out. Claimed channels are left alone; they may have been posted."""
-    sql = "SELECT * FROM incident_steps WHERE at > ? AND at < ? ORDER BY incident_id, step"
-    steps = [_step(row) for row in db.query(sql, [to_text(after), to_text(before)])]
-    return [step for step in steps if set(_targets(db, step)) - _claimed(db, step)]
+def steps_to_resume(db: Database, now: datetime, after: datetime) -> list[Step]:
+    """Steps written since `after` that a process left half done: a channel it claimed and never
+    recorded, or (once the fan-out is over: its boot is gone, or UNKNOWN_BOOT_SETTLE has passed)
+    a channel never claimed at all."""
+    sql = (
+        "SELECT s.*, EXISTS (SELECT 1 FROM incident_posts WHERE incident_posts.incident_id = s.incident_id"
+        f" AND incident_posts.step = s.step AND {UNFINISHED_BY_GONE_BOOT}) AS unfinished,"
+        f" s.at < ? OR {is_gone('s.boot_id')} AS fan_out_over"
+        " FROM incident_steps s WHERE s.at > ? ORDER BY s.incident_id, s.step"
+    )
+    settled = to_text(now - UNKNOWN_BOOT_SETTLE)
+    rows = list(db.query(sql, [*left_behind_params(now), settled, gone_cutoff(now), to_text(after)]))
+    steps = [(_step(row), row) for row in rows]
+    return [step for step, row in steps if row["unfinished"] or (row["fan_out_over"] and _unclaimed(db, step))]
+
+
+def unfinished_channels(db: Database, now: datetime, incident_id: int, step: int) -> list[str]:
+    """The channels of `step` claimed by a gone process that recorded neither a ts nor an error."""
+    sql = (f"SELECT channel FROM incident_posts WHERE incident_id = ? AND step = ? AND {UNFINISHED_BY_GONE_BOOT}"
+           " ORDER BY rowid")
+    return [row["channel"] for row in db.query(sql, [incident_id, step, *left_behind_params(now)])]
+
+
+def _unclaimed(db: Database, step: Step) -> set[str]:
+    return set(_targets(db, step)) - _claimed(db, step)
 
 
 def _claimed(db: Database, step: Step) -> set[str]:

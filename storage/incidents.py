@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from storage import incident_records as ir
 from storage import records
+from storage.boots import left_behind_params
 from storage.db import write_transaction
 from storage.errors import InvalidTransition
 from storage.incident_model import (
@@ -103,8 +104,9 @@ def notice_text(db: Database, incident: Incident) -> str:
 
 
 def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: BroadcastPlan,
-              request_key: str) -> IncidentOutcome:
-    """Send the draft now, or schedule it when the plan names a time."""
+              request_key: str, boot_id: int | None = None) -> IncidentOutcome:
+    """Send the draft now, or schedule it when the plan names a time. `boot_id` is the process
+    that will post the step (storage/boots.py)."""
     def decide(db: Database, incident: Incident) -> Step | None:
         _require(incident, IncidentStatus.DRAFT, "has already been broadcast")
         notice_text(db, incident)
@@ -116,18 +118,18 @@ def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: B
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.SCHEDULED,
                                      detail=records.to_text(plan.scheduled_for))
             return None
-        return _start(db, now, ir.load_incident(db, incident.id), actor)
+        return _start(db, now, ir.load_incident(db, incident.id), actor, boot_id)
 
     return _change(db, now, incident_id, request_key, decide)
 
 
-def start_due(db: Database, now: datetime, incident_id: int) -> IncidentOutcome | None:
+def start_due(db: Database, now: datetime, incident_id: int, boot_id: int | None = None) -> IncidentOutcome | None:
     """Claim one scheduled broadcast whose time has come; None for every caller but the first."""
     with write_transaction(db):
         incident = ir.load_incident(db, incident_id)
         if incident.status is not IncidentStatus.SCHEDULED or incident.scheduled_for > now:
             return None
-        step = _start(db, now, incident, incident.broadcast_by or incident.created_by)
+        step = _start(db, now, incident, incident.broadcast_by or incident.created_by, boot_id)
         return IncidentOutcome(ir.load_incident(db, incident_id), step)
 
 
@@ -141,26 +143,27 @@ def cancel_schedule(db: Database, now: datetime, incident_id: int, actor: str, r
 
 
 def update(db: Database, now: datetime, incident_id: int, actor: str, status: IncidentStatus | None,
-           request_key: str) -> IncidentOutcome:
+           request_key: str, boot_id: int | None = None) -> IncidentOutcome:
     """Post the latest draft reply under every copy and move the status on (or to `status`)."""
     def decide(db: Database, incident: Incident) -> Step:
         _require_live(incident)
         new_status = status or incident.next_status
         ir.update_incident(db, incident.id, status=str(new_status))
         ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(new_status))
-        return _add_step(db, now, incident, new_status, _fresh_draft(db, incident), actor)
+        return _add_step(db, now, incident, new_status, _fresh_draft(db, incident), actor, boot_id)
 
     return _change(db, now, incident_id, request_key, decide)
 
 
 def resolve(db: Database, now: datetime, incident_id: int, actor: str, text: str | None,
-            request_key: str) -> IncidentOutcome:
+            request_key: str, boot_id: int | None = None) -> IncidentOutcome:
     def decide(db: Database, incident: Incident) -> Step:
         _require_live(incident)
         ir.update_incident(db, incident.id, status=str(IncidentStatus.RESOLVED), resolved_at=records.to_text(now))
         seconds = int((now - incident.started_at).total_seconds())
         ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.RESOLVED, detail=str(seconds))
-        return _add_step(db, now, incident, IncidentStatus.RESOLVED, text or _fresh_draft(db, incident), actor)
+        return _add_step(db, now, incident, IncidentStatus.RESOLVED, text or _fresh_draft(db, incident), actor,
+                         boot_id)
 
     return _change(db, now, incident_id, request_key, decide)
 
@@ -174,19 +177,32 @@ def discard(db: Database, now: datetime, incident_id: int, actor: str, request_k
     return _change(db, now, incident_id, request_key, decide)
 
 
-def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
-    """True for the one caller that may post this step to this channel."""
+def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str,
+               boot_id: int | None = None) -> bool:
+    """True for the one caller that may post this step to this channel; `boot_id` is its process."""
     with write_transaction(db):
-        sql = "INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
-        return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
+        sql = ("INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at, boot_id)"
+               " VALUES (?, ?, ?, ?, ?)")
+        return db.execute(sql, [incident_id, step, channel, records.to_text(now), boot_id]).rowcount == 1
 
 
-def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
+def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str,
+                boot_id: int | None = None) -> bool:
     """A channel that failed may be tried again, by one caller at a time."""
     with write_transaction(db):
-        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ? WHERE incident_id = ? AND step = ?"
+        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ?, boot_id = ? WHERE incident_id = ? AND step = ?"
                " AND channel = ? AND ts IS NULL AND error IS NOT NULL")
-        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
+        return db.execute(sql, [records.to_text(now), boot_id, incident_id, step, channel]).rowcount == 1
+
+
+def take_over_post(db: Database, now: datetime, incident_id: int, step: int, channel: str,
+                   boot_id: int | None) -> bool:
+    """True for the one caller that takes over a post claimed by a process that died before
+    recording its ts or its error. Slack may have it already; the caller looks before posting."""
+    with write_transaction(db):
+        sql = (f"UPDATE incident_posts SET boot_id = ? WHERE incident_id = ? AND step = ? AND channel = ?"
+               f" AND {ir.UNFINISHED_BY_GONE_BOOT}")
+        return db.execute(sql, [boot_id, incident_id, step, channel, *left_behind_params(now)]).rowcount == 1
 
 
 def record_post(db: Database, now: datetime, incident_id: int, step: int, channel: str, ts: str, actor: str) -> None:
@@ -204,10 +220,10 @@ def record_post_failure(db: Database, now: datetime, incident_id: int, step: int
         ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POST_FAILED, channel, f"{step}:{error}")
 
 
-def _start(db: Database, now: datetime, incident: Incident, actor: str) -> Step:
+def _start(db: Database, now: datetime, incident: Incident, actor: str, boot_id: int | None) -> Step:
     ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
     ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))
-    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, notice_text(db, incident), actor)
+    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, notice_text(db, incident), actor, boot_id)
 
 
 def _fresh_draft(db: Database, incident: Incident) -> str:
@@ -217,10 +233,12 @@ def _fresh_draft(db: Database, incident: Incident) -> str:
     return revision.text if revision and revision.text not in said else ""
 
 
-def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str) -> Step:
+def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str,
+              boot_id: int | None) -> Step:
     number = len(ir.load_steps(db, incident.id))
     records.insert_row(db, "incident_steps", {"incident_id": incident.id, "step": number, "status": str(status),
-                                              "text": text, "actor": actor, "at": records.to_text(now)})
+                                              "text": text, "actor": actor, "at": records.to_text(now),
+                                              "boot_id": boot_id})
     return ir.load_step(db, incident.id, number)
 
 

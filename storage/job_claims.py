@@ -1,7 +1,9 @@
 """Exactly once per period: the database, not the scheduler, decides whether a report went out.
 
 A job claims (job, period) before it posts. The UNIQUE constraint lets exactly one caller win,
-whichever thread, process or instance asks, and however often the scheduler wakes it.
+whichever thread, process or instance asks, and however often the scheduler wakes it. The
+claim names the claiming process's boot (storage/boots.py): a claim whose boot died before
+saving `posted_ts` is taken over once by a live process, which adopts or makes the post.
 """
 
 from dataclasses import dataclass
@@ -10,7 +12,10 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from storage import records
+from storage.boots import left_behind, left_behind_params
 from storage.db import write_transaction
+
+UNPOSTED_BY_GONE_BOOT = "posted_ts IS NULL AND " + left_behind("job_claims.boot_id", "job_claims.claimed_at")
 
 
 @dataclass(frozen=True)
@@ -23,14 +28,28 @@ class Claim:
     posted_ts: str | None
 
 
-def claim_period(db: Database, now: datetime, job: str, period: str, late: bool = False) -> bool:
+def claim_period(db: Database, now: datetime, job: str, period: str, late: bool = False,
+                 boot_id: int | None = None) -> bool:
     """True for the one caller that claims this period first; it must then post it."""
     with write_transaction(db):
         inserted = db.execute(
-            "INSERT OR IGNORE INTO job_claims (job, period, claimed_at, late) VALUES (?, ?, ?, ?)",
-            [job, period, records.to_text(now), int(late)],
+            "INSERT OR IGNORE INTO job_claims (job, period, claimed_at, late, boot_id) VALUES (?, ?, ?, ?, ?)",
+            [job, period, records.to_text(now), int(late), boot_id],
         )
         return inserted.rowcount == 1
+
+
+def left_behind_claims(db: Database, now: datetime, since: datetime) -> list[Claim]:
+    """Periods claimed since `since` by a process that died before saving where it posted them."""
+    sql = f"SELECT * FROM job_claims WHERE claimed_at > ? AND {UNPOSTED_BY_GONE_BOOT} ORDER BY claimed_at"
+    return [_claim(row) for row in db.query(sql, [records.to_text(since), *left_behind_params(now)])]
+
+
+def take_over_claim(db: Database, now: datetime, job: str, period: str, boot_id: int | None) -> bool:
+    """True for the one caller that takes over a left-behind claim; Slack may have its post already."""
+    with write_transaction(db):
+        sql = f"UPDATE job_claims SET boot_id = ? WHERE job = ? AND period = ? AND {UNPOSTED_BY_GONE_BOOT}"
+        return db.execute(sql, [boot_id, job, period, *left_behind_params(now)]).rowcount == 1
 
 
 def release_claim(db: Database, job: str, period: str) -> None:
@@ -48,9 +67,10 @@ def record_posted(db: Database, job: str, period: str, channel: str, ts: str) ->
 
 def find_claim(db: Database, job: str, period: str) -> Claim | None:
     rows = list(db.query("SELECT * FROM job_claims WHERE job = ? AND period = ?", [job, period]))
-    if not rows:
-        return None
-    row = rows[0]
+    return _claim(rows[0]) if rows else None
+
+
+def _claim(row: dict) -> Claim:
     return Claim(row["job"], row["period"], records.from_text(row["claimed_at"]), bool(row["late"]),
                  row["posted_channel"], row["posted_ts"])
 

@@ -241,6 +241,23 @@ def index_open_escalations_by_age(db: Database) -> None:
     db.execute("CREATE INDEX escalations_open_by_age ON escalations(created_at, id) WHERE status = 'open'")
 
 
+@migrations(name="0006_post_boots")
+def record_posting_boots(db: Database) -> None:
+    """The boot (storage/boots.py) that claimed each incident post and report period, and the
+    one that wrote each incident step and so fans it out: a claim without a ts whose boot
+    stopped beating was cut short by a crash, and the next process finishes it, adopting the
+    post Slack may already have (found by its metadata) rather than posting it twice."""
+    db.executescript(
+        """
+        ALTER TABLE incident_steps ADD COLUMN boot_id INTEGER;
+        ALTER TABLE incident_posts ADD COLUMN boot_id INTEGER;
+        ALTER TABLE job_claims ADD COLUMN boot_id INTEGER;
+        CREATE INDEX incident_posts_unfinished ON incident_posts(claimed_at) WHERE ts IS NULL AND error IS NULL;
+        CREATE INDEX job_claims_unposted ON job_claims(claimed_at) WHERE posted_ts IS NULL;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from storage import incident_records as ir
 from storage import incidents as core
+from storage.boots import GONE_AFTER, beat, start_boot
 from storage.errors import InvalidTransition, NotFound
 from storage.incident_model import BroadcastPlan, IncidentStatus
 
@@ -99,6 +100,26 @@ def test_each_channel_is_claimed_once_and_only_failures_are_retried(db):
     assert core.claim_retry(db, NOW, 1, 0, "C0STATUS") is False
     core.record_post(db, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
     assert ir.posts_of(db, 1) == [ir.Post("C0STATUS", "200.0", None)]
+
+
+def test_a_claim_left_by_a_gone_process_is_taken_over_once_and_a_live_ones_never(db):
+    _drafted(db)
+    core.add_revision(db, "C0HELP", CARD, "101.0", "U0AGENT1", "Checkout is down.")
+    dead, alive, resumer = (start_boot(db, NOW) for _ in range(3))
+    core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1", boot_id=dead)
+    core.claim_post(db, NOW, 1, 0, "C0STATUS", dead)
+    core.claim_post(db, NOW, 1, 0, "C0HELP", alive)
+    later = NOW + GONE_AFTER + timedelta(seconds=1)
+    beat(db, later, alive)
+    beat(db, later, resumer)
+    assert [step.number for step in ir.steps_to_resume(db, later, NOW - timedelta(days=1))] == [0]
+    assert ir.unfinished_channels(db, later, 1, 0) == ["C0STATUS"]
+    assert core.take_over_post(db, later, 1, 0, "C0HELP", resumer) is False, "its process is still posting it"
+    assert core.take_over_post(db, later, 1, 0, "C0STATUS", resumer) is True
+    assert core.take_over_post(db, later, 1, 0, "C0STATUS", alive) is False, "taken over once"
+    core.record_post(db, later, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
+    assert ir.unfinished_channels(db, later, 1, 0) == []
+    assert ir.steps_to_resume(db, later, NOW - timedelta(days=1)) == []
 
 
 def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):

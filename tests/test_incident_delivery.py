@@ -11,8 +11,10 @@ from bot.config import parse_team_config
 from bot.slack_client import make_client
 from commands.deps import Deps
 from commands.incident import ids
-from jobs.incident_broadcasts import SETTLE_TIME, resume_unfinished_steps
+from commands.incident.publish import post_metadata
+from jobs.incident_broadcasts import resume_unfinished_steps
 from storage import incidents as core
+from storage.boots import UNKNOWN_BOOT_SETTLE
 from storage.db import Store, open_db, prepare_database
 from storage.incident_model import BroadcastPlan
 from tests.flow import HELP, rows
@@ -89,24 +91,35 @@ def test_a_scheduled_broadcast_can_be_cancelled_and_goes_out_once_across_a_resta
         again.stop()
 
 
-def test_a_fan_out_stopped_half_way_is_finished_later_without_posting_any_channel_twice(standin, tmp_path):
+def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_and_posting_nothing_twice(
+        standin, tmp_path):
     path = tmp_path / "stopped.db"
     prepare_database(path)
     db = open_db(path)
     now = datetime.now(timezone.utc)
+    never_reached = standin.add_channel("never-reached")
     created = core.create_incident(db, now, "Search is down", "U0AGENT1", HELP, "draft-1").incident
     core.attach_card(db, created.id, "1.000001")
     core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
-    step = core.broadcast(db, now, created.id, LEAD, BroadcastPlan(tuple(CONFIGURED), "SEV2", False), "send-1").step
-    core.claim_post(db, now, created.id, 0, STATUS)  # the stopped process had claimed #status, maybe posted it
-    core.claim_post(db, now, created.id, 0, HELP)
-    core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
-    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML), clock=lambda: now + SETTLE_TIME + timedelta(seconds=1))
+    plan = BroadcastPlan((*CONFIGURED, never_reached), "SEV2", False)
+    step = core.broadcast(db, now, created.id, LEAD, plan, "send-1").step
     client = make_client(standin.bot_token, standin.api_url)
+    for channel in (STATUS, GENERAL, HELP):
+        core.claim_post(db, now, created.id, 0, channel)
+    taken = client.chat_postMessage(channel=STATUS, text="the copy Slack took",
+                                    metadata=post_metadata(created.id, 0, STATUS))
+    core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
+    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML),
+                clock=lambda: now + UNKNOWN_BOOT_SETTLE + timedelta(seconds=1))
     assert resume_unfinished_steps(client, deps) == 1
     assert resume_unfinished_steps(client, deps) == 0
-    assert len(copies(standin, GENERAL)) == 1 and not copies(standin, STATUS) and not copies(standin, HELP)
+    assert [m["ts"] for m in standin.messages(STATUS)] == [taken["ts"]], "adopted, not posted again"
+    assert len(copies(standin, GENERAL)) == 1 and len(copies(standin, never_reached)) == 1
+    assert not copies(standin, HELP)
     assert "Search returns nothing." in repr(copies(standin, GENERAL)[0]["blocks"]) and step.number == 0
+    posts = {row["channel"]: row["ts"] for row in rows(path, "SELECT channel, ts FROM incident_posts")}
+    assert posts == {STATUS: taken["ts"], HELP: "1.000003", GENERAL: copies(standin, GENERAL)[0]["ts"],
+                     never_reached: copies(standin, never_reached)[0]["ts"]}
 
 
 def test_the_stand_in_can_hold_the_bot_to_one_post_per_second_per_channel(standin):

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
+from commands.message_search import find_by_metadata
 from commands.people import mention_of
 from commands.posting import post_joining
 from storage.model import Escalation, Event, Source
@@ -20,7 +21,6 @@ from storage.sla import ACK_LINE, running_clock
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
 CARD_EVENT = "supportbot_card"
-SEARCH_PAGES = 5  # 1,000 messages after the escalation was raised: its card is among the first
 
 
 def card_metadata(esc: Escalation, channel: str) -> dict:
@@ -67,23 +67,8 @@ class CardPublisher:
         save_cards(self._db(), esc.id, fresh, origin_ts=origin.ts if origin and raised_by_command else None)
 
     def _find_posted(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
-        try:
-            for message in self._messages_since(esc, channel, thread_ts):
-                if card_metadata(esc, channel) == message.get("metadata"):
-                    return Card(channel=channel, ts=message["ts"], thread_ts=thread_ts)
-        except SlackApiError as error:
-            log.warning("could not look for the card of %s in %s: %s", esc.key, channel, error.response.get("error"))
-        return None
-
-    def _messages_since(self, esc: Escalation, channel: str, thread_ts: str | None):
-        oldest = f"{esc.created_at.timestamp() - 60:.6f}"  # clocks of two hosts may differ a little
-        pages = (self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=200)
-                 if thread_ts else
-                 self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True, limit=200))
-        for number, page in enumerate(pages):
-            yield from page["messages"]
-            if number + 1 >= SEARCH_PAGES:
-                return
+        ts = find_by_metadata(self.client, channel, card_metadata(esc, channel), esc.created_at, thread_ts)
+        return Card(channel=channel, ts=ts, thread_ts=thread_ts) if ts else None
 
     def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""

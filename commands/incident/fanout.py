@@ -4,7 +4,8 @@ Channels are posted in parallel; posts to one channel are spaced a second apart,
 allows, so 20 channels take about a second rather than twenty. Each channel is claimed in the
 database before its post, and its ts recorded after, so a redelivered click, a second instance
 or a restart cannot post the same step there again. A channel that still fails after the Web
-client's own retries is recorded with its error; the others go on.
+client's own retries is recorded with its error; the others go on. Each claim names this
+process's boot, so a claim left by a process that died is taken over by the next one.
 """
 
 import logging
@@ -64,12 +65,20 @@ class FanOut:
     def post_step(self, incident_id: int, step: int, channels: list[str], send: Send, retry: bool = False) -> dict[str, str]:
         """Post to every channel this caller claims; returns {channel: error} for those that failed."""
         claim = self._retry_claim(incident_id, step) if retry else self._first_claim(incident_id, step)
-        outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
-        return {channel: error for channel, error in outcomes.items() if error}
+        return self._post_claimed(incident_id, step, channels, claim, send)
+
+    def take_over(self, incident_id: int, step: int, channels: list[str], send: Send) -> dict[str, str]:
+        """Post where a process that died had claimed the channel; `send` should look before posting."""
+        return self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
 
     def edit_everywhere(self, edits: dict[str, Callable[[], object]]) -> None:
         """Edit each copy in place; a copy that cannot be edited is logged, the rest still change."""
         self._in_parallel(list(edits), lambda channel: self._edit_one(channel, edits[channel]))
+
+    def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim,
+                      send: Send) -> dict[str, str]:
+        outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
+        return {channel: error for channel, error in outcomes.items() if error}
 
     def _in_parallel(self, channels: list[str], work: Callable[[str], str | None]) -> dict[str, str | None]:
         if not channels:
@@ -98,10 +107,16 @@ class FanOut:
             log.warning("could not edit the incident copy in %s: %s", channel, error.response.get("error"))
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel)
+        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel,
+                                               self.deps.boot_id)
 
     def _retry_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel)
+        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel,
+                                                self.deps.boot_id)
+
+    def _take_over_claim(self, incident_id: int, step: int) -> Claim:
+        return lambda channel: core.take_over_post(self._db(), self.deps.clock(), incident_id, step, channel,
+                                                   self.deps.boot_id)
 
     def _db(self):
         return self.deps.store.db()

@@ -48,7 +48,8 @@ def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
 
 def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.broadcast(deps.store.db(), deps.clock(), incident_id, turn.user, plan, turn.request_key)
+    outcome = core.broadcast(deps.store.db(), deps.clock(), incident_id, turn.user, plan, turn.request_key,
+                             deps.boot_id)
     if outcome.duplicate:
         return
     publisher = NoticePublisher(turn.client, deps, turn.user)
@@ -64,13 +65,13 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
 
 def update(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.update(deps.store.db(), deps.clock(), incident_id, turn.user, status, turn.request_key)
+    outcome = core.update(deps.store.db(), deps.clock(), incident_id, turn.user, status, turn.request_key, deps.boot_id)
     _follow_up(turn, deps, outcome, "*{key}* is now {status} everywhere.")
 
 
 def resolve(turn: Turn, deps: Deps, incident_id: int, text: str | None) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.resolve(deps.store.db(), deps.clock(), incident_id, turn.user, text, turn.request_key)
+    outcome = core.resolve(deps.store.db(), deps.clock(), incident_id, turn.user, text, turn.request_key, deps.boot_id)
     _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere.")
 
 

@@ -11,14 +11,22 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.incident.card_blocks import card_text, copy_text, note_text, render_card, render_copy, render_note
-from commands.incident.fanout import FanOut
+from commands.incident.fanout import FanOut, Send
 from commands.incident.reply_blocks import render_failures
+from commands.message_search import find_by_metadata
 from commands.posting import post_joining
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.incident_model import Incident, Step
 
 log = logging.getLogger(__name__)
+POST_EVENT = "supportbot_incident_post"
+
+
+def post_metadata(incident_id: int, step: int, channel: str) -> dict:
+    """Slack message metadata naming the incident, step and channel of a copy or follow-up, so one
+    posted just before a crash is found again instead of posted twice."""
+    return {"event_type": POST_EVENT, "event_payload": {"incident_id": incident_id, "step": step, "channel": channel}}
 
 
 class NoticePublisher:
@@ -43,10 +51,21 @@ class NoticePublisher:
     def send(self, step: Step, retry: bool = False) -> dict[str, str]:
         """Post `step` everywhere it is due (with `retry`, where it failed) and bring the copies up to date."""
         incident = ir.load_incident(self._db(), step.incident_id)
-        if step.number == 0:
-            failures = self._broadcast(incident, step, retry)
-        else:
-            failures = self._follow_up(incident, step, retry)
+        channels = self._failed(incident, step) if retry else self._targets(incident, step)
+        failures = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
+        return self._settle(incident, step, failures)
+
+    def resume(self, step: Step) -> dict[str, str]:
+        """Finish a step a process left half done: a channel it claimed gets the post Slack already
+        has (found by its metadata) or else a fresh one, a channel it never reached is posted."""
+        incident = ir.load_incident(self._db(), step.incident_id)
+        send = self._sender(incident, step)
+        left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
+        failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
+        failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
+        return self._settle(incident, step, failures)
+
+    def _settle(self, incident: Incident, step: Step, failures: dict[str, str]) -> dict[str, str]:
         if step.number:
             self._edit_copies(incident)
         self.refresh_card(incident.id)
@@ -54,18 +73,36 @@ class NoticePublisher:
             self._report(incident, step, failures)
         return failures
 
-    def _broadcast(self, incident: Incident, step: Step, retry: bool) -> dict[str, str]:
-        blocks, text = render_copy(incident, step.text, self.deps.clock()), copy_text(incident, incident.status)
-        channels = self._failed(incident, step) if retry else list(incident.channels)
-        return self.fanout.post_step(incident.id, 0, channels, lambda channel: post_joining(
-            self.client, channel, blocks=blocks, text=text)["ts"], retry)
+    def _targets(self, incident: Incident, step: Step) -> list[str]:
+        """The broadcast goes to the chosen channels, every later step to the copies' threads."""
+        return list(incident.channels) if step.number == 0 else list(self._threads(incident))
 
-    def _follow_up(self, incident: Incident, step: Step, retry: bool) -> dict[str, str]:
-        threads = {copy.channel: copy.ts for copy in ir.copies_of(self._db(), incident.id)}
-        text = note_text(incident, step)
-        channels = self._failed(incident, step) if retry else list(threads)
-        return self.fanout.post_step(incident.id, step.number, channels, lambda channel: self.client.chat_postMessage(
-            channel=channel, thread_ts=threads[channel], blocks=render_note(text), text=text)["ts"], retry)
+    def _threads(self, incident: Incident) -> dict[str, str]:
+        return {copy.channel: copy.ts for copy in ir.copies_of(self._db(), incident.id)}
+
+    def _sender(self, incident: Incident, step: Step) -> Send:
+        """Posts `step` in one channel and returns its ts: the copy itself, or a follow-up in its thread."""
+        if step.number == 0:
+            blocks, text = render_copy(incident, step.text, self.deps.clock()), copy_text(incident, incident.status)
+            return lambda channel: post_joining(self.client, channel, blocks=blocks, text=text,
+                                                metadata=post_metadata(incident.id, 0, channel))["ts"]
+        threads, text = self._threads(incident), note_text(incident, step)
+        return lambda channel: self.client.chat_postMessage(
+            channel=channel, thread_ts=threads[channel], blocks=render_note(text), text=text,
+            metadata=post_metadata(incident.id, step.number, channel))["ts"]
+
+    def _looking_first(self, incident: Incident, step: Step, send: Send) -> Send:
+        """`send`, unless Slack already has the post: the process that claimed it died before saving its ts."""
+        threads = self._threads(incident) if step.number else {}
+
+        def adopt_or_send(channel: str) -> str:
+            metadata = post_metadata(incident.id, step.number, channel)
+            found = find_by_metadata(self.client, channel, metadata, step.at, threads.get(channel))
+            if found:
+                log.info("%s step %s was already in %s: adopted", incident.key, step.number, channel)
+            return found or send(channel)
+
+        return adopt_or_send
 
     def _edit_copies(self, incident: Incident) -> None:
         """Every copy shows the current status; one that cannot be edited keeps its old header."""

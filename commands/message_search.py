@@ -1,0 +1,41 @@
+"""Finding a message the bot posted by its metadata, for posts whose ts a crash never saved.
+
+chat.postMessage has no idempotency key, so a process killed between Slack taking a post and
+the bot recording it leaves the only proof in Slack. Every post that must go out exactly once
+carries metadata naming what it is; before posting it again, the next process looks for it.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+SEARCH_PAGES = 5  # 1,000 messages: a post left by a recent crash is among them
+CLOCK_SKEW = timedelta(seconds=60)  # the clocks of two hosts may differ a little
+
+
+def find_by_metadata(client: WebClient, channel: str, metadata: dict, since: datetime,
+                     thread_ts: str | None = None) -> str | None:
+    """The ts of the message in `channel` (or in the thread `thread_ts`) posted since `since`
+    that carries exactly `metadata`; None when there is none, or Slack would not say."""
+    try:
+        for message in _messages_since(client, channel, since, thread_ts):
+            if message.get("metadata") == metadata:
+                return message["ts"]
+    except SlackApiError as error:
+        log.warning("could not look for %s in %s: %s", metadata["event_type"], channel, error.response.get("error"))
+    return None
+
+
+def _messages_since(client: WebClient, channel: str, since: datetime, thread_ts: str | None):
+    oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
+    pages = (client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest, include_all_metadata=True,
+                                          limit=200)
+             if thread_ts else
+             client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True, limit=200))
+    for number, page in enumerate(pages):
+        yield from page["messages"]
+        if number + 1 >= SEARCH_PAGES:
+            return

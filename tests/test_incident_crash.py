@@ -1,0 +1,77 @@
+"""Incident copies and follow-ups exactly once across a crash: a process killed mid-fan-out,
+after Slack took some posts but before the bot saved them, and before it reached the other
+channels, is finished by the next one: what Slack has is adopted (found by its metadata),
+only what is missing is posted."""
+
+import time
+
+from commands.incident import ids
+from commands.incident.fanout import PARALLEL_POSTS
+from tests.flow import rows
+from tests.harness import start_bot
+from tests.incident_flow import CONFIGURED, LEAD, broadcast, copies, draft, open_modal, plan, reply, wait_until
+
+
+def _posts(db_path, step: int) -> list[dict]:
+    return rows(db_path, "SELECT channel, ts, error FROM incident_posts WHERE step = ? ORDER BY channel", [step])
+
+
+def _kill(bot) -> None:
+    bot.process.kill()
+    bot.process.wait()
+
+
+def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_posts_the_rest(standin, tmp_path):
+    channels = CONFIGURED + [standin.add_channel(f"region-{n}") for n in range(PARALLEL_POSTS + 2 - len(CONFIGURED))]
+    first = start_bot(standin, tmp_path)
+    card = draft(first, standin)
+    reply(first, standin, card, "Checkout fails for every card.")
+    view = open_modal(first, standin, card)
+    standin.delay("chat.postMessage", 2)
+    assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
+    wait_until(lambda: len(_posts(first.db_path, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
+    _kill(first)
+    time.sleep(2.5)  # the posts already sent land in Slack; their ts was never saved
+    reached = [channel for channel in channels if copies(standin, channel)]
+    assert len(reached) == PARALLEL_POSTS and all(len(copies(standin, channel)) == 1 for channel in reached)
+    assert [post["ts"] for post in _posts(first.db_path, 0)] == [None] * PARALLEL_POSTS
+    standin.delay("chat.postMessage", 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        wait_until(lambda: all(post["ts"] for post in _posts(second.db_path, 0)) and len(_posts(second.db_path, 0))
+                   == len(channels), timeout=30)
+        standin.wait_idle(quiet=1.0)
+        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+        recorded = {post["channel"]: post["ts"] for post in _posts(second.db_path, 0)}
+        assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
+    finally:
+        second.stop()
+
+
+def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_each_thread(standin, tmp_path):
+    first = start_bot(standin, tmp_path)
+    card = draft(first, standin)
+    reply(first, standin, card, "Checkout fails for every card.")
+    broadcast(first, standin, card)
+    threads = {channel: copies(standin, channel)[0]["ts"] for channel in CONFIGURED}
+    reply(first, standin, card, "The card processor is failing over.")
+    time.sleep(1)  # one post per second per channel: the update is not held back by the copies
+    standin.delay("chat.postMessage", 2)
+    assert first.driver.command("update INC-1", command=ids.COMMAND, user=LEAD).status == 200
+    wait_until(lambda: len(_posts(first.db_path, 1)) == len(CONFIGURED))
+    _kill(first)
+    time.sleep(2.5)
+    assert all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()), "Slack took every update"
+    assert [post["ts"] for post in _posts(first.db_path, 1)] == [None] * len(CONFIGURED)
+    standin.delay("chat.postMessage", 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        wait_until(lambda: all(post["ts"] for post in _posts(second.db_path, 1)), timeout=30)
+        standin.wait_idle(quiet=1.0)
+        for channel, ts in threads.items():
+            thread = standin.thread(channel, ts)
+            assert len(thread) == 2 and "failing over" in repr(thread[1]["blocks"]), channel
+            assert {post["channel"]: post["ts"] for post in _posts(second.db_path, 1)}[channel] == thread[1]["ts"]
+            assert "Identified" in repr(standin.message(channel, ts)["blocks"]), "the copy shows the new status"
+    finally:
+        second.stop()
