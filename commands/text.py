@@ -72,3 +72,8 @@ def duration_words(seconds: int) -> str:
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     rest = hours % 24
     return f"{days} d {rest} h" if rest else f"{days} d"
+
+
+def as_code(text: str, limit: int = 40) -> str:
+    """User text quoted back inside a `code span`: plain words, no backtick to break out of it."""
+    return plain_text(text).replace("`", "'")[:limit]

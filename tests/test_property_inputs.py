@@ -36,6 +36,7 @@ def test_every_parse_either_understands_or_says_what_is_wrong(parse, text):
         parse(text)
     except UsageError as error:
         assert error.message.strip() and error.hint, "a refusal names the problem and the right usage"
+        assert "<!" not in error.message, "text quoted back never becomes a mention"
 
 
 @given(text=COMMAND_TEXT)
@@ -44,7 +45,7 @@ def test_every_digest_period_is_understood_or_refused_with_the_usage(text):
     try:
         window, title = digest_period(text, datetime(2026, 12, 2, 9, tzinfo=timezone.utc), ZoneInfo("Europe/Berlin"))
     except UsageError as error:
-        assert error.message.strip() and "/digest" in error.hint
+        assert error.message.strip() and "/digest" in error.hint and "<!" not in error.message
     else:
         assert window.start <= window.end and title.startswith("Digest")
 

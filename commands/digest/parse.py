@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config_digests import ReportsConfig
+from commands.text import as_code
 from storage.errors import UsageError
 from storage.periods import ShiftSpec, Window, current_or_latest_window, day_window, local_day, running_window
 
@@ -24,7 +25,7 @@ def digest_period(text: str, now: datetime, tz: ZoneInfo) -> tuple[Window, str]:
     try:
         day = date.fromisoformat(word)
     except ValueError:
-        raise UsageError(f"`{text.strip()[:40]}` is not a day I know.", f"Usage: `{DIGEST_USAGE}`") from None
+        raise UsageError(f"`{as_code(text.strip())}` is not a day I know.", f"Usage: `{DIGEST_USAGE}`") from None
     return day_window(day, tz), f"Digest · {_day(day)}"
 
 
@@ -43,7 +44,7 @@ def shift_to_show(text: str, reports: ReportsConfig, now: datetime, tz: ZoneInfo
     if len(words) > 1:
         shift = reports.shift(words[1].strip())
         if shift is None:
-            raise UsageError(f"There is no shift called `{words[1].strip()[:40]}`.", f"Shifts: {names}.")
+            raise UsageError(f"There is no shift called `{as_code(words[1].strip())}`.", f"Shifts: {names}.")
         return shift, current_or_latest_window(shift, now, tz)
     running = [(shift, running_window(shift, now, tz)) for shift in reports.shifts]
     shift, window = next(((shift, window) for shift, window in running if window), (None, None))

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from commands.text import plain_text
+from commands.text import as_code, plain_text
 from storage.errors import UsageError
 from storage.model import DEFAULT_PRIORITY, PRIORITIES
 from storage.queries import LIST_VIEWS
@@ -101,14 +101,14 @@ def parse(text: str):
     verb, args = words[0].lower(), words[1:]
     parser = PARSERS.get(verb)
     if parser is None:
-        raise UsageError(f"`{_shown(words[0])}` is not an /esc command.", _all_usage())
+        raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _all_usage())
     return parser(args)
 
 
 def parse_escalation_id(word: str, usage: str) -> int:
     match = ESCALATION_ID.match(word)
     if not match:
-        raise UsageError(f"`{_shown(word)}` is not an escalation ID.", f"IDs look like ESC-12, esc-12 or 12. Usage: `{usage}`")
+        raise UsageError(f"`{as_code(word)}` is not an escalation ID.", f"IDs look like ESC-12, esc-12 or 12. Usage: `{usage}`")
     return int(match.group(1))
 
 
@@ -117,11 +117,7 @@ def parse_user(word: str, usage: str) -> str:
         return match.group(1)
     if BARE_USER_ID.match(word):
         return word
-    raise UsageError(f"`{_shown(plain_text(word))}` is not a person.", f"Mention someone with @. Usage: `{usage}`")
-
-
-def _shown(word: str) -> str:
-    return plain_text(word).replace("`", "'")[:40]
+    raise UsageError(f"`{as_code(plain_text(word))}` is not a person.", f"Mention someone with @. Usage: `{usage}`")
 
 
 def _all_usage() -> str:
@@ -181,7 +177,7 @@ def _list(args: list[str]) -> List:
     if not args:
         return List("open")
     if len(args) > 1 or args[0].lower() not in views:
-        raise UsageError(f"`{_shown(' '.join(args))}` is not a list view.", f"Usage: `{USAGE['list']}`")
+        raise UsageError(f"`{as_code(' '.join(args))}` is not a list view.", f"Usage: `{USAGE['list']}`")
     return List(views[args[0].lower()])
 
 

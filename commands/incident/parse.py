@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from commands.text import one_line, plain_text
+from commands.text import as_code, one_line, plain_text
 from storage.errors import UsageError
 from storage.incident_model import UPDATE_STATUSES, IncidentStatus
 
@@ -82,7 +82,7 @@ def parse(text: str) -> Request:
         case "resolve":
             key, _, resolution = rest.partition(" ")
             return Resolve(_incident_id(key, "resolve"), plain_text(resolution).strip() or None)
-    raise UsageError(f"`/incident {verb}` is not a command I know.", "See them all with `/incident help`.")
+    raise UsageError(f"`/incident {as_code(verb)}` is not a command I know.", "See them all with `/incident help`.")
 
 
 def _draft(rest: str) -> Draft:
@@ -97,7 +97,7 @@ def _update(rest: str) -> Update:
     status_word = status_word.strip().lower()
     allowed = {str(status): status for status in UPDATE_STATUSES}
     if status_word and status_word not in allowed:
-        raise UsageError(f"`{status_word}` is not a status an update can set.",
+        raise UsageError(f"`{as_code(status_word)}` is not a status an update can set.",
                          f"Use one of {', '.join(allowed)}: `{USAGE['update']}`")
     return Update(_incident_id(key, "update"), allowed.get(status_word))
 
