@@ -87,3 +87,9 @@ def test_ack_below_line_3_says_why(bot, standin):
     bot.driver.command("ack ESC-1", user="U0ENG1", channel=HELP)
     refusal = standin.wait_for_response(count=answered + 1)[-1]["body"]
     assert "on line 1, so there is nothing to acknowledge yet" in refusal["text"]
+
+
+def test_a_lead_may_acknowledge_too(bot, standin):
+    raise_by_command(bot, standin, "new P1 L3 Nobody from engineering is around")
+    reply(bot, standin, "on it, paging the database team", user="U0LEAD1")
+    assert rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0LEAD1"}]
