@@ -20,12 +20,14 @@ SCHEMA_PATH = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
     ("lines:\n  - {level: 1, name: A, channel: 'not a channel'}\n  - {level: 2, name: B, channel: '#b'}\n  - {level: 3, name: C, channel: '#c'}\n", "lines[0].channel"),
     ("lines:\n  - {level: 1, name: A, channel: '#a'}\n  - {level: 2, name: B, channel: '#b'}\n  - {level: 3, name: C, channel: '#c', responders: [bob]}\n", "lines[2].responders[0]"),
     ("escalations: {reaction: 'not an emoji!'}\n" , "escalations.reaction"),
+    ("sla: {P1: {ack: 15x}}\n", "sla.P1.ack"),
+    ("sla: {remind_every: 10m, max_reminders: many}\n", "sla.max_reminders"),
     ("timezone: [unclosed\n", "app.yaml"),
 ])
 def test_broken_app_yaml_is_one_clear_line_and_exit_2(standin, tmp_path, yaml_text, names):
     base = yaml.safe_load((REPO / "app.yaml").read_text())
     broken = tmp_path / "app.yaml"
-    if yaml_text.startswith(("lines", "timezone: Mars", "escalations")):
+    if yaml_text.startswith(("lines", "timezone: Mars", "escalations", "sla")):
         base.update(yaml.safe_load(yaml_text))
         broken.write_text(yaml.safe_dump(base))
     else:
