@@ -11,8 +11,9 @@ from typing import Any, Mapping
 
 import yaml
 
-from bot.config_checks import ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone, user_id
-from bot.config_sla import mirror_flag, parse_sla
+from bot.config_checks import (ConfigError, channel_ref, each, emoji_name, section, short_text, time_zone,
+                                true_or_false, user_id)
+from bot.config_sla import parse_sla
 from bot.config_incidents import IncidentConfig, parse_incident_config
 from bot.config_digests import ReportsConfig, parse_reports
 from storage.model import LINES
@@ -181,5 +182,5 @@ def _line(item: dict, index: int) -> Line:
         name=short_text(item.get("name"), f"{key}.name"),
         channel=channel_ref(item.get("channel"), f"{key}.channel"),
         responders=each(item, "responders", f"{key}.responders", user_id),
-        mirror_replies=mirror_flag(item.get("mirror_replies", True), f"{key}.mirror_replies"),
+        mirror_replies=true_or_false(item.get("mirror_replies", True), f"{key}.mirror_replies"),
     )

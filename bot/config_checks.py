@@ -1,6 +1,7 @@
 """The checks every app.yaml section shares: each failure is one ConfigError naming the key and the fix."""
 
 import re
+from datetime import timedelta
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -8,6 +9,8 @@ CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 CHANNEL_NAME = re.compile(r"^#[a-z0-9][a-z0-9_\-]{0,79}$")
 USER_OR_GROUP_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+$")
+DURATION = re.compile(r"^(\d+)\s*(s|m|min|h|d)$")
+DURATION_UNITS = {"s": "seconds", "m": "minutes", "min": "minutes", "h": "hours", "d": "days"}
 
 
 class ConfigError(Exception):
@@ -69,3 +72,16 @@ def user_id(value: Any, key: str) -> str:
         return value
     raise ConfigError(key, f"{value!r} is not a user or user-group ID",
                       "use IDs like U0123ABCD (a person) or S0123ABCD (a user group)")
+
+
+def duration(value: Any, key: str, fix: str = "write a whole number and a unit: 30s, 15m, 1h or 1d") -> timedelta:
+    match = DURATION.match(str(value).strip())
+    if not match:
+        raise ConfigError(key, f"{value!r} is not a duration", fix)
+    return timedelta(**{DURATION_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def true_or_false(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, f"{value!r} is not true or false", f"write {key.rsplit('.', 1)[-1]}: true or false")
+    return value

@@ -1,14 +1,12 @@
 """The `shifts`, `summaries`, `digest` and `csat` sections of app.yaml: what leads are sent, and when."""
 
-import re
 from dataclasses import dataclass, replace
 from datetime import time, timedelta
 from typing import Any, Mapping
 
-from bot.config_checks import ConfigError, channel_ref, list_value, section, short_text
+from bot.config_checks import ConfigError, channel_ref, duration, list_value, section, short_text, true_or_false
 from storage.periods import ShiftSpec, parse_clock_time, parse_days
 
-DURATION = re.compile(r"^(\d+)\s*(m|min|h)$")
 DEFAULT_GRACE = timedelta(hours=6)
 
 
@@ -55,7 +53,7 @@ def parse_reports(raw: dict) -> ReportsConfig:
         shifts=shifts,
         summaries_channel=summaries_channel,
         digest=_digest(digest, leads_channel) if digest else None,
-        survey_on_resolve=_flag(csat.get("survey_on_resolve", True), "csat.survey_on_resolve"),
+        survey_on_resolve=true_or_false(csat.get("survey_on_resolve", True), "csat.survey_on_resolve"),
     )
 
 
@@ -99,18 +97,4 @@ def _channel(raw: dict, key: str, leads_channel: str | None) -> str:
 def _digest(raw: dict, leads_channel: str | None) -> DigestConfig:
     return DigestConfig(time=_clock(raw.get("time", "09:00"), "digest.time"),
                         channel=_channel(raw, "digest.channel", leads_channel),
-                        grace=_duration(raw.get("grace", "6h"), "digest.grace"))
-
-
-def _duration(value: Any, key: str) -> timedelta:
-    match = DURATION.match(str(value).strip())
-    if not match:
-        raise ConfigError(key, f"{value!r} is not a duration", "write minutes or hours, e.g. 6h or 90m")
-    amount, unit = int(match.group(1)), match.group(2)
-    return timedelta(hours=amount) if unit == "h" else timedelta(minutes=amount)
-
-
-def _flag(value: Any, key: str) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(key, f"{value!r} is not true or false", "write true or false")
-    return value
+                        grace=duration(raw.get("grace", "6h"), "digest.grace", "write minutes or hours, e.g. 6h or 90m"))

@@ -27,8 +27,8 @@ def open_database(path: Path) -> None:
 
 
 def _explained(path: Path, error: sqlite3.Error) -> ConfigError:
-    said = str(error).lower().replace(" ", "")
+    said = str(error).lower()
     for words, problem, fix in PROBLEMS:
-        if words.replace(" ", "") in said:
+        if words in said:
             return ConfigError(KEY, f"{path} {problem} ({error})", fix)
     return ConfigError(KEY, f"{path} cannot be used ({error})", "check the file, or point SUPPORTBOT_DB at a new one")

@@ -12,15 +12,14 @@ WINDOW_SECONDS = 5 * 60  # Bolt refuses older timestamps, so older signatures ne
 
 
 class ReplayGuard:
-    def __init__(self, clock=time.time):
+    def __init__(self):
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._clock = clock
         self._next_prune = 0.0
 
     def first_time(self, signature: str) -> bool:
         """True the first time a signature is seen within the window; a replay gets False."""
-        now = self._clock()
+        now = time.monotonic()
         with self._lock:
             if now >= self._next_prune:
                 self._prune(now)

@@ -56,6 +56,6 @@ def is_member(client: WebClient, user_id: str, people: tuple[str, ...]) -> bool:
     return False
 
 
-def mention_of(ref: str) -> str:
-    """A user group as a real group mention, a person as a user mention."""
-    return f"<!subteam^{ref}>" if ref.startswith("S") else f"<@{ref}>"
+def mentions(refs: tuple[str, ...], separator: str = " ") -> str:
+    """User groups as real group mentions, people as user mentions."""
+    return separator.join(f"<!subteam^{ref}>" if ref.startswith("S") else f"<@{ref}>" for ref in refs)

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc.cards import CardPublisher
 from commands.esc.card_blocks import line_label, render_note
-from commands.people import mention_of
+from commands.people import mentions
 from commands.text import duration_words, slack_date
 from storage.model import Escalation
 from storage.queries import cards_of, get_escalation
@@ -57,7 +57,7 @@ def _reminder_text(deps: Deps, esc: Escalation, reminder: Reminder) -> str:
     count = f"Reminder {reminder.number} of {policy.max_reminders}"
     due = slack_date(clock.due_at, "{time}")
     if clock.line == ACK_LINE:
-        responders = " ".join(mention_of(ref) for ref in deps.team.line(ACK_LINE).responders) or "Engineers"
+        responders = mentions(deps.team.line(ACK_LINE).responders) or "Engineers"
         return (f"⏰ {count}: {responders}, {esc.key} ({esc.priority}) has waited {waited} for an acknowledgement"
                 f" (due {due}). Reply `ack` here to take it.")
     channel = deps.team.line(clock.line).channel

@@ -2,6 +2,7 @@
 
 import json
 
+from commands.block_kit import button
 from commands.csat import ids
 from commands.text import escape, one_line
 from storage.csat import Recorded
@@ -20,8 +21,7 @@ def render_survey(esc: Escalation) -> list[dict]:
 
 
 def _score_buttons(esc: Escalation) -> list[dict]:
-    return [{"type": "button", "text": {"type": "plain_text", "text": str(score)}, "action_id": action_id,
-             "value": str(esc.id)} for score, action_id in enumerate(ids.ACTION_SCORES, start=1)]
+    return [button(str(score), action_id, str(esc.id)) for score, action_id in enumerate(ids.ACTION_SCORES, start=1)]
 
 
 def survey_text(esc: Escalation) -> str:
@@ -38,8 +38,7 @@ def answer_words(key: str, score: int, recorded: Recorded) -> str:
 
 def render_thanks(esc: Escalation, score: int, recorded: Recorded) -> list[dict]:
     """The survey after an answer: the answer can still change, and a comment can follow."""
-    comment = {"type": "button", "text": {"type": "plain_text", "text": "Add a comment"}, "action_id": ids.ACTION_COMMENT,
-               "value": json.dumps({"escalation_id": esc.id, "score": score})}
+    comment = button("Add a comment", ids.ACTION_COMMENT, json.dumps({"escalation_id": esc.id, "score": score}))
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"🙏 {answer_words(esc.key, score, recorded)}"}},
         {"type": "actions", "block_id": ids.BLOCK_SURVEY_SCORES, "elements": [*_score_buttons(esc), comment]},

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config import TeamConfig
+from commands.block_kit import button
 from commands.esc import ids
 from commands.line3.ids import ACTION_ACK
-from commands.people import mention_of
+from commands.people import mentions
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
 from storage.sla import ACK_LINE, Clock
@@ -71,7 +72,7 @@ def awaits_ack(esc: Escalation) -> bool:
 
 
 def _ack_request(team: TeamConfig) -> str:
-    responders = " ".join(mention_of(ref) for ref in team.line(ACK_LINE).responders)
+    responders = mentions(team.line(ACK_LINE).responders)
     ask = f"📣 {responders} — needs an engineer." if responders else "📣 Needs an engineer."
     return f"{ask} Reply `ack` in the thread, react :{'eyes'}: or press *Acknowledge*."
 
@@ -116,14 +117,14 @@ def _provenance(esc: Escalation) -> str:
 def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
     value = f"{esc.id}:{esc.line}"
     if not esc.is_open:
-        return [_button("Reopen", ids.ACTION_REOPEN, value)]
+        return [button("Reopen", ids.ACTION_REOPEN, value)]
     if asks_ack:
-        buttons = [_button("Acknowledge", ACTION_ACK, value, style="primary")]
+        buttons = [button("Acknowledge", ACTION_ACK, value, style="primary")]
     else:
-        buttons = [_button("Take", ids.ACTION_TAKE, value, style="primary")]
+        buttons = [button("Take", ids.ACTION_TAKE, value, style="primary")]
     if esc.line < LINES[-1]:
-        buttons.append(_button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
-    resolve = _button("Resolve", ids.ACTION_RESOLVE, value)
+        buttons.append(button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
+    resolve = button("Resolve", ids.ACTION_RESOLVE, value)
     resolve["confirm"] = {
         "title": {"type": "plain_text", "text": f"Resolve {esc.key}?"},
         "text": {"type": "mrkdwn", "text": "The requester is told in the thread. You can reopen it later."},
@@ -132,13 +133,6 @@ def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
     }
     buttons.append(resolve)
     return buttons
-
-
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
 
 
 def parse_button_value(value: str) -> tuple[int, int]:

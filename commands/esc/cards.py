@@ -12,11 +12,11 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
 from commands.message_search import find_by_metadata
-from commands.people import mention_of
+from commands.people import mentions
 from commands.posting import post_joining
 from storage.model import Escalation, Event, Source
 from storage.queries import Card, cards_of, get_escalation, save_cards
-from storage.sla import ACK_LINE, running_clock
+from storage.sla import ACK_LINE, Clock, running_clock
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
@@ -34,6 +34,7 @@ class CardPublisher:
         self.client = client
         self.deps = deps
         self.problems: list[str] = []
+        self._clocks: dict[int, Clock | None] = {}  # read once per escalation: every card shows the same
 
     def publish_new(self, esc: Escalation) -> None:
         """The first cards: in the origin thread and in the current line's queue."""
@@ -114,13 +115,15 @@ class CardPublisher:
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
         asks_ack = channel == self.deps.team.line(ACK_LINE).channel
-        return CardState(now=self.deps.clock(), clock=running_clock(self._db(), esc.id), asks_ack=asks_ack)
+        if esc.id not in self._clocks:
+            self._clocks[esc.id] = running_clock(self._db(), esc.id)
+        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], asks_ack=asks_ack)
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""
         if not (state.asks_ack and awaits_ack(esc)):
             return card_text(esc)
-        responders = " ".join(mention_of(ref) for ref in self.deps.team.line(ACK_LINE).responders)
+        responders = mentions(self.deps.team.line(ACK_LINE).responders)
         return f"{responders} please acknowledge {card_text(esc)}".strip()
 
     def _note(self, esc: Escalation, event: Event) -> None:

@@ -7,6 +7,7 @@ only when the broadcast asked for it.
 
 from datetime import datetime
 
+from commands.block_kit import button
 from commands.incident import ids
 from commands.text import clip, duration_words, escape, slack_date
 from storage.incident_model import DEFAULT_SEVERITY, LIVE, Incident, IncidentStatus, Step
@@ -112,10 +113,3 @@ def _duration(incident: Incident) -> str:
 
 def _header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(escape(text), 150)}}
-
-
-def button(label: str, action_id: str, value: str, style: str | None = None) -> dict:
-    element = {"type": "button", "text": {"type": "plain_text", "text": label}, "action_id": action_id, "value": value}
-    if style:
-        element["style"] = style
-    return element

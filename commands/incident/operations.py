@@ -9,7 +9,7 @@ from commands.incident.card_blocks import render_copy
 from commands.incident.modal import render_broadcast_modal
 from commands.incident.publish import NoticePublisher
 from commands.incident.reply_blocks import render_help, render_list, render_preview
-from commands.people import is_member, mention_of
+from commands.people import is_member, mentions
 from commands.replies import render_confirmation
 from commands.text import slack_date
 from commands.turn import Turn
@@ -111,7 +111,7 @@ def show_help(turn: Turn) -> None:
 def require_broadcaster(turn: Turn, deps: Deps) -> None:
     broadcasters = deps.team.incidents.broadcasters
     if not is_member(turn.client, turn.user, broadcasters):
-        who = ", ".join(mention_of(ref) for ref in broadcasters)
+        who = mentions(broadcasters, ", ")
         raise NotBroadcaster("Only incident broadcasters can send, update or resolve notices; nothing was posted.",
                              f"Ask one of {who}." if who else "List them under `incidents.broadcasters` in app.yaml.")
 

@@ -1,7 +1,8 @@
 """What only the person who asked sees: previews, the list, help, and channels that failed."""
 
 from commands.incident import ids
-from commands.incident.card_blocks import STATUS_BADGE, button
+from commands.block_kit import button
+from commands.incident.card_blocks import STATUS_BADGE
 from commands.incident.parse import USAGE
 from commands.text import escape
 from storage.incident_model import Incident

@@ -5,7 +5,7 @@ from commands.deps import Deps
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.operations import changed
 from commands.line3.ids import ACK_REACTION
-from commands.people import is_member, mention_of
+from commands.people import is_member, mentions
 from commands.turn import Turn
 from storage.acknowledgements import acknowledge as acknowledge_escalation
 from storage.errors import UserError
@@ -44,6 +44,6 @@ def _require_responder(turn: Turn, deps: Deps, escalation_id: int) -> None:
     allowed = responders + deps.team.leads_users
     if not responders or is_member(turn.client, turn.user, allowed):
         return
-    names = ", ".join(mention_of(ref) for ref in responders)
+    names = mentions(responders, ", ")
     raise UserError(f"Only line 3's responders ({names}) or a lead can acknowledge ESC-{escalation_id}. Nothing changed.",
                     "Ask a responder to reply `ack` in the card's thread, or move it with `/esc down`.")
