@@ -1,40 +1,46 @@
-"""Work after the ack waits for a lull in Slack's requests, so a burst of them is acknowledged first.
+"""Work after the ack waits while Slack's requests arrive in a burst, so a burst is acknowledged first.
 
 Python threads share one interpreter lock. While cards are rendered, stored and posted, every
 request being acknowledged waits its turn for that lock: under a burst of 50 commands in flight,
 the slowest acknowledgements took nearly twice as long as they do with the work held back
 (p99 about 100 ms against 57 ms in bench/ack_latency.py).
-Slack's 3-second window is a hard limit; a card appearing a second later is not. So work handed
-over while requests keep arriving is held until they pause for LULL seconds, or for MAX_DEFER
-seconds at most, so a long flood still gets its cards. Work that arrives alone starts at once.
+Slack's 3-second window is a hard limit; a card appearing a second later is not. So while
+requests arrive faster than BURST within one LULL (100 a second), work is held until they pause
+for LULL seconds, or for MAX_DEFER seconds at most, so a long flood still gets its cards. Below
+that rate, as at a steady 50 commands a second, work starts at once: holding it would cost the
+team its cards' speed and buy the acknowledgements nothing.
 """
 
 import queue
 import threading
 import time
+from collections import deque
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Callable
 
 LULL = 0.05  # seconds without a new request that mean a burst has ended
 MAX_DEFER = 2.0  # seconds a piece of work is held at most
+BURST = 5  # arrivals within one LULL that make a burst
 
 Held = tuple[Future, Callable, tuple, dict]
+Arrival = tuple[float, Held]  # handed over at, on the monotonic clock
 
 
 class AckFirstPool(Executor):
     """A thread pool whose work starts in the lulls between requests. One dispatcher thread holds
     and releases it, so holding costs the request threads nothing."""
 
-    def __init__(self, threads: int, lull: float = LULL, max_defer: float = MAX_DEFER):
+    def __init__(self, threads: int, lull: float = LULL, max_defer: float = MAX_DEFER, burst: int = BURST):
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="supportbot")
         self._lull, self._max_defer = lull, max_defer
-        self._arrivals: queue.SimpleQueue[Held | None] = queue.SimpleQueue()
+        self._recent: deque[float] = deque(maxlen=burst)
+        self._arrivals: queue.SimpleQueue[Arrival | None] = queue.SimpleQueue()
         self._dispatcher = threading.Thread(target=self._release_in_lulls, name="supportbot-dispatch", daemon=True)
         self._dispatcher.start()
 
     def submit(self, work: Callable, /, *args, **kwargs) -> Future:
         future: Future = Future()
-        self._arrivals.put((future, work, args, kwargs))
+        self._arrivals.put((time.monotonic(), (future, work, args, kwargs)))
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -46,7 +52,7 @@ class AckFirstPool(Executor):
 
     def _release_in_lulls(self) -> None:
         held: list[Held] = []
-        deadline = last_arrival = float("-inf")
+        deadline = float("-inf")
         while True:
             try:
                 arrival = self._arrivals.get(timeout=self._hold_time(deadline) if held else None)
@@ -56,13 +62,17 @@ class AckFirstPool(Executor):
             if arrival is None:
                 self._release(held)
                 return
-            now = time.monotonic()
-            alone, last_arrival = now - last_arrival >= self._lull, now
+            handed_over, work = arrival
             if not held:
-                deadline = now + self._max_defer
-            held.append(arrival)
-            if alone or now >= deadline:  # alone: nothing else was held, so it goes at once
+                deadline = handed_over + self._max_defer
+            held.append(work)
+            if not self._in_burst(handed_over) or time.monotonic() >= deadline:
                 self._release(held)
+
+    def _in_burst(self, handed_over: float) -> bool:
+        """True when the last BURST arrivals, this one included, all came within one LULL."""
+        self._recent.append(handed_over)
+        return len(self._recent) == self._recent.maxlen and handed_over - self._recent[0] < self._lull
 
     def _hold_time(self, deadline: float) -> float:
         """How long to wait for the next arrival before releasing what is held."""
