@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.inbox_writer import InboxWriter
+from bot.replay_guard import refusing_replays
 from bot.surface import Declared, SlackSurface
 from commands.deps import Deps
 from commands.csat.register import register as register_csat
@@ -26,6 +27,8 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
         request_verification_enabled=not settings.socket_mode,
         process_before_response=True,
     )
+    if not settings.socket_mode:
+        app.middleware(refusing_replays())
     _register_all(SlackSurface(app, deps, workers, InboxWriter(deps)))
     return app
 

@@ -6,7 +6,6 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
-from bot.replay_guard import ReplayGuard
 
 EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
@@ -14,7 +13,6 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 def make_wsgi_app(app: App) -> WsgiApp:
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
-    replays = ReplayGuard()
 
     def route(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -25,8 +23,6 @@ def make_wsgi_app(app: App) -> WsgiApp:
         if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdigit():
             # Bolt would answer a non-numeric timestamp with a 500; it is simply not a valid request.
             return _plain(start_response, "401 Unauthorized", "invalid request")
-        if not replays.first_time(environ.get("HTTP_X_SLACK_SIGNATURE", "")):
-            return _plain(start_response, "401 Unauthorized", "replayed request")
         return slack(environ, start_response)
 
     return route

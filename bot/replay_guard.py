@@ -3,10 +3,16 @@
 Bolt checks the signature and refuses timestamps older than five minutes, but inside those
 five minutes a byte-identical copy would pass. Slack's own retries are signed afresh (a new
 timestamp, a new signature), so a signature seen twice is never Slack's doing.
+
+The guard runs as Bolt middleware, after Bolt's own signature check, so only signatures that
+Slack really made are remembered: a flood of forged requests costs no memory.
 """
 
 import threading
 import time
+from typing import Callable
+
+from slack_bolt import BoltRequest, BoltResponse
 
 WINDOW_SECONDS = 5 * 60  # Bolt refuses older timestamps, so older signatures need no memory
 
@@ -31,3 +37,16 @@ class ReplayGuard:
     def _prune(self, now: float) -> None:
         self._seen = {sig: at for sig, at in self._seen.items() if now - at < WINDOW_SECONDS}
         self._next_prune = now + 30
+
+
+def refusing_replays() -> Callable[..., BoltResponse | None]:
+    """Global Bolt middleware answering a replayed request with 401 before any listener sees it."""
+    guard = ReplayGuard()
+
+    def refuse_replays(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if not guard.first_time(signature):
+            return BoltResponse(status=401, body="replayed request")
+        return next()
+
+    return refuse_replays
