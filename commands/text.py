@@ -50,6 +50,12 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def too_long(text: str, limit: int) -> str:
+    """A form field's refusal. Slack's client enforces max_length, but a submission is checked
+    as it arrives all the same."""
+    return f"This is {len(text)} characters; the limit is {limit}."
+
+
 def slack_date(moment: datetime, token: str) -> str:
     """A time every reader sees in their own zone; the fallback is UTC for old clients."""
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")

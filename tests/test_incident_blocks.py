@@ -56,10 +56,13 @@ def test_the_modal_is_valid_preselects_channels_and_reads_back_a_plan():
     view = render_broadcast_modal(incident(status=IncidentStatus.DRAFT), ("C0STATUS", "C0HELP"))
     assert_valid_view(view)
     assert view["blocks"][0]["element"]["initial_conversations"] == ["C0STATUS", "C0HELP"]
-    read = read_plan(plan(["C0STATUS", "C0STATUS", "C0HELP"], severity="SEV3", here=True, at=int(T0.timestamp())))
-    assert read == BroadcastPlan(("C0STATUS", "C0HELP"), "SEV3", True, T0)
-    assert plan_errors(read, T0 - timedelta(minutes=1)) == {}
-    assert set(plan_errors(BroadcastPlan((), "SEV9", False, T0), T0)) == {ids.BLOCK_CHANNELS, ids.BLOCK_SEVERITY, ids.BLOCK_SCHEDULE}
+    submitted = plan(["C0STATUS", "C0STATUS", "C0HELP"], severity="SEV3", here=True, at=int(T0.timestamp()))
+    assert read_plan(submitted) == BroadcastPlan(("C0STATUS", "C0HELP"), "SEV3", True, T0)
+    assert plan_errors(submitted, T0 - timedelta(minutes=1)) == {}
+    refused = plan_errors(plan([], severity="SEV9", at=int(T0.timestamp())), T0)
+    assert set(refused) == {ids.BLOCK_CHANNELS, ids.BLOCK_SEVERITY, ids.BLOCK_SCHEDULE}
+    assert "at most a year ahead" in plan_errors(plan(["C0STATUS"], at=10**12), T0)[ids.BLOCK_SCHEDULE]
+    assert "not a channel" in plan_errors(plan(["C0STATUS", "#status"]), T0)[ids.BLOCK_CHANNELS]
 
 
 def test_replies_are_valid_block_kit():

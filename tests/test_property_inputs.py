@@ -1,6 +1,7 @@
 """Arbitrary text into every slash command and form field: never a 5xx, never a traceback,
 always a reply that says what was wrong, and no change for what was refused."""
 
+import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -10,12 +11,15 @@ from hypothesis import strategies as st
 
 from bot.app_factory import declared_surface
 from bot.standin import form_values, selected_option
+from commands.csat import ids as csat_ids
 from commands.esc import ids as esc_ids
+from commands.incident import ids as incident_ids
 from commands.digest.parse import digest_period
 from commands.esc.parse import parse as parse_esc
 from commands.incident.parse import parse as parse_incident
 from storage.errors import UsageError
-from tests.flow import count
+from tests.flow import count, raise_by_command, rows
+from tests.incident_flow import GENERAL, LEAD, STATUS, draft, incident, open_modal, reply
 
 VERBS = ["new", "take", "ack", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help",
          "draft", "preview", "broadcast", "update", "summary", "today", "yesterday", "7d", "2026-11-23", "2026-02-30",
@@ -51,7 +55,8 @@ def test_every_digest_period_is_understood_or_refused_with_the_usage(text):
 
 
 def _tables(bot):
-    tables = ("escalations", "events", "line_owners", "incidents", "csat_answers", "job_claims")
+    tables = ("escalations", "events", "line_owners", "incidents", "incident_steps", "incident_posts",
+              "incident_events", "csat_answers", "job_claims")
     return {table: count(bot.db_path, table) for table in tables}
 
 
@@ -73,22 +78,122 @@ def test_any_command_text_gets_an_answer_and_refusals_change_nothing(bot, standi
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
 
-@given(summary=st.text(max_size=400), customer=st.one_of(st.none(), st.text(max_size=300)))
+# What Slack could send for an element: what was offered, anything else, or nothing at all.
+MAYBE_TEXT = st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["", "  ", "<!channel>", "<@U0LEAD1>"]))
+DM = "D0AGENT1"  # U0AGENT1's direct message with the bot, where surveys go
+LONG_TEXT = st.text(min_size=1, max_size=30).map(lambda piece: piece * (3100 // len(piece)))  # past every limit
+
+
+def _option(offered: list[str]):
+    """A static_select's state: an offered option, any other value, or none picked."""
+    value = st.one_of(st.sampled_from(offered), st.text(max_size=12))
+    return st.one_of(st.none(), value.map(selected_option), st.just({"type": "static_select", "selected_option": None}))
+
+
+def _drop_some(values: dict):
+    """Missing fields: Slack leaves out blocks the view no longer has; null stands for the rest."""
+    return st.sets(st.sampled_from(sorted(values))).map(lambda gone: {k: v for k, v in values.items() if k not in gone})
+
+
+def _refused_in_the_form(response, blocks: set[str]) -> bool:
+    """True for `response_action: errors`, after checking each error names a field of the form."""
+    assert response.status == 200
+    if not (response.json and response.json.get("response_action") == "errors"):
+        return False
+    assert response.json["errors"] and set(response.json["errors"]) <= blocks, response.json
+    assert all(message.strip() for message in response.json["errors"].values()), response.json
+    return True
+
+
+ESC_FORM = st.fixed_dictionaries({
+    f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": st.one_of(MAYBE_TEXT, st.text(max_size=400), LONG_TEXT),
+    f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": _option(["P1", "P2", "P3", "P4"]),
+    f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": _option(["L1", "L2", "L3", "L4", "L", "Lx", ""]),
+    f"{esc_ids.BLOCK_CATEGORY}/{esc_ids.INPUT_CATEGORY}": _option(["billing", "outage"]),
+    f"{esc_ids.BLOCK_CUSTOMER}/{esc_ids.INPUT_CUSTOMER}": MAYBE_TEXT,
+}).flatmap(_drop_some)
+
+
+@given(fields=ESC_FORM)
 @LIVE
-def test_any_form_values_get_field_errors_or_an_escalation_never_a_5xx(bot, standin, summary, customer):
+def test_any_form_values_get_field_errors_or_an_escalation_never_a_5xx(bot, standin, fields):
     bot.driver.command("", channel="C0HELP")
     opened = standin.wait_for("views.open")[-1].args["view"]
-    before = count(bot.db_path, "escalations")
-    values = form_values({
-        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": summary,
-        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2"),
-        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
-        f"{esc_ids.BLOCK_CUSTOMER}/{esc_ids.INPUT_CUSTOMER}": customer,
-    })
-    response = bot.driver.view_submission(opened, values)
-    assert response.status == 200
+    before, posted = _tables(bot), len(standin.calls_to("chat.postMessage"))
+    response = bot.driver.view_submission(opened, form_values(fields))
+    if _refused_in_the_form(response, {block["block_id"] for block in opened["blocks"]}):
+        standin.wait_idle(quiet=0.15)
+        assert _tables(bot) == before and len(standin.calls_to("chat.postMessage")) == posted, "refused: nothing stored or posted"
+    else:
+        standin.wait_for("chat.postMessage", count=posted + 1)
+        standin.wait_idle(quiet=0.15)
+        assert count(bot.db_path, "escalations") == before["escalations"] + 1, "accepted: stored and its card posted"
+    assert "Traceback" not in bot.log(), bot.log()[-2000:]
+
+
+INCIDENT_FORM = st.fixed_dictionaries({
+    f"{incident_ids.BLOCK_CHANNELS}/{incident_ids.INPUT_CHANNELS}": st.one_of(
+        st.none(), st.builds(lambda picked: {"type": "multi_conversations_select", "selected_conversations": picked},
+                             st.one_of(st.none(), st.lists(st.one_of(
+                                 st.sampled_from([STATUS, GENERAL, "C0HELP", "C0GONE", "G0OLDPRIV"]),
+                                 st.from_regex(r"[CGD][A-Z0-9]{0,12}", fullmatch=True), st.text(max_size=20)),
+                                 max_size=5), st.just([f"C0MANY{n}" for n in range(101)])))),
+    f"{incident_ids.BLOCK_SEVERITY}/{incident_ids.INPUT_SEVERITY}": _option(["SEV1", "SEV2", "SEV3"]),
+    f"{incident_ids.BLOCK_NOTIFY}/{incident_ids.INPUT_NOTIFY}": st.lists(MAYBE_TEXT.filter(bool), max_size=2).map(
+        lambda values: {"type": "checkboxes", "selected_options": [{"value": value} for value in values]}),
+    f"{incident_ids.BLOCK_SCHEDULE}/{incident_ids.INPUT_SCHEDULE}": st.one_of(
+        st.none(), st.integers(), st.integers(-3600, 400 * 86400).map(lambda ahead: int(time.time()) + ahead),
+        st.text(max_size=10)).map(lambda when: {"type": "datetimepicker", "selected_date_time": when}),
+}).flatmap(_drop_some)
+
+
+@given(fields=INCIDENT_FORM)
+@LIVE
+def test_any_broadcast_form_gets_field_errors_or_goes_out_never_a_5xx(bot, standin, fields):
+    card = draft(bot, standin)
+    reply(bot, standin, card, "Checkout fails for EU cards.")
+    view = open_modal(bot, standin, card)
+    incident_id = int(view["private_metadata"])
+    before, posted = _tables(bot), len(standin.calls_to("chat.postMessage"))
+    told = len(standin.calls_to("chat.postEphemeral"))
+    response = bot.driver.view_submission(view, form_values(fields), user=LEAD)
+    if _refused_in_the_form(response, {block["block_id"] for block in view["blocks"]}):
+        standin.wait_idle(quiet=0.15)
+        assert _tables(bot) == before and len(standin.calls_to("chat.postMessage")) == posted, "refused: nothing stored or posted"
+    else:
+        answer = standin.wait_for("chat.postEphemeral", count=told + 1)[-1].args["text"]
+        assert any(words in answer for words in ("went out to", "goes out", "could not reach")), answer
+        assert incident(bot, incident_id)["status"] in ("investigating", "scheduled"), "accepted: stored"
     standin.wait_idle(quiet=0.15)
-    if response.json and response.json.get("response_action") == "errors":
-        assert all(message.strip() for message in response.json["errors"].values())
-        assert count(bot.db_path, "escalations") == before, "a refused form stores nothing"
+    assert "Traceback" not in bot.log(), bot.log()[-2000:]
+
+
+def _answer_a_survey(bot, standin):
+    """ESC-1 raised by U0AGENT1 and resolved; its survey in their DM answered 4, offering a comment."""
+    raise_by_command(bot, standin)
+    assert bot.driver.command("resolve ESC-1", user="U0SPEC1").status == 200
+    survey = standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == DM)[-1]
+    bot.driver.block_action(csat_ids.ACTION_SCORES[3], "1", channel=DM, message_ts=survey.response["ts"])
+    standin.wait_for("chat.update")
+
+
+@given(comment=st.one_of(MAYBE_TEXT, LONG_TEXT, st.just(...)))
+@LIVE
+def test_any_survey_comment_is_stored_as_typed_or_refused_in_the_form(bot, standin, comment):
+    if not count(bot.db_path, "escalations"):
+        _answer_a_survey(bot, standin)
+    opened = len(standin.calls_to("views.open"))
+    bot.driver.block_action(csat_ids.ACTION_COMMENT, '{"escalation_id": 1, "score": 4}', channel=DM,
+                            message_ts=standin.messages(DM)[-1]["ts"])
+    standin.wait_for("views.open", count=opened + 1)
+    form = standin.last_view(csat_ids.MODAL_COMMENT)
+    before = _tables(bot)
+    fields = {} if comment is ... else {f"{csat_ids.BLOCK_COMMENT}/{csat_ids.INPUT_COMMENT}": comment}
+    response = bot.driver.view_submission(form, form_values(fields))
+    standin.wait_idle(quiet=0.15)
+    if _refused_in_the_form(response, {csat_ids.BLOCK_COMMENT}):
+        assert _tables(bot) == before, "refused: nothing stored"
+    else:
+        stored = rows(bot.db_path, "SELECT score, comment FROM csat_answers WHERE counts = 1")
+        assert stored == [{"score": 4, "comment": comment.strip()}], "accepted: the comment as typed counts"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]

@@ -7,7 +7,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.csat import ids
-from commands.csat.survey_blocks import render_comment_form, render_survey, render_thanks, survey_text
+from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
+                                         survey_text)
 from commands.deps import Deps
 from commands.turn import Turn
 from storage.csat import score_escalation
@@ -46,13 +47,12 @@ def handle_comment_button(turn: Turn, deps: Deps) -> None:
 
 
 def check_comment(body: dict, deps: Deps) -> dict[str, str]:
-    """Slack itself refuses an empty comment (the input is required); nothing else to check before the ack."""
-    return {}
+    return comment_errors(body["view"]["state"]["values"])
 
 
 def handle_comment(turn: Turn, deps: Deps) -> None:
     """The comment comes with the score already given: the answer is recorded again, now complete."""
     chosen = json.loads(turn.body["view"]["private_metadata"])
-    typed = turn.body["view"]["state"]["values"][ids.BLOCK_COMMENT][ids.INPUT_COMMENT].get("value") or ""
-    score_escalation(deps.store.db(), deps.clock(), chosen["escalation_id"], chosen["score"], typed.strip() or None,
+    comment = read_comment(turn.body["view"]["state"]["values"])
+    score_escalation(deps.store.db(), deps.clock(), chosen["escalation_id"], chosen["score"], comment or None,
                      turn.user, "survey")

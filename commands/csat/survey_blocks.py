@@ -2,13 +2,14 @@
 
 import json
 
-from commands.block_kit import button
+from commands.block_kit import button, input_state
 from commands.csat import ids
-from commands.text import escape, one_line
+from commands.text import escape, one_line, too_long
 from storage.csat import Recorded
 from storage.model import Escalation
 
 USAGE = "/csat ESC-12 <1-5> [comment]"
+COMMENT_LIMIT = 2000
 
 
 def render_survey(esc: Escalation) -> list[dict]:
@@ -46,7 +47,8 @@ def render_thanks(esc: Escalation, score: int, recorded: Recorded) -> list[dict]
 
 
 def render_comment_form(esc: Escalation, score: int) -> dict:
-    element = {"type": "plain_text_input", "action_id": ids.INPUT_COMMENT, "multiline": True, "max_length": 2000}
+    element = {"type": "plain_text_input", "action_id": ids.INPUT_COMMENT, "multiline": True,
+               "max_length": COMMENT_LIMIT}
     return {
         "type": "modal",
         "callback_id": ids.MODAL_COMMENT,
@@ -57,3 +59,21 @@ def render_comment_form(esc: Escalation, score: int) -> dict:
         "blocks": [{"type": "input", "block_id": ids.BLOCK_COMMENT, "element": element,
                     "label": {"type": "plain_text", "text": "What should we know?"}}],
     }
+
+
+def typed_comment(state_values: dict) -> str:
+    return input_state(state_values, ids.BLOCK_COMMENT, ids.INPUT_COMMENT).get("value") or ""
+
+
+def comment_errors(state_values: dict) -> dict[str, str]:
+    typed = typed_comment(state_values)
+    if not typed.strip():
+        return {ids.BLOCK_COMMENT: "Write a comment, or close the form: your score is kept without one."}
+    if len(typed) > COMMENT_LIMIT:
+        return {ids.BLOCK_COMMENT: too_long(typed, COMMENT_LIMIT)}
+    return {}
+
+
+def read_comment(state_values: dict) -> str:
+    """A text input's value is plain text already (Slack adds no markup), escaped when shown."""
+    return typed_comment(state_values).strip()

@@ -4,9 +4,13 @@ import json
 from dataclasses import dataclass
 
 from bot.config import TeamConfig
+from commands.block_kit import input_state
 from commands.esc import ids
-from commands.text import clip
+from commands.esc.parse import SUMMARY_LIMIT
+from commands.text import clip, too_long
 from storage.model import DEFAULT_PRIORITY, PRIORITIES, Source
+
+CUSTOMER_REF_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class FormOrigin:
 class FormValues:
     summary: str
     priority: str
-    line: int
+    line: int | None  # None when the option is no line's: form_errors refuses it
     category: str | None
     customer_ref: str | None
 
@@ -44,7 +48,7 @@ def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict
     ]
     if team.categories:
         blocks.append(_input(ids.BLOCK_CATEGORY, "Category", _select(ids.INPUT_CATEGORY, team.categories), optional=True))
-    customer = {"type": "plain_text_input", "action_id": ids.INPUT_CUSTOMER, "max_length": 200,
+    customer = {"type": "plain_text_input", "action_id": ids.INPUT_CUSTOMER, "max_length": CUSTOMER_REF_LIMIT,
                 "placeholder": {"type": "plain_text", "text": "Ticket or account, e.g. ZD-4821"}}
     blocks.append(_input(ids.BLOCK_CUSTOMER, "Customer or ticket reference", customer, optional=True))
     return {
@@ -59,10 +63,10 @@ def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict
 
 
 def _summary_input(summary: str) -> dict:
-    element = {"type": "plain_text_input", "action_id": ids.INPUT_SUMMARY, "multiline": True, "max_length": 3000,
+    element = {"type": "plain_text_input", "action_id": ids.INPUT_SUMMARY, "multiline": True, "max_length": SUMMARY_LIMIT,
                "placeholder": {"type": "plain_text", "text": "What is wrong, for whom, since when"}}
     if summary:
-        element["initial_value"] = clip(summary, 3000)
+        element["initial_value"] = clip(summary, SUMMARY_LIMIT)
     return element
 
 
@@ -86,19 +90,22 @@ def _option(value: str, label: str) -> dict:
 def read_form(state_values: dict) -> FormValues:
     """The submitted form's values (view.state.values) as typed values."""
     def selected(block_id: str, action_id: str) -> str | None:
-        option = state_values.get(block_id, {}).get(action_id, {}).get("selected_option")
-        return option["value"] if option else None
+        return (input_state(state_values, block_id, action_id).get("selected_option") or {}).get("value")
 
     def typed(block_id: str, action_id: str) -> str:
-        return (state_values.get(block_id, {}).get(action_id, {}).get("value") or "").strip()
+        return (input_state(state_values, block_id, action_id).get("value") or "").strip()
 
     return FormValues(
         summary=typed(ids.BLOCK_SUMMARY, ids.INPUT_SUMMARY),
         priority=selected(ids.BLOCK_PRIORITY, ids.INPUT_PRIORITY) or DEFAULT_PRIORITY,
-        line=int((selected(ids.BLOCK_LINE, ids.INPUT_LINE) or "L1")[1]),
-        category=selected(ids.BLOCK_CATEGORY, ids.INPUT_CATEGORY),
+        line=_line_level(selected(ids.BLOCK_LINE, ids.INPUT_LINE) or "L1"),
+        category=selected(ids.BLOCK_CATEGORY, ids.INPUT_CATEGORY) or None,
         customer_ref=typed(ids.BLOCK_CUSTOMER, ids.INPUT_CUSTOMER) or None,
     )
+
+
+def _line_level(option: str) -> int | None:
+    return int(option[1]) if len(option) == 2 and option[0] == "L" and option[1] in "123" else None
 
 
 def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
@@ -106,8 +113,14 @@ def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
     errors = {}
     if not values.summary:
         errors[ids.BLOCK_SUMMARY] = "Say in a sentence what is wrong."
+    elif len(values.summary) > SUMMARY_LIMIT:
+        errors[ids.BLOCK_SUMMARY] = too_long(values.summary, SUMMARY_LIMIT) + " Put the details in the thread."
+    if values.customer_ref and len(values.customer_ref) > CUSTOMER_REF_LIMIT:
+        errors[ids.BLOCK_CUSTOMER] = too_long(values.customer_ref, CUSTOMER_REF_LIMIT)
     if values.priority not in PRIORITIES:
         errors[ids.BLOCK_PRIORITY] = "Pick P1 to P4."
+    if values.line not in {line.level for line in team.lines}:
+        errors[ids.BLOCK_LINE] = "Pick one of the listed support lines."
     if values.category and values.category not in team.categories:
         errors[ids.BLOCK_CATEGORY] = "Pick one of the listed categories."
     return errors

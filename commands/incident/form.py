@@ -8,7 +8,7 @@ from storage import incident_records as ir
 
 
 def check_broadcast(body: dict, deps: Deps) -> dict[str, str]:
-    return plan_errors(read_plan(body["view"]["state"]["values"]), deps.clock())
+    return plan_errors(body["view"]["state"]["values"], deps.clock())
 
 
 def handle_broadcast(turn: Turn, deps: Deps) -> None:
