@@ -5,7 +5,9 @@ five minutes a byte-identical copy would pass. Slack's own retries are signed af
 timestamp, a new signature), so a signature seen twice is never Slack's doing.
 
 The guard runs as Bolt middleware, after Bolt's own signature check, so only signatures that
-Slack really made are remembered: a flood of forged requests costs no memory.
+Slack really made are remembered: a flood of forged requests costs no memory. Requests
+without a signature never came over HTTP (Socket Mode, or the inbox finishing what a dead
+process left); each of those would otherwise look like a replay of the first.
 """
 
 import threading
@@ -45,7 +47,7 @@ def refusing_replays() -> Callable[..., BoltResponse | None]:
 
     def refuse_replays(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002 - Bolt's name
         signature = (req.headers.get("x-slack-signature") or [""])[0]
-        if not guard.first_time(signature):
+        if signature and not guard.first_time(signature):
             return BoltResponse(status=401, body="replayed request")
         return next()
 
