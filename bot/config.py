@@ -16,6 +16,7 @@ from bot.config_checks import (ConfigError, channel_ref, each, emoji_name, secti
 from bot.config_sla import parse_sla
 from bot.config_incidents import IncidentConfig, parse_incident_config
 from bot.config_digests import ReportsConfig, parse_reports
+from storage.db import BUSY_TIMEOUT_MS
 from storage.model import LINES
 from storage.sla import DEFAULT_POLICY, SlaPolicy
 
@@ -74,6 +75,7 @@ class Settings:
     db_path: Path
     config_path: Path
     team: TeamConfig = field(repr=False)
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS
 
     @property
     def socket_mode(self) -> bool:
@@ -102,6 +104,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         db_path=Path(env.get("SUPPORTBOT_DB") or "supportbot.db"),
         config_path=config_path,
         team=load_team_config(config_path),
+        busy_timeout_ms=_busy_timeout_ms(env.get("SUPPORTBOT_BUSY_TIMEOUT")),
     )
 
 
@@ -130,6 +133,17 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise ConfigError("PORT", f"{value!r} is not a TCP port", "use a number from 1 to 65535, e.g. PORT=3000")
     return int(value)
+
+
+def _busy_timeout_ms(value: str | None) -> int:
+    """How long a change waits for another process's write lock before the person is told it
+    was not stored."""
+    if not value:
+        return BUSY_TIMEOUT_MS
+    if not value.isdigit() or not 0 < int(value) <= 600:
+        raise ConfigError("SUPPORTBOT_BUSY_TIMEOUT", f"{value!r} is not a number of seconds from 1 to 600",
+                          f"use e.g. SUPPORTBOT_BUSY_TIMEOUT={BUSY_TIMEOUT_MS // 1000}, or leave it unset")
+    return int(value) * 1000
 
 
 def load_team_config(path: Path) -> TeamConfig:

@@ -51,7 +51,7 @@ def prepare(settings: Settings) -> Prepared:
     open_database(settings.db_path)
     client = make_client(settings.bot_token, settings.api_url)
     _check_token(client)
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, settings.busy_timeout_ms)
     deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)

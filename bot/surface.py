@@ -77,7 +77,7 @@ class SlackSurface:
         """The request is kept in the inbox before the ack and dropped once its work is done, so
         a process killed in between leaves it for another to finish (storage/inbox.py)."""
         deps, workers, kept = self.deps, self.workers, self.inbox
-        work = answering_errors(lambda turn: handler(turn, deps))
+        work = answering_errors(lambda turn: handler(turn, deps), deps)
 
         def finish(turn: Turn) -> None:
             work(turn)
@@ -98,4 +98,4 @@ class SlackSurface:
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:
     for handler in handlers:
-        answering_errors(lambda one_turn: handler(one_turn, deps))(turn)
+        answering_errors(lambda one_turn: handler(one_turn, deps), deps)(turn)

@@ -2,7 +2,6 @@
 
 import logging
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -10,8 +9,12 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from commands.deps import Deps
 from commands.replies import render_error, render_failure
+from storage.db import database_busy
 from storage.errors import UserError
+from storage.inbox import done as drop_from_inbox
+from storage.records import request_handled
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +72,7 @@ def _who_where_which(body: dict) -> tuple[str, str | None, str]:
     return body["user"]["id"], channel, f"{body.get('type')}:{body.get('trigger_id')}"
 
 
-def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
+def answering_errors(handler: Callable[[Turn], None], deps: Deps) -> Callable[[Turn], None]:
     """The one place a failure becomes a reply: a UserError says what to fix; anything else
     is logged with a short reference the person can quote."""
 
@@ -79,9 +82,8 @@ def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
         except UserError as error:
             turn.reply(render_error(error), error.message)
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
-            if _database_busy(error):
-                log.warning("database busy while handling %s: nothing stored", turn.request_key)
-                turn.reply(render_error(DATABASE_BUSY), DATABASE_BUSY.message)
+            if database_busy(error):
+                _answer_busy(turn, deps)
                 return
             reference = secrets.token_hex(3)
             log.exception("failed handling %s (ref %s)", turn.request_key, reference)
@@ -96,7 +98,17 @@ def answering_errors(handler: Callable[[Turn], None]) -> Callable[[Turn], None]:
 
 DATABASE_BUSY = UserError("The database was busy for too long, so this was not stored.",
                           "Nothing changed. Please try again in a moment.")
+BUSY_AFTER_STORING = UserError("This was stored, but the database was too busy to finish the rest.",
+                               "Please do not send it again; its card or notice may be late.")
 
 
-def _database_busy(error: Exception) -> bool:
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+def _answer_busy(turn: Turn, deps: Deps) -> None:
+    """A person told "not stored" tries again, so the request leaves the inbox before they are
+    told: kept, a restart would replay it and store it beside their retry. If the lock only
+    came after the change committed (its delivery key is claimed), saying "not stored" would
+    invite that double too."""
+    drop_from_inbox(deps.store.inbox_db(), turn.request_key)
+    stored = request_handled(deps.store.db(), turn.request_key)
+    log.warning("database busy while handling %s: %s", turn.request_key, "stored before" if stored else "nothing stored")
+    answer = BUSY_AFTER_STORING if stored else DATABASE_BUSY
+    turn.reply(render_error(answer), answer.message)

@@ -8,6 +8,7 @@ start instead of with `replace_existing=True`, which silently drops a run alread
 """
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -23,6 +24,9 @@ from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, se
 from jobs.report_jobs import report_jobs
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
+from storage.db import database_busy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,27 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     for job in (*scheduled_jobs(deps), *more):
-        scheduler.add_job(job.run, job.trigger, args=(client, deps), id=job.name, name=job.name)
+        run = _again_when_busy(job)
+        scheduler.add_job(run, job.trigger, args=(client, deps), id=job.name, name=job.name)
         if job.run_at_start:
-            scheduler.add_job(job.run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
+            scheduler.add_job(run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
     return scheduler
+
+
+def _again_when_busy(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
+    """A job that waited out the busy timeout on another process's write lock changed nothing
+    (its claims are transactions), and its next run finds the same work due: worth a warning,
+    not a traceback."""
+
+    def run(client: WebClient, deps: Deps) -> object:
+        try:
+            return job.run(client, deps)
+        except sqlite3.OperationalError as error:
+            if not database_busy(error):
+                raise
+            log.warning("database busy: %s tries again on its next run", job.name)
+            return None
+
+    return run

@@ -78,15 +78,21 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.execute("COMMIT")
 
 
+def database_busy(error: Exception) -> bool:
+    """SQLite's answer once busy_timeout has passed with another connection holding the write lock."""
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
 class Store:
     """Hands each thread its own connection to one database file."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
 
     def db(self) -> Database:
-        return self._connection("db", self.path, BUSY_TIMEOUT_MS)
+        return self._connection("db", self.path, self.busy_timeout_ms)
 
     def inbox_db(self) -> Database:
         """The inbox's file; a lock held over half a second there is given up on, since the

@@ -129,6 +129,11 @@ def claim_request(db: Database, key: str, now: datetime) -> int | None:
     return None
 
 
+def request_handled(db: Database, key: str) -> bool:
+    """Whether the change a delivery asked for has committed: its key is claimed in the same transaction."""
+    return db.execute("SELECT 1 FROM handled_requests WHERE key = ?", [key]).fetchone() is not None
+
+
 def forget_requests_before(db: Database, moment: datetime) -> int:
     """Slack stops redelivering within minutes; keys older than that only take up space."""
     with write_transaction(db):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.app_factory import declared_surface
+from bot.config import ConfigError, load_settings
 from tests.harness import REPO, bot_env, run_cli
 
 SCHEMA_PATH = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
@@ -93,9 +94,19 @@ def test_readme_and_env_example_document_every_command_key_and_variable():
     for key in ("timezone", "lines", "level", "name", "channel", "responders", "watch_channels", "reaction", "categories", "leads",
                 "mirror_replies", "sla", "ack", "take", "remind_every", "max_reminders"):
         assert f"`{key}`" in readme, key
-    for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT", "SUPPORTBOT_CONFIG", "SUPPORTBOT_DB"):
+    for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT", "SUPPORTBOT_CONFIG", "SUPPORTBOT_DB",
+                     "SUPPORTBOT_BUSY_TIMEOUT"):
         assert re.search(rf"^{variable}=", env_example, re.M), variable
         assert variable in readme, variable
+
+
+def test_the_busy_timeout_is_whole_seconds_and_thirty_unless_set():
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret", "SUPPORTBOT_CONFIG": str(REPO / "app.yaml")}
+    assert load_settings(env).busy_timeout_ms == 30_000
+    assert load_settings({**env, "SUPPORTBOT_BUSY_TIMEOUT": "2"}).busy_timeout_ms == 2_000
+    for wrong in ("0", "0.5", "601", "soon"):
+        with pytest.raises(ConfigError, match="SUPPORTBOT_BUSY_TIMEOUT: .* from 1 to 600. Fix:"):
+            load_settings({**env, "SUPPORTBOT_BUSY_TIMEOUT": wrong})
 
 
 def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):

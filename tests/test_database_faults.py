@@ -8,10 +8,20 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
-from storage.db import prepare_database
+import pytest
+import yaml
+
+from bot.config import parse_team_config
+from commands.deps import Deps
+from commands.turn import BUSY_AFTER_STORING, DATABASE_BUSY, Turn, answering_errors
+from storage.db import Store, inbox_path, prepare_database, write_transaction
+from storage.inbox import keep_many
+from storage.records import claim_request
 from tests.flow import HELP, count, raise_by_command, rows
-from tests.harness import bot_env, run_cli, start_bot
+from tests.harness import TEAM_YAML, bot_env, run_cli, start_bot
+from tests.incident_flow import wait_until
 
 
 def _run_with_db(standin, tmp_path, db_path, prefix: tuple[str, ...] = ()):
@@ -83,6 +93,66 @@ def test_a_write_lock_held_for_10_seconds_delays_the_card_but_loses_nothing(bot,
     standin.wait_idle()
     holder.close()
     assert count(bot.db_path, "escalations") == 1, "stored once the lock was released, and its cards posted"
+
+
+def _inbox_keys(bot) -> list[str]:
+    return [row["key"] for row in rows(inbox_path(bot.db_path), "SELECT key FROM inbox")]
+
+
+def test_a_write_lock_held_past_the_busy_timeout_is_told_not_stored_and_a_retry_works(standin, tmp_path):
+    bot = start_bot(standin, tmp_path, SUPPORTBOT_BUSY_TIMEOUT="1")
+    holder = sqlite3.connect(str(bot.db_path), check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert bot.driver.command("new Raised while the database is locked").status == 200
+        assert time.monotonic() - started < 3, "answered inside Slack's window"
+        answer = standin.wait_for_response(timeout=15)[-1]["body"]
+        assert answer["response_type"] == "ephemeral"
+        assert "busy for too long, so this was not stored" in answer["text"] and "try again" in repr(answer["blocks"])
+        assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage"), "nothing stored or posted"
+        assert _inbox_keys(bot) == [], "the inbox keeps nothing to replay beside the person's retry"
+        wait_until(lambda: "database busy: heartbeat tries again" in bot.log(), timeout=15)
+    finally:
+        holder.rollback()
+        holder.close()
+    raise_by_command(bot, standin, "new Raised again once the lock is gone")
+    bot.stop()
+    assert [row["summary"] for row in rows(bot.db_path, "SELECT summary FROM escalations")] == ["Raised again once the lock is gone"]
+    assert "Traceback" not in bot.log(), bot.log()[-3000:]
+
+
+class _RecordingResponse:
+    """A response_url that notes, for every answer, what the inbox still held when it was sent."""
+
+    def __init__(self, store: Store):
+        self.store, self.answers = store, []
+
+    def __call__(self, text: str, **fields):
+        self.answers.append((text, [row["key"] for row in self.store.inbox_db().query("SELECT key FROM inbox")]))
+        return SimpleNamespace(status_code=200)
+
+
+@pytest.mark.parametrize("claimed_before", [False, True], ids=["lock-before-the-change", "lock-after-the-change"])
+def test_a_busy_answer_leaves_nothing_in_the_inbox_and_says_whether_the_change_was_stored(tmp_path, claimed_before):
+    prepare_database(tmp_path / "busy.db")
+    store = Store(tmp_path / "busy.db")
+    deps = Deps(store=store, team=parse_team_config(yaml.safe_load(TEAM_YAML)))
+    keep_many(store.inbox_db(), deps.clock(), [("command:1.2.3", {"command": "/esc"})], boot_id=None)
+    if claimed_before:
+        with write_transaction(store.db()):
+            claim_request(store.db(), "command:1.2.3", deps.clock())
+    respond = _RecordingResponse(store)
+    turn = Turn(body={"response_url": "https://hooks.example/1"}, client=None, respond=respond, user="U0AGENT1",
+                channel=HELP, request_key="command:1.2.3")
+
+    def locked_out(_turn):
+        raise sqlite3.OperationalError("database is locked")
+
+    answering_errors(locked_out, deps)(turn)
+    (text, kept_when_told), = respond.answers
+    assert kept_when_told == [], "out of the inbox before the person is told, so no restart replays it"
+    assert text == (BUSY_AFTER_STORING if claimed_before else DATABASE_BUSY).message
 
 
 def test_backup_while_the_bot_writes_passes_the_integrity_check(bot, standin, tmp_path):
