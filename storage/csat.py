@@ -46,17 +46,21 @@ def check_score(score: int, usage: str) -> int:
 
 
 def score_escalation(db: Database, now: datetime, escalation_id: int, score: int, comment: str | None,
-                     respondent: str, source: str) -> Recorded:
-    """A score given now, for an escalation that must exist."""
+                     respondent: str, source: str, *, request_key: str) -> Recorded:
+    """A score given now, for an escalation that must exist. The delivery that gave it is
+    claimed with it, so a redelivery or a replay from the inbox adds no second answer."""
     records.load_escalation(db, escalation_id)
     answer = CsatAnswer(escalation_subject(escalation_id), escalation_id, score, comment, respondent, source, now)
-    return record_answer(db, now, answer)
+    return record_answer(db, now, answer, request_key=request_key)
 
 
-def record_answer(db: Database, now: datetime, answer: CsatAnswer, import_key: str | None = None) -> Recorded:
+def record_answer(db: Database, now: datetime, answer: CsatAnswer, import_key: str | None = None,
+                  request_key: str | None = None) -> Recorded:
     """Store the answer and, unless a later one exists, make it the one that counts, in one transaction."""
     with write_transaction(db):
         if import_key and db.execute("SELECT 1 FROM csat_answers WHERE import_key = ?", [import_key]).fetchone():
+            return Recorded(counted=False, duplicate=True)
+        if request_key and records.claim_request(db, request_key, now) is not None:
             return Recorded(counted=False, duplicate=True)
         current = db.execute("SELECT id, score, received_at FROM csat_answers WHERE subject = ? AND counts = 1",
                              [answer.subject]).fetchone()

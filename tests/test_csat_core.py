@@ -21,17 +21,24 @@ def counting(db):
 
 def test_a_later_answer_replaces_the_earlier_one_and_both_are_kept(db):
     escalation(db, 1, utc("11-23 08:00"))
-    first = score_escalation(db, T0, 1, 4, None, "U0AGENT1", "survey")
-    second = score_escalation(db, T0 + timedelta(minutes=1), 1, 2, "slow", "U0AGENT1", "survey")
+    first = score_escalation(db, T0, 1, 4, None, "U0AGENT1", "survey", request_key="view:V1")
+    second = score_escalation(db, T0 + timedelta(minutes=1), 1, 2, "slow", "U0AGENT1", "survey", request_key="view:V2")
     assert (first.counted, first.replaced_score) == (True, None)
     assert (second.counted, second.replaced_score) == (True, 4)
     assert counting(db) == [("ESC-1", 2, "slow")]
     assert db["csat_answers"].count == 2
 
 
+def test_an_answer_delivered_again_is_recorded_once(db):
+    escalation(db, 1, utc("11-23 08:00"))
+    score_escalation(db, T0, 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
+    again = score_escalation(db, T0 + timedelta(minutes=1), 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
+    assert again.duplicate and db["csat_answers"].count == 1
+
+
 def test_a_score_for_a_missing_escalation_is_refused(db):
     with pytest.raises(NotFound, match="There is no ESC-9"):
-        score_escalation(db, T0, 9, 3, None, "U0AGENT1", "command")
+        score_escalation(db, T0, 9, 3, None, "U0AGENT1", "command", request_key="command:1")
 
 
 CSV = """Ticket,Score,Timestamp,Comment

@@ -63,3 +63,20 @@ def test_csat_command_records_replaces_and_refuses_and_the_survey_can_be_off(sta
         assert comment == "@sam was great"
     finally:
         bot.stop()
+
+
+def test_an_answer_delivered_twice_is_recorded_once(bot, standin):
+    raise_by_command(bot, standin)
+    for _ in range(2):
+        assert bot.driver.command("ESC-1 4 kind", command="/csat", trigger_id="trig.SAME").status == 200
+    standin.wait_for_response()
+    bot.driver.block_action(ids.ACTION_COMMENT, '{"escalation_id": 1, "score": 2}', user="U0AGENT1", channel=HELP,
+                            message_ts="1.000001")
+    standin.wait_for("views.open")
+    form = standin.last_view(ids.MODAL_COMMENT)
+    for _ in range(2):
+        bot.driver.view_submission(form, form_values({f"{ids.BLOCK_COMMENT}/{ids.INPUT_COMMENT}": "Slow"}), user="U0AGENT1")
+    standin.wait_idle()
+    answers = rows(bot.db_path, "SELECT score, comment, source FROM csat_answers ORDER BY id")
+    assert answers == [{"score": 4, "comment": "kind", "source": "command"}, {"score": 2, "comment": "Slow", "source": "survey"}]
+    assert len(standin.responses) == 1, "the second delivery of the command is silent"

@@ -17,6 +17,9 @@ def handle_csat(turn: Turn, deps: Deps) -> None:
     escalation_id = parse_escalation_id(words[0], USAGE)
     score = check_score(int(words[1]), f"Usage: `{USAGE}`")
     comment = plain_text(words[2]).strip() if len(words) > 2 else None
-    recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, comment, turn.user, "command")
+    recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, comment, turn.user, "command",
+                                request_key=turn.request_key)
+    if recorded.duplicate:
+        return
     text = f"⭐ {answer_words(escalation_subject(escalation_id), score, recorded)}"
     turn.reply(render_confirmation(text), text)

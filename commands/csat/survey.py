@@ -33,7 +33,10 @@ def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
 def handle_score_button(turn: Turn, deps: Deps) -> None:
     action = turn.body["actions"][0]
     escalation_id, score = int(action["value"]), ids.ACTION_SCORES.index(action["action_id"]) + 1
-    recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, None, turn.user, "survey")
+    recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, None, turn.user, "survey",
+                                request_key=turn.request_key)
+    if recorded.duplicate:
+        return
     esc = get_escalation(deps.store.db(), escalation_id)
     container = turn.body["container"]
     turn.client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
@@ -55,4 +58,4 @@ def handle_comment(turn: Turn, deps: Deps) -> None:
     chosen = json.loads(turn.body["view"]["private_metadata"])
     comment = read_comment(turn.body["view"]["state"]["values"])
     score_escalation(deps.store.db(), deps.clock(), chosen["escalation_id"], chosen["score"], comment or None,
-                     turn.user, "survey")
+                     turn.user, "survey", request_key=turn.request_key)
