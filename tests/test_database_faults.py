@@ -122,6 +122,25 @@ def test_a_write_lock_held_past_the_busy_timeout_is_told_not_stored_and_a_retry_
     assert "Traceback" not in bot.log(), bot.log()[-3000:]
 
 
+def test_a_lock_taken_after_the_escalation_is_stored_is_answered_stored_not_try_again(standin, tmp_path):
+    bot = start_bot(standin, tmp_path, SUPPORTBOT_BUSY_TIMEOUT="1")
+    standin.delay("chat.postMessage", 1.5)
+    assert bot.driver.command("new Stored just before the lock").status == 200
+    wait_until(lambda: count(bot.db_path, "escalations") == 1)
+    holder = sqlite3.connect(str(bot.db_path), check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        answer = standin.wait_for_response(timeout=15)[-1]["body"]
+    finally:
+        holder.rollback()
+        holder.close()
+    assert "This was stored" in answer["text"] and "do not send it again" in repr(answer["blocks"])
+    standin.wait_for("chat.postMessage", count=2)
+    bot.stop()
+    assert count(bot.db_path, "escalations") == 1 and _inbox_keys(bot) == []
+    assert "Traceback" not in bot.log(), bot.log()[-3000:]
+
+
 class _RecordingResponse:
     """A response_url that notes, for every answer, what the inbox still held when it was sent."""
 
