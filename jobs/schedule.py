@@ -67,9 +67,9 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
 
 
 def _again_when_busy(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
-    """A job that waited out the busy timeout on another process's write lock changed nothing
-    (its claims are transactions), and its next run finds the same work due: worth a warning,
-    not a traceback."""
+    """A job that waited out the busy timeout on another process's write lock had that
+    transaction rolled back; like any run that stops early it leaves the rest to the runs that
+    follow. Expected while another process holds the lock: worth a warning, not a traceback."""
 
     def run(client: WebClient, deps: Deps) -> object:
         try:
