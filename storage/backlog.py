@@ -18,8 +18,9 @@ LIST_VIEWS = ("open", "mine", "unowned", "L1", "L2", "L3")
 PAGE_SIZE = 40
 UNOWNED = ("NOT EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = escalations.id"
            " AND o.line = escalations.line)")
-OWNED_BY = ("EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = escalations.id"
-            " AND o.line = escalations.line AND o.user = ?)")
+# Not a correlated EXISTS: this reads the person's own rows through line_owners_user instead of
+# asking line_owners about every open escalation (220 ms for a page at 150,000 open).
+OWNED_BY = "(id, line) IN (SELECT escalation_id, line FROM line_owners WHERE user = ?)"
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ def open_page(db: Database, view: str, user: str, after: Bookmark = FIRST_PAGE, 
                                      [*params, after.created_at, after.id], limit=size + 1)
     shown = found[:size]
     total, shown_before = _position(db, where, params, after)
-    more = len(found) > size
-    return Page(view, shown, total, shown_before, Bookmark(records.to_text(shown[-1].created_at), shown[-1].id) if more else None)
+    next_after = _bookmark(shown[-1]) if len(found) > size else None
+    return Page(view, shown, total, shown_before, next_after)
 
 
 def oldest_open(db: Database, view: str, limit: int, user: str = "") -> list[Escalation]:
@@ -58,23 +59,31 @@ def oldest_open(db: Database, view: str, limit: int, user: str = "") -> list[Esc
     return records.load_escalations(db, where, params, limit=limit)
 
 
-def count_open(db: Database, view: str, user: str = "") -> int:
-    where, params = _view_filter(view, user)
-    return db.execute(f"SELECT count(*) FROM escalations WHERE {where}", params).fetchone()[0]
+@dataclass(frozen=True)
+class OpenCounts:
+    by_line: dict[int, int]  # every line
+    unowned: int
 
 
-def open_count_by_line(db: Database) -> dict[int, int]:
-    """Every line, over the (status, line, created_at) index alone."""
-    sql = "SELECT line, count(*) FROM escalations WHERE status = 'open' GROUP BY line"
-    counted = dict(db.execute(sql).fetchall())
-    return {line: counted.get(line, 0) for line in LINES}
+def open_counts(db: Database) -> OpenCounts:
+    """One pass over the (status, line, created_at) index, asking line_owners about each row."""
+    sql = f"SELECT line, count(*), coalesce(sum({UNOWNED}), 0) FROM escalations WHERE status = 'open' GROUP BY line"
+    counted = {line: (n, unowned) for line, n, unowned in db.execute(sql).fetchall()}
+    return OpenCounts({line: counted.get(line, (0, 0))[0] for line in LINES},
+                      sum(unowned for _, unowned in counted.values()))
+
+
+def _bookmark(esc: Escalation) -> Bookmark:
+    """`created_at` written back as records.to_text stored it, so it compares equal in SQL."""
+    return Bookmark(records.to_text(esc.created_at), esc.id)
 
 
 def _position(db: Database, where: str, params: list, after: Bookmark) -> tuple[int, int]:
-    """(rows in the view, rows up to and including `after`) in one pass over the view's index."""
-    sql = f"SELECT count(*), coalesce(sum((created_at, id) <= (?, ?)), 0) FROM escalations WHERE {where}"
-    total, before = db.execute(sql, [after.created_at, after.id, *params]).fetchone()
-    return total, before
+    """(rows in the view, rows up to and including `after`). The second reads only the rows
+    before the page, over the index's range: nothing at all for the first page."""
+    total = db.execute(f"SELECT count(*) FROM escalations WHERE {where}", params).fetchone()[0]
+    sql = f"SELECT count(*) FROM escalations WHERE {where} AND (created_at, id) <= (?, ?)"
+    return total, db.execute(sql, [*params, after.created_at, after.id]).fetchone()[0]
 
 
 def _view_filter(view: str, user: str) -> tuple[str, list]:

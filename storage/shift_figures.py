@@ -48,6 +48,7 @@ class ShiftSummary:
 
 def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> ShiftSummary:
     """Counts are of events inside the window; open, unowned and waiting are as of `now`."""
+    open_now = backlog.open_counts(db)
     return ShiftSummary(
         shift=shift, window=window, as_of=now,
         raised=q.count_events(db, window, "raised"),
@@ -56,9 +57,9 @@ def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> Sh
         reopened=q.count_events(db, window, "reopened"),
         handoffs=q.count_events(db, window, "handed_off"),
         open_by_line={line: backlog.oldest_open(db, f"L{line}", LISTED_PER_LIST) for line in LINES},
-        open_count_by_line=backlog.open_count_by_line(db),
+        open_count_by_line=open_now.by_line,
         unowned=backlog.oldest_open(db, "unowned", LISTED_PER_LIST),
-        unowned_count=backlog.count_open(db, "unowned"),
+        unowned_count=open_now.unowned,
         waiting_ack=q.waiting_for_ack(db, LISTED_PER_LIST),
         waiting_ack_count=q.count_waiting_for_ack(db),
         breaches=q.breaches_in(db, window),

@@ -14,10 +14,13 @@ YEAR_OF_STATISTICS = [
     ("escalations", "escalations_open", "500000 250000 83334 1"),
     ("escalations", "escalations_created", "500000 1"),
     ("escalations", "escalations_open_by_age", "1400 1 1"),
+    ("sla_clocks", "sla_clocks_one_running", "150000 1"),  # a backlog of 150,000 waiting unowned
 ]
 LATER_PAGE = Bookmark("2026-06-01T09:00:00+00:00", 70_000)
-# Reading a year of escalations: a full scan, or a walk of an index that is not over the open rows.
-WHOLE_TABLE = re.compile(r"SCAN escalations(?! USING (COVERING )?INDEX escalations_open)")
+# Reading a year of escalations (a full scan, or a walk of an index that is not over the open
+# rows) or every running SLA clock (not only those acknowledgements wait on).
+WHOLE_TABLE = re.compile(r"SCAN escalations(?! USING (COVERING )?INDEX escalations_open)"
+                         r"|SCAN sla_clocks(?! USING INDEX sla_clocks_running_ack)")
 
 
 def _with_a_year_of_statistics(db) -> None:
@@ -52,6 +55,8 @@ def test_a_later_page_starts_at_its_bookmark_and_the_total_is_counted_on_an_inde
     assert "COVERING INDEX escalations_open" in total, total
     line_page = _plans_of_statements(db, lambda: open_page(db, "L2", "U0AGENT1", LATER_PAGE))[0]
     assert "escalations_open (status=? AND line=? AND created_at>?)" in line_page, line_page
+    mine = _plans_of_statements(db, lambda: open_page(db, "mine", "U0AGENT1", LATER_PAGE))
+    assert all("line_owners_user" in plan and not WHOLE_TABLE.search(plan) for plan in mine), mine
 
 
 def test_the_digest_and_the_shift_summary_never_read_the_whole_history(db):
