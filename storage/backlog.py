@@ -54,8 +54,9 @@ def open_page(db: Database, view: str, user: str, after: Bookmark = FIRST_PAGE, 
     return Page(view, shown, total, shown_before, next_after)
 
 
-def oldest_open(db: Database, view: str, limit: int, user: str = "") -> list[Escalation]:
-    where, params = _view_filter(view, user)
+def oldest_open(db: Database, view: str, limit: int) -> list[Escalation]:
+    """The oldest `limit` of a view that is the same for everyone (not "mine")."""
+    where, params = _view_filter(view, "")
     return records.load_escalations(db, where, params, limit=limit)
 
 

@@ -1,4 +1,5 @@
-"""The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same operations as the commands."""
+"""The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same
+operations as the commands."""
 
 from commands.deps import Deps
 from commands.esc import ids

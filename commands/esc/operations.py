@@ -13,8 +13,8 @@ from commands.people import require_person
 from commands.replies import render_confirmation
 from commands.turn import Turn
 from storage import escalations as core
-from storage.model import NewEscalation, Outcome, Source
 from storage.backlog import open_page
+from storage.model import NewEscalation, Outcome, Source
 from storage.queries import timeline
 
 

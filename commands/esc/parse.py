@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from commands.text import as_code, plain_text
+from storage.backlog import FIRST_PAGE, LIST_VIEWS, Bookmark
 from storage.errors import UsageError
 from storage.model import DEFAULT_PRIORITY, PRIORITIES
-from storage.backlog import FIRST_PAGE, LIST_VIEWS, Bookmark
 
 USAGE = {
     "new": "/esc new [P1-P4] [L1|L2|L3] <summary>",

@@ -36,7 +36,8 @@ HELP_LINES = {
 def render_list(page: Page, team: TeamConfig) -> list[dict]:
     """One page: a header with the view's total, up to PAGE_SIZE rows (43 blocks at most), where
     the page sits in the list, and a "Next page" button while more follow."""
-    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": f"{LIST_TITLES[page.view]} ({page.total:,})"}}]
+    title = f"{LIST_TITLES[page.view]} ({page.total:,})"
+    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": _list_row(esc, team)}} for esc in page.escalations]
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _whereabouts(page)}]})
     if page.next_after:
