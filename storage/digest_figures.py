@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 
+from storage import backlog
 from storage import figure_queries as q
 from storage.model import Escalation
 from storage.periods import Window, day_window
@@ -87,7 +88,7 @@ def digest_figures(db: Database, window: Window, tz: ZoneInfo) -> DigestFigures:
         deadlines=q.deadlines_met(db, window),
         csat=q.csat_in(db, window),
         csat_previous_7_days=q.csat_in(db, week_before),
-        oldest_open=q.oldest_open(db, OLDEST_SHOWN),
+        oldest_open=backlog.oldest_open(db, "open", OLDEST_SHOWN),
     )
 
 

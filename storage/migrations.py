@@ -258,6 +258,15 @@ def record_posting_boots(db: Database) -> None:
     )
 
 
+@migrations(name="0007_running_acknowledgement_clocks")
+def index_running_acknowledgement_clocks(db: Database) -> None:
+    """The line-3 acknowledgement clocks still running, longest waiting first, for the shift
+    summary. Every escalation waiting unowned has a running clock, so with a large backlog
+    `sla_clocks_one_running` holds the whole backlog and finding the few `ack` clocks among
+    them read every one (80 ms at 150,000 open); this index holds only those few."""
+    db.execute("CREATE INDEX sla_clocks_running_ack ON sla_clocks(started_at) WHERE stopped_at IS NULL AND kind = 'ack'")
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -1,4 +1,4 @@
-"""Read side: the lists and timelines people ask for, and where each escalation's cards are."""
+"""Read side: timelines, and where each escalation's cards are. Lists of the open backlog are in storage/backlog.py."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,25 +7,7 @@ from sqlite_utils import Database
 
 from storage import records
 from storage.db import write_transaction
-from storage.escalations import owned_open
 from storage.model import Escalation, Event
-
-LIST_VIEWS = ("open", "mine", "unowned", "L1", "L2", "L3")
-
-
-def list_escalations(db: Database, view: str, user: str) -> list[Escalation]:
-    """Open escalations, oldest first, for one of LIST_VIEWS."""
-    if view == "mine":
-        return owned_open(db, user)
-    if view == "unowned":
-        where = (
-            "status = 'open' AND NOT EXISTS (SELECT 1 FROM line_owners o"
-            " WHERE o.escalation_id = escalations.id AND o.line = escalations.line)"
-        )
-        return records.load_escalations(db, where, [])
-    if view in ("L1", "L2", "L3"):
-        return records.load_escalations(db, "status = 'open' AND line = ?", [int(view[1])])
-    return records.load_escalations(db, "status = 'open'", [])
 
 
 def escalations_without_cards(db: Database, raised_after: datetime, raised_before: datetime) -> list[Escalation]:

@@ -1,13 +1,19 @@
-"""What a shift's leads hand over: the window's activity, and where every open case stands now."""
+"""What a shift's leads hand over: the window's activity, and where the open cases stand now.
+
+The open lists hold the oldest LISTED_PER_LIST of each, beside the full counts: a team far
+behind gets its summary in milliseconds, and `/esc list` pages through the rest."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage import backlog
 from storage import figure_queries as q
 from storage.model import LINES, Escalation
 from storage.periods import Window
+
+LISTED_PER_LIST = 48
 
 
 @dataclass(frozen=True)
@@ -20,9 +26,12 @@ class ShiftSummary:
     resolved: int
     reopened: int
     handoffs: int
-    open_by_line: dict[int, list[Escalation]]
-    unowned: list[Escalation]
-    waiting_ack: list[q.WaitingAck]
+    open_by_line: dict[int, list[Escalation]]  # the oldest of each line
+    open_count_by_line: dict[int, int]
+    unowned: list[Escalation]  # the oldest
+    unowned_count: int
+    waiting_ack: list[q.WaitingAck]  # the longest waiting
+    waiting_ack_count: int
     breaches: list[q.Breach]
     csat: q.CsatFigures
 
@@ -34,12 +43,12 @@ class ShiftSummary:
     def quiet(self) -> bool:
         """Nothing happened in the window and nothing is left open."""
         activity = (self.raised, self.taken, self.resolved, self.reopened, self.handoffs, self.breach_count, self.csat.count)
-        return not any(activity) and not any(self.open_by_line.values())
+        return not any(activity) and not any(self.open_count_by_line.values())
 
 
 def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> ShiftSummary:
     """Counts are of events inside the window; open, unowned and waiting are as of `now`."""
-    still_open = q.open_escalations(db)
+    open_now = backlog.open_counts(db)
     return ShiftSummary(
         shift=shift, window=window, as_of=now,
         raised=q.count_events(db, window, "raised"),
@@ -47,9 +56,12 @@ def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> Sh
         resolved=q.count_events(db, window, "resolved"),
         reopened=q.count_events(db, window, "reopened"),
         handoffs=q.count_events(db, window, "handed_off"),
-        open_by_line={line: [esc for esc in still_open if esc.line == line] for line in LINES},
-        unowned=[esc for esc in still_open if esc.current_owner is None],
-        waiting_ack=q.waiting_for_ack(db),
+        open_by_line={line: backlog.oldest_open(db, f"L{line}", LISTED_PER_LIST) for line in LINES},
+        open_count_by_line=open_now.by_line,
+        unowned=backlog.oldest_open(db, "unowned", LISTED_PER_LIST),
+        unowned_count=open_now.unowned,
+        waiting_ack=q.waiting_for_ack(db, LISTED_PER_LIST),
+        waiting_ack_count=q.count_waiting_for_ack(db),
         breaches=q.breaches_in(db, window),
         csat=q.csat_in(db, window),
     )

@@ -35,10 +35,14 @@ def test_broadcast_fanout_benchmark_runs_and_reports_losses_and_doubles():
         assert row in result.stdout, row
 
 
-def test_history_scale_benchmark_runs_a_tiny_history_and_reports_every_figure():
+def test_history_scale_benchmark_runs_a_tiny_history_for_both_backlogs_and_reports_every_figure():
     result = subprocess.run([sys.executable, "bench/history_scale.py", "--escalations", "2000", "--csat", "400",
                              "--runs", "2"], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
-    for row in ("generated in", "baseline: SELECT count(*)", "daily digest for yesterday", "shift summary",
-                "/esc list open", "bot peak RSS (VmHWM)", "the bot answered: "):
-        assert row in result.stdout, row
+    usual, _, behind = result.stdout.partition("=== 30.0% of the year never resolved ===")
+    assert "=== 0.2% of the year never resolved ===" in usual and behind
+    for table in (usual, behind):
+        for row in ("generated in", "open escalations: ", "baseline: SELECT count(*)", "daily digest for yesterday",
+                    "shift summary", "/esc list open", "bot peak RSS (VmHWM)", "the bot answered: "):
+            assert row in table, row
+    assert "× usual" in behind and "× usual" not in usual

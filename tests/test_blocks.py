@@ -8,6 +8,7 @@ from commands.esc.card_blocks import note_text, parse_button_value, render_card
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
+from storage.backlog import PAGE_SIZE, Bookmark, Page
 from storage.errors import UsageError
 from storage.model import Action, Escalation, Event, Source, Status
 from tests.blockkit import assert_valid_blocks, assert_valid_view
@@ -78,11 +79,12 @@ def test_every_note_is_one_short_line(action):
 
 
 def test_list_timeline_help_and_errors_are_valid_block_kit():
-    many = [escalation(id=i) for i in range(1, 60)]
-    listed = render_list(many, "open", TEAM)
+    long_summaries = [escalation(id=i, summary="é" * 3000, created_at=T0 + timedelta(minutes=i)) for i in range(1, PAGE_SIZE + 1)]
+    listed = render_list(Page("open", long_summaries, 150_059, 40, Bookmark(T0.isoformat(), PAGE_SIZE)), TEAM)
     assert_valid_blocks(listed)
-    assert "Open escalations (59)" in all_text(listed) and "and 19 more" in all_text(listed)
-    assert "Nothing here" in all_text(render_list([], "mine", TEAM))
+    assert "Open escalations (150,059)" in all_text(listed) and "41–80 of 150,059, oldest first." in all_text(listed)
+    assert listed[-1]["elements"][0]["action_id"] == ids.ACTION_NEXT_PAGE
+    assert "Nothing here" in all_text(render_list(Page("mine", [], 0, 0, None), TEAM))
     events = [Event(7, T0 + timedelta(minutes=i), "U0SPEC1", Action.TAKEN, 1, None, "U0SPEC1") for i in range(300)]
     assert_valid_blocks(render_timeline(escalation(), events, TEAM))
     assert_valid_blocks(render_help())

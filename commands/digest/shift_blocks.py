@@ -1,10 +1,12 @@
-"""A shift summary as Block Kit: the figures at a glance, long lists cut short, the rest in the thread."""
+"""A shift summary as Block Kit: the figures at a glance, long lists cut short, the oldest of
+each in the thread, and `/esc list` named for the rest."""
 
 from dataclasses import dataclass, field
 
 from bot.config import TeamConfig
 from commands.digest.report_text import (SHOWN_PER_LIST, context, csat_words, escalation_row, fields, header,
                                          section, window_words)
+from commands.esc.ids import COMMAND as ESC
 from commands.text import duration_words, slack_date
 from storage.figure_queries import WaitingAck
 from storage.records import from_text
@@ -23,8 +25,19 @@ class ShiftMessage:
 
 @dataclass(frozen=True)
 class NamedList:
+    """`rows` may be the oldest few of `total`; `see_all` is the command that pages through them all."""
+
     title: str
     rows: list[str]
+    total: int
+    see_all: str | None = None
+
+    @property
+    def unlisted(self) -> int:
+        return self.total - len(self.rows)
+
+    def rest_words(self) -> str:
+        return f"…and {self.unlisted} more: `{self.see_all}` lists them all."
 
 
 def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool = False,
@@ -38,7 +51,7 @@ def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool 
     blocks = [header(f"🔄 {title}"), context(when), _figures(summary)]
     blocks += [_list_section(named, thread_allowed) for named in lists if named.rows]
     blocks += _late(late)
-    overflowing = [named for named in lists if len(named.rows) > SHOWN_PER_LIST]
+    overflowing = [named for named in lists if named.total > SHOWN_PER_LIST]
     thread = _thread(overflowing) if thread_allowed else []
     return ShiftMessage(blocks, f"{title}: {summary.raised} raised, {summary.resolved} resolved", thread)
 
@@ -47,21 +60,25 @@ def _figures(summary: ShiftSummary) -> dict:
     return fields([
         ("Raised", summary.raised), ("Taken", summary.taken), ("Resolved", summary.resolved),
         ("Reopened", summary.reopened), ("Handoffs", summary.handoffs), ("SLA breaches", summary.breach_count),
-        ("Waiting for L3 ack", len(summary.waiting_ack)), ("Unowned", len(summary.unowned)),
+        ("Waiting for L3 ack", summary.waiting_ack_count), ("Unowned", summary.unowned_count),
         ("CSAT received", csat_words(summary.csat.count, summary.csat.average)),
     ])
 
 
 def _lists(summary: ShiftSummary, team: TeamConfig) -> list[NamedList]:
     now = summary.as_of
-    lists = [NamedList(f"Open on L{level} · {team.line(level).name} ({len(open_now)})",
-                       [escalation_row(esc, now) for esc in open_now])
-             for level, open_now in summary.open_by_line.items()]
-    lists.append(NamedList(f"Unowned ({len(summary.unowned)})", [escalation_row(esc, now) for esc in summary.unowned]))
-    lists.append(NamedList(f"Waiting for acknowledgement on L3 ({len(summary.waiting_ack)})",
-                           [_waiting_row(waiting, now) for waiting in summary.waiting_ack]))
+    lists = []
+    for level, open_now in summary.open_by_line.items():
+        count = summary.open_count_by_line[level]
+        lists.append(NamedList(f"Open on L{level} · {team.line(level).name} ({count})",
+                               [escalation_row(esc, now) for esc in open_now], count, f"{ESC} list L{level}"))
+    lists.append(NamedList(f"Unowned ({summary.unowned_count})", [escalation_row(esc, now) for esc in summary.unowned],
+                           summary.unowned_count, f"{ESC} list unowned"))
+    lists.append(NamedList(f"Waiting for acknowledgement on L3 ({summary.waiting_ack_count})",
+                           [_waiting_row(waiting, now) for waiting in summary.waiting_ack],
+                           summary.waiting_ack_count, f"{ESC} list L3"))
     breaches = [f"• L{breach.line} {breach.priority}: {breach.count}" for breach in summary.breaches]
-    lists.append(NamedList(f"SLA breaches ({summary.breach_count})", breaches))
+    lists.append(NamedList(f"SLA breaches ({summary.breach_count})", breaches, len(breaches)))
     return lists
 
 
@@ -73,17 +90,25 @@ def _waiting_row(waiting: WaitingAck, now) -> str:
 
 def _list_section(named: NamedList, thread_allowed: bool) -> dict:
     rows = named.rows[:SHOWN_PER_LIST]
-    hidden = len(named.rows) - len(rows)
+    hidden = named.total - len(rows)
     if hidden:
-        rows.append(f"…and {hidden} more" + (", the full list is in the thread." if thread_allowed else "."))
+        rows.append(f"…and {hidden} more{_where_the_rest_is(named, len(rows), thread_allowed)}")
     return section(f"*{named.title}*\n" + "\n".join(rows))
+
+
+def _where_the_rest_is(named: NamedList, shown: int, thread_allowed: bool) -> str:
+    if not named.unlisted:
+        return ", the full list is in the thread." if thread_allowed else "."
+    see_all = f"`{named.see_all}` lists them all."
+    return f", the next {len(named.rows) - shown} in the thread; {see_all}" if thread_allowed else f": {see_all}"
 
 
 def _thread(overflowing: list[NamedList]) -> list[list[dict]]:
     sections = []
     for named in overflowing:
-        for start in range(0, len(named.rows), ROWS_PER_SECTION):
-            part = named.rows[start:start + ROWS_PER_SECTION]
+        rows = named.rows + ([named.rest_words()] if named.unlisted else [])
+        for start in range(0, len(rows), ROWS_PER_SECTION):
+            part = rows[start:start + ROWS_PER_SECTION]
             sections.append(section((f"*{named.title}*\n" if start == 0 else "") + "\n".join(part)))
     return [sections[i:i + SECTIONS_PER_MESSAGE] for i in range(0, len(sections), SECTIONS_PER_MESSAGE)]
 

@@ -1,4 +1,5 @@
-"""The card's Take / Escalate / Resolve / Reopen buttons: the same operations as the commands."""
+"""The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same
+operations as the commands."""
 
 from commands.deps import Deps
 from commands.esc import ids
@@ -20,3 +21,8 @@ def handle_button(turn: Turn, deps: Deps) -> None:
             op.resolve(turn, deps, p.Resolve(escalation_id, None))
         case ids.ACTION_REOPEN:
             op.reopen(turn, deps, escalation_id)
+
+
+def handle_next_page(turn: Turn, deps: Deps) -> None:
+    """The list's "Next page": the button says where the last page stopped."""
+    op.show_list(turn, deps, p.parse_next_page(turn.body["actions"][0]["value"]))

@@ -10,6 +10,7 @@ ACTION_ESCALATE = "esc-escalate"
 ACTION_RESOLVE = "esc-resolve"
 ACTION_REOPEN = "esc-reopen"
 CARD_BUTTONS = (ACTION_TAKE, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_REOPEN)
+ACTION_NEXT_PAGE = "esc-list-next-page"
 
 BLOCK_CARD_ACTIONS = "esc-card-actions"
 BLOCK_SUMMARY = "esc-summary"

@@ -13,8 +13,9 @@ from commands.people import require_person
 from commands.replies import render_confirmation
 from commands.turn import Turn
 from storage import escalations as core
+from storage.backlog import open_page
 from storage.model import NewEscalation, Outcome, Source
-from storage.queries import list_escalations, timeline
+from storage.queries import timeline
 
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
@@ -71,8 +72,8 @@ def handoff(turn: Turn, deps: Deps, request: p.Handoff) -> None:
 
 
 def show_list(turn: Turn, deps: Deps, request: p.List) -> None:
-    escalations = list_escalations(deps.store.db(), request.view, turn.user)
-    turn.reply(render_list(escalations, request.view, deps.team), f"{len(escalations)} escalations")
+    page = open_page(deps.store.db(), request.view, turn.user, request.after)
+    turn.reply(render_list(page, deps.team), f"{page.total} escalations")
 
 
 def show_timeline(turn: Turn, deps: Deps, escalation_id: int) -> None:

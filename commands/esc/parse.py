@@ -2,11 +2,12 @@
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from commands.text import as_code, plain_text
+from storage.backlog import FIRST_PAGE, LIST_VIEWS, Bookmark
 from storage.errors import UsageError
 from storage.model import DEFAULT_PRIORITY, PRIORITIES
-from storage.queries import LIST_VIEWS
 
 USAGE = {
     "new": "/esc new [P1-P4] [L1|L2|L3] <summary>",
@@ -77,6 +78,7 @@ class Reopen:
 @dataclass(frozen=True)
 class List:
     view: str
+    after: Bookmark = FIRST_PAGE
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,29 @@ def parse(text: str):
     if parser is None:
         raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _all_usage())
     return parser(args)
+
+
+def next_page_value(view: str, last_shown: Bookmark) -> str:
+    """A "Next page" button's value: the view and the last row shown, all the next page needs."""
+    return f"{view}|{last_shown.created_at}|{last_shown.id}"
+
+
+def parse_next_page(value: str) -> List:
+    """A button value made by next_page_value; anything else (an old format, a forged click) is refused."""
+    view, _, rest = value.partition("|")
+    created_at, _, last_id = rest.partition("|")
+    if view not in LIST_VIEWS or not last_id.isdigit() or not _is_timestamp(created_at):
+        raise UsageError("That page button is out of date, so I cannot tell where the list stopped.",
+                         f"Start again with `{USAGE['list']}`.")
+    return List(view, Bookmark(created_at, int(last_id)))
+
+
+def _is_timestamp(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_escalation_id(word: str, usage: str) -> int:

@@ -2,7 +2,7 @@
 
 from bot.surface import SlackSurface
 from commands.esc import ids
-from commands.esc.buttons import handle_button
+from commands.esc.buttons import handle_button, handle_next_page
 from commands.esc.form import check_form, handle_form
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
 from commands.esc.slash import handle_esc
@@ -16,6 +16,7 @@ def register(surface: SlackSurface) -> None:
                              description="Raise an escalation from this message")
     for action_id in ids.CARD_BUTTONS:
         surface.action(action_id, handle_button)
+    surface.action(ids.ACTION_NEXT_PAGE, handle_next_page)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
     surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
                   "channels:read", "channels:join", "groups:read", "users:read")

@@ -2,11 +2,13 @@
 
 from bot.config import TeamConfig
 from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label, note_text
-from commands.esc.parse import USAGE
+from commands.block_kit import button
+from commands.esc import ids
+from commands.esc.parse import USAGE, next_page_value
 from commands.text import clip, escape, mention, one_line, slack_date
+from storage.backlog import Page
 from storage.model import Escalation, Event
 
-MAX_LISTED = 40
 LIST_TITLES = {
     "open": "Open escalations",
     "mine": "Your open escalations",
@@ -31,17 +33,26 @@ HELP_LINES = {
 }
 
 
-def render_list(escalations: list[Escalation], view: str, team: TeamConfig) -> list[dict]:
-    title = f"{LIST_TITLES[view]} ({len(escalations)})"
+def render_list(page: Page, team: TeamConfig) -> list[dict]:
+    """One page: a header with the view's total, up to PAGE_SIZE rows (43 blocks at most), where
+    the page sits in the list, and a "Next page" button while more follow."""
+    title = f"{LIST_TITLES[page.view]} ({page.total:,})"
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
-    if not escalations:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "Nothing here. 🎉"}})
-    for esc in escalations[:MAX_LISTED]:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _list_row(esc, team)}})
-    if len(escalations) > MAX_LISTED:
-        more = f"…and {len(escalations) - MAX_LISTED} more. Narrow it with `{USAGE['list']}`."
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": more}]})
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": _list_row(esc, team)}} for esc in page.escalations]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _whereabouts(page)}]})
+    if page.next_after:
+        value = next_page_value(page.view, page.next_after)
+        blocks.append({"type": "actions", "elements": [button("Next page", ids.ACTION_NEXT_PAGE, value)]})
     return blocks
+
+
+def _whereabouts(page: Page) -> str:
+    if not page.total:
+        return "Nothing here. 🎉"
+    if not page.escalations:
+        return f"Nothing after the last page; the list has {page.total:,}. Start again with `{USAGE['list']}`."
+    first = page.shown_before + 1
+    return f"{first:,}–{first + len(page.escalations) - 1:,} of {page.total:,}, oldest first."
 
 
 def _list_row(esc: Escalation, team: TeamConfig) -> str:

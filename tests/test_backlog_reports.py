@@ -1,0 +1,60 @@
+"""A shift summary and a digest over a backlog longer than they list: full counts, the oldest rows,
+and `/esc list` named for the rest."""
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from commands.digest.shift_blocks import render_shift_summary
+from storage.digest_figures import digest_figures
+from storage.periods import day_window
+from storage.shift_figures import LISTED_PER_LIST, shift_summary
+from tests.blockkit import assert_valid_blocks
+from tests.report_fixtures import at, clock, escalation
+from tests.test_blocks import TEAM
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY = day_window(date(2026, 11, 23), BERLIN)
+NOW = datetime(2026, 11, 23, 23, 0, tzinfo=timezone.utc)
+OPEN_ON_LINE_1 = 60
+
+
+def long_backlog(db) -> None:
+    """60 unowned on line 1, raised a minute apart in reverse ID order; 2 owned on line 2; 2 on line 3
+    waiting for their acknowledgement."""
+    start = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+    for esc_id in range(1, OPEN_ON_LINE_1 + 1):
+        escalation(db, esc_id, at(start + timedelta(minutes=OPEN_ON_LINE_1 - esc_id)))
+    for esc_id in (61, 62):
+        escalation(db, esc_id, at(start), line=2, owner="U0SPEC1")
+    for esc_id, waited in ((63, 30), (64, 90)):
+        escalation(db, esc_id, at(start), line=3, owner="U0SPEC1", priority="P1")
+        clock(db, esc_id, line=3, kind="ack", priority="P1", started=at(NOW - timedelta(minutes=waited)),
+              due=at(NOW + timedelta(minutes=60)))
+
+
+def test_the_shift_summary_counts_every_open_case_and_lists_only_the_oldest(db):
+    long_backlog(db)
+    summary = shift_summary(db, "Late", DAY, NOW)
+    assert summary.open_count_by_line == {1: OPEN_ON_LINE_1, 2: 2, 3: 2}
+    assert [e.key for e in summary.open_by_line[1]] == [f"ESC-{i}" for i in range(60, 60 - LISTED_PER_LIST, -1)]
+    assert summary.unowned_count == OPEN_ON_LINE_1 and len(summary.unowned) == LISTED_PER_LIST
+    assert summary.waiting_ack_count == 2 and [w.escalation.key for w in summary.waiting_ack] == ["ESC-64", "ESC-63"]
+    assert [e.key for e in digest_figures(db, DAY, BERLIN).oldest_open] == ["ESC-60", "ESC-61", "ESC-62"], "ties by ID"
+
+
+def test_the_thread_holds_the_oldest_of_each_list_and_names_esc_list_for_the_rest(db):
+    long_backlog(db)
+    message = render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM)
+    text = repr(message.blocks)
+    assert "Open on L1 · Frontline (60)" in text and "*Unowned*\\n60" in text and "*Waiting for L3 ack*\\n2" in text
+    assert "…and 55 more, the next 43 in the thread; `/esc list L1` lists them all." in text
+    assert "…and 55 more, the next 43 in the thread; `/esc list unowned` lists them all." in text
+    thread = repr(message.thread)
+    listed_in_thread = [f"*ESC-{i}*" for i in range(60, 60 - LISTED_PER_LIST, -1)]
+    assert all(key in thread for key in listed_in_thread) and "*ESC-12*" not in thread
+    assert thread.count("…and 12 more: `/esc list L1` lists them all.") == 1
+    assert thread.count("…and 12 more: `/esc list unowned` lists them all.") == 1
+    for blocks in (message.blocks, *message.thread):
+        assert_valid_blocks(blocks)
+    asked = repr(render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM, thread_allowed=False).blocks)
+    assert "…and 55 more: `/esc list L1` lists them all." in asked
