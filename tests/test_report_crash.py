@@ -10,7 +10,7 @@ import yaml
 
 from commands.deps import utc_now
 from jobs.report_jobs import SHIFT_JOB
-from jobs.report_posting import report_metadata
+from jobs.report_delivery import report_metadata
 from jobs.report_recovery import finish_left_behind_reports
 from storage.boots import start_boot
 from storage.db import open_db, prepare_database
