@@ -35,8 +35,9 @@ OVERFLOWING = 280  # open cases whose full lists (open on L1, unowned) take a sh
 
 
 def open_unowned(db: Database, count: int) -> None:
-    """`count` open, unowned P3 cases on line 1, raised an hour ago."""
-    raised = at(datetime.now(timezone.utc) - timedelta(hours=1))
+    """`count` open, unowned P3 cases on line 1: a backlog raised three days ago, before the bot's
+    own look-back for cards to repair, so only the reports post anything."""
+    raised = at(datetime.now(timezone.utc) - timedelta(days=3))
     for esc_id in range(1, count + 1):
         escalation(db, esc_id, raised, summary=f"Printer jam {esc_id}")
         event(db, esc_id, raised, "raised")
