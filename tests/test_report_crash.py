@@ -87,12 +87,12 @@ def _kill(bot) -> None:
     bot.process.wait()
 
 
-def run_until_posted(standin, workdir, instances: int = 1) -> None:
-    """Start the bot (`instances` of it at once) and stop it once every claimed period is posted."""
+def run_until_posted(standin, workdir, periods: int = 1, instances: int = 1) -> None:
+    """Start the bot (`instances` of it at once) and stop it once `periods` periods are posted."""
     bots = []
     run_concurrently(*[lambda: bots.append(start_bot(standin, workdir))] * instances)
     try:
-        wait_until(lambda: (found := claims(workdir / "supportbot.db")) and all(c["posted_ts"] for c in found), timeout=60)
+        wait_until(lambda: sum(bool(c["posted_ts"]) for c in claims(workdir / "supportbot.db")) == periods, timeout=60)
         standin.wait_idle(quiet=1.0, timeout=30)
     finally:
         for bot in bots:
