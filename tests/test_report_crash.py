@@ -88,12 +88,19 @@ def _kill(bot) -> None:
 
 
 def run_until_posted(standin, workdir, periods: int = 1, instances: int = 1) -> None:
-    """Start the bot (`instances` of it at once) and stop it once `periods` periods are posted."""
+    """Start the bot and stop it once `periods` periods are posted."""
+    posted = lambda: sum(bool(claim["posted_ts"]) for claim in claims(workdir / "supportbot.db")) == periods  # noqa: E731
+    run_until(standin, workdir, posted, instances)
+
+
+def run_until(standin, workdir, done, instances: int = 1, quiet: float = 1.0) -> None:
+    """Start the bot (`instances` of it at once), wait until `done()` and the bot has stopped
+    calling Slack for `quiet` seconds, then stop it."""
     bots = []
     run_concurrently(*[lambda: bots.append(start_bot(standin, workdir))] * instances)
     try:
-        wait_until(lambda: sum(bool(c["posted_ts"]) for c in claims(workdir / "supportbot.db")) == periods, timeout=60)
-        standin.wait_idle(quiet=1.0, timeout=30)
+        wait_until(done, timeout=60)
+        standin.wait_idle(quiet=quiet, timeout=60)
     finally:
         for bot in bots:
             bot.stop()

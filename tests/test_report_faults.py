@@ -9,7 +9,8 @@ import pytest
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from tests.report_fixtures import OVERFLOWING, fixture_day, open_unowned
 from tests.test_report_crash import (charts, claims, digests, late_summaries, listed_cases, pieces,
-                                     reports_due_ten_minutes_ago, run_until_posted, thread_replies)
+                                     reports_due_ten_minutes_ago, run_until, run_until_posted,
+                                     thread_replies)
 from tests.test_report_jobs import LEADS, cli, fixture_db, shown
 
 SEEDS = range(1, 7)  # two instances interleave their calls, so which fail differs from run to run too
@@ -32,12 +33,18 @@ def test_random_429s_and_500s_two_instances_post_one_digest_one_chart_one_summar
     day = reports_due_ten_minutes_ago(tmp_path, watched=(DIGEST_JOB, SHIFT_JOB),
                                       fill=lambda db: open_unowned(db, OVERFLOWING))
     standin.fail_randomly(0.2, seed=seed)
-    run_until_posted(standin, tmp_path, periods=2, instances=2)
+    # Now and then six tries of one call in a row fail: the client gives up and the period is given
+    # back. The instances run until they stop calling Slack (longer than the client's longest
+    # back-off); the next start finishes what is missing.
+    run_until(standin, tmp_path, lambda: True, instances=2, quiet=4.0)
+    run_until_posted(standin, tmp_path, periods=2)
     faults = sum(call.status in (429, 500) for call in standin.calls)
     assert faults >= 0.1 * len(standin.calls), f"only {faults} of {len(standin.calls)} calls failed"
-    (chart,), (digest,), (summary,) = charts(standin), digests(standin), late_summaries(standin)
-    assert day.strftime("%a %d %b %Y") in shown(digest) and "the chart just above" in shown(digest)
-    assert len(standin.uploaded_files()) == 1 and chart["ts"] < digest["ts"]
+    (digest,), (summary,) = digests(standin), late_summaries(standin)
+    assert day.strftime("%a %d %b %Y") in shown(digest)
+    shared = charts(standin)  # none only if the upload itself ran out of tries, and then the digest says so
+    assert len(shared) == len(standin.uploaded_files()) <= 1 and all(chart["ts"] < digest["ts"] for chart in shared)
+    assert ("the chart just above" if shared else "The chart is missing") in shown(digest)
     replies = thread_replies(standin, summary)
     assert [_piece(reply) for reply in replies] == ["reply 1", "reply 2"]
     assert listed_cases(replies) == EVERY_CASE_TWICE
