@@ -7,6 +7,7 @@ carries metadata naming what it is; before posting it again, the next process lo
 
 import logging
 from datetime import datetime, timedelta
+from typing import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -20,12 +21,31 @@ def find_by_metadata(client: WebClient, channel: str, metadata: dict, since: dat
                      thread_ts: str | None = None) -> str | None:
     """The ts of the message in `channel` (or in the thread `thread_ts`) posted since `since`
     that carries exactly `metadata`; None when there is none, or Slack would not say."""
+    found = find_message(client, channel, lambda message: message.get("metadata") == metadata, since, thread_ts,
+                         metadata["event_type"])
+    return found["ts"] if found else None
+
+
+def find_file_share(client: WebClient, channel: str, filename: str, since: datetime) -> str | None:
+    """The id of the file named `filename` the bot shared in `channel` since `since`. An upload
+    carries no metadata; a name that says what it is (a digest's day) identifies it as well."""
+    found = find_message(client, channel, lambda message: _file_named(message, filename) is not None, since,
+                         what=filename)
+    return _file_named(found, filename)["id"] if found else None
+
+
+def _file_named(message: dict, filename: str) -> dict | None:
+    return next((file for file in message.get("files", []) if file.get("name") == filename), None)
+
+
+def find_message(client: WebClient, channel: str, matches: Callable[[dict], bool], since: datetime,
+                 thread_ts: str | None = None, what: str = "a message") -> dict | None:
+    """The first message in `channel` (or the thread `thread_ts`) since `since` that `matches`."""
     try:
-        for message in _messages_since(client, channel, since, thread_ts):
-            if message.get("metadata") == metadata:
-                return message["ts"]
+        return next((message for message in _messages_since(client, channel, since, thread_ts) if matches(message)),
+                    None)
     except SlackApiError as error:
-        log.warning("could not look for %s in %s: %s", metadata["event_type"], channel, error.response.get("error"))
+        log.warning("could not look for %s in %s: %s", what, channel, error.response.get("error"))
     return None
 
 

@@ -18,7 +18,8 @@ from slack_sdk import WebClient
 
 from bot.config import TeamConfig
 from commands.deps import Deps
-from jobs.report_posting import post_digest, post_shift_summary, report_metadata
+from jobs.report_delivery import ReportDelivery
+from jobs.report_posting import post_digest, post_shift_summary
 from storage.job_claims import Claim, claim_period, find_claim, record_posted, release_claim, watched_since
 from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_ended_window
 
@@ -97,26 +98,23 @@ def _within_reach(deps: Deps, job: str, due: datetime, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Report:
-    """One period's message: where it goes, and how to post it (late or not, with its metadata)."""
+    """One period's report: where it goes, and how to post its pieces (late or not)."""
 
+    client: WebClient
     job: str
     period: str
     channel: str
-    post: Callable[[bool, dict], str]
-
-    @property
-    def metadata(self) -> dict:
-        return report_metadata(self.job, self.period)
+    post: Callable[[bool, ReportDelivery], str]  # returns the ts of the report's message
 
 
 def digest_report(client: WebClient, deps: Deps, day: date) -> Report:
-    return Report(DIGEST_JOB, day.isoformat(), deps.team.reports.digest.channel,
-                  lambda late, metadata: post_digest(client, deps, day, late, metadata))
+    return Report(client, DIGEST_JOB, day.isoformat(), deps.team.reports.digest.channel,
+                  lambda late, delivery: post_digest(deps, day, late, delivery))
 
 
 def shift_report(client: WebClient, deps: Deps, shift: ShiftSpec, window: Window) -> Report:
-    return Report(SHIFT_JOB, window.key, deps.team.reports.summaries_channel,
-                  lambda late, metadata: post_shift_summary(client, deps, shift, window, late, metadata))
+    return Report(client, SHIFT_JOB, window.key, deps.team.reports.summaries_channel,
+                  lambda late, delivery: post_shift_summary(deps, shift, window, late, delivery))
 
 
 def post_digest_once(client: WebClient, deps: Deps, day: date, late: bool = False) -> RunResult:
@@ -131,15 +129,18 @@ def _once(deps: Deps, report: Report, late: bool) -> RunResult:
     db = deps.store.db()
     if not claim_period(db, deps.clock(), report.job, report.period, late, deps.boot_id):
         return RunResult(report.job, report.period, find_claim(db, report.job, report.period))
-    post_claimed(deps, report, lambda: report.post(late, report.metadata))
+    post_claimed(deps, report, late)
     return RunResult(report.job, report.period, None)
 
 
-def post_claimed(deps: Deps, report: Report, post: Callable[[], str]) -> None:
-    """Post a claimed period; a post that fails gives the claim back rather than losing the period."""
+def post_claimed(deps: Deps, report: Report, late: bool, look_since: datetime | None = None) -> None:
+    """Post a claimed period piece by piece. A failure gives the claim back rather than losing the
+    period; the pieces Slack took stay recorded, so the next run posts only the rest. With
+    `look_since` (a dead process's claim), pieces it may have posted unrecorded are looked for first."""
     db = deps.store.db()
+    delivery = ReportDelivery(report.client, deps, report.job, report.period, report.channel, look_since)
     try:
-        ts = post()
+        ts = report.post(late, delivery)
     except Exception:
         release_claim(db, report.job, report.period)
         raise

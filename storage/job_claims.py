@@ -3,7 +3,8 @@
 A job claims (job, period) before it posts. The UNIQUE constraint lets exactly one caller win,
 whichever thread, process or instance asks, and however often the scheduler wakes it. The
 claim names the claiming process's boot (storage/boots.py): a claim whose boot died before
-saving `posted_ts` is taken over once by a live process, which adopts or makes the post.
+saving `posted_ts` (saved once every piece of the report is out) is taken over once by a live
+process, which adopts or makes each missing piece.
 """
 
 from dataclasses import dataclass
@@ -63,6 +64,20 @@ def record_posted(db: Database, job: str, period: str, channel: str, ts: str) ->
     with write_transaction(db):
         db.execute("UPDATE job_claims SET posted_channel = ?, posted_ts = ? WHERE job = ? AND period = ?",
                    [channel, ts, job, period])
+
+
+def record_piece(db: Database, now: datetime, job: str, period: str, piece: str, channel: str, slack_id: str) -> None:
+    """One piece of a claimed period that Slack took (see `posted_pieces`)."""
+    with write_transaction(db):
+        db.execute("INSERT OR IGNORE INTO report_pieces (job, period, piece, channel, slack_id, posted_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?)", [job, period, piece, channel, slack_id, records.to_text(now)])
+
+
+def posted_pieces(db: Database, job: str, period: str) -> dict[str, str]:
+    """{piece: ts or file id} of what Slack took for this period, whichever claim posted it: a
+    claim given back after a failure (`release_claim`) leaves them, so they are not posted again."""
+    rows = db.query("SELECT piece, slack_id FROM report_pieces WHERE job = ? AND period = ?", [job, period])
+    return {row["piece"]: row["slack_id"] for row in rows}
 
 
 def find_claim(db: Database, job: str, period: str) -> Claim | None:

@@ -267,6 +267,26 @@ def index_running_acknowledgement_clocks(db: Database) -> None:
     db.execute("CREATE INDEX sla_clocks_running_ack ON sla_clocks(started_at) WHERE stopped_at IS NULL AND kind = 'ack'")
 
 
+@migrations(name="0008_report_pieces")
+def create_report_pieces(db: Database) -> None:
+    """Each piece of a report (the digest's chart, the message, each reply in its thread) as Slack
+    took it: a message's ts, an upload's file id. A period given back after a failed post keeps
+    them, so the next run posts only the pieces still missing, never the chart or message twice."""
+    db.executescript(
+        """
+        CREATE TABLE report_pieces (
+            job TEXT NOT NULL,
+            period TEXT NOT NULL,
+            piece TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            slack_id TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (job, period, piece)
+        );
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -3,7 +3,7 @@
 The fixture day is Monday 2026-11-23 in Europe/Berlin (UTC+1): 2026-11-22T23:00Z to 2026-11-23T23:00Z.
 """
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
 
@@ -29,6 +29,18 @@ def escalation(db: Database, esc_id: int, created: str, *, priority="P3", line=1
          "resolved" if resolved else "open", line, created, resolved])
     if owner:
         db.execute("INSERT INTO line_owners VALUES (?, ?, ?, ?)", [esc_id, line, owner, created])
+
+
+OVERFLOWING = 280  # open cases whose full lists (open on L1, unowned) take a shift summary two thread replies
+
+
+def open_unowned(db: Database, count: int) -> None:
+    """`count` open, unowned P3 cases on line 1: a backlog raised three days ago, before the bot's
+    own look-back for cards to repair, so only the reports post anything."""
+    raised = at(datetime.now(timezone.utc) - timedelta(days=3))
+    for esc_id in range(1, count + 1):
+        escalation(db, esc_id, raised, summary=f"Printer jam {esc_id}")
+        event(db, esc_id, raised, "raised")
 
 
 def event(db: Database, esc_id: int, when: str, action: str, line: int = 1, actor: str = "U0AGENT1") -> None:

@@ -1,54 +1,85 @@
 """Digests and shift summaries exactly once across a crash: a process killed after claiming the day, before or after
-Slack took the message but before the bot saved it, is finished by the next one: the message
-Slack has is adopted (found by its metadata), a missing one is posted, marked late."""
+Slack took a piece of the report (the chart, the message, a reply in its thread) but before the bot saved it, is
+finished by the next one: each piece Slack has is adopted (a message found by its metadata, the chart by its name),
+only a missing one is posted, marked late."""
 
+import re
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+import pytest
 import yaml
 
 from commands.deps import utc_now
-from jobs.report_jobs import SHIFT_JOB
-from jobs.report_posting import report_metadata
+from jobs.report_delivery import report_metadata
+from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from jobs.report_recovery import finish_left_behind_reports
 from storage.boots import start_boot
-from storage.db import open_db, prepare_database
+from storage.db import prepare_database
 from storage.job_claims import claim_period
 from storage.periods import latest_digest
-from tests.flow import rows
+from tests.flow import rows, run_concurrently
 from tests.harness import TEAM_YAML, start_bot
 from tests.incident_flow import wait_until
-from tests.report_fixtures import at
-from tests.test_report_jobs import BERLIN, LEADS
+from tests.report_fixtures import OVERFLOWING, at, open_unowned
+from tests.test_report_jobs import BERLIN, LEADS, fixture_db
 from tests.test_report_schedule import deps_at
 
 
-def _digest_due_ten_minutes_ago(workdir):
-    """A digest that fell due while the bot was watching, so the bot posts it (late) as it starts."""
+def reports_due_ten_minutes_ago(workdir, watched=(DIGEST_JOB,), fill=lambda db: None):
+    """The digest and a "Late" shift fell due ten minutes ago; the bot has been watching the
+    `watched` jobs since before that, so it posts those (late) as it starts. Returns the digest's day."""
     now = utc_now()
     due_local = (now - timedelta(minutes=10)).astimezone(BERLIN)
     config = yaml.safe_load(TEAM_YAML)
     config["digest"]["time"] = due_local.strftime("%H:%M")
+    config["shifts"].append({"name": "Late", "start": (due_local - timedelta(hours=1)).strftime("%H:%M"),
+                             "end": due_local.strftime("%H:%M"), "days": "mon-sun"})
     (workdir / "app.yaml").write_text(yaml.safe_dump(config))
-    prepare_database(workdir / "supportbot.db")
-    db = open_db(workdir / "supportbot.db")
-    db.execute("INSERT INTO job_watch VALUES ('daily-digest', ?)", [at(now - timedelta(days=1))])
-    db.conn.commit()
-    db.close()
+
+    def watching(db):
+        for job in watched:
+            db.execute("INSERT INTO job_watch VALUES (?, ?)", [job, at(now - timedelta(minutes=20))])
+        fill(db)
+
+    fixture_db(workdir, watching)
     return latest_digest(now, BERLIN, due_local.time().replace(second=0, microsecond=0))[1]
 
 
-def _claims(db_path) -> list[dict]:
-    return rows(db_path, "SELECT period, posted_ts FROM job_claims")
+def claims(db_path) -> list[dict]:
+    return rows(db_path, "SELECT period, posted_ts FROM job_claims ORDER BY job")
 
 
-def _digests(standin) -> list[dict]:
+def pieces(db_path, job: str) -> dict[str, str]:
+    return {row["piece"]: row["slack_id"]
+            for row in rows(db_path, "SELECT piece, slack_id FROM report_pieces WHERE job = ?", [job])}
+
+
+def digests(standin) -> list[dict]:
     return [m for m in standin.messages(LEADS) if "Daily digest" in repr(m.get("blocks"))]
 
 
-def _charts(standin) -> list[dict]:
+def charts(standin) -> list[dict]:
     return [m for m in standin.messages(LEADS) if m.get("files")]
+
+
+def late_summaries(standin) -> list[dict]:
+    return [m for m in standin.messages(LEADS) if "Late shift" in m["text"] and not m.get("thread_ts")]
+
+
+def thread_replies(standin, summary: dict) -> list[dict]:
+    return standin.thread(LEADS, summary["ts"])[1:]
+
+
+def to_leads(call) -> bool:
+    return call.args.get("channel") == LEADS
+
+
+def listed_cases(replies: list[dict]) -> Counter:
+    """How often each case is listed in the thread's full lists."""
+    return Counter(re.findall(r"\*(ESC-\d+)\*", repr([reply["blocks"] for reply in replies])))
 
 
 def _kill(bot) -> None:
@@ -56,44 +87,90 @@ def _kill(bot) -> None:
     bot.process.wait()
 
 
-def _restart_until_posted(standin, workdir):
-    bot = start_bot(standin, workdir)
+def run_until_posted(standin, workdir, periods: int = 1, instances: int = 1) -> None:
+    """Start the bot and stop it once `periods` periods are posted."""
+    posted = lambda: sum(bool(claim["posted_ts"]) for claim in claims(workdir / "supportbot.db")) == periods  # noqa: E731
+    run_until(standin, workdir, posted, instances)
+
+
+def run_until(standin, workdir, done, instances: int = 1, quiet: float = 1.0) -> None:
+    """Start the bot (`instances` of it at once), wait until `done()` and the bot has stopped
+    calling Slack for `quiet` seconds, then stop it."""
+    bots = []
+    run_concurrently(*[lambda: bots.append(start_bot(standin, workdir))] * instances)
     try:
-        wait_until(lambda: _claims(bot.db_path)[0]["posted_ts"], timeout=30)
-        standin.wait_idle(quiet=1.0)
+        wait_until(done, timeout=60)
+        standin.wait_idle(quiet=quiet, timeout=60)
     finally:
-        bot.stop()
-    return bot
+        for bot in bots:
+            bot.stop()
 
 
 def test_killed_between_slack_taking_the_digest_and_saving_it_the_next_process_adopts_it(standin, tmp_path):
-    day = _digest_due_ten_minutes_ago(tmp_path)
+    day = reports_due_ten_minutes_ago(tmp_path)
     standin.delay("chat.postMessage", 2)
     first = start_bot(standin, tmp_path)
-    standin.wait_for("files.completeUploadExternal")
-    time.sleep(0.7)  # the chart is up and the digest sent: Slack is taking it
+    standin.wait_for_arrival("chat.postMessage", where=to_leads)  # the chart is up and the digest sent
     _kill(first)
-    time.sleep(2)
-    assert len(_digests(standin)) == 1 and _claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
+    standin.wait_for("chat.postMessage", where=to_leads)  # Slack took it; nobody heard back
+    assert len(digests(standin)) == 1 and claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
     standin.delay("chat.postMessage", 0)
-    second = _restart_until_posted(standin, tmp_path)
-    assert len(_digests(standin)) == 1 and len(_charts(standin)) == 1, "adopted, not posted again"
-    assert _claims(second.db_path)[0]["posted_ts"] == _digests(standin)[0]["ts"]
+    run_until_posted(standin, tmp_path)
+    assert len(digests(standin)) == 1 and len(charts(standin)) == 1, "adopted, not posted again"
+    assert claims(first.db_path)[0]["posted_ts"] == digests(standin)[0]["ts"]
+
+
+def test_killed_between_the_chart_upload_and_the_digest_the_next_process_keeps_the_chart(standin, tmp_path):
+    reports_due_ten_minutes_ago(tmp_path)
+    standin.delay("files.completeUploadExternal", 2)
+    first = start_bot(standin, tmp_path)
+    standin.wait_for_arrival("files.completeUploadExternal")
+    _kill(first)
+    standin.wait_for("files.completeUploadExternal")  # the chart lands; the digest was never sent
+    assert len(charts(standin)) == 1 and digests(standin) == [] and pieces(first.db_path, DIGEST_JOB) == {}
+    standin.delay("files.completeUploadExternal", 0)
+    run_until_posted(standin, tmp_path)
+    (chart,), (digest,) = charts(standin), digests(standin)
+    assert "the chart just above" in repr(digest["blocks"]) and "Posted late" in repr(digest["blocks"])
+    assert chart["ts"] < digest["ts"] and len(standin.uploaded_files()) == 1
+    assert pieces(first.db_path, DIGEST_JOB) == {"chart": chart["files"][0]["id"], "message": digest["ts"]}
+
+
+@pytest.mark.parametrize("sent_before_the_kill", [1, 2], ids=["the summary", "the summary and its first reply"])
+def test_killed_between_the_summary_and_its_thread_the_next_process_posts_each_reply_once(
+        standin, tmp_path, sent_before_the_kill):
+    reports_due_ten_minutes_ago(tmp_path, watched=(SHIFT_JOB,), fill=lambda db: open_unowned(db, OVERFLOWING))
+    standin.delay("chat.postMessage", 2)
+    first = start_bot(standin, tmp_path)
+    standin.wait_for_arrival("chat.postMessage", count=sent_before_the_kill, where=to_leads)
+    _kill(first)
+    standin.wait_for("chat.postMessage", count=sent_before_the_kill, where=to_leads)  # Slack took what was sent
+    (summary,) = late_summaries(standin)
+    assert len(thread_replies(standin, summary)) == sent_before_the_kill - 1 and claims(first.db_path)[0]["posted_ts"] is None
+    standin.delay("chat.postMessage", 0)
+    run_until_posted(standin, tmp_path)
+    assert late_summaries(standin) == [summary], "the summary is not posted again"
+    replies = thread_replies(standin, summary)
+    assert [reply["metadata"]["event_payload"]["piece"] for reply in replies] == ["reply 1", "reply 2"]
+    assert listed_cases(replies) == Counter({f"ESC-{n}": 2 for n in range(1, OVERFLOWING + 1)}), "on L1 and unowned"
+    assert pieces(first.db_path, SHIFT_JOB) == {"message": summary["ts"], "reply 1": replies[0]["ts"],
+                                                "reply 2": replies[1]["ts"]}
+    assert claims(first.db_path)[0]["posted_ts"] == summary["ts"]
 
 
 def test_killed_after_claiming_the_day_but_before_posting_it_the_next_process_posts_it_late(standin, tmp_path):
-    day = _digest_due_ten_minutes_ago(tmp_path)
+    day = reports_due_ten_minutes_ago(tmp_path)
     standin.delay("files.getUploadURLExternal", 3)
     first = start_bot(standin, tmp_path)
-    wait_until(lambda: _claims(first.db_path))
+    wait_until(lambda: claims(first.db_path))
     _kill(first)
     time.sleep(3.5)
-    assert _digests(standin) == [] and _claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
+    assert digests(standin) == [] and claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
     standin.delay("files.getUploadURLExternal", 0)
-    second = _restart_until_posted(standin, tmp_path)
-    (digest,) = _digests(standin)
+    run_until_posted(standin, tmp_path)
+    (digest,) = digests(standin)
     assert "Posted late" in repr(digest["blocks"]) and day.strftime("%a %d %b %Y") in repr(digest["blocks"])
-    assert _claims(second.db_path)[0]["posted_ts"] == digest["ts"]
+    assert claims(first.db_path)[0]["posted_ts"] == digest["ts"]
 
 
 def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(standin, tmp_path):

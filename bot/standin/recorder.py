@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Generic, TypeVar
 
@@ -76,6 +76,15 @@ class Fault:
     retry_after: float | None
 
 
+@dataclass(frozen=True)
+class PlannedFault:
+    fault: Fault
+    where: Callable[[dict], bool] | None  # only calls whose arguments match; every call when None
+
+    def applies_to(self, args: dict) -> bool:
+        return self.where is None or self.where(args)
+
+
 RATE_LIMITED = Fault("ratelimited", 429, 0)
 SERVER_ERROR = Fault("internal_error", 500, None)
 
@@ -85,7 +94,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._planned: dict[str, deque[Fault]] = {}
+        self._planned: dict[str, list[PlannedFault]] = {}
         self._delays: dict[str, float] = {}
         self._random_share = 0.0
         self._random = random.Random()
@@ -99,10 +108,10 @@ class Faults:
             self._random_share, self._random, self._random_methods = share, random.Random(seed), methods
             self._random_faults = (RATE_LIMITED,) if rate_limits_only else (RATE_LIMITED, SERVER_ERROR)
 
-    def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None) -> None:
+    def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None,
+             where: Callable[[dict], bool] | None = None) -> None:
         with self._lock:
-            queue = self._planned.setdefault(method, deque())
-            queue.extend([Fault(error, status, retry_after)] * times)
+            self._planned.setdefault(method, []).extend([PlannedFault(Fault(error, status, retry_after), where)] * times)
 
     def delay(self, method: str, seconds: float) -> None:
         with self._lock:
@@ -111,11 +120,12 @@ class Faults:
             else:
                 self._delays.pop(method, None)
 
-    def next_fault(self, method: str) -> Fault | None:
+    def next_fault(self, method: str, args: dict | None = None) -> Fault | None:
         with self._lock:
-            queue = self._planned.get(method)
-            if queue:
-                return queue.popleft()
+            queue = self._planned.get(method, [])
+            planned = next((index for index, fault in enumerate(queue) if fault.applies_to(args or {})), None)
+            if planned is not None:
+                return queue.pop(planned).fault
             chosen = self._random_methods is None or method in self._random_methods
             if chosen and self._random_share and self._random.random() < self._random_share:
                 return self._random.choice(self._random_faults)

@@ -30,12 +30,13 @@ class SlackStandIn:
         self._views = ViewStore()
         self._faults = Faults()
         self._calls: Journal[ApiCall] = Journal()
+        self._arrivals: Journal[ApiCall] = Journal()
         self._ephemerals: Journal[dict] = Journal()
         self._responses = ResponseUrls(self.workspace, self._ephemerals, self._faults)
         self._socket = SocketModeServer()
         self._files = FileUploads(lambda: self.base_url)
         context = ApiContext(self.workspace, self._views, self._ephemerals, self._socket.new_url, self._files)
-        self._api = WebApi(context, bot_token, app_token, self._faults, self._calls)
+        self._api = WebApi(context, bot_token, app_token, self._faults, self._calls, self._arrivals)
         self._http: StandInHTTPServer | None = None
 
     # -- lifecycle -----------------------------------------------------------
@@ -114,7 +115,18 @@ class SlackStandIn:
     def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
                  where: Callable[[ApiCall], bool] | None = None) -> list[ApiCall]:
         """Block until `count` calls to `method` (failed ones included) match `where`; return them all."""
-        return self._calls.wait(
+        return self._wait(self._calls, method, count, timeout, where)
+
+    def wait_for_arrival(self, method: str, count: int = 1, timeout: float = 15.0,
+                         where: Callable[[ApiCall], bool] | None = None) -> list[ApiCall]:
+        """Like `wait_for`, but counting calls as they arrive, before any `delay`: the moment to
+        kill a bot whose call Slack is still taking."""
+        return self._wait(self._arrivals, method, count, timeout, where)
+
+    @staticmethod
+    def _wait(journal: Journal[ApiCall], method: str, count: int, timeout: float,
+              where: Callable[[ApiCall], bool] | None) -> list[ApiCall]:
+        return journal.wait(
             count, timeout,
             lambda call: call.method == method and (where is None or where(call)),
             describe_missing_calls(method, count, timeout),
@@ -201,9 +213,10 @@ class SlackStandIn:
     # -- failure injection -----------------------------------------------------
 
     def fail(self, method: str, *, error: str = "internal_error", status: int = 200, times: int = 1,
-             retry_after: float | None = None) -> None:
-        """Answer the next `times` calls to `method` (or "response_url") with an error."""
-        self._faults.fail(method, error, status, times, retry_after)
+             retry_after: float | None = None, where: Callable[[dict], bool] | None = None) -> None:
+        """Answer the next `times` calls to `method` (or "response_url") whose arguments match
+        `where` (any, by default) with an error."""
+        self._faults.fail(method, error, status, times, retry_after, where)
 
     def fail_randomly(self, share: float, seed: int = 1, methods: set[str] | None = None,
                       rate_limits_only: bool = False) -> None:

@@ -65,26 +65,29 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class WebApi:
-    def __init__(self, ctx: ApiContext, bot_token: str, app_token: str, faults: Faults, calls: Journal):
+    def __init__(self, ctx: ApiContext, bot_token: str, app_token: str, faults: Faults, calls: Journal,
+                 arrivals: Journal):
         self._ctx = ctx
         self.channel_rate_limit = ChannelRateLimit(ctx.workspace)
         self._bot_token = bot_token
         self._app_token = app_token
         self._faults = faults
         self._calls = calls
+        self._arrivals = arrivals  # calls as they come in, before any delay: what is still being answered too
         self._handlers = {**api_messages.HANDLERS, **api_directory.HANDLERS, **api_files.HANDLERS}
 
     def handle(self, method: str, authorization: str | None, content_type: str, body: bytes,
                query: str = "") -> tuple[int, dict, dict]:
         """Answer one call: (HTTP status, JSON payload, extra headers)."""
-        pause = self._faults.delay_for(method)
-        if pause:
-            time.sleep(pause)
         try:
             args = parse_args(content_type, body, query)
         except SlackError as error:
             return self._finish(ApiCall(method, {}), {"ok": False, "error": error.error})
-        fault = self._faults.next_fault(method)
+        self._arrivals.append(ApiCall(method, args))
+        pause = self._faults.delay_for(method)
+        if pause:
+            time.sleep(pause)
+        fault = self._faults.next_fault(method, args)
         if fault is not None:
             headers = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
             payload = {"ok": False, "error": fault.error}

@@ -1,0 +1,67 @@
+"""Each piece of a report out exactly once: the digest's chart, the message, each reply in its thread.
+
+A report takes several Slack calls, and a failure past the retries or a crash may cut it short
+after any of them. Each piece is recorded as soon as Slack takes it (storage/job_claims.py
+`record_piece`), and the record outlives a claim given back after a failure: the next run
+posts only what is missing. A process taking over a dead one's claim may meet pieces Slack
+took just before the crash that were never recorded, so it looks for each in Slack first (a
+message by its metadata, a file by its name) and adopts what it finds.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from slack_sdk import WebClient
+
+from commands.deps import Deps
+from commands.message_search import find_by_metadata, find_file_share
+from commands.posting import post_joining
+from storage.job_claims import posted_pieces, record_piece
+
+log = logging.getLogger(__name__)
+REPORT_EVENT = "supportbot_report"
+MAIN = "message"  # the report itself; its chart and thread replies are pieces of their own
+
+
+def report_metadata(job: str, period: str, piece: str = MAIN) -> dict:
+    return {"event_type": REPORT_EVENT, "event_payload": {"job": job, "period": period, "piece": piece}}
+
+
+@dataclass
+class ReportDelivery:
+    client: WebClient
+    deps: Deps
+    job: str
+    period: str
+    channel: str
+    look_since: datetime | None = None  # when taking over a dead process's claim: what it claimed since
+    posted: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.posted = posted_pieces(self.deps.store.db(), self.job, self.period)
+
+    def message(self, piece: str, thread_ts: str | None = None, **content) -> str:
+        """Post the message `piece` (in the thread `thread_ts`) once; its ts."""
+        metadata = report_metadata(self.job, self.period, piece)
+        return self._once(
+            piece,
+            lambda: post_joining(self.client, self.channel, thread_ts=thread_ts, metadata=metadata, **content)["ts"],
+            lambda since: find_by_metadata(self.client, self.channel, metadata, since, thread_ts))
+
+    def file(self, piece: str, filename: str, upload: Callable[[], str]) -> str:
+        """Share the file `piece` once, `upload` returning its id; its id."""
+        return self._once(piece, upload, lambda since: find_file_share(self.client, self.channel, filename, since))
+
+    def _once(self, piece: str, post: Callable[[], str], find: Callable[[datetime], str | None]) -> str:
+        if piece in self.posted:
+            return self.posted[piece]
+        slack_id = self.look_since and find(self.look_since)
+        if slack_id:
+            log.info("%s %s: the %s was in Slack already: adopted", self.job, self.period, piece)
+        slack_id = slack_id or post()
+        record_piece(self.deps.store.db(), self.deps.clock(), self.job, self.period, piece, self.channel, slack_id)
+        self.posted[piece] = slack_id
+        return slack_id
+
