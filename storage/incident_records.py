@@ -115,6 +115,13 @@ def copies_of(db: Database, incident_id: int) -> list[Post]:
     return [post for post in posts_of(db, incident_id) if post.ts]
 
 
+def copies_out_of_step(db: Database, incident_id: int) -> list[Post]:
+    """The copies whose last edit Slack refused, each with that refusal as its `error`."""
+    sql = ("SELECT channel, ts, edit_error AS error FROM incident_posts WHERE incident_id = ? AND step = 0"
+           " AND ts IS NOT NULL AND edit_error IS NOT NULL ORDER BY rowid")
+    return [Post(**row) for row in db.query(sql, [incident_id])]
+
+
 def insert_incident_event(db: Database, incident_id: int, at: datetime, actor: str, action: str,
                           channel: str | None = None, detail: str | None = None) -> None:
     insert_row(db, "incident_events", {"incident_id": incident_id, "at": to_text(at), "actor": actor,

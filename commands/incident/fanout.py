@@ -27,6 +27,7 @@ SECONDS_BETWEEN_POSTS = 1.0
 
 Claim = Callable[[str], bool]
 Send = Callable[[str], str]
+Edit = Callable[[str, str], object]  # (channel, ts of its copy)
 
 
 class ChannelPacer:
@@ -54,6 +55,7 @@ class ChannelPacer:
 
 
 PACER = ChannelPacer()
+EDITS = ChannelPacer(interval=0)  # one edit of a channel's copy at a time, so the newest lands last
 
 
 class FanOut:
@@ -71,14 +73,19 @@ class FanOut:
         """Post where a process that died had claimed the channel; `send` should look before posting."""
         return self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
 
-    def edit_everywhere(self, edits: dict[str, Callable[[], object]]) -> None:
-        """Edit each copy in place; a copy that cannot be edited is logged, the rest still change."""
-        self._in_parallel(list(edits), lambda channel: self._edit_one(channel, edits[channel]))
+    def edit_copies(self, incident_id: int, copies: dict[str, str], edit: Edit) -> dict[str, str]:
+        """Edit each copy in place ({channel: ts}); returns {channel: error} for those Slack refused
+        past the retries, recorded as out of step so the next update or a retry edits them again.
+        `edit` renders the incident as it stands when the copy's turn comes: an edit that waited
+        behind a slower one for the same copy never puts an older status back."""
+        outcomes = self._in_parallel(list(copies), lambda channel: self._edit_one(incident_id, channel, copies[channel],
+                                                                                   edit))
+        return _errors_only(outcomes)
 
     def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim,
                       send: Send) -> dict[str, str]:
-        outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
-        return {channel: error for channel, error in outcomes.items() if error}
+        return _errors_only(self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel,
+                                                                                        claim, send)))
 
     def _in_parallel(self, channels: list[str], work: Callable[[str], str | None]) -> dict[str, str | None]:
         if not channels:
@@ -93,18 +100,25 @@ class FanOut:
             with PACER.turn(channel):
                 ts = send(channel)
         except (SlackApiError, OSError) as error:
-            reason = error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
+            reason = _reason(error)
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
             core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
             return reason
         core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
         return None
 
-    def _edit_one(self, channel: str, edit: Callable[[], object]) -> None:
-        try:
-            edit()
-        except SlackApiError as error:
-            log.warning("could not edit the incident copy in %s: %s", channel, error.response.get("error"))
+    def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
+        """Edits and records under the copy's turn, so an older edit's outcome never lands after a newer one's."""
+        with EDITS.turn(channel):
+            try:
+                edit(channel, ts)
+            except (SlackApiError, OSError) as error:
+                log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
+                core.record_copy_out_of_step(self._db(), self.deps.clock(), incident_id, channel, _reason(error),
+                                             self.actor)
+                return _reason(error)
+            core.record_copy_in_step(self._db(), self.deps.clock(), incident_id, channel, self.actor)
+            return None
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
         return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel,
@@ -121,3 +135,10 @@ class FanOut:
     def _db(self):
         return self.deps.store.db()
 
+
+def _reason(error: SlackApiError | OSError) -> str:
+    return error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
+
+
+def _errors_only(outcomes: dict[str, str | None]) -> dict[str, str]:
+    return {channel: error for channel, error in outcomes.items() if error}
