@@ -14,7 +14,7 @@ import time
 from .state import SlackError, Workspace
 
 LIMITED_METHODS = {"chat.postMessage"}
-HELD_METHODS = {"chat.postMessage", "chat.update"}
+HELD_METHODS = frozenset({"chat.postMessage", "chat.update"})
 
 
 class ChannelRateLimit:
@@ -23,18 +23,18 @@ class ChannelRateLimit:
         self._lock = threading.Lock()
         self._interval: float | None = None
         self._last_post: dict[str, float] = {}
-        self._held: dict[str, int] = {}
+        self._held: dict[str, tuple[int, frozenset[str]]] = {}
 
     def enable(self, seconds_between_posts: float = 1.0) -> None:
         with self._lock:
             self._interval = seconds_between_posts
             self._last_post.clear()
 
-    def hold(self, channel: str, retry_after: int) -> None:
-        """Answer every post and edit in `channel` 429 with `retry_after`, until `release`."""
+    def hold(self, channel: str, retry_after: int, methods: frozenset[str] = HELD_METHODS) -> None:
+        """Answer every call to `methods` in `channel` 429 with `retry_after`, until `release`."""
         channel_id = self._workspace.channel(channel).id
         with self._lock:
-            self._held[channel_id] = retry_after
+            self._held[channel_id] = (retry_after, frozenset(methods))
 
     def release(self, channel: str) -> None:
         channel_id = self._workspace.channel(channel).id
@@ -51,8 +51,9 @@ class ChannelRateLimit:
         except SlackError:
             return None
         with self._lock:
-            if channel in self._held:
-                return self._held[channel]
+            retry_after, methods = self._held.get(channel, (None, frozenset()))
+            if method in methods:
+                return retry_after
             if self._interval is None or method not in LIMITED_METHODS:
                 return None
             now = time.monotonic()

@@ -11,6 +11,7 @@ from typing import Callable
 from .api_common import ApiContext
 from .api_files import FileUploads, UploadedFile
 from .http_server import StandInHTTPServer
+from .rate_limits import HELD_METHODS
 from .recorder import ApiCall, Faults, Journal, describe_missing_calls
 from .responses import ResponseUrls
 from .socket_mode import SocketModeServer
@@ -224,10 +225,11 @@ class SlackStandIn:
         """Answer a second chat.postMessage to one channel within the interval with 429, as Slack does."""
         self._api.channel_rate_limit.enable(seconds_between_posts)
 
-    def hold_at_rate_limit(self, channel: str, retry_after: int = 0) -> None:
-        """Answer every chat.postMessage and chat.update in `channel` 429 with `retry_after`, as a
-        channel flooded by another app would be, until `release_rate_limit(channel)`."""
-        self._api.channel_rate_limit.hold(channel, retry_after)
+    def hold_at_rate_limit(self, channel: str, retry_after: int = 0,
+                           methods: frozenset[str] = HELD_METHODS) -> None:
+        """Answer every chat.postMessage and chat.update (or only `methods`) in `channel` 429 with
+        `retry_after`, as a channel flooded by another app would be, until `release_rate_limit`."""
+        self._api.channel_rate_limit.hold(channel, retry_after, methods)
 
     def release_rate_limit(self, channel: str) -> None:
         self._api.channel_rate_limit.release(channel)

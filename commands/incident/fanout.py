@@ -5,7 +5,8 @@ allows, so 20 channels take about a second rather than twenty. Each channel is c
 database before its post, and its ts recorded after, so a redelivered click, a second instance
 or a restart cannot post the same step there again. A channel that still fails after the Web
 client's own retries is recorded with its error; the others go on. Each claim names this
-process's boot, so a claim left by a process that died is taken over by the next one.
+process's boot, so a claim left by a process that died is taken over by the next one. A copy
+whose edit still fails is recorded as out of step, and cleared by the next edit that lands.
 """
 
 import logging
