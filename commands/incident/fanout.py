@@ -31,32 +31,32 @@ Send = Callable[[str], str]
 Edit = Callable[[str, str], object]  # (channel, ts of its copy)
 
 
-class ChannelPacer:
-    """Posts to one channel one at a time, each starting `interval` after the previous one
-    finished, across every thread of the process. Different channels never wait for each other."""
+class Pacer:
+    """Work for one key (a channel, an incident) one at a time, each turn starting `interval`
+    after the previous one finished, across every thread of the process. Different keys never
+    wait for each other."""
 
     def __init__(self, interval: float = SECONDS_BETWEEN_POSTS):
         self.interval = interval
-        self._locks: dict[str, threading.Lock] = {}
-        self._finished: dict[str, float] = {}
+        self._locks: dict[str | int, threading.Lock] = {}
+        self._finished: dict[str | int, float] = {}
         self._guard = threading.Lock()
 
     @contextmanager
-    def turn(self, channel: str) -> Iterator[None]:
+    def turn(self, key: str | int) -> Iterator[None]:
         with self._guard:
-            lock = self._locks.setdefault(channel, threading.Lock())
+            lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            wait = self._finished.get(channel, float("-inf")) + self.interval - time.monotonic()
+            wait = self._finished.get(key, float("-inf")) + self.interval - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
                 yield
             finally:
-                self._finished[channel] = time.monotonic()
+                self._finished[key] = time.monotonic()
 
 
-PACER = ChannelPacer()
-EDITS = ChannelPacer(interval=0)  # one edit of a channel's copy at a time, so the newest lands last
+PACER = Pacer()  # posts to one channel a second apart
 
 
 class FanOut:
@@ -76,9 +76,7 @@ class FanOut:
 
     def edit_copies(self, incident_id: int, copies: dict[str, str], edit: Edit) -> dict[str, str]:
         """Edit each copy in place ({channel: ts}); returns {channel: error} for those Slack refused
-        past the retries, recorded as out of step so the next update or a retry edits them again.
-        `edit` renders the incident as it stands when the copy's turn comes: an edit that waited
-        behind a slower one for the same copy never puts an older status back."""
+        past the retries, recorded as out of step so the next update or a retry edits them again."""
         outcomes = self._in_parallel(list(copies), lambda channel: self._edit_one(incident_id, channel, copies[channel],
                                                                                    edit))
         return _errors_only(outcomes)
@@ -109,17 +107,15 @@ class FanOut:
         return None
 
     def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
-        """Edits and records under the copy's turn, so an older edit's outcome never lands after a newer one's."""
-        with EDITS.turn(channel):
-            try:
-                edit(channel, ts)
-            except (SlackApiError, OSError) as error:
-                log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
-                core.record_copy_out_of_step(self._db(), self.deps.clock(), incident_id, channel, _reason(error),
-                                             self.actor)
-                return _reason(error)
-            core.record_copy_in_step(self._db(), self.deps.clock(), incident_id, channel, self.actor)
-            return None
+        try:
+            edit(channel, ts)
+        except (SlackApiError, OSError) as error:
+            log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
+            core.record_copy_out_of_step(self._db(), self.deps.clock(), incident_id, channel, _reason(error),
+                                         self.actor)
+            return _reason(error)
+        core.record_copy_in_step(self._db(), self.deps.clock(), incident_id, channel, self.actor)
+        return None
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
         return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel,

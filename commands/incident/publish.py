@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.incident.card_blocks import card_text, copy_text, note_text, render_card, render_copy, render_note
-from commands.incident.fanout import FanOut, Send
+from commands.incident.fanout import FanOut, Pacer, Send
 from commands.incident.failure_blocks import failures_text, render_failures
 from commands.message_search import find_by_metadata
 from commands.posting import post_joining
@@ -23,6 +23,7 @@ from storage.incident_model import Incident, Step
 
 log = logging.getLogger(__name__)
 POST_EVENT = "supportbot_incident_post"
+FAN_OUTS = Pacer(interval=0)  # one fan-out of an incident at a time: its steps and edits land in order
 
 
 def post_metadata(incident_id: int, step: int, channel: str) -> dict:
@@ -65,20 +66,36 @@ class NoticePublisher:
     def send(self, step: Step, retry: bool = False) -> Delivery:
         """Post `step` everywhere it is due and bring every copy up to date; with `retry`, post
         only where it failed and edit only the copies left out of step."""
-        incident = ir.load_incident(self._db(), step.incident_id)
-        channels = self._failed(incident, step) if retry else self._targets(incident, step)
-        failures = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
-        return self._settle(incident, step, failures, edit_every_copy=bool(step.number) and not retry)
+        with FAN_OUTS.turn(step.incident_id):
+            if not retry:
+                self._post_earlier_steps(step)
+            incident = ir.load_incident(self._db(), step.incident_id)
+            channels = self._failed(incident, step) if retry else self._targets(incident, step)
+            failures = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
+            return self._settle(incident, step, failures, edit_every_copy=bool(step.number) and not retry)
 
     def resume(self, step: Step) -> Delivery:
         """Finish a step a process left half done: a channel it claimed gets the post Slack already
         has (found by its metadata) or else a fresh one, a channel it never reached is posted."""
-        incident = ir.load_incident(self._db(), step.incident_id)
-        send = self._sender(incident, step)
-        left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
-        failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
-        failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
-        return self._settle(incident, step, failures, edit_every_copy=bool(step.number))
+        with FAN_OUTS.turn(step.incident_id):
+            incident = ir.load_incident(self._db(), step.incident_id)
+            send = self._sender(incident, step)
+            left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
+            failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
+            failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
+            return self._settle(incident, step, failures, edit_every_copy=bool(step.number))
+
+    def _post_earlier_steps(self, step: Step) -> None:
+        """An update and the resolution sent seconds apart are handled side by side; whichever
+        runs first posts the earlier one where it has not been claimed yet, so no thread shows
+        the resolution above the update it followed. Each post is still claimed once."""
+        for earlier in ir.load_steps(self._db(), step.incident_id)[1:step.number]:
+            channels = ir.unclaimed_channels(self._db(), earlier)
+            if channels:
+                incident = ir.load_incident(self._db(), step.incident_id)
+                unreached = self.fanout.post_step(incident.id, earlier.number, channels, self._sender(incident, earlier))
+                if unreached:
+                    self._report(incident, earlier, Delivery(unreached))
 
     def _settle(self, incident: Incident, step: Step, unreached: dict[str, str], edit_every_copy: bool) -> Delivery:
         """Edit the copies (every one after a new status, else those left out of step) and tell
