@@ -51,9 +51,11 @@ def _section(intro: str, errors: dict[str, str]) -> dict:
     by_reason: dict[str, list[str]] = defaultdict(list)
     for channel, error in errors.items():
         by_reason[error].append(f"<#{channel}>")
-    lines = [f"• *{why}:* {', '.join(channels)}. {what}, then retry."
-             for why, what, channels in (_reason(error) + (channels,) for error, channels in by_reason.items())]
-    return {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join([intro, *lines])}}
+    lines = [intro]
+    for error, channels in by_reason.items():
+        why, what = _reason(error)
+        lines.append(f"• *{why}:* {', '.join(channels)}. {what}, then retry.")
+    return {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}}
 
 
 def _reason(error: str) -> tuple[str, str]:
