@@ -29,12 +29,13 @@ def command(bot, text: str) -> None:
     assert bot.driver.command(text, command=ids.COMMAND, user=LEAD, channel=HELP).status == 200
 
 
-def retry(bot, standin, report: dict) -> None:
-    """Click the report's Retry button, twice as an impatient person would."""
+def retry(bot, report: dict) -> None:
+    """Click the Retry button of a report (an ephemeral or a direct message), twice as an
+    impatient person would."""
     value = next(e["value"] for b in report["blocks"] if b["type"] == "actions" for e in b["elements"])
     for _ in range(2):
-        assert bot.driver.block_action(ids.ACTION_RETRY, value, user=LEAD, channel=HELP,
-                                       message_ts=report["message_ts"]).status == 200
+        assert bot.driver.block_action(ids.ACTION_RETRY, value, user=LEAD, channel=report["channel"],
+                                       message_ts=report.get("message_ts") or report["ts"]).status == 200
 
 
 def header(standin, channel: str) -> str:
@@ -100,13 +101,13 @@ def test_an_archived_and_a_rate_limited_channel_are_named_with_why_and_retry_rea
                           (0, busy): (False, "ratelimited", None)}
 
     standin.archive_channel(archived, archived=False)
-    retry(bot, standin, report)
+    retry(bot, report)
     (_, again) = told(standin, "could not reach", count=2)
     assert "could not reach 1 channel" in repr(again["blocks"]) and archived not in repr(again["blocks"])
     assert f"<#{busy}>. Wait a minute" in repr(again["blocks"])
 
     standin.release_rate_limit(busy)
-    retry(bot, standin, again)
+    retry(bot, again)
     told(standin, "reached every channel, and every copy is up to date")
     standin.wait_idle(quiet=1.2)
     assert [len(copies(standin, channel)) for channel in (STATUS, archived, busy)] == [1, 1, 1]
@@ -136,7 +137,7 @@ def test_a_copy_slack_will_not_edit_is_reported_and_retry_or_the_next_update_bri
     assert not [e for e in standin.ephemerals if "everywhere" in e["text"]], "no claim that every copy changed"
 
     standin.release_rate_limit(GENERAL)
-    retry(bot, standin, report)
+    retry(bot, report)
     told(standin, "every copy is up to date")
     standin.wait_idle(quiet=0.3)
     assert "Identified" in header(standin, GENERAL) and posts(bot)[(0, GENERAL)] == (True, None, None)
@@ -155,3 +156,20 @@ def test_a_copy_slack_will_not_edit_is_reported_and_retry_or_the_next_update_bri
     events = rows(bot.db_path, "SELECT action, channel FROM incident_events WHERE action IN"
                                " ('edit_failed', 'back_in_step') ORDER BY id")
     assert [(e["action"], e["channel"]) for e in events] == [("edit_failed", GENERAL), ("back_in_step", GENERAL)] * 2
+
+
+def test_a_broadcaster_outside_the_cards_channel_gets_the_report_as_a_direct_message(bot, standin):
+    archived = standin.add_channel("old-announcements")
+    standin.archive_channel(archived)
+    card = draft(bot, standin)
+    reply(bot, standin, card, "Exports are delayed.")
+    view = open_modal(bot, standin, card)
+    standin.workspace.channels[HELP].members.discard(LEAD)  # the lead broadcasts from elsewhere
+    bot.driver.view_submission(view, plan([STATUS, archived]), user=LEAD)
+    (report,) = wait_until(lambda: standin.messages(LEAD))  # the bot's direct messages with the lead
+    assert f"*Archived:* <#{archived}>. Unarchive it, then retry." in repr(report["blocks"])
+    assert not [e for e in standin.ephemerals if "could not reach" in e["text"]], "no ephemeral could reach the lead"
+    standin.archive_channel(archived, archived=False)
+    retry(bot, report)
+    told(standin, "reached every channel")
+    assert len(copies(standin, archived)) == 1 and len(copies(standin, STATUS)) == 1

@@ -16,7 +16,7 @@ from commands.incident.card_blocks import card_text, copy_text, note_text, rende
 from commands.incident.fanout import FanOut, Pacer, Send
 from commands.incident.failure_blocks import failures_text, render_failures
 from commands.message_search import find_by_metadata
-from commands.posting import post_joining
+from commands.posting import post_direct, post_joining
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.incident_model import Incident, Step
@@ -152,10 +152,18 @@ class NoticePublisher:
         return [post.channel for post in ir.posts_of(self._db(), incident.id, step.number) if post.error]
 
     def _report(self, incident: Incident, step: Step, delivery: Delivery) -> None:
+        """Only the broadcaster sees it, beside the card; one who is not in the card's channel
+        (who broadcast from elsewhere, or whose scheduled notice went out later) gets a direct message."""
         blocks = render_failures(incident, step.number, delivery.unreached, delivery.out_of_step)
+        text = failures_text(incident, delivery.unreached, delivery.out_of_step)
         try:
-            self.client.chat_postEphemeral(channel=incident.card_channel, user=self.actor, blocks=blocks,
-                                           text=failures_text(incident, delivery.unreached, delivery.out_of_step))
+            self.client.chat_postEphemeral(channel=incident.card_channel, user=self.actor, blocks=blocks, text=text)
+            return
+        except SlackApiError as error:
+            log.info("%s: no ephemeral for %s (%s), sending a direct message", incident.key, self.actor,
+                     error.response.get("error"))
+        try:
+            post_direct(self.client, self.actor, blocks=blocks, text=text)
         except SlackApiError as error:
             log.warning("could not tell %s which channels %s missed: %s", self.actor, incident.key,
                         error.response.get("error"))
