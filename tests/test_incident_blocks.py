@@ -75,7 +75,7 @@ def test_replies_are_valid_block_kit():
     assert "*I am not a member:* <#C0WAR>. Invite me with `/invite @supportbot`, then retry." in shown
     assert "*Archived:* <#C0OLD>, <#C0GONE>. Unarchive it, then retry." in shown
     assert "*Slack answered `fatal_error`:* <#C0ODD>. Check the channel, then retry." in shown
-    assert "*Rate limited: Slack kept refusing posts there:* <#C0BUSY>. Wait a minute, then retry." in shown
+    assert "*Rate limited, Slack kept refusing me there:* <#C0BUSY>. Wait a minute, then retry." in shown
     assert_valid_blocks(render_failures(incident(), 0, {f"C0{n:07d}": "ratelimited" for n in range(200)}))
 
 

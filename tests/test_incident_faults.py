@@ -20,7 +20,7 @@ from tests.incident_flow import (
 )
 
 REGIONS = 8
-BUSY = "Rate limited: Slack kept refusing posts there"
+BUSY = "Rate limited, Slack kept refusing me there"
 
 
 def command(bot, text: str) -> None:

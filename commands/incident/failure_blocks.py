@@ -11,7 +11,7 @@ REASONS = {  # Slack's error: (what it means, what to do before retrying)
     "not_in_channel": ("I am not a member", "Invite me with `/invite @supportbot`"),
     "channel_not_found": ("I cannot see the channel", "Invite me with `/invite @supportbot`"),
     "is_archived": ("Archived", "Unarchive it"),
-    "ratelimited": ("Rate limited: Slack kept refusing posts there", "Wait a minute"),
+    "ratelimited": ("Rate limited, Slack kept refusing me there", "Wait a minute"),
     "unreachable": ("Slack could not be reached", "Wait a minute"),
 }
 
