@@ -1,4 +1,4 @@
-"""Posting a message where the bot may not have joined yet."""
+"""Posting a message where the bot may not have joined yet, or to one person directly."""
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -18,3 +18,9 @@ def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
         except SlackApiError:
             raise error from None
         return client.chat_postMessage(channel=channel, **message)
+
+
+def post_direct(client: WebClient, user: str, **message) -> SlackResponse:
+    """A direct message from the bot to `user`."""
+    channel = client.conversations_open(users=user)["channel"]["id"]
+    return client.chat_postMessage(channel=channel, **message)

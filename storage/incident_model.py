@@ -36,6 +36,8 @@ class IncidentAction(StrEnum):
     DISCARDED = "discarded"
     POSTED = "posted"
     POST_FAILED = "post_failed"
+    EDIT_FAILED = "edit_failed"
+    BACK_IN_STEP = "back_in_step"
 
 
 @dataclass(frozen=True)

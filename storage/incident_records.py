@@ -58,7 +58,7 @@ def steps_to_resume(db: Database, now: datetime, after: datetime) -> list[Step]:
     settled = to_text(now - UNKNOWN_BOOT_SETTLE)
     rows = list(db.query(sql, [*left_behind_params(now), settled, gone_cutoff(now), to_text(after)]))
     steps = [(_step(row), row) for row in rows]
-    return [step for step, row in steps if row["unfinished"] or (row["fan_out_over"] and _unclaimed(db, step))]
+    return [step for step, row in steps if row["unfinished"] or (row["fan_out_over"] and unclaimed_channels(db, step))]
 
 
 def unfinished_channels(db: Database, now: datetime, incident_id: int, step: int) -> list[str]:
@@ -68,8 +68,10 @@ def unfinished_channels(db: Database, now: datetime, incident_id: int, step: int
     return [row["channel"] for row in db.query(sql, [incident_id, step, *left_behind_params(now)])]
 
 
-def _unclaimed(db: Database, step: Step) -> set[str]:
-    return set(_targets(db, step)) - _claimed(db, step)
+def unclaimed_channels(db: Database, step: Step) -> list[str]:
+    """The channels `step` is due in that nobody has claimed yet."""
+    claimed = _claimed(db, step)
+    return [channel for channel in _targets(db, step) if channel not in claimed]
 
 
 def _claimed(db: Database, step: Step) -> set[str]:
@@ -113,6 +115,13 @@ def posts_of(db: Database, incident_id: int, step: int = 0) -> list[Post]:
 def copies_of(db: Database, incident_id: int) -> list[Post]:
     """The broadcast copies that made it into their channels: the threads later steps go to."""
     return [post for post in posts_of(db, incident_id) if post.ts]
+
+
+def copies_out_of_step(db: Database, incident_id: int) -> list[Post]:
+    """The copies whose last edit Slack refused, each with that refusal as its `error`."""
+    sql = ("SELECT channel, ts, edit_error AS error FROM incident_posts WHERE incident_id = ? AND step = 0"
+           " AND ts IS NOT NULL AND edit_error IS NOT NULL ORDER BY rowid")
+    return [Post(**row) for row in db.query(sql, [incident_id])]
 
 
 def insert_incident_event(db: Database, incident_id: int, at: datetime, actor: str, action: str,

@@ -220,6 +220,24 @@ def record_post_failure(db: Database, now: datetime, incident_id: int, step: int
         ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POST_FAILED, channel, f"{step}:{error}")
 
 
+def record_copy_out_of_step(db: Database, now: datetime, incident_id: int, channel: str, error: str,
+                            actor: str) -> None:
+    """Slack refused to edit the copy in `channel` past the retries: it shows an older status."""
+    with write_transaction(db):
+        db.execute("UPDATE incident_posts SET edit_error = ? WHERE incident_id = ? AND step = 0 AND channel = ?",
+                   [error, incident_id, channel])
+        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.EDIT_FAILED, channel, error)
+
+
+def record_copy_in_step(db: Database, now: datetime, incident_id: int, channel: str, actor: str) -> None:
+    """The copy in `channel` shows the current status; recorded only if it had fallen behind."""
+    with write_transaction(db):
+        sql = ("UPDATE incident_posts SET edit_error = NULL WHERE incident_id = ? AND step = 0 AND channel = ?"
+               " AND edit_error IS NOT NULL")
+        if db.execute(sql, [incident_id, channel]).rowcount:
+            ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.BACK_IN_STEP, channel)
+
+
 def _start(db: Database, now: datetime, incident: Incident, actor: str, boot_id: int | None) -> Step:
     ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
     ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))

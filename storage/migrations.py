@@ -287,6 +287,13 @@ def create_report_pieces(db: Database) -> None:
     )
 
 
+@migrations(name="0009_copies_out_of_step")
+def record_copies_out_of_step(db: Database) -> None:
+    """Why a broadcast copy still shows an older status: Slack refused its edit past the
+    retries. The next update or the broadcaster's Retry edits it again and clears this."""
+    db.execute("ALTER TABLE incident_posts ADD COLUMN edit_error TEXT")
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -60,9 +60,9 @@ def click(bot, standin, action_id: str, card_ts: str, user=LEAD, channel=HELP, t
 
 
 def open_modal(bot, standin, card_ts: str, user=LEAD) -> dict:
-    opened = len(standin.calls_to("views.open"))
+    opened = len([call for call in standin.calls_to("views.open") if not call.failed])
     click(bot, standin, ids.ACTION_BROADCAST, card_ts, user=user)
-    standin.wait_for("views.open", count=opened + 1)
+    standin.wait_for("views.open", count=opened + 1, where=lambda call: not call.failed)
     return standin.last_view(ids.MODAL_BROADCAST)
 
 
@@ -91,3 +91,19 @@ def broadcast(bot, standin, card_ts: str, channels=CONFIGURED, user=LEAD, **opti
     wait_until(lambda: all(copies(standin, channel) for channel in channels))
     standin.wait_idle(quiet=0.2)
     return view
+
+
+def told(standin, words: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
+    """Wait until `count` messages only the person sees (by response_url or chat.postEphemeral)
+    contain `words`; returns them all."""
+    def shown() -> list[dict] | None:
+        found = [e for e in standin.ephemerals if words in e["text"] + repr(e["blocks"])]
+        return found if len(found) >= count else None
+
+    return wait_until(shown, timeout)
+
+
+def notes(standin, channel: str) -> list[str]:
+    """The texts under the one copy in `channel`: its updates and resolution."""
+    (copy,) = copies(standin, channel)
+    return [m["text"] for m in standin.thread(channel, copy["ts"])[1:]]

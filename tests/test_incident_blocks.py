@@ -8,7 +8,8 @@ from commands.incident import ids
 from commands.incident import parse as p
 from commands.incident.card_blocks import copy_text, note_text, render_card, render_copy
 from commands.incident.modal import plan_errors, read_plan, render_broadcast_modal
-from commands.incident.reply_blocks import render_failures, render_help, render_list, render_preview
+from commands.incident.failure_blocks import render_failures
+from commands.incident.reply_blocks import render_help, render_list, render_preview
 from storage.errors import UsageError
 from storage.incident_model import BroadcastPlan, Incident, IncidentStatus, Step
 from tests.blockkit import assert_valid_blocks, assert_valid_view
@@ -69,9 +70,16 @@ def test_replies_are_valid_block_kit():
     assert_valid_blocks(render_help())
     assert_valid_blocks(render_list([incident(), incident(id=4, status=IncidentStatus.RESOLVED)], {3: ["<https://x|#status>"]}))
     assert_valid_blocks(render_list([], {}))
-    failures = render_failures(incident(), 0, {"C0WAR": "not_in_channel", "C0OLD": "is_archived"})
+    unreached = {"C0WAR": "not_in_channel", "C0OLD": "is_archived", "C0GONE": "is_archived", "C0ODD": "fatal_error"}
+    failures = render_failures(incident(), 0, unreached, {"C0BUSY": "ratelimited"})
     assert_valid_blocks(failures)
-    assert "<#C0WAR> (`not_in_channel`), <#C0OLD> (`is_archived`)" in repr(failures)
+    shown = repr(failures)
+    assert "could not reach 4 channels" in shown and "1 copy of *INC-3* still shows an older status" in shown
+    assert "*I am not a member:* <#C0WAR>. Invite me with `/invite @supportbot`, then retry." in shown
+    assert "*Archived:* <#C0OLD>, <#C0GONE>. Unarchive it, then retry." in shown
+    assert "*Slack answered `fatal_error`:* <#C0ODD>. Check the channel, then retry." in shown
+    assert "*Rate limited, Slack kept refusing me there:* <#C0BUSY>. Wait a minute, then retry." in shown
+    assert_valid_blocks(render_failures(incident(), 0, {f"C0{n:07d}": "ratelimited" for n in range(200)}))
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,5 +1,6 @@
 """Getting a notice out: many channels in parallel within Slack's limit, and planned work across a restart."""
 
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -11,7 +12,7 @@ from bot.config import parse_team_config
 from bot.slack_client import make_client
 from commands.deps import Deps
 from commands.incident import ids
-from commands.incident.publish import post_metadata
+from commands.incident.publish import NoticePublisher, post_metadata
 from jobs.incident_broadcasts import resume_unfinished_steps
 from storage import incidents as core
 from storage.boots import UNKNOWN_BOOT_SETTLE
@@ -29,6 +30,7 @@ from tests.incident_flow import (
     command,
     copies,
     draft,
+    notes,
     incident,
     open_modal,
     plan,
@@ -120,6 +122,56 @@ def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_an
     posts = {row["channel"]: row["ts"] for row in rows(path, "SELECT channel, ts FROM incident_posts")}
     assert posts == {STATUS: taken["ts"], HELP: "1.000003", GENERAL: copies(standin, GENERAL)[0]["ts"],
                      never_reached: copies(standin, never_reached)[0]["ts"]}
+
+
+def broadcast_directly(standin, tmp_path):
+    """A notice broadcast to CONFIGURED by a publisher called in this process, so a test can run
+    its steps in the order a race would; returns the database, the publisher and the card's ts."""
+    path = tmp_path / "direct.db"
+    prepare_database(path)
+    db = open_db(path)
+    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML))
+    publisher = NoticePublisher(make_client(standin.bot_token, standin.api_url), deps, LEAD)
+    created = core.create_incident(db, deps.clock(), "Search is down", "U0AGENT1", HELP, "draft-1").incident
+    publisher.post_card(created)
+    card = rows(path, "SELECT card_ts FROM incidents")[0]["card_ts"]
+    core.add_revision(db, HELP, card, "1.000002", "U0AGENT1", "Search returns nothing.")
+    step = core.broadcast(db, deps.clock(), created.id, LEAD, BroadcastPlan(tuple(CONFIGURED), "SEV2", False), "send-1")
+    assert publisher.send(step.step).complete
+    core.add_revision(db, HELP, card, "1.000003", "U0AGENT1", "Cause found: a full disk.")
+    return db, publisher
+
+
+def assert_update_then_resolution_under_every_copy(standin):
+    for channel in CONFIGURED:
+        (identified, resolved) = notes(standin, channel)
+        assert "Identified" in identified and "a full disk" in identified
+        assert "Resolved" in resolved and "Disk cleared." in resolved
+        assert "Resolved" in copies(standin, channel)[0]["blocks"][0]["text"]["text"]
+
+
+def test_a_resolution_handled_before_the_update_it_follows_still_posts_below_it(standin, tmp_path):
+    """An update and the resolution sent seconds apart run side by side; here the resolution's
+    fan-out starts first, as it sometimes does when their database writes race."""
+    db, publisher = broadcast_directly(standin, tmp_path)
+    update = core.update(db, datetime.now(timezone.utc), 1, LEAD, None, "update-1").step
+    resolution = core.resolve(db, datetime.now(timezone.utc), 1, LEAD, "Disk cleared.", "resolve-1").step
+    assert publisher.send(resolution).complete and publisher.send(update).complete
+    assert_update_then_resolution_under_every_copy(standin)
+
+
+def test_an_update_whose_edits_slack_answers_late_never_puts_its_status_over_the_resolution(standin, tmp_path):
+    db, publisher = broadcast_directly(standin, tmp_path)
+    update = core.update(db, datetime.now(timezone.utc), 1, LEAD, None, "update-1").step
+    standin.fail("chat.update", status=500, times=3 * len(CONFIGURED))  # each copy's edit backs off three times
+    edits = len(standin.calls_to("chat.update"))
+    first = threading.Thread(target=publisher.send, args=(update,))
+    first.start()
+    standin.wait_for("chat.update", count=edits + 1)  # the update's edits are under way, and refused
+    resolution = core.resolve(db, datetime.now(timezone.utc), 1, LEAD, "Disk cleared.", "resolve-1").step
+    assert publisher.send(resolution).complete
+    first.join()
+    assert_update_then_resolution_under_every_copy(standin)
 
 
 def test_the_stand_in_can_hold_the_bot_to_one_post_per_second_per_channel(standin):

@@ -127,7 +127,7 @@ def test_a_failing_channel_does_not_stop_the_others_and_retry_reaches_only_it(bo
     view = open_modal(bot, standin, card)
     bot.driver.view_submission(view, plan([STATUS, private, HELP]), user=LEAD)
     report = standin.wait_for("chat.postEphemeral", where=lambda call: "could not reach" in call.args.get("text", ""))[-1]
-    assert "<#C0WARROOM> (`not_in_channel`)" in repr(report.args["blocks"]) and "C0STATUS" not in repr(report.args["blocks"])
+    assert "*I am not a member:* <#C0WARROOM>. Invite me" in repr(report.args["blocks"]) and "C0STATUS" not in repr(report.args["blocks"])
     assert copies(standin, STATUS) and copies(standin, HELP) and not copies(standin, private)
     standin.workspace.channels[private].members.add("U0BOT")  # someone invites the bot
     retry_ts = standin.ephemerals[-1]["message_ts"]

@@ -116,6 +116,37 @@ def test_server_errors_and_delays_can_be_injected(slack, client):
         slack.wait_for("views.open", timeout=0.1)
 
 
+def test_an_archived_channel_refuses_posts_edits_and_joins_until_unarchived(slack, client):
+    posted = client.chat_postMessage(channel="C0GENERAL", text="before")
+    slack.archive_channel("#general")
+    assert client.conversations_info(channel="C0GENERAL")["channel"]["is_archived"] is True
+    for call in (lambda: client.chat_postMessage(channel="C0GENERAL", text="after"),
+                 lambda: client.chat_update(channel="C0GENERAL", ts=posted["ts"], text="edited"),
+                 lambda: client.conversations_join(channel="C0GENERAL")):
+        with pytest.raises(SlackApiError) as refused:
+            call()
+        assert refused.value.response["error"] == "is_archived"
+    slack.archive_channel("C0GENERAL", archived=False)
+    client.chat_postMessage(channel="C0GENERAL", text="after")
+    assert [m["text"] for m in slack.messages("C0GENERAL")] == ["before", "after"]
+
+
+def test_a_channel_held_at_its_rate_limit_refuses_every_post_there_until_released(slack, client):
+    posted = client.chat_postMessage(channel="C0HELP", text="before")
+    slack.hold_at_rate_limit("#help", retry_after=2)
+    for call in (lambda: client.chat_postMessage(channel="C0HELP", text="held"),
+                 lambda: client.chat_update(channel="C0HELP", ts=posted["ts"], text="held")):
+        with pytest.raises(SlackApiError) as refused:
+            call()
+        assert refused.value.response.status_code == 429 and refused.value.response.headers["Retry-After"] == "2"
+    client.chat_postMessage(channel="C0STATUS", text="other channels are not held")
+    slack.hold_at_rate_limit("C0HELP", methods=frozenset({"chat.update"}))
+    client.chat_postMessage(channel="C0HELP", text="posts pass when only edits are held")
+    slack.release_rate_limit("C0HELP")
+    client.chat_update(channel="C0HELP", ts=posted["ts"], text="edited")
+    assert [m["text"] for m in slack.messages("C0HELP")] == ["edited", "posts pass when only edits are held"]
+
+
 def test_concurrent_posts_get_unique_increasing_ts(slack, client):
     results = []
 

@@ -62,6 +62,8 @@ def conversations_join(ctx: ApiContext, args: dict) -> dict:
     channel = ctx.workspace.channel(args.get("channel"))
     if channel.is_private or channel.is_im:
         raise SlackError("method_not_supported_for_channel_type")
+    if channel.is_archived:
+        raise SlackError("is_archived")
     with ctx.workspace.lock:
         channel.members.add(d.BOT_USER_ID)
     return {"channel": d.channel_object(channel)}

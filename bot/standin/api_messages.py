@@ -54,7 +54,9 @@ def _thread_root(ctx: ApiContext, channel_id: str, thread_ts: object) -> str | N
 
 
 def _require_bot_member(channel) -> None:
-    """Slack refuses bot posts and edits in a channel the bot has not joined."""
+    """Slack refuses bot posts and edits in an archived channel, or one the bot has not joined."""
+    if channel.is_archived:
+        raise SlackError("is_archived")
     if not channel.is_im and d.BOT_USER_ID not in channel.members:
         raise SlackError("not_in_channel")
 

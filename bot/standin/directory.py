@@ -49,6 +49,7 @@ class Channel:
     created: int = _CREATED
     purpose: str = ""
     members: set[str] = field(default_factory=set)
+    is_archived: bool = False
 
     @property
     def is_im(self) -> bool:
@@ -170,7 +171,7 @@ def channel_object(channel: Channel) -> dict:
         "is_mpim": False,
         "is_private": channel.is_private,
         "created": channel.created,
-        "is_archived": False,
+        "is_archived": channel.is_archived,
         "is_general": channel.name == "general",
         "unlinked": 0,
         "name_normalized": channel.name,

@@ -11,6 +11,7 @@ from typing import Callable
 from .api_common import ApiContext
 from .api_files import FileUploads, UploadedFile
 from .http_server import StandInHTTPServer
+from .rate_limits import HELD_METHODS
 from .recorder import ApiCall, Faults, Journal, describe_missing_calls
 from .responses import ResponseUrls
 from .socket_mode import SocketModeServer
@@ -91,6 +92,12 @@ class SlackStandIn:
 
     def add_user(self, user_id: str, real_name: str, *, is_bot: bool = False, deleted: bool = False) -> None:
         self.workspace.add_user(user_id, real_name, is_bot=is_bot, deleted=deleted)
+
+    def archive_channel(self, channel: str, archived: bool = True) -> None:
+        """Archive (or, with `archived=False`, unarchive) a channel: Slack then refuses posts,
+        edits and joins there with `is_archived`."""
+        with self.workspace.lock:
+            self.workspace.channel(channel).is_archived = archived
 
     def post_user_message(self, channel: str, text: str, user: str = "U0AGENT1",
                           thread_ts: str | None = None) -> str:
@@ -230,6 +237,15 @@ class SlackStandIn:
     def limit_posts_per_channel(self, seconds_between_posts: float = 1.0) -> None:
         """Answer a second chat.postMessage to one channel within the interval with 429, as Slack does."""
         self._api.channel_rate_limit.enable(seconds_between_posts)
+
+    def hold_at_rate_limit(self, channel: str, retry_after: int = 0,
+                           methods: frozenset[str] = HELD_METHODS) -> None:
+        """Answer every chat.postMessage and chat.update (or only `methods`) in `channel` 429 with
+        `retry_after`, as a channel flooded by another app would be, until `release_rate_limit`."""
+        self._api.channel_rate_limit.hold(channel, retry_after, methods)
+
+    def release_rate_limit(self, channel: str) -> None:
+        self._api.channel_rate_limit.release(channel)
 
     # -- Socket Mode -------------------------------------------------------------
 

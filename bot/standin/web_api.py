@@ -92,9 +92,10 @@ class WebApi:
             headers = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
             payload = {"ok": False, "error": fault.error}
             return self._finish(ApiCall(method, args, status=fault.status), payload, headers)
-        if self.channel_rate_limit.too_fast(method, args):
+        retry_after = self.channel_rate_limit.refusal(method, args)
+        if retry_after is not None:
             payload = {"ok": False, "error": "ratelimited"}
-            return self._finish(ApiCall(method, args, status=429), payload, {"Retry-After": "1"})
+            return self._finish(ApiCall(method, args, status=429), payload, {"Retry-After": str(retry_after)})
         return self._finish(ApiCall(method, args), self._answer(method, bearer_token(authorization), args))
 
     def _answer(self, method: str, token: str | None, args: dict) -> dict:

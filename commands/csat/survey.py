@@ -10,6 +10,7 @@ from commands.csat import ids
 from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
                                          survey_text)
 from commands.deps import Deps
+from commands.posting import post_direct
 from commands.turn import Turn
 from storage.csat import score_escalation
 from storage.model import Outcome
@@ -24,8 +25,7 @@ def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
         return
     esc = outcome.escalation
     try:
-        dm = client.conversations_open(users=esc.requester)["channel"]["id"]
-        client.chat_postMessage(channel=dm, blocks=render_survey(esc), text=survey_text(esc))
+        post_direct(client, esc.requester, blocks=render_survey(esc), text=survey_text(esc))
     except SlackApiError as error:
         log.warning("the CSAT survey of %s did not reach %s: %s", esc.key, esc.requester, error.response.get("error"))
 

@@ -3,7 +3,7 @@
 from commands.deps import Deps
 from commands.incident import ids
 from commands.incident import operations as op
-from commands.incident.reply_blocks import parse_retry_value
+from commands.incident.failure_blocks import parse_retry_value
 from commands.turn import Turn
 
 

@@ -5,7 +5,8 @@ allows, so 20 channels take about a second rather than twenty. Each channel is c
 database before its post, and its ts recorded after, so a redelivered click, a second instance
 or a restart cannot post the same step there again. A channel that still fails after the Web
 client's own retries is recorded with its error; the others go on. Each claim names this
-process's boot, so a claim left by a process that died is taken over by the next one.
+process's boot, so a claim left by a process that died is taken over by the next one. A copy
+whose edit still fails is recorded as out of step, and cleared by the next edit that lands.
 """
 
 import logging
@@ -27,33 +28,35 @@ SECONDS_BETWEEN_POSTS = 1.0
 
 Claim = Callable[[str], bool]
 Send = Callable[[str], str]
+Edit = Callable[[str, str], object]  # (channel, ts of its copy)
 
 
-class ChannelPacer:
-    """Posts to one channel one at a time, each starting `interval` after the previous one
-    finished, across every thread of the process. Different channels never wait for each other."""
+class Pacer:
+    """Work for one key (a channel, an incident) one at a time, each turn starting `interval`
+    after the previous one finished, across every thread of the process. Different keys never
+    wait for each other."""
 
     def __init__(self, interval: float = SECONDS_BETWEEN_POSTS):
         self.interval = interval
-        self._locks: dict[str, threading.Lock] = {}
-        self._finished: dict[str, float] = {}
+        self._locks: dict[str | int, threading.Lock] = {}
+        self._finished: dict[str | int, float] = {}
         self._guard = threading.Lock()
 
     @contextmanager
-    def turn(self, channel: str) -> Iterator[None]:
+    def turn(self, key: str | int) -> Iterator[None]:
         with self._guard:
-            lock = self._locks.setdefault(channel, threading.Lock())
+            lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            wait = self._finished.get(channel, float("-inf")) + self.interval - time.monotonic()
+            wait = self._finished.get(key, float("-inf")) + self.interval - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
                 yield
             finally:
-                self._finished[channel] = time.monotonic()
+                self._finished[key] = time.monotonic()
 
 
-PACER = ChannelPacer()
+PACER = Pacer()  # posts to one channel a second apart
 
 
 class FanOut:
@@ -71,14 +74,17 @@ class FanOut:
         """Post where a process that died had claimed the channel; `send` should look before posting."""
         return self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
 
-    def edit_everywhere(self, edits: dict[str, Callable[[], object]]) -> None:
-        """Edit each copy in place; a copy that cannot be edited is logged, the rest still change."""
-        self._in_parallel(list(edits), lambda channel: self._edit_one(channel, edits[channel]))
+    def edit_copies(self, incident_id: int, copies: dict[str, str], edit: Edit) -> dict[str, str]:
+        """Edit each copy in place ({channel: ts}); returns {channel: error} for those Slack refused
+        past the retries, recorded as out of step so the next update or a retry edits them again."""
+        outcomes = self._in_parallel(list(copies), lambda channel: self._edit_one(incident_id, channel, copies[channel],
+                                                                                   edit))
+        return _errors_only(outcomes)
 
     def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim,
                       send: Send) -> dict[str, str]:
-        outcomes = self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
-        return {channel: error for channel, error in outcomes.items() if error}
+        return _errors_only(self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel,
+                                                                                        claim, send)))
 
     def _in_parallel(self, channels: list[str], work: Callable[[str], str | None]) -> dict[str, str | None]:
         if not channels:
@@ -93,18 +99,23 @@ class FanOut:
             with PACER.turn(channel):
                 ts = send(channel)
         except (SlackApiError, OSError) as error:
-            reason = error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
+            reason = _reason(error)
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
             core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
             return reason
         core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
         return None
 
-    def _edit_one(self, channel: str, edit: Callable[[], object]) -> None:
+    def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
         try:
-            edit()
-        except SlackApiError as error:
-            log.warning("could not edit the incident copy in %s: %s", channel, error.response.get("error"))
+            edit(channel, ts)
+        except (SlackApiError, OSError) as error:
+            log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
+            core.record_copy_out_of_step(self._db(), self.deps.clock(), incident_id, channel, _reason(error),
+                                         self.actor)
+            return _reason(error)
+        core.record_copy_in_step(self._db(), self.deps.clock(), incident_id, channel, self.actor)
+        return None
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
         return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel,
@@ -121,3 +132,10 @@ class FanOut:
     def _db(self):
         return self.deps.store.db()
 
+
+def _reason(error: SlackApiError | OSError) -> str:
+    return error.response.get("error", "unknown_error") if isinstance(error, SlackApiError) else "unreachable"
+
+
+def _errors_only(outcomes: dict[str, str | None]) -> dict[str, str]:
+    return {channel: error for channel, error in outcomes.items() if error}

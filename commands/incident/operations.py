@@ -58,8 +58,7 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
         when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
         _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.")
         return
-    failures = publisher.send(outcome.step)
-    if not failures:
+    if publisher.send(outcome.step).complete:
         _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.")
 
 
@@ -78,8 +77,9 @@ def resolve(turn: Turn, deps: Deps, incident_id: int, text: str | None) -> None:
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
     require_broadcaster(turn, deps)
     step = ir.load_step(deps.store.db(), incident_id, step_number)
-    if not NoticePublisher(turn.client, deps, turn.user).send(step, retry=True):
-        turn.reply(render_confirmation(f"📣 INC-{incident_id} reached every channel."), "Every channel reached")
+    if NoticePublisher(turn.client, deps, turn.user).send(step, retry=True).complete:
+        text = f"📣 INC-{incident_id} reached every channel, and every copy is up to date."
+        turn.reply(render_confirmation(text), text)
 
 
 def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -119,8 +119,7 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
 def _follow_up(turn: Turn, deps: Deps, outcome: IncidentOutcome, confirmation: str) -> None:
     if outcome.duplicate:
         return
-    failures = NoticePublisher(turn.client, deps, turn.user).send(outcome.step)
-    if not failures:
+    if NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
         _confirm(turn, confirmation.format(key=outcome.incident.key, status=outcome.incident.status.word))
 
 

@@ -5,28 +5,43 @@ to the person who sent the notice, never allowed to undo the stored change.
 """
 
 import logging
+from dataclasses import dataclass, field
+from functools import partial
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.incident.card_blocks import card_text, copy_text, note_text, render_card, render_copy, render_note
-from commands.incident.fanout import FanOut, Send
-from commands.incident.reply_blocks import render_failures
+from commands.incident.fanout import FanOut, Pacer, Send
+from commands.incident.failure_blocks import failures_text, render_failures
 from commands.message_search import find_by_metadata
-from commands.posting import post_joining
+from commands.posting import post_direct, post_joining
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.incident_model import Incident, Step
 
 log = logging.getLogger(__name__)
 POST_EVENT = "supportbot_incident_post"
+FAN_OUTS = Pacer(interval=0)  # one fan-out of an incident at a time: its steps and edits land in order
 
 
 def post_metadata(incident_id: int, step: int, channel: str) -> dict:
     """Slack message metadata naming the incident, step and channel of a copy or follow-up, so one
     posted just before a crash is found again instead of posted twice."""
     return {"event_type": POST_EVENT, "event_payload": {"incident_id": incident_id, "step": step, "channel": channel}}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a step left undone: {channel: Slack's error} for channels it could not be posted in,
+    and for copies Slack would not edit to the current status."""
+    unreached: dict[str, str] = field(default_factory=dict)
+    out_of_step: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unreached and not self.out_of_step
 
 
 class NoticePublisher:
@@ -48,30 +63,52 @@ class NoticePublisher:
         except SlackApiError as error:
             log.warning("could not update the card of %s: %s", incident.key, error.response.get("error"))
 
-    def send(self, step: Step, retry: bool = False) -> dict[str, str]:
-        """Post `step` everywhere it is due (with `retry`, where it failed) and bring the copies up to date."""
-        incident = ir.load_incident(self._db(), step.incident_id)
-        channels = self._failed(incident, step) if retry else self._targets(incident, step)
-        failures = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
-        return self._settle(incident, step, failures)
+    def send(self, step: Step, retry: bool = False) -> Delivery:
+        """Post `step` everywhere it is due and bring every copy up to date; with `retry`, post
+        only where it failed and edit only the copies left out of step."""
+        with FAN_OUTS.turn(step.incident_id):
+            if not retry:
+                self._post_earlier_steps(step)
+            incident = ir.load_incident(self._db(), step.incident_id)
+            channels = self._failed(incident, step) if retry else self._targets(incident, step)
+            failures = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
+            return self._settle(incident, step, failures, edit_every_copy=bool(step.number) and not retry)
 
-    def resume(self, step: Step) -> dict[str, str]:
+    def resume(self, step: Step) -> Delivery:
         """Finish a step a process left half done: a channel it claimed gets the post Slack already
         has (found by its metadata) or else a fresh one, a channel it never reached is posted."""
-        incident = ir.load_incident(self._db(), step.incident_id)
-        send = self._sender(incident, step)
-        left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
-        failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
-        failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
-        return self._settle(incident, step, failures)
+        with FAN_OUTS.turn(step.incident_id):
+            incident = ir.load_incident(self._db(), step.incident_id)
+            send = self._sender(incident, step)
+            left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
+            failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
+            failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
+            return self._settle(incident, step, failures, edit_every_copy=bool(step.number))
 
-    def _settle(self, incident: Incident, step: Step, failures: dict[str, str]) -> dict[str, str]:
-        if step.number:
-            self._edit_copies(incident)
+    def _post_earlier_steps(self, step: Step) -> None:
+        """An update and the resolution sent seconds apart are handled side by side; whichever
+        runs first posts the earlier one where it has not been claimed yet, so no thread shows
+        the resolution above the update it followed. Each post is still claimed once."""
+        for earlier in ir.load_steps(self._db(), step.incident_id)[1:step.number]:
+            channels = ir.unclaimed_channels(self._db(), earlier)
+            if channels:
+                incident = ir.load_incident(self._db(), step.incident_id)
+                unreached = self.fanout.post_step(incident.id, earlier.number, channels, self._sender(incident, earlier))
+                if unreached:
+                    self._report(incident, earlier, Delivery(unreached))
+
+    def _settle(self, incident: Incident, step: Step, unreached: dict[str, str], edit_every_copy: bool) -> Delivery:
+        """Edit the copies (every one after a new status, else those left out of step) and tell
+        the broadcaster what is still undone."""
+        copies = ir.copies_of(self._db(), incident.id) if edit_every_copy else ir.copies_out_of_step(self._db(),
+                                                                                                   incident.id)
+        out_of_step = self.fanout.edit_copies(incident.id, {copy.channel: copy.ts for copy in copies},
+                                             partial(self._edit_copy, incident.id))
         self.refresh_card(incident.id)
-        if failures:
-            self._report(incident, step, failures)
-        return failures
+        delivery = Delivery(unreached, out_of_step)
+        if not delivery.complete:
+            self._report(incident, step, delivery)
+        return delivery
 
     def _targets(self, incident: Incident, step: Step) -> list[str]:
         """The broadcast goes to the chosen channels, every later step to the copies' threads."""
@@ -104,21 +141,29 @@ class NoticePublisher:
 
         return adopt_or_send
 
-    def _edit_copies(self, incident: Incident) -> None:
-        """Every copy shows the current status; one that cannot be edited keeps its old header."""
-        notice = ir.load_step(self._db(), incident.id, 0).text
-        blocks, text = render_copy(incident, notice, self.deps.clock()), copy_text(incident, incident.status)
-        self.fanout.edit_everywhere({copy.channel: lambda copy=copy: self.client.chat_update(
-            channel=copy.channel, ts=copy.ts, blocks=blocks, text=text) for copy in ir.copies_of(self._db(), incident.id)})
+    def _edit_copy(self, incident_id: int, channel: str, ts: str) -> None:
+        """The copy in `channel` shows the incident as stored now, not as it was when this step began."""
+        incident = ir.load_incident(self._db(), incident_id)
+        notice = ir.load_step(self._db(), incident_id, 0).text
+        self.client.chat_update(channel=channel, ts=ts, blocks=render_copy(incident, notice, self.deps.clock()),
+                                text=copy_text(incident, incident.status))
 
     def _failed(self, incident: Incident, step: Step) -> list[str]:
         return [post.channel for post in ir.posts_of(self._db(), incident.id, step.number) if post.error]
 
-    def _report(self, incident: Incident, step: Step, failures: dict[str, str]) -> None:
-        blocks = render_failures(incident, step.number, failures)
+    def _report(self, incident: Incident, step: Step, delivery: Delivery) -> None:
+        """Only the broadcaster sees it, beside the card; one who is not in the card's channel
+        (who broadcast from elsewhere, or whose scheduled notice went out later) gets a direct message."""
+        blocks = render_failures(incident, step.number, delivery.unreached, delivery.out_of_step)
+        text = failures_text(incident, delivery.unreached, delivery.out_of_step)
         try:
-            self.client.chat_postEphemeral(channel=incident.card_channel, user=self.actor, blocks=blocks,
-                                           text=f"{incident.key} could not reach {len(failures)} channel(s)")
+            self.client.chat_postEphemeral(channel=incident.card_channel, user=self.actor, blocks=blocks, text=text)
+            return
+        except SlackApiError as error:
+            log.info("%s: no ephemeral for %s (%s), sending a direct message", incident.key, self.actor,
+                     error.response.get("error"))
+        try:
+            post_direct(self.client, self.actor, blocks=blocks, text=text)
         except SlackApiError as error:
             log.warning("could not tell %s which channels %s missed: %s", self.actor, incident.key,
                         error.response.get("error"))

@@ -1,7 +1,5 @@
-"""What only the person who asked sees: previews, the list, help, and channels that failed."""
+"""What only the person who asked sees: previews, the list and help."""
 
-from commands.incident import ids
-from commands.block_kit import button
 from commands.incident.card_blocks import STATUS_BADGE
 from commands.incident.parse import USAGE
 from commands.text import escape
@@ -43,18 +41,3 @@ def render_help() -> list[dict]:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
     ]
 
-
-def render_failures(incident: Incident, step: int, failures: dict[str, str]) -> list[dict]:
-    reached = ", ".join(f"<#{channel}> (`{error}`)" for channel, error in failures.items())
-    text = (f"⚠️ *{incident.key}* could not reach {reached}. The other channels have it. "
-            "Invite me to private channels with `/invite @supportbot`, then retry.")
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-        {"type": "actions", "block_id": ids.BLOCK_RETRY,
-         "elements": [button("Retry those channels", ids.ACTION_RETRY, f"{incident.id}:{step}", "primary")]},
-    ]
-
-
-def parse_retry_value(value: str) -> tuple[int, int]:
-    incident_id, _, step = value.partition(":")
-    return int(incident_id), int(step)
