@@ -3,9 +3,12 @@
 The fixture day is Monday 2026-11-23 in Europe/Berlin (UTC+1): 2026-11-22T23:00Z to 2026-11-23T23:00Z.
 """
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from sqlite_utils import Database
+
+from storage.shift_figures import LISTED_PER_LIST
 
 FIXTURE_DAY = "2026-11-23"
 
@@ -31,7 +34,8 @@ def escalation(db: Database, esc_id: int, created: str, *, priority="P3", line=1
         db.execute("INSERT INTO line_owners VALUES (?, ?, ?, ?)", [esc_id, line, owner, created])
 
 
-OVERFLOWING = 280  # open cases whose full lists (open on L1, unowned) take a shift summary two thread replies
+OVERFLOWING = 60  # open cases, more than a shift summary lists: its two lists (open on L1, unowned) each take a thread reply
+LISTED_TWICE = Counter({f"ESC-{n}": 2 for n in range(1, LISTED_PER_LIST + 1)})  # the oldest, in each reply
 
 
 def open_unowned(db: Database, count: int) -> None:

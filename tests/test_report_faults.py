@@ -2,19 +2,16 @@
 piece failing past the retries. Each piece (the chart, the message, each reply in its thread) still
 arrives exactly once; a run cut short by a failure leaves the next run only what is missing."""
 
-from collections import Counter
-
 import pytest
 
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
-from tests.report_fixtures import OVERFLOWING, fixture_day, open_unowned
+from tests.report_fixtures import LISTED_TWICE, OVERFLOWING, fixture_day, open_unowned
 from tests.test_report_crash import (charts, claims, digests, late_summaries, listed_cases, pieces,
                                      reports_due_ten_minutes_ago, run_until, run_until_posted,
                                      thread_replies)
 from tests.test_report_jobs import LEADS, cli, fixture_db, shown
 
 SEEDS = range(1, 7)  # two instances interleave their calls, so which fail differs from run to run too
-EVERY_CASE_TWICE = Counter({f"ESC-{n}": 2 for n in range(1, OVERFLOWING + 1)})  # open on L1, and unowned
 
 
 def _piece(args: dict) -> str | None:
@@ -47,7 +44,7 @@ def test_random_429s_and_500s_two_instances_post_one_digest_one_chart_one_summar
     assert ("the chart just above" if shared else "The chart is missing") in shown(digest)
     replies = thread_replies(standin, summary)
     assert [_piece(reply) for reply in replies] == ["reply 1", "reply 2"]
-    assert listed_cases(replies) == EVERY_CASE_TWICE
+    assert listed_cases(replies) == LISTED_TWICE
     assert sorted(claim["posted_ts"] for claim in claims(tmp_path / "supportbot.db")) == sorted([digest["ts"], summary["ts"]])
 
 
@@ -65,7 +62,7 @@ def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_re
     assert [m["ts"] for m in standin.messages(LEADS) if not m.get("thread_ts")] == [summary["ts"]]
     replies = thread_replies(standin, summary)
     assert [reply["ts"] for reply in replies][0] == first_reply["ts"] and len(replies) == 2
-    assert listed_cases(replies) == EVERY_CASE_TWICE
+    assert listed_cases(replies) == LISTED_TWICE
     tried = [_piece(call.args) for call in standin.calls_to("chat.postMessage")]
     assert tried == ["message", "reply 1"] + ["reply 2"] * 7, "the second run posted only the missing reply"
     assert pieces(tmp_path / "supportbot.db", SHIFT_JOB) == {"message": summary["ts"], "reply 1": first_reply["ts"],

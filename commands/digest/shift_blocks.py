@@ -13,7 +13,6 @@ from storage.records import from_text
 from storage.shift_figures import ShiftSummary
 
 ROWS_PER_SECTION = 12  # rows of up to ~200 characters stay under a section's 3,000
-SECTIONS_PER_MESSAGE = 45
 
 
 @dataclass(frozen=True)
@@ -104,13 +103,14 @@ def _where_the_rest_is(named: NamedList, shown: int, thread_allowed: bool) -> st
 
 
 def _thread(overflowing: list[NamedList]) -> list[list[dict]]:
-    sections = []
-    for named in overflowing:
-        rows = named.rows + ([named.rest_words()] if named.unlisted else [])
-        for start in range(0, len(rows), ROWS_PER_SECTION):
-            part = rows[start:start + ROWS_PER_SECTION]
-            sections.append(section((f"*{named.title}*\n" if start == 0 else "") + "\n".join(part)))
-    return [sections[i:i + SECTIONS_PER_MESSAGE] for i in range(0, len(sections), SECTIONS_PER_MESSAGE)]
+    """One reply per list, so each reads on its own and a list never splits across replies."""
+    return [_thread_reply(named) for named in overflowing]
+
+
+def _thread_reply(named: NamedList) -> list[dict]:
+    rows = named.rows + ([named.rest_words()] if named.unlisted else [])
+    parts = [rows[start:start + ROWS_PER_SECTION] for start in range(0, len(rows), ROWS_PER_SECTION)]
+    return [section((f"*{named.title}*\n" if index == 0 else "") + "\n".join(part)) for index, part in enumerate(parts)]
 
 
 def _late(late: bool) -> list[dict]:
