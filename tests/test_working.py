@@ -113,3 +113,16 @@ def test_handoff_gives_all_my_open_escalations_away(bot, standin):
     owners = rows(bot.db_path, "SELECT user FROM line_owners ORDER BY escalation_id")
     assert [o["user"] for o in owners] == ["U0AGENT2", "U0AGENT2"]
     assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'handed_off'")) == 2
+
+
+def test_a_change_while_the_first_cards_are_still_posting_adds_no_second_card(bot, standin):
+    standin.delay("chat.postMessage", 1.0)
+    assert bot.driver.command("new P2 Slow Slack day", channel=HELP).status == 200
+    standin.wait_for_arrival("chat.postMessage", count=2)  # the origin card is posted, the queue card on its way
+    assert bot.driver.command("take ESC-1", channel=HELP).status == 200
+    assert "You own *ESC-1* on line 1" in standin.wait_for_response()[-1]["body"]["text"]
+    standin.delay("chat.postMessage", 0)
+    standin.wait_idle(quiet=1.5)
+    (queue_card,) = cards_in(standin, L1)
+    (origin_card,) = cards_in(standin, HELP)
+    assert "*L1 owner*\\n<@U0AGENT1>" in card_text(queue_card) and "*L1 owner*\\n<@U0AGENT1>" in card_text(origin_card)

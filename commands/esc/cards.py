@@ -5,6 +5,8 @@ reported, never allowed to undo or lose the stored change.
 """
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,6 +23,16 @@ from storage.sla import ACK_LINE, Clock, running_clock
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
 CARD_EVENT = "supportbot_card"
+_ESCALATION_LOCKS = [threading.RLock() for _ in range(64)]
+
+
+@contextmanager
+def one_publisher_at_a_time(escalation_id: int):
+    """Cards of one escalation are posted or edited by one thread at a time. Otherwise a change
+    arriving while the first cards are still being posted (a click on the origin card, an SLA
+    reminder, a slow Slack) finds the queue card not yet recorded and posts a second one."""
+    with _ESCALATION_LOCKS[escalation_id % len(_ESCALATION_LOCKS)]:
+        yield
 
 
 def card_metadata(esc: Escalation, channel: str) -> dict:
@@ -37,21 +49,26 @@ class CardPublisher:
         self._clocks: dict[int, Clock | None] = {}  # read once per escalation: every card shows the same
 
     def publish_new(self, esc: Escalation) -> None:
-        """The first cards: in the origin thread and in the current line's queue."""
-        fresh = [card for card in (self._post(esc, channel, thread_ts) for channel, thread_ts in self._first_places(esc))
-                 if card]
-        self._save_first(esc, fresh)
+        """The first cards: in the origin thread and in the current line's queue. A change that
+        came first has already posted its queue card and shows the latest state, so only what is
+        still missing is posted, from the state as it is now."""
+        with one_publisher_at_a_time(esc.id):
+            self._post_first(get_escalation(self._db(), esc.id), adopt=False)
 
     def repair(self, esc: Escalation) -> None:
         """The first cards of an escalation whose process died while posting them: a card Slack
         already has (found by its metadata) is adopted, only a missing one is posted."""
+        with one_publisher_at_a_time(esc.id):
+            self._post_first(esc, adopt=True)
+            self._bring_up_to_date(esc.id, ())  # an adopted card shows what was true when it was posted
+
+    def _post_first(self, esc: Escalation, adopt: bool) -> None:
         recorded = {card.channel for card in cards_of(self._db(), esc.id)}
         fresh = [
-            self._find_posted(esc, channel, thread_ts) or self._post(esc, channel, thread_ts)
+            (adopt and self._find_posted(esc, channel, thread_ts)) or self._post(esc, channel, thread_ts)
             for channel, thread_ts in self._first_places(esc) if channel not in recorded
         ]
         self._save_first(esc, [card for card in fresh if card])
-        self.publish_change(esc.id, ())  # an adopted card shows what was true when it was posted
 
     def _first_places(self, esc: Escalation) -> list[tuple[str, str | None]]:
         """(channel, thread) of the first cards: where it was raised (in the message's thread for a
@@ -73,6 +90,10 @@ class CardPublisher:
 
     def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""
+        with one_publisher_at_a_time(escalation_id):
+            self._bring_up_to_date(escalation_id, events)
+
+    def _bring_up_to_date(self, escalation_id: int, events: tuple[Event, ...]) -> None:
         esc = get_escalation(self._db(), escalation_id)
         cards = cards_of(self._db(), esc.id)
         fresh = [replacement for replacement in (self._update(esc, card) for card in cards) if replacement]
