@@ -22,6 +22,7 @@ def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin)
     deadline = time.monotonic() + 40
     while count(fast_bot.db_path, "cards") < 12 and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert count(fast_bot.db_path, "cards") == 12, "each case's card where it was raised and in its queue"
     ids = {row["summary"][-1]: row["id"] for row in rows(fast_bot.db_path, "SELECT id, summary FROM escalations")}
     assert fast_bot.driver.command(f"up ESC-{ids['0']} needs a specialist", channel=L1).status == 200
     acked = ids["1"]

@@ -1,4 +1,4 @@
-"""Arbitrary text into every slash command and form field: never a 5xx, never a traceback,
+"""Arbitrary text into every slash command, form field and button value: never a 5xx, never a traceback,
 always a reply that says what was wrong, and no change for what was refused."""
 
 import time
@@ -16,6 +16,7 @@ from commands.esc import ids as esc_ids
 from commands.incident import ids as incident_ids
 from commands.digest.parse import digest_period
 from commands.esc.parse import parse as parse_esc
+from commands.line3 import ids as line3_ids
 from commands.incident.parse import parse as parse_incident
 from storage.errors import UsageError
 from tests.flow import count, raise_by_command, rows
@@ -197,4 +198,32 @@ def test_any_survey_comment_is_stored_as_typed_or_refused_in_the_form(bot, stand
     else:
         stored = rows(bot.db_path, "SELECT score, comment FROM csat_answers WHERE counts = 1")
         assert stored == [{"score": 4, "comment": comment.strip()}], "accepted: the comment as typed counts"
+    assert "Traceback" not in bot.log(), bot.log()[-2000:]
+
+
+BUTTONS = (*esc_ids.CARD_BUTTONS, esc_ids.ACTION_NEXT_PAGE, line3_ids.ACTION_ACK, *incident_ids.CARD_BUTTONS,
+           incident_ids.ACTION_RETRY, *csat_ids.ACTION_SCORES, csat_ids.ACTION_COMMENT)
+# A button's value as a hand-made payload could carry it: the bot's own formats, near misses, anything.
+BUTTON_VALUE = st.one_of(
+    st.text(max_size=40), st.from_regex(r"-?[0-9]{1,24}(:-?[0-9]{0,24}){0,2}", fullmatch=True),
+    st.sampled_from(["1", "1:1", "1:9", "0:0", "9999:1", "1:", ":1", "١", "{}", "[1]", '{"escalation_id": 1, "score": 9}',
+                     '{"escalation_id": "1", "score": 4}', '{"escalation_id": 1.5, "score": 4}', "open|x|1", "L1||"]),
+)
+
+
+@given(action_id=st.sampled_from(BUTTONS), value=BUTTON_VALUE)
+@LIVE
+def test_any_button_value_gets_an_answer_or_an_effect_never_a_traceback(bot, standin, action_id, value):
+    if not count(bot.db_path, "escalations"):
+        raise_by_command(bot, standin)
+    card = standin.messages("C0HELP")[0]
+    before, answered, posted = _tables(bot), len(standin.responses), len(standin.calls)
+    response = bot.driver.block_action(action_id, value, channel="C0HELP", message_ts=card["ts"], user=LEAD)
+    assert response.status == 200
+    standin.wait_idle(quiet=0.15)
+    replies = [r["body"].get("text", "") for r in standin.responses[answered:]]
+    replies += [c.args.get("text", "") for c in standin.calls[posted:] if c.method == "chat.postEphemeral"]
+    assert not any("Something went wrong" in reply for reply in replies), replies
+    if any(reply.startswith("⚠️") for reply in replies):
+        assert _tables(bot) == before, f"refused {value!r} but changed something"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]

@@ -6,6 +6,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from commands.button_values import json_numbers_in, numbers_in
 from commands.csat import ids
 from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
                                          survey_text)
@@ -32,7 +33,7 @@ def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
 
 def handle_score_button(turn: Turn, deps: Deps) -> None:
     action = turn.body["actions"][0]
-    escalation_id, score = int(action["value"]), ids.ACTION_SCORES.index(action["action_id"]) + 1
+    (escalation_id,), score = numbers_in(action["value"], 1), ids.ACTION_SCORES.index(action["action_id"]) + 1
     recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, None, turn.user, "survey",
                                 request_key=turn.request_key)
     if recorded.duplicate:
@@ -44,9 +45,9 @@ def handle_score_button(turn: Turn, deps: Deps) -> None:
 
 
 def handle_comment_button(turn: Turn, deps: Deps) -> None:
-    chosen = json.loads(turn.body["actions"][0]["value"])
-    esc = get_escalation(deps.store.db(), chosen["escalation_id"])
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_comment_form(esc, chosen["score"]))
+    escalation_id, score = json_numbers_in(turn.body["actions"][0]["value"], "escalation_id", "score")
+    esc = get_escalation(deps.store.db(), escalation_id)
+    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_comment_form(esc, score))
 
 
 def check_comment(body: dict, deps: Deps) -> dict[str, str]:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from bot.config import TeamConfig
 from commands.block_kit import button
+from commands.button_values import numbers_in
 from commands.esc import ids
 from commands.line3.ids import ACTION_ACK
 from commands.people import mentions
@@ -137,8 +138,8 @@ def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
 
 def parse_button_value(value: str) -> tuple[int, int]:
     """(escalation id, the line the card showed): a stale or double click then changes nothing."""
-    escalation_id, _, line = value.partition(":")
-    return int(escalation_id), int(line)
+    escalation_id, line = numbers_in(value, 2)
+    return escalation_id, line
 
 
 def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:

@@ -1,5 +1,6 @@
 """The draft card's buttons and the Retry button: the same operations as the commands."""
 
+from commands.button_values import numbers_in
 from commands.deps import Deps
 from commands.incident import ids
 from commands.incident import operations as op
@@ -9,7 +10,7 @@ from commands.turn import Turn
 
 def handle_card_button(turn: Turn, deps: Deps) -> None:
     action = turn.body["actions"][0]
-    incident_id = int(action["value"])
+    (incident_id,) = numbers_in(action["value"], 1)
     match action["action_id"]:
         case ids.ACTION_PREVIEW:
             op.preview(turn, deps, incident_id)

@@ -4,6 +4,7 @@ words, and what to do, with a Retry button that touches only those channels."""
 from collections import defaultdict
 
 from commands.block_kit import button
+from commands.button_values import numbers_in
 from commands.incident import ids
 from storage.incident_model import Incident
 
@@ -42,8 +43,8 @@ def failures_text(incident: Incident, unreached: dict[str, str], out_of_step: di
 
 
 def parse_retry_value(value: str) -> tuple[int, int]:
-    incident_id, _, step = value.partition(":")
-    return int(incident_id), int(step)
+    incident_id, step = numbers_in(value, 2)
+    return incident_id, step
 
 
 def _section(intro: str, errors: dict[str, str]) -> dict:
