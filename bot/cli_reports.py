@@ -2,15 +2,18 @@
 
 import argparse
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
 
 from bot.channels import resolve_channels
 from bot.config import ConfigError, TeamConfig, load_settings, load_team_config
 from bot.slack_client import make_client
 from commands.deps import Deps, utc_now
-from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once
+from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once, report_jobs
 from jobs.schedule import scheduled_jobs
 from storage.csat_import import import_csat_csv
 from storage.db import Store, prepare_database
@@ -52,20 +55,27 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 def run_job(args: argparse.Namespace) -> int:
+    try:
+        print(_result_words(_run_job(args)))
+    except SlackApiError as error:
+        print(f"supportbot: {args.job}: Slack refused a post past the retries ({error.response.get('error')})."
+              " What Slack took is recorded; run it again to post the rest.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_job(args: argparse.Namespace) -> RunResult:
     settings = load_settings(os.environ)
     prepare_database(settings.db_path)
     client = make_client(settings.bot_token, settings.api_url)
     deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
     if args.job == DIGEST_JOB and deps.team.reports.digest:
-        result = post_digest_once(client, deps, _day(args.period, deps))
-    elif args.job == SHIFT_JOB and deps.team.reports.shifts:
+        return post_digest_once(client, deps, _day(args.period, deps))
+    if args.job == SHIFT_JOB and deps.team.reports.shifts:
         shift = _shift(args.period, deps)
-        result = post_shift_once(client, deps, shift, current_or_latest_window(shift, deps.clock(), ZoneInfo(deps.team.timezone)))
-    else:
-        known = ", ".join(job.name for job in scheduled_jobs(deps)) or "none"
-        raise ConfigError(args.job, "is not a scheduled job", f"run one of: {known} (see `supportbot jobs list`)")
-    print(_result_words(result))
-    return 0
+        return post_shift_once(client, deps, shift, current_or_latest_window(shift, deps.clock(), ZoneInfo(deps.team.timezone)))
+    known = ", ".join(job.name for job in report_jobs(deps.team)) or "none"
+    raise ConfigError(args.job, "is not a scheduled job", f"run one of: {known} (see `supportbot jobs list`)")
 
 
 def _day(text: str | None, deps: Deps) -> date:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.config import TeamConfig
@@ -26,6 +27,7 @@ from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_e
 DIGEST_JOB = "daily-digest"
 SHIFT_JOB = "shift-summaries"
 ON_TIME = timedelta(minutes=5)
+RETRY_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,13 @@ def report_jobs(team: TeamConfig) -> list[ReportJob]:
     if team.reports.shifts:
         jobs.append(ReportJob(SHIFT_JOB, shifts_trigger(team), run_due_shift_summaries))
     return jobs
+
+
+def retry_trigger() -> IntervalTrigger:
+    """A period given back after a post failed past the client's retries (Slack down, a channel
+    rate-limited) is tried again this often while the bot runs, not only at the next start; a
+    period already posted costs one claim attempt."""
+    return IntervalTrigger(seconds=RETRY_EVERY.total_seconds())
 
 
 def digest_trigger(team: TeamConfig) -> CronTrigger:

@@ -17,11 +17,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
 from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, send_due_broadcasts
-from jobs.report_jobs import report_jobs
+from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 from storage.db import database_busy
@@ -46,6 +47,7 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         ScheduledJob("incident-resume", resume_trigger(), resume_unfinished_steps, run_at_start=True),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
+        *(ScheduledJob(f"{job.name}-retry", retry_trigger(), job.run) for job in report_jobs(deps.team)),
         ScheduledJob("report-recovery", recovery_trigger(), finish_left_behind_reports),
     ]
 
@@ -57,7 +59,7 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
     for job in (*scheduled_jobs(deps), *more):
-        run = _again_when_busy(job)
+        run = _next_run_tries_again(job)
         scheduler.add_job(run, job.trigger, args=(client, deps), id=job.name, name=job.name)
         if job.run_at_start:
             scheduler.add_job(run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
@@ -66,18 +68,22 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
     return scheduler
 
 
-def _again_when_busy(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
+def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
     """A job that waited out the busy timeout on another process's write lock had that
-    transaction rolled back; like any run that stops early it leaves the rest to the runs that
-    follow. Expected while another process holds the lock: worth a warning, not a traceback."""
+    transaction rolled back; one whose Slack call failed past the client's retries gave its
+    claim back. Like any run that stops early, each leaves the rest to the runs that follow.
+    Expected while another process holds the lock or Slack is down: a warning, not a traceback."""
 
     def run(client: WebClient, deps: Deps) -> object:
         try:
             return job.run(client, deps)
+        except SlackApiError as error:
+            log.warning("Slack refused a call past the retries (%s): %s tries again on its next run",
+                        error.response.get("error"), job.name)
         except sqlite3.OperationalError as error:
             if not database_busy(error):
                 raise
             log.warning("database busy: %s tries again on its next run", job.name)
-            return None
+        return None
 
     return run

@@ -4,11 +4,13 @@ arrives exactly once; a run cut short by a failure leaves the next run only what
 
 import pytest
 
-from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
+from jobs.report_jobs import DIGEST_JOB, RETRY_EVERY, SHIFT_JOB
 from tests.report_fixtures import LISTED_TWICE, OVERFLOWING, fixture_day, open_unowned
 from tests.test_report_crash import (charts, claims, digests, late_summaries, listed_cases, pieces,
                                      reports_due_ten_minutes_ago, run_until, run_until_posted,
                                      thread_replies)
+from tests.harness import start_bot
+from tests.incident_flow import wait_until
 from tests.test_report_jobs import LEADS, cli, fixture_db, shown
 
 SEEDS = range(1, 7)  # two instances interleave their calls, so which fail differs from run to run too
@@ -52,7 +54,7 @@ def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_re
     fixture_db(tmp_path, lambda db: open_unowned(db, OVERFLOWING))
     _fail_past_the_retries(standin, "reply 2")
     failed = cli(standin, tmp_path, "jobs", "run", "shift-summaries", "--for", "EMEA")
-    assert failed.returncode == 1 and "ratelimited" in failed.stderr
+    assert failed.returncode == 1 and "ratelimited" in failed.stderr and "Traceback" not in failed.stderr
     (summary,) = [m for m in standin.messages(LEADS) if not m.get("thread_ts")]
     (first_reply,) = thread_replies(standin, summary)
     assert claims(tmp_path / "supportbot.db") == [], "the period is given back"
@@ -73,7 +75,7 @@ def test_a_digest_failing_past_the_retries_is_posted_by_the_next_run_under_the_c
     fixture_db(tmp_path, fixture_day)
     _fail_past_the_retries(standin, "message")
     failed = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
-    assert failed.returncode == 1 and "ratelimited" in failed.stderr
+    assert failed.returncode == 1 and "ratelimited" in failed.stderr and "Traceback" not in failed.stderr
     assert len(charts(standin)) == 1 and digests(standin) == []
 
     again = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
@@ -82,3 +84,16 @@ def test_a_digest_failing_past_the_retries_is_posted_by_the_next_run_under_the_c
     assert "the chart just above" in shown(digest) and "Mon 23 Nov 2026" in shown(digest)
     assert len(standin.calls_to("files.getUploadURLExternal")) == 1, "the chart is not uploaded again"
     assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": chart["files"][0]["id"], "message": digest["ts"]}
+
+
+def test_a_digest_failing_past_the_retries_is_posted_by_the_running_bot_on_its_next_try(standin, tmp_path):
+    reports_due_ten_minutes_ago(tmp_path)
+    _fail_past_the_retries(standin, "message")
+    bot = start_bot(standin, tmp_path)
+    try:
+        wait_until(lambda: digests(standin), timeout=RETRY_EVERY.total_seconds() + 30)
+        standin.wait_idle(quiet=1.0)
+    finally:
+        bot.stop()
+    assert len(digests(standin)) == 1 and len(charts(standin)) == 1, "posted once, under the chart already there"
+    assert "daily-digest tries again on its next run" in bot.log() and "Traceback" not in bot.log()
