@@ -1,5 +1,7 @@
 """The Web API client: one base URL for every call, and slack_sdk's retry handlers."""
 
+import json
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.builtin_handlers import (
@@ -7,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -22,6 +25,25 @@ def make_client(token: str, api_url: str | None) -> WebClient:
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=5, interval_calculator=BackoffRetryIntervalCalculator(0.2)),
+            ServerErrorRetryUnlessFindable(max_retry_count=5, interval_calculator=BackoffRetryIntervalCalculator(0.2)),
         ],
     )
+
+
+class ServerErrorRetryUnlessFindable(ServerErrorRetryHandler):
+    """A post that carries metadata and got a server error may have been stored all the same,
+    and posting it again blindly would show it twice. commands/posting.py retries those itself,
+    looking for the message by its metadata first."""
+
+    def _can_retry(self, *, state, request: HttpRequest, response=None, error=None) -> bool:
+        retried = super()._can_retry(state=state, request=request, response=response, error=error)
+        return retried and not _findable_post(request)
+
+
+def _findable_post(request: HttpRequest) -> bool:
+    if not request.url.endswith("/chat.postMessage") or not request.data:
+        return False
+    try:
+        return bool(json.loads(request.data).get("metadata"))
+    except (ValueError, AttributeError):
+        return False  # a form-encoded post: the bot's posts are JSON

@@ -1,15 +1,23 @@
 """Posting a message where the bot may not have joined yet, or to one person directly."""
 
+import time
+from datetime import datetime, timezone
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
+
+from commands.message_search import find_by_metadata
+
+SERVER_ERROR_TRIES = 6  # as many as the client gives any other call (bot/slack_client.py)
+SERVER_ERRORS = (500, 503)
 
 
 def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
     """Post, joining a public channel the bot is not in yet: teams need not invite it everywhere.
     A private channel refuses the join; then the original refusal is what the caller sees."""
     try:
-        return client.chat_postMessage(channel=channel, **message)
+        return post_message(client, channel, **message)
     except SlackApiError as error:
         if error.response.get("error") != "not_in_channel":
             raise
@@ -17,7 +25,34 @@ def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
             client.conversations_join(channel=channel)
         except SlackApiError:
             raise error from None
+        return post_message(client, channel, **message)
+
+
+def post_message(client: WebClient, channel: str, **message) -> SlackResponse:
+    """chat.postMessage. Slack may store a message and still answer 500, so a post carrying
+    metadata is looked for by it before each new try, and adopted if Slack has it: a lost
+    answer never shows a card, copy or report twice."""
+    metadata = message.get("metadata")
+    if not metadata:
         return client.chat_postMessage(channel=channel, **message)
+    since = datetime.now(timezone.utc)
+    for attempt in range(SERVER_ERROR_TRIES - 1):
+        try:
+            return client.chat_postMessage(channel=channel, **message)
+        except SlackApiError as error:
+            if error.response.status_code not in SERVER_ERRORS:
+                raise
+        time.sleep(0.2 * 2 ** attempt)
+        ts = find_by_metadata(client, channel, metadata, since, message.get("thread_ts"))
+        if ts:
+            return _adopted(client, channel, ts)
+    return client.chat_postMessage(channel=channel, **message)
+
+
+def _adopted(client: WebClient, channel: str, ts: str) -> SlackResponse:
+    """The answer Slack lost, as far as the bot reads it."""
+    return SlackResponse(client=client, http_verb="POST", api_url="chat.postMessage", req_args={},
+                         data={"ok": True, "channel": channel, "ts": ts}, headers={}, status_code=200)
 
 
 def post_direct(client: WebClient, user: str, **message) -> SlackResponse:

@@ -74,6 +74,7 @@ class Fault:
     error: str
     status: int
     retry_after: float | None
+    after_doing: bool = False  # the call takes effect, then the error is the answer: a lost reply
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,10 @@ class Faults:
             self._random_faults = (RATE_LIMITED,) if rate_limits_only else (RATE_LIMITED, SERVER_ERROR)
 
     def fail(self, method: str, error: str, status: int, times: int, retry_after: float | None,
-             where: Callable[[dict], bool] | None = None) -> None:
+             where: Callable[[dict], bool] | None = None, after_doing: bool = False) -> None:
         with self._lock:
-            self._planned.setdefault(method, []).extend([PlannedFault(Fault(error, status, retry_after), where)] * times)
+            fault = Fault(error, status, retry_after, after_doing)
+            self._planned.setdefault(method, []).extend([PlannedFault(fault, where)] * times)
 
     def delay(self, method: str, seconds: float) -> None:
         with self._lock:

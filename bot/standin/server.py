@@ -220,10 +220,12 @@ class SlackStandIn:
     # -- failure injection -----------------------------------------------------
 
     def fail(self, method: str, *, error: str = "internal_error", status: int = 200, times: int = 1,
-             retry_after: float | None = None, where: Callable[[dict], bool] | None = None) -> None:
+             retry_after: float | None = None, where: Callable[[dict], bool] | None = None,
+             after_doing: bool = False) -> None:
         """Answer the next `times` calls to `method` (or "response_url") whose arguments match
-        `where` (any, by default) with an error."""
-        self._faults.fail(method, error, status, times, retry_after, where)
+        `where` (any, by default) with an error; with `after_doing`, the call takes effect first,
+        as when Slack stores a message and its answer is lost."""
+        self._faults.fail(method, error, status, times, retry_after, where, after_doing)
 
     def fail_randomly(self, share: float, seed: int = 1, methods: set[str] | None = None,
                       rate_limits_only: bool = False) -> None:

@@ -89,6 +89,8 @@ class WebApi:
             time.sleep(pause)
         fault = self._faults.next_fault(method, args)
         if fault is not None:
+            if fault.after_doing:
+                self._answer(method, bearer_token(authorization), args)
             headers = {"Retry-After": str(int(fault.retry_after))} if fault.retry_after is not None else {}
             payload = {"ok": False, "error": fault.error}
             return self._finish(ApiCall(method, args, status=fault.status), payload, headers)

@@ -16,7 +16,7 @@ from commands.incident.card_blocks import card_text, copy_text, note_text, rende
 from commands.incident.fanout import FanOut, Pacer, Send
 from commands.incident.failure_blocks import failures_text, render_failures
 from commands.message_search import find_by_metadata
-from commands.posting import post_direct, post_joining
+from commands.posting import post_direct, post_joining, post_message
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.incident_model import Incident, Step
@@ -124,8 +124,8 @@ class NoticePublisher:
             return lambda channel: post_joining(self.client, channel, blocks=blocks, text=text,
                                                 metadata=post_metadata(incident.id, 0, channel))["ts"]
         threads, text = self._threads(incident), note_text(incident, step)
-        return lambda channel: self.client.chat_postMessage(
-            channel=channel, thread_ts=threads[channel], blocks=render_note(text), text=text,
+        return lambda channel: post_message(
+            self.client, channel, thread_ts=threads[channel], blocks=render_note(text), text=text,
             metadata=post_metadata(incident.id, step.number, channel))["ts"]
 
     def _looking_first(self, incident: Incident, step: Step, send: Send) -> Send:
