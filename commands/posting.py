@@ -58,4 +58,4 @@ def _adopted(client: WebClient, channel: str, ts: str) -> SlackResponse:
 def post_direct(client: WebClient, user: str, **message) -> SlackResponse:
     """A direct message from the bot to `user`."""
     channel = client.conversations_open(users=user)["channel"]["id"]
-    return client.chat_postMessage(channel=channel, **message)
+    return post_message(client, channel, **message)

@@ -16,6 +16,7 @@ from commands.deps import Deps
 from commands.esc.cards import CardPublisher
 from commands.esc.card_blocks import line_label, render_note
 from commands.people import mentions
+from commands.posting import post_message
 from commands.text import duration_words, slack_date
 from storage.model import Escalation
 from storage.queries import cards_of, get_escalation
@@ -48,7 +49,14 @@ def _send(client: WebClient, deps: Deps, reminder: Reminder) -> None:
         return
     channel = deps.team.line(reminder.clock.line).channel
     text = _reminder_text(deps, esc, reminder)
-    client.chat_postMessage(channel=channel, thread_ts=_card_ts(deps, esc, channel), blocks=render_note(text), text=text)
+    post_message(client, channel, thread_ts=_card_ts(deps, esc, channel), blocks=render_note(text), text=text,
+                 metadata=_reminder_metadata(reminder))
+
+
+def _reminder_metadata(reminder: Reminder) -> dict:
+    """Names the reminder, so one Slack stored but answered with an error is not sent twice."""
+    payload = {"clock_id": reminder.clock.id, "number": reminder.number, "tells_leads": reminder.tells_leads}
+    return {"event_type": "supportbot_reminder", "event_payload": payload}
 
 
 def _reminder_text(deps: Deps, esc: Escalation, reminder: Reminder) -> str:
@@ -74,7 +82,8 @@ def _tell_leads(client: WebClient, deps: Deps, esc: Escalation, reminder: Remind
     what = "an acknowledgement" if clock.kind == "ack" else "an owner"
     text = (f"🚨 {esc.key} ({esc.priority}) has waited {waited} on {line_label(deps.team, clock.line)} for {what},"
             f" after {reminder.number} reminders. Its card: {_card_link(client, deps, esc, clock.line)}")
-    client.chat_postMessage(channel=deps.team.leads_channel, blocks=render_note(text), text=text)
+    post_message(client, deps.team.leads_channel, blocks=render_note(text), text=text,
+                 metadata=_reminder_metadata(reminder))
 
 
 def _card_ts(deps: Deps, esc: Escalation, channel: str) -> str | None:

@@ -1,13 +1,18 @@
-"""Slack stores a post and its answer is lost (a 500 after the message is in the channel). A post
-that must go out once is looked for by its metadata before it is sent again: one card, one
-incident copy and update, one digest."""
+"""Slack stores a post and its answer is lost (a 500 after the message is in the channel). Every
+post is looked for by its metadata before it is sent again: one card, thread note, mirrored
+reply, reminder, survey, incident copy and update, digest."""
 
-from tests.flow import HELP, L1, cards_in, raise_by_command, rows
+import time
+
+from jobs.report_jobs import DIGEST_JOB
+from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows
 from tests.incident_flow import CONFIGURED, STATUS, broadcast, command, copies, draft, notes, reply
+from tests.line3_flow import l3_card, origin_notes
+from tests.line3_flow import reply as engineer_replies
 from tests.report_fixtures import fixture_day
 from tests.test_report_crash import digests, pieces
 from tests.test_report_jobs import cli, fixture_db
-from jobs.report_jobs import DIGEST_JOB
+from tests.test_sla_reminders import fast_bot, leads_notices, reminders_in  # noqa: F401 - the fixture
 
 
 def _stored_then_500(standin, where) -> None:
@@ -22,6 +27,41 @@ def test_a_card_slack_stored_before_answering_500_is_adopted_not_posted_again(bo
     recorded = rows(bot.db_path, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?", [esc["id"], L1])
     assert recorded == [{"ts": card["ts"]}], "the card Slack has is the one the bot edits"
     assert "Traceback" not in bot.log()
+
+
+def test_a_thread_note_and_a_mirrored_reply_stored_before_a_500_appear_once(bot, standin):
+    esc = raise_by_command(bot, standin, "new P1 L3 Cart totals wrong")
+    in_the_origin_thread = lambda args: args.get("channel") == HELP and args.get("thread_ts")  # noqa: E731
+    _stored_then_500(standin, in_the_origin_thread)
+    engineer_replies(bot, standin, "ack")
+    _stored_then_500(standin, in_the_origin_thread)
+    engineer_replies(bot, standin, "Looking at the cache keys")
+    standin.wait_idle(quiet=0.5)
+    said = origin_notes(standin, esc)
+    assert sum("acknowledged ESC-1" in note for note in said) == 1, said
+    assert sum("Looking at the cache keys" in note for note in said) == 1, said
+
+
+def test_reminders_and_the_leads_notice_stored_before_a_500_are_sent_once(fast_bot, standin):  # noqa: F811
+    _stored_then_500(standin, lambda args: args.get("text", "").startswith("⏰ Reminder 1"))
+    _stored_then_500(standin, lambda args: args.get("text", "").startswith("🚨"))
+    raise_by_command(fast_bot, standin, "new P1 L3 Payments API returns 500")
+    deadline = time.monotonic() + 15
+    while not leads_notices(standin) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    standin.wait_idle(quiet=1.5)
+    reminders = [text.split(":")[0] for text in reminders_in(standin, L3, l3_card(standin)["ts"])]
+    assert reminders == ["⏰ Reminder 1 of 2", "⏰ Reminder 2 of 2"] and len(leads_notices(standin)) == 1
+
+
+def test_a_survey_stored_before_a_500_reaches_the_requester_once(bot, standin):
+    raise_by_command(bot, standin)
+    _stored_then_500(standin, lambda args: args.get("channel", "").startswith("D"))
+    assert bot.driver.command("resolve ESC-1", user="U0SPEC1").status == 200
+    standin.wait_for("conversations.history", where=lambda call: call.args.get("channel", "").startswith("D"))
+    standin.wait_idle(quiet=0.5)
+    surveys = [m for m in standin.messages("D0AGENT1") if "ESC-1" in m["text"]]
+    assert len(surveys) == 1
 
 
 def test_an_incident_copy_and_update_stored_before_a_500_go_out_once(bot, standin):

@@ -26,7 +26,8 @@ def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
         return
     esc = outcome.escalation
     try:
-        post_direct(client, esc.requester, blocks=render_survey(esc), text=survey_text(esc))
+        post_direct(client, esc.requester, blocks=render_survey(esc), text=survey_text(esc),
+                    metadata={"event_type": "supportbot_survey", "event_payload": {"escalation_id": esc.id}})
     except SlackApiError as error:
         log.warning("the CSAT survey of %s did not reach %s: %s", esc.key, esc.requester, error.response.get("error"))
 

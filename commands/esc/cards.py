@@ -41,6 +41,13 @@ def card_metadata(esc: Escalation, channel: str) -> dict:
     return {"event_type": CARD_EVENT, "event_payload": {"escalation_id": esc.id, "channel": channel}}
 
 
+def note_metadata(event: Event) -> dict:
+    """Names the change a thread note tells of, so one Slack stored but answered with an error is
+    not posted twice."""
+    payload = {"escalation_id": event.escalation_id, "action": event.action.value, "at": event.at.isoformat()}
+    return {"event_type": "supportbot_note", "event_payload": payload}
+
+
 class CardPublisher:
     def __init__(self, client: WebClient, deps: Deps):
         self.client = client
@@ -152,7 +159,7 @@ class CardPublisher:
             return
         text = note_text(event, esc, self.deps.team)
         try:
-            self._post_joining(esc.origin_channel, esc.origin_ts, render_note(text), text)
+            self._post_joining(esc.origin_channel, esc.origin_ts, render_note(text), text, metadata=note_metadata(event))
         except SlackApiError as error:
             self._problem(esc, esc.origin_channel, error)
 

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.people import display_name, name_mentions
+from commands.posting import post_message
 from commands.text import clip, escape, plain_text
 from storage.mirrors import claim_mirror, drop_mirror, find_mirror, save_mirror_ts
 from storage.model import Escalation
@@ -28,7 +29,8 @@ def mirror_reply(client: WebClient, deps: Deps, esc: Escalation, reply: dict) ->
         return
     blocks, text = _render(client, reply.get("user", ""), channel, reply.get("text", ""))
     try:
-        posted = client.chat_postMessage(channel=esc.origin_channel, thread_ts=esc.origin_ts, blocks=blocks, text=text)
+        posted = post_message(client, esc.origin_channel, thread_ts=esc.origin_ts, blocks=blocks, text=text,
+                              metadata={"event_type": "supportbot_mirror", "event_payload": {"channel": channel, "ts": ts}})
     except SlackApiError as error:
         log.warning("could not mirror a reply of %s into %s: %s", esc.key, esc.origin_channel, error.response.get("error"))
         return
