@@ -52,7 +52,8 @@ class NoticePublisher:
         self.fanout = FanOut(client, deps, actor)
 
     def post_card(self, incident: Incident) -> None:
-        posted = post_joining(self.client, incident.card_channel, blocks=render_card(incident), text=card_text(incident))
+        posted = post_joining(self.client, incident.card_channel, blocks=render_card(incident), text=card_text(incident),
+                              metadata={"event_type": "supportbot_incident_card", "event_payload": {"incident_id": incident.id}})
         core.attach_card(self._db(), incident.id, posted["ts"])
 
     def refresh_card(self, incident_id: int) -> None:
@@ -163,7 +164,9 @@ class NoticePublisher:
             log.info("%s: no ephemeral for %s (%s), sending a direct message", incident.key, self.actor,
                      error.response.get("error"))
         try:
-            post_direct(self.client, self.actor, blocks=blocks, text=text)
+            post_direct(self.client, self.actor, blocks=blocks, text=text,
+                        metadata={"event_type": "supportbot_failure_report", "event_payload": {"incident_id": incident.id,
+                                                                                                "step": step.number}})
         except SlackApiError as error:
             log.warning("could not tell %s which channels %s missed: %s", self.actor, incident.key,
                         error.response.get("error"))
