@@ -9,6 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -23,21 +24,27 @@ def make_client(token: str, api_url: str | None) -> WebClient:
         base_url=api_url or SLACK_API_URL,
         timeout=10,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            LeavingFindablePosts(ConnectionErrorRetryHandler(max_retry_count=2)),
             RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryUnlessFindable(max_retry_count=5, interval_calculator=BackoffRetryIntervalCalculator(0.2)),
+            LeavingFindablePosts(ServerErrorRetryHandler(max_retry_count=5,
+                                                         interval_calculator=BackoffRetryIntervalCalculator(0.2))),
         ],
     )
 
 
-class ServerErrorRetryUnlessFindable(ServerErrorRetryHandler):
-    """A post that carries metadata and got a server error may have been stored all the same,
-    and posting it again blindly would show it twice. commands/posting.py retries those itself,
-    looking for the message by its metadata first."""
+class LeavingFindablePosts(RetryHandler):
+    """`handler`, except for posts that carry metadata. A post that got a server error or lost
+    its connection may have been stored all the same, and posting it again blindly would show
+    it twice. commands/posting.py retries those itself, looking for the message first."""
+
+    def __init__(self, handler: RetryHandler):
+        super().__init__(handler.max_retry_count, handler.interval_calculator)
+        self._handler = handler
 
     def _can_retry(self, *, state, request: HttpRequest, response=None, error=None) -> bool:
-        retried = super()._can_retry(state=state, request=request, response=response, error=error)
-        return retried and not _findable_post(request)
+        if _findable_post(request):
+            return False
+        return self._handler._can_retry(state=state, request=request, response=response, error=error)
 
 
 def _findable_post(request: HttpRequest) -> bool:

@@ -46,6 +46,8 @@ def find_message(client: WebClient, channel: str, matches: Callable[[dict], bool
                     None)
     except SlackApiError as error:
         log.warning("could not look for %s in %s: %s", what, channel, error.response.get("error"))
+    except OSError as error:
+        log.warning("could not look for %s in %s: %s", what, channel, error)
     return None
 
 

@@ -9,7 +9,7 @@ from slack_sdk.web import SlackResponse
 
 from commands.message_search import find_by_metadata
 
-SERVER_ERROR_TRIES = 6  # as many as the client gives any other call (bot/slack_client.py)
+TRIES = 6  # as many as the client gives any other call after a server error (bot/slack_client.py)
 SERVER_ERRORS = (500, 503)
 
 
@@ -29,24 +29,31 @@ def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
 
 
 def post_message(client: WebClient, channel: str, **message) -> SlackResponse:
-    """chat.postMessage. Slack may store a message and still answer 500, so a post carrying
-    metadata is looked for by it before each new try, and adopted if Slack has it: a lost
-    answer never shows a card, copy or report twice."""
+    """chat.postMessage. Slack may store a message and still answer 500, or the connection may
+    break before its answer, so a post carrying metadata is looked for by it before each new
+    try, and adopted if Slack has it: a lost answer never shows a card, copy or report twice."""
     metadata = message.get("metadata")
     if not metadata:
         return client.chat_postMessage(channel=channel, **message)
     since = datetime.now(timezone.utc)
-    for attempt in range(SERVER_ERROR_TRIES - 1):
+    for attempt in range(TRIES - 1):
         try:
             return client.chat_postMessage(channel=channel, **message)
-        except SlackApiError as error:
-            if error.response.status_code not in SERVER_ERRORS:
+        except (SlackApiError, OSError) as error:
+            if not _answer_lost(error):
                 raise
         time.sleep(0.2 * 2 ** attempt)
         ts = find_by_metadata(client, channel, metadata, since, message.get("thread_ts"))
         if ts:
             return _adopted(client, channel, ts)
     return client.chat_postMessage(channel=channel, **message)
+
+
+def _answer_lost(error: Exception) -> bool:
+    """A server error or a broken connection: the post may or may not be in Slack."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code in SERVER_ERRORS
+    return True  # OSError: refused, reset, timed out
 
 
 def _adopted(client: WebClient, channel: str, ts: str) -> SlackResponse:

@@ -1,9 +1,12 @@
-"""Slack stores a post and its answer is lost (a 500 after the message is in the channel). Every
-post is looked for by its metadata before it is sent again: one card, thread note, mirrored
-reply, reminder, survey, incident copy and update, digest."""
+"""Slack stores a post and its answer is lost (a 500, or a connection that breaks, after the
+message is in the channel). Every post is looked for by its metadata before it is sent again:
+one card, thread note, mirrored reply, reminder, survey, incident copy and update, digest."""
 
 import time
 
+import pytest
+
+from bot.standin import CONNECTION_DROPPED
 from jobs.report_jobs import DIGEST_JOB
 from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows
 from tests.incident_flow import CONFIGURED, STATUS, broadcast, command, copies, draft, notes, reply
@@ -15,12 +18,13 @@ from tests.test_report_jobs import cli, fixture_db
 from tests.test_sla_reminders import fast_bot, leads_notices, reminders_in  # noqa: F401 - the fixture
 
 
-def _stored_then_500(standin, where) -> None:
-    standin.fail("chat.postMessage", status=500, where=where, after_doing=True)
+def _stored_then_500(standin, where, status=500) -> None:
+    standin.fail("chat.postMessage", status=status, where=where, after_doing=True)
 
 
-def test_a_card_slack_stored_before_answering_500_is_adopted_not_posted_again(bot, standin):
-    _stored_then_500(standin, lambda args: args.get("channel") == L1)
+@pytest.mark.parametrize("lost", [500, CONNECTION_DROPPED], ids=["500", "connection dropped"])
+def test_a_card_slack_stored_before_its_answer_was_lost_is_adopted_not_posted_again(bot, standin, lost):
+    _stored_then_500(standin, lambda args: args.get("channel") == L1, status=lost)
     esc = raise_by_command(bot, standin)
     (card,) = cards_in(standin, L1)
     assert len(cards_in(standin, HELP)) == 1

@@ -1,5 +1,6 @@
 """A local stand-in for Slack, and drivers that play Slack's side towards the bot."""
 
+from .http_server import CONNECTION_DROPPED
 from .drivers import DriverResponse, SlackDriver, SocketModeDriver
 from .payloads import form_values, selected_option, selected_user
 from .recorder import ApiCall
@@ -7,6 +8,7 @@ from .server import SlackStandIn
 from .state import SlackError
 
 __all__ = [
+    "CONNECTION_DROPPED",
     "ApiCall",
     "DriverResponse",
     "SlackDriver",

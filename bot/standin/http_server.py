@@ -9,6 +9,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
+CONNECTION_DROPPED = 0  # the status a router gives to close the connection without answering
+
 # router(http_method, path, query, headers, body) -> (status, json payload, extra headers)
 Router = Callable[[str, str, str, dict, bytes], "tuple[int, dict, dict]"]
 
@@ -75,6 +77,9 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             logger.exception("stand-in failed to answer %s %s", self.command, path)
             status, payload, extra = 500, {"ok": False, "error": "fatal_error"}, {}
+        if status == CONNECTION_DROPPED:
+            self.close_connection = True  # no answer at all, as when a connection breaks mid-call
+            return
         self._send_json(status, payload, extra)
 
     def _read_body(self) -> bytes:

@@ -224,7 +224,8 @@ class SlackStandIn:
              after_doing: bool = False) -> None:
         """Answer the next `times` calls to `method` (or "response_url") whose arguments match
         `where` (any, by default) with an error; with `after_doing`, the call takes effect first,
-        as when Slack stores a message and its answer is lost."""
+        as when Slack stores a message and its answer is lost. With `status` CONNECTION_DROPPED
+        the connection is closed without any answer."""
         self._faults.fail(method, error, status, times, retry_after, where, after_doing)
 
     def fail_randomly(self, share: float, seed: int = 1, methods: set[str] | None = None,
