@@ -294,6 +294,14 @@ def record_copies_out_of_step(db: Database) -> None:
     db.execute("ALTER TABLE incident_posts ADD COLUMN edit_error TEXT")
 
 
+@migrations(name="0010_incident_fan_out_leases")
+def create_incident_fan_out_leases(db: Database) -> None:
+    """Which process is sending a step of an incident (storage/fan_out_leases.py): one at a time
+    across processes, so an update paced in one process never lands below the resolution another
+    sent at once."""
+    db.execute("CREATE TABLE incident_fan_outs (incident_id INTEGER PRIMARY KEY, boot_id INTEGER, taken_at TEXT NOT NULL)")
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -26,6 +26,7 @@ from tests.incident_flow import (
     GENERAL,
     LEAD,
     STATUS,
+    broadcast,
     click,
     command,
     copies,
@@ -184,3 +185,26 @@ def test_the_stand_in_can_hold_the_bot_to_one_post_per_second_per_channel(standi
         client.chat_postMessage(channel="#status", text="too soon")
     assert refused.value.response.status_code == 429 and refused.value.response.headers["Retry-After"] == "1"
     assert [m["text"] for m in standin.messages(STATUS)] == ["first", "the limit starts now"]
+
+
+def test_an_update_paced_in_one_instance_lands_above_the_resolution_another_sends_at_once(standin, tmp_path):
+    one, two = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        card = draft(one, standin)
+        reply(one, standin, card, "Checkout fails for EU cards.")
+        broadcast(one, standin, card)
+        reply(one, standin, card, "Cause found: an expired certificate.")
+        # The update waits a second per channel in the first instance (one post per second per
+        # channel); the second instance has posted nothing there, so it would resolve at once.
+        assert one.driver.command("update INC-1", command=ids.COMMAND, user=LEAD, channel=HELP).status == 200
+        wait_until(lambda: rows(one.db_path, "SELECT count(*) AS n FROM incident_posts WHERE step = 1")[0]["n"] == 3)
+        assert two.driver.command("resolve INC-1 Certificate renewed.", command=ids.COMMAND, user=LEAD,
+                                  channel=HELP).status == 200
+        wait_until(lambda: all(len(notes(standin, channel)) == 2 for channel in CONFIGURED), timeout=20)
+        standin.wait_idle(quiet=0.5)
+        for channel in CONFIGURED:
+            update, resolution = notes(standin, channel)
+            assert "Identified" in update and "Resolved" in resolution, (channel, update, resolution)
+    finally:
+        one.stop()
+        two.stop()

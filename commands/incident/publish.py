@@ -5,8 +5,11 @@ to the person who sent the notice, never allowed to undo the stored change.
 """
 
 import logging
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Iterator
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -19,11 +22,13 @@ from commands.message_search import find_by_metadata
 from commands.posting import post_direct, post_joining, post_message
 from storage import incident_records as ir
 from storage import incidents as core
+from storage.fan_out_leases import give_back_lease, take_lease
 from storage.incident_model import Incident, Step
 
 log = logging.getLogger(__name__)
 POST_EVENT = "supportbot_incident_post"
 FAN_OUTS = Pacer(interval=0)  # one fan-out of an incident at a time: its steps and edits land in order
+LEASE_POLL_SECONDS = 0.1
 
 
 def post_metadata(incident_id: int, step: int, channel: str) -> dict:
@@ -67,7 +72,7 @@ class NoticePublisher:
     def send(self, step: Step, retry: bool = False) -> Delivery:
         """Post `step` everywhere it is due and bring every copy up to date; with `retry`, post
         only where it failed and edit only the copies left out of step."""
-        with FAN_OUTS.turn(step.incident_id):
+        with self._one_fan_out_at_a_time(step.incident_id):
             if not retry:
                 self._post_earlier_steps(step)
             incident = ir.load_incident(self._db(), step.incident_id)
@@ -78,13 +83,24 @@ class NoticePublisher:
     def resume(self, step: Step) -> Delivery:
         """Finish a step a process left half done: a channel it claimed gets the post Slack already
         has (found by its metadata) or else a fresh one, a channel it never reached is posted."""
-        with FAN_OUTS.turn(step.incident_id):
+        with self._one_fan_out_at_a_time(step.incident_id):
             incident = ir.load_incident(self._db(), step.incident_id)
             send = self._sender(incident, step)
             left = ir.unfinished_channels(self._db(), self.deps.clock(), incident.id, step.number)
             failures = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
             failures |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
             return self._settle(incident, step, failures, edit_every_copy=bool(step.number))
+
+    @contextmanager
+    def _one_fan_out_at_a_time(self, incident_id: int) -> Iterator[None]:
+        """One thread of this process, then one process on the database (storage/fan_out_leases.py)."""
+        with FAN_OUTS.turn(incident_id):
+            while not take_lease(self._db(), self.deps.clock(), incident_id, self.deps.boot_id):
+                time.sleep(LEASE_POLL_SECONDS)
+            try:
+                yield
+            finally:
+                give_back_lease(self._db(), incident_id, self.deps.boot_id)
 
     def _post_earlier_steps(self, step: Step) -> None:
         """An update and the resolution sent seconds apart are handled side by side; whichever
