@@ -16,9 +16,10 @@ SLACK_API_URL = "https://slack.com/api/"
 
 
 def make_client(token: str, api_url: str | None) -> WebClient:
-    """Retries 429s after Retry-After, 5xx answers and dropped connections. Enough times that
-    even one call in five failing at random loses nothing (0.2 ** 6 per call); server errors
-    back off from 0.2 s, so a call gives up after about 6 s rather than 30."""
+    """Retries 429s after Retry-After, 5xx answers and dropped connections (a post carrying
+    metadata excepted: see LeavingFindablePosts). Enough times that even one call in five
+    failing at random loses nothing (0.2 ** 6 per call); server errors back off from 0.2 s, so
+    a call gives up after about 6 s rather than 30."""
     return WebClient(
         token=token,
         base_url=api_url or SLACK_API_URL,
