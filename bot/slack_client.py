@@ -43,9 +43,9 @@ class LeavingFindablePosts(RetryHandler):
         self._handler = handler
 
     def _can_retry(self, *, state, request: HttpRequest, response=None, error=None) -> bool:
-        if _findable_post(request):
-            return False
-        return self._handler._can_retry(state=state, request=request, response=response, error=error)
+        """Asked after every answer, the 200s too: the handler's own cheap check comes first."""
+        retried = self._handler._can_retry(state=state, request=request, response=response, error=error)
+        return retried and not _findable_post(request)
 
 
 def _findable_post(request: HttpRequest) -> bool:

@@ -60,7 +60,7 @@ class CardPublisher:
         came first has already posted its queue card and shows the latest state, so only what is
         still missing is posted, from the state as it is now."""
         with one_publisher_at_a_time(esc.id):
-            self._post_first(get_escalation(self._db(), esc.id), adopt=False)
+            self._post_first(esc, adopt=False)
 
     def repair(self, esc: Escalation) -> None:
         """The first cards of an escalation whose process died while posting them: a card Slack
@@ -71,6 +71,8 @@ class CardPublisher:
 
     def _post_first(self, esc: Escalation, adopt: bool) -> None:
         recorded = {card.channel for card in cards_of(self._db(), esc.id)}
+        if recorded:  # a change came first: what it did shows on the rest too
+            esc = get_escalation(self._db(), esc.id)
         fresh = [
             (adopt and self._find_posted(esc, channel, thread_ts)) or self._post(esc, channel, thread_ts)
             for channel, thread_ts in self._first_places(esc) if channel not in recorded
