@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from dotenv import load_dotenv
+from slack_sdk.errors import SlackApiError
 
 from bot.app_factory import declared_surface
 from bot.cli_reports import add_commands as add_report_commands
@@ -27,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"supportbot: {error}", file=sys.stderr)
         return 2
+    except SlackApiError as error:  # a start-up call (Bolt's own token check too) failing past the retries
+        print(f"supportbot: Slack refused {error.response.api_url.rsplit('/', 1)[-1]} past the retries"
+              f" ({error.response.get('error')}); start again in a moment", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

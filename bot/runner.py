@@ -65,6 +65,8 @@ def _check_token(client) -> None:
     try:
         identity = client.auth_test()
     except SlackApiError as error:
+        if error.response.status_code >= 429:
+            raise  # Slack failing, not the token: bot/cli.py says so in one line
         raise ConfigError("SLACK_BOT_TOKEN", f"Slack rejected the token ({error.response.get('error')})",
                           "copy the Bot User OAuth Token from OAuth & Permissions into .env") from None
     except OSError as error:

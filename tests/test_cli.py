@@ -59,6 +59,15 @@ def test_unknown_channel_name_and_rejected_token_are_config_errors(standin, tmp_
     assert result.returncode == 2 and "invalid_auth" in result.stderr and "SLACK_BOT_TOKEN" in result.stderr
 
 
+def test_slack_failing_past_the_retries_at_start_up_is_one_line_not_a_traceback(standin, tmp_path):
+    (tmp_path / "app.yaml").write_text((REPO / "app.yaml").read_text())
+    standin.fail("auth.test", status=500, times=6)
+    result = run_cli(["run"], bot_env(standin, tmp_path), tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("supportbot:")]
+    assert "auth.test" in line and "internal_error" in line and "start again" in line
+
+
 def _manifest(tmp_path, *args):
     result = run_cli(["manifest", *args], {"PATH": "/usr/bin:/bin"}, tmp_path)
     assert result.returncode == 0, result.stderr
