@@ -28,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"supportbot: {error}", file=sys.stderr)
         return 2
-    except SlackApiError as error:  # a start-up call (Bolt's own token check too) failing past the retries
+    except SlackApiError as error:  # at start-up (Bolt's own token check too) or in `jobs run`
         print(f"supportbot: Slack refused {error.response.api_url.rsplit('/', 1)[-1]} past the retries"
-              f" ({error.response.get('error')}); start again in a moment", file=sys.stderr)
+              f" ({error.response.get('error')}); what it took is kept: start again in a moment", file=sys.stderr)
         return 1
 
 

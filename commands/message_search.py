@@ -17,6 +17,11 @@ SEARCH_PAGES = 5  # 1,000 messages: a post left by a recent crash is among them
 CLOCK_SKEW = timedelta(seconds=60)  # the clocks of two hosts may differ a little
 
 
+def message_metadata(event_type: str, **payload) -> dict:
+    """Slack message metadata naming what a post is, so `find_by_metadata` can find it again."""
+    return {"event_type": event_type, "event_payload": payload}
+
+
 def find_by_metadata(client: WebClient, channel: str, metadata: dict, since: datetime,
                      thread_ts: str | None = None) -> str | None:
     """The ts of the message in `channel` (or in the thread `thread_ts`) posted since `since`

@@ -16,7 +16,7 @@ from typing import Callable
 from slack_sdk import WebClient
 
 from commands.deps import Deps
-from commands.message_search import find_by_metadata, find_file_share
+from commands.message_search import find_by_metadata, find_file_share, message_metadata
 from commands.posting import post_joining
 from storage.job_claims import posted_pieces, record_piece
 
@@ -26,7 +26,7 @@ MAIN = "message"  # the report itself; its chart and thread replies are pieces o
 
 
 def report_metadata(job: str, period: str, piece: str = MAIN) -> dict:
-    return {"event_type": REPORT_EVENT, "event_payload": {"job": job, "period": period, "piece": piece}}
+    return message_metadata(REPORT_EVENT, job=job, period=period, piece=piece)
 
 
 @dataclass

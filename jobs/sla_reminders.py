@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc.cards import CardPublisher
 from commands.esc.card_blocks import line_label, render_note
+from commands.message_search import message_metadata
 from commands.people import mentions
 from commands.posting import post_message
 from commands.text import duration_words, slack_date
@@ -55,8 +56,8 @@ def _send(client: WebClient, deps: Deps, reminder: Reminder) -> None:
 
 def _reminder_metadata(reminder: Reminder) -> dict:
     """Names the reminder, so one Slack stored but answered with an error is not sent twice."""
-    payload = {"clock_id": reminder.clock.id, "number": reminder.number, "tells_leads": reminder.tells_leads}
-    return {"event_type": "supportbot_reminder", "event_payload": payload}
+    return message_metadata("supportbot_reminder", clock_id=reminder.clock.id, number=reminder.number,
+                            tells_leads=reminder.tells_leads)
 
 
 def _reminder_text(deps: Deps, esc: Escalation, reminder: Reminder) -> str:

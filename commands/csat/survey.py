@@ -11,6 +11,7 @@ from commands.csat import ids
 from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
                                          survey_text)
 from commands.deps import Deps
+from commands.message_search import message_metadata
 from commands.posting import post_direct
 from commands.turn import Turn
 from storage.csat import score_escalation
@@ -27,7 +28,7 @@ def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
     esc = outcome.escalation
     try:
         post_direct(client, esc.requester, blocks=render_survey(esc), text=survey_text(esc),
-                    metadata={"event_type": "supportbot_survey", "event_payload": {"escalation_id": esc.id}})
+                    metadata=message_metadata("supportbot_survey", escalation_id=esc.id))
     except SlackApiError as error:
         log.warning("the CSAT survey of %s did not reach %s: %s", esc.key, esc.requester, error.response.get("error"))
 

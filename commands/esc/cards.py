@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
-from commands.message_search import find_by_metadata
+from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining
 from storage.model import Escalation, Event, Source
@@ -38,14 +38,14 @@ def one_publisher_at_a_time(escalation_id: int):
 def card_metadata(esc: Escalation, channel: str) -> dict:
     """Slack message metadata naming the card's escalation and channel, so a card posted just
     before a crash can be found again instead of posted twice."""
-    return {"event_type": CARD_EVENT, "event_payload": {"escalation_id": esc.id, "channel": channel}}
+    return message_metadata(CARD_EVENT, escalation_id=esc.id, channel=channel)
 
 
 def note_metadata(event: Event) -> dict:
     """Names the change a thread note tells of, so one Slack stored but answered with an error is
     not posted twice."""
-    payload = {"escalation_id": event.escalation_id, "action": event.action.value, "at": event.at.isoformat()}
-    return {"event_type": "supportbot_note", "event_payload": payload}
+    return message_metadata("supportbot_note", escalation_id=event.escalation_id, action=event.action.value,
+                            at=event.at.isoformat())
 
 
 class CardPublisher:

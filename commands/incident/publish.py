@@ -18,7 +18,7 @@ from commands.deps import Deps
 from commands.incident.card_blocks import card_text, copy_text, note_text, render_card, render_copy, render_note
 from commands.incident.fanout import FanOut, Pacer, Send
 from commands.incident.failure_blocks import failures_text, render_failures
-from commands.message_search import find_by_metadata
+from commands.message_search import find_by_metadata, message_metadata
 from commands.posting import post_direct, post_joining, post_message
 from storage import incident_records as ir
 from storage import incidents as core
@@ -34,7 +34,7 @@ LEASE_POLL_SECONDS = 0.1
 def post_metadata(incident_id: int, step: int, channel: str) -> dict:
     """Slack message metadata naming the incident, step and channel of a copy or follow-up, so one
     posted just before a crash is found again instead of posted twice."""
-    return {"event_type": POST_EVENT, "event_payload": {"incident_id": incident_id, "step": step, "channel": channel}}
+    return message_metadata(POST_EVENT, incident_id=incident_id, step=step, channel=channel)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class NoticePublisher:
 
     def post_card(self, incident: Incident) -> None:
         posted = post_joining(self.client, incident.card_channel, blocks=render_card(incident), text=card_text(incident),
-                              metadata={"event_type": "supportbot_incident_card", "event_payload": {"incident_id": incident.id}})
+                              metadata=message_metadata("supportbot_incident_card", incident_id=incident.id))
         core.attach_card(self._db(), incident.id, posted["ts"])
 
     def refresh_card(self, incident_id: int) -> None:
@@ -181,8 +181,7 @@ class NoticePublisher:
                      error.response.get("error"))
         try:
             post_direct(self.client, self.actor, blocks=blocks, text=text,
-                        metadata={"event_type": "supportbot_failure_report", "event_payload": {"incident_id": incident.id,
-                                                                                                "step": step.number}})
+                        metadata=message_metadata("supportbot_failure_report", incident_id=incident.id, step=step.number))
         except SlackApiError as error:
             log.warning("could not tell %s which channels %s missed: %s", self.actor, incident.key,
                         error.response.get("error"))

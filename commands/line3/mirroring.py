@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
+from commands.message_search import message_metadata
 from commands.people import display_name, name_mentions
 from commands.posting import post_message
 from commands.text import clip, escape, plain_text
@@ -30,7 +31,7 @@ def mirror_reply(client: WebClient, deps: Deps, esc: Escalation, reply: dict) ->
     blocks, text = _render(client, reply.get("user", ""), channel, reply.get("text", ""))
     try:
         posted = post_message(client, esc.origin_channel, thread_ts=esc.origin_ts, blocks=blocks, text=text,
-                              metadata={"event_type": "supportbot_mirror", "event_payload": {"channel": channel, "ts": ts}})
+                              metadata=message_metadata("supportbot_mirror", channel=channel, ts=ts))
     except SlackApiError as error:
         log.warning("could not mirror a reply of %s into %s: %s", esc.key, esc.origin_channel, error.response.get("error"))
         return
