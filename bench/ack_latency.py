@@ -56,7 +56,7 @@ from measured_runs import measure, processes_under_load
 from run_results import Series
 from servers_under_test import logged_exceptions, start_bot
 
-from bot.standin.bot_process import free_port, stop_process, wait_healthy
+from standin.bot_process import free_port, stop_process, wait_healthy
 from standin_process import InlineStandIn, StandInProcess
 
 

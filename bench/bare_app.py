@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.http_server import make_server, make_wsgi_app
-from bot.standin.bot_process import spawn
+from standin.bot_process import spawn
 from servers_under_test import SERVER_THREADS
 from slack_workspace import SIGNING_SECRET
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.standin import SlackDriver, SlackStandIn
-from bot.standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
+from standin import SlackDriver, SlackStandIn
+from standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
 
 from slack_workspace import SIGNING_SECRET
 

@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from bot.slack_client import make_client
-from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
-from bot.standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
+from standin import SlackDriver, SlackStandIn, form_values, selected_option
+from standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
 from commands.incident import ids
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slack_workspace import SIGNING_SECRET
 
-from bot.standin.bot_process import bot_env, spawn_bot
+from standin.bot_process import bot_env, spawn_bot
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_THREADS = 16  # bot.http_server.make_server's default, used by the bot and the bare app alike

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from bot.standin import directory as slack_directory
-from bot.standin.payloads import VERIFICATION_TOKEN, new_trigger_id
+from standin import directory as slack_directory
+from standin.payloads import VERIFICATION_TOKEN, new_trigger_id
 
 from slack_workspace import ORIGIN_CHANNEL, REQUESTER, SIGNING_SECRET
 

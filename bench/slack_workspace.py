@@ -1,6 +1,6 @@
 """Where the benchmark plays: the stand-in workspace's people and channels it uses, and the app's signing secret.
 
-The channel IDs are the stand-in's (bot.standin.directory); app.yaml names line 1's queue `#support-l1`.
+The channel IDs are the stand-in's (standin.directory); app.yaml names line 1's queue `#support-l1`.
 """
 
 SIGNING_SECRET = "bench-signing-secret"

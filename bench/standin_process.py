@@ -17,9 +17,9 @@ import sys
 from contextlib import suppress
 from pathlib import Path
 
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 
-from bot.standin.bot_process import stop_process
+from standin.bot_process import stop_process
 from slack_workspace import CARD_CHANNELS, ORIGIN_CHANNEL, REQUESTER, SIGNING_SECRET
 
 IDLE_QUIET = 1.0  # seconds without a Slack call or response_url post that mean the bot is done

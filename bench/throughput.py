@@ -39,7 +39,7 @@ from sdk_ceiling import ceiling_escalations_per_second
 from servers_under_test import start_bot
 from signed_commands import esc_new_commands
 
-from bot.standin.bot_process import stop_process, wait_healthy
+from standin.bot_process import stop_process, wait_healthy
 from standin_process import StandInProcess
 
 RATES = (5, 50, 200)

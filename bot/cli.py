@@ -12,7 +12,6 @@ from slack_sdk.errors import SlackApiError
 from bot.app_factory import declared_surface
 from bot.cli_reports import add_commands as add_report_commands
 from bot.config import ConfigError, load_settings
-from bot.demo import play
 from bot.manifest import build_manifest, manifest_yaml
 from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
 from storage.backup import backup_database
@@ -87,5 +86,10 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    try:
+        from bot.demo import play  # the stand-in is a demo and test prop, installed by the [demo] extra
+    except ModuleNotFoundError as error:
+        raise ConfigError("demo", f"the local Slack stand-in needs {error.name}",
+                          "install the demo extra: pip install -e '.[demo]'") from None
     logging.getLogger().setLevel(logging.WARNING)
     return play(sys.stdout)

@@ -14,7 +14,7 @@ from bot.config import Settings, load_team_config
 from bot.demo_incident import play_incident
 from bot.demo_reports import play_reports
 from bot.runner import prepare, serve_http
-from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
+from standin import SlackDriver, SlackStandIn, form_values, selected_option
 from commands.esc import ids
 
 DEMO_CONFIG = Path(__file__).with_name("demo_app.yaml")

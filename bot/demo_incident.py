@@ -4,7 +4,7 @@ broadcast to three channels with @here, updated and resolved."""
 import time
 from typing import Callable, TextIO
 
-from bot.standin import SlackDriver, SlackStandIn, form_values, selected_option
+from standin import SlackDriver, SlackStandIn, form_values, selected_option
 from commands.incident import ids
 
 LEADS, STATUS, GENERAL, HELP = "C0LEADS", "C0STATUS", "C0GENERAL", "C0HELP"

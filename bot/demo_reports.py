@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.channels import resolve_channels
 from bot.config import load_team_config
 from bot.slack_client import make_client
-from bot.standin import SlackDriver, SlackStandIn
+from standin import SlackDriver, SlackStandIn
 from commands.csat import ids
 from commands.deps import Deps
 from jobs.report_jobs import post_digest_once, post_shift_once

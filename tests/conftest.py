@@ -1,6 +1,6 @@
 import pytest
 
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 from storage.db import open_db, prepare_database
 from tests.harness import SECRET, start_bot
 

@@ -5,7 +5,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 
 HELP, L1, L2, L3 = "C0HELP", "C0SUPL1", "C0SUPL2", "C0ENGESC"
 

@@ -5,9 +5,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.standin import SlackDriver, SlackStandIn
-from bot.standin.bot_process import bot_env as process_env
-from bot.standin.bot_process import spawn_bot, stop_process, wait_healthy
+from standin import SlackDriver, SlackStandIn
+from standin.bot_process import bot_env as process_env
+from standin.bot_process import spawn_bot, stop_process, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"

@@ -4,7 +4,7 @@ import time
 
 import yaml
 
-from bot.standin import form_values, selected_option
+from standin import form_values, selected_option
 from commands.incident import ids
 from tests.flow import HELP, rows
 from tests.harness import REPO

@@ -1,6 +1,6 @@
 """CSAT from Slack: the survey DM after a resolve, its buttons and comment form, and `/csat`."""
 
-from bot.standin import form_values
+from standin import form_values
 from commands.csat import ids
 from tests.flow import HELP, raise_by_command, rows
 from tests.harness import TEAM_YAML, start_bot

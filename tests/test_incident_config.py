@@ -6,7 +6,7 @@ import yaml
 from bot.channels import resolve_channels
 from bot.config import ConfigError, parse_team_config
 from bot.slack_client import make_client
-from bot.standin import SlackStandIn
+from standin import SlackStandIn
 from tests.harness import REPO, bot_env, run_cli
 from tests.incident_flow import APP_YAML as BASE
 

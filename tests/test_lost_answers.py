@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.standin import CONNECTION_DROPPED
+from standin import CONNECTION_DROPPED
 from jobs.report_jobs import DIGEST_JOB
 from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows
 from tests.incident_flow import CONFIGURED, STATUS, broadcast, command, copies, draft, notes, reply

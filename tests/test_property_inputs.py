@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app_factory import declared_surface
-from bot.standin import form_values, selected_option
+from standin import form_values, selected_option
 from commands.csat import ids as csat_ids
 from commands.esc import ids as esc_ids
 from commands.incident import ids as incident_ids

@@ -1,6 +1,6 @@
 """Socket Mode, the way most teams run the bot: raise over the socket, survive a reconnect, ignore a redelivery."""
 
-from bot.standin import SocketModeDriver
+from standin import SocketModeDriver
 from tests.flow import HELP, L1, cards_in, count, rows
 from tests.harness import start_socket_mode_bot
 

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackDriver, SlackStandIn, SocketModeDriver, form_values, selected_option
+from standin import SlackDriver, SlackStandIn, SocketModeDriver, form_values, selected_option
 
 SECRET = "standin-test-secret"
 

@@ -1,6 +1,6 @@
 """The three ways to raise: the /esc form, the watched reaction and the "Escalate message" shortcut."""
 
-from bot.standin import form_values, selected_option
+from standin import form_values, selected_option
 from commands.esc import ids
 from tests.flow import HELP, L1, L2, card_text, cards_in, count, rows
 

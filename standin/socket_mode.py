@@ -39,7 +39,7 @@ class SocketModeServer:
             compression=None, close_timeout=1, max_size=None,
             # Frequent pings wake clients blocked on a socket read, so they notice closes promptly.
             ping_interval=0.5, ping_timeout=20,
-            logger=logging.getLogger("bot.standin.socket_mode"),
+            logger=logging.getLogger("standin.socket_mode"),
         )
         self.port = self._server.socket.getsockname()[1]
         threading.Thread(target=self._server.serve_forever, name="standin-socket-mode", daemon=True).start()
