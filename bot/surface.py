@@ -12,8 +12,9 @@ from typing import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
+from commands.deps import Deps
 from commands.turn import Turn, answering_errors
 from storage.inbox import done as drop_from_inbox
 
@@ -39,6 +40,7 @@ class SlackSurface:
         self.workers = workers
         self.inbox = inbox
         self.declared = Declared()
+        self.deliveries: dict[str, DeliveryHandler] = {}
         self._event_handlers: dict[str, list[Handler]] = {}
 
     def command(self, name: str, handler: Handler, *, description: str, usage_hint: str) -> None:
@@ -69,6 +71,10 @@ class SlackSurface:
     def view_submission(self, callback_id: str, handler: Handler, *, check: Callable[[dict, Deps], dict]) -> None:
         """`check` runs before the ack so field errors show in the form itself."""
         self.app.view_submission(callback_id)(self._ack_then_work(handler, check))
+
+    def delivery(self, kind: str, handler: DeliveryHandler) -> None:
+        """`handler` carries out the outbox rows of `kind` (bot/delivery.py)."""
+        self.deliveries[kind] = handler
 
     def needs(self, *scopes: str) -> None:
         self.declared.scopes.update(scopes)

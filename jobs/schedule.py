@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
+from jobs.heartbeat import heartbeat_trigger, send_heartbeat
 from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, send_due_broadcasts
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
@@ -42,7 +42,6 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
     return [
         ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
-        ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, run_at_start=True),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         ScheduledJob("incident-resume", resume_trigger(), resume_unfinished_steps, run_at_start=True),

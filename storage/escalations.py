@@ -1,8 +1,9 @@
 """The escalation rules: who may move a case where, and the audit trail each change leaves.
 
-Every change runs in one write transaction together with its audit events, its SLA clock
-and the key of the Slack delivery that asked for it, so a redelivered or double-clicked
-request is seen as a replay and changes nothing.
+Every change runs in one write transaction together with its audit events, its SLA clock,
+the Slack effects it implies (storage/escalation_effects.py) and the key of the Slack delivery
+that asked for it, so a redelivered or double-clicked request is seen as a replay and changes
+nothing. `reply_to` is where the person who asked can be told that Slack refused a card.
 """
 
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from storage import escalation_effects as effects
 from storage import records, sla
 from storage.db import write_transaction
 from storage.errors import InvalidTransition, UsageError
@@ -20,20 +22,20 @@ Decision = Callable[[Database, Escalation], list[Event]]
 
 
 def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str,
-                     policy: SlaPolicy = DEFAULT_POLICY, boot_id: int | None = None) -> Outcome:
-    """`boot_id` is the process that will post its cards (storage/boots.py)."""
+                     policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
-        escalation_id = _insert(db, now, new, boot_id)
+        escalation_id = _insert(db, now, new)
         event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
         escalation = records.load_escalation(db, escalation_id)
         sla.follow(db, now, escalation, new.requester, policy)
+        effects.cards_follow(db, now, escalation_id, reply_to)
         return Outcome(escalation, (event,))
 
 
@@ -44,7 +46,7 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
         raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
 
 
-def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None) -> int:
+def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
     return records.insert_row(db, "escalations", {
         "summary": new.summary,
         "priority": new.priority,
@@ -57,55 +59,57 @@ def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None
         "status": str(Status.OPEN),
         "line": new.line,
         "created_at": records.to_text(now),
-        "boot_id": boot_id,
     })
 
 
 def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
-         policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+         policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: own(db, now, esc, actor, actor, Action.TAKEN), policy)
+                  lambda db, esc: own(db, now, esc, actor, actor, Action.TAKEN), policy, reply_to)
 
 
 def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str,
-           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+           policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: own(db, now, esc, actor, assignee, Action.ASSIGNED), policy)
+                  lambda db, esc: own(db, now, esc, actor, assignee, Action.ASSIGNED), policy, reply_to)
 
 
 def move(
     db: Database, now: datetime, escalation_id: int, actor: str, step: int, reason: str | None, request_key: str,
-    expected_line: int | None = None, policy: SlaPolicy = DEFAULT_POLICY,
+    expected_line: int | None = None, policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
 ) -> Outcome:
     """One line up (`step` +1) or down (-1). `expected_line` is the line the person saw, so a
     double click moves it only once."""
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line), policy)
+                  lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line), policy, reply_to)
 
 
 def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str,
-            policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, survey: bool = False) -> Outcome:
+    """`survey`: the team asks requesters for a score when their escalation is resolved."""
     def decide(db: Database, esc: Escalation) -> list[Event]:
         require_open(esc)
         records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
-    return change(db, now, escalation_id, actor, request_key, decide, policy)
+    outcome = change(db, now, escalation_id, actor, request_key, decide, policy, reply_to,
+                     also=lambda db: effects.requester_is_asked(db, now, escalation_id) if survey else None)
+    return outcome
 
 
 def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
-           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+           policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     def decide(db: Database, esc: Escalation) -> list[Event]:
         if esc.is_open:
             raise InvalidTransition(f"{esc.key} is already open.", f"Work it with `/esc take {esc.key}`.")
         records.update_escalation(db, esc.id, status=str(Status.OPEN), resolved_at=None)
         return [Event(esc.id, now, actor, Action.REOPENED, esc.line, "resolved", "open")]
 
-    return change(db, now, escalation_id, actor, request_key, decide, policy)
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to)
 
 
 def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: str,
-            policy: SlaPolicy = DEFAULT_POLICY) -> list[Outcome]:
+            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> list[Outcome]:
     """Give every open escalation the actor owns on its current line to someone else."""
     if to_user == actor:
         raise UsageError("You cannot hand off to yourself.", "Name a teammate: `/esc handoff @teammate`.")
@@ -119,17 +123,13 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
         for esc in mine:
             records.set_owner(db, esc.id, esc.line, to_user, now)
             event = Event(esc.id, now, actor, Action.HANDED_OFF, esc.line, actor, to_user)
-            records.insert_event(db, event)
+            event_id = records.insert_event(db, event)
             changed = records.load_escalation(db, esc.id)
             sla.follow(db, now, changed, actor, policy)
+            effects.cards_follow(db, now, esc.id, reply_to)
+            effects.thread_hears(db, now, esc.id, [event_id])
             outcomes.append(Outcome(changed, (event,)))
         return outcomes
-
-
-def claim_once(db: Database, now: datetime, key: str) -> bool:
-    """True for the one caller (thread, process or instance) that claims `key` first."""
-    with write_transaction(db):
-        return records.claim_request(db, key, now) is None
 
 
 def owned_open(db: Database, user: str) -> list[Escalation]:
@@ -141,19 +141,23 @@ def owned_open(db: Database, user: str) -> list[Escalation]:
 
 
 def change(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str, decide: Decision,
-           policy: SlaPolicy) -> Outcome:
+           policy: SlaPolicy, reply_to: str | None = None,
+           also: Callable[[Database], None] = lambda db: None) -> Outcome:
     """The frame of every change to one escalation: replay check, the rule (`decide`), its
-    audit events, the SLA clock, all in one transaction."""
+    audit events, the SLA clock and its Slack effects (`also`: more of them), all in one
+    transaction."""
     with write_transaction(db):
         if records.claim_request(db, request_key, now) is not None:
             return Outcome(records.load_escalation(db, escalation_id), duplicate=True)
         escalation = records.load_escalation(db, escalation_id)
         events = decide(db, escalation)
-        for event in events:
-            records.insert_event(db, event)
+        event_ids = [records.insert_event(db, event) for event in events]
         records.link_request(db, request_key, escalation_id)
         changed = records.load_escalation(db, escalation_id)
         sla.follow(db, now, changed, actor, policy)
+        effects.cards_follow(db, now, escalation_id, reply_to)
+        effects.thread_hears(db, now, escalation_id, event_ids)
+        also(db)
         return Outcome(changed, tuple(events))
 
 

@@ -3,9 +3,12 @@
 from bot.surface import SlackSurface
 from commands.esc import ids
 from commands.esc.buttons import handle_button, handle_next_page
+from commands.esc.cards import DELIVERIES
 from commands.esc.form import check_form, handle_form
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
 from commands.esc.slash import handle_esc
+from jobs.sla_reminders import deliver_reminder
+from storage.escalation_effects import REMINDER
 
 
 def register(surface: SlackSurface) -> None:
@@ -18,5 +21,8 @@ def register(surface: SlackSurface) -> None:
         surface.action(action_id, handle_button)
     surface.action(ids.ACTION_NEXT_PAGE, handle_next_page)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
+    for kind, deliver in DELIVERIES.items():
+        surface.delivery(kind, deliver)
+    surface.delivery(REMINDER, deliver_reminder)
     surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
                   "channels:read", "channels:join", "groups:read", "users:read")
