@@ -24,7 +24,7 @@ from sqlite_utils import Database
 
 from commands.deps import Deps
 from storage import outbox
-from storage.db import database_busy, write_transaction
+from storage.db import database_unavailable, write_transaction
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2  # for rows of other processes, backoffs and expired leases; our own commits ring at once
@@ -80,7 +80,7 @@ def transient(error: Exception) -> bool:
     """Worth another try later: Slack busy or failing, the network, or our own database busy."""
     if isinstance(error, SlackApiError):
         return error.response.status_code == 429 or error.response.status_code >= 500
-    return isinstance(error, OSError) or (isinstance(error, sqlite3.OperationalError) and database_busy(error))
+    return isinstance(error, OSError) or database_unavailable(error)
 
 
 class DeliveryLoop:

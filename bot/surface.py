@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from commands.deps import Deps
+from commands.replies import render_error
+from commands.turn import DATABASE_BUSY as NOT_KEPT
 from commands.turn import Turn, answering_errors
 from storage.inbox import done as drop_from_inbox
 
@@ -95,11 +97,22 @@ class SlackSurface:
                 ack(response_action="errors", errors=errors)
                 return
             turn = Turn.from_body(body, client, respond)
-            kept.keep(turn.request_key, body)
+            if not kept.keep(turn.request_key, body):
+                _refuse_unkept(ack, turn, workers)
+                return
             ack()
             workers.submit(finish, turn)
 
         return listener
+
+
+def _refuse_unkept(ack: Ack, turn: Turn, workers: Executor) -> None:
+    """Nothing was kept, so nothing is done: the person is told to send it again."""
+    if turn.is_command:
+        ack(blocks=render_error(NOT_KEPT), text=NOT_KEPT.message, response_type="ephemeral")
+        return
+    ack()
+    workers.submit(turn.reply, render_error(NOT_KEPT), NOT_KEPT.message)
 
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:

@@ -25,7 +25,7 @@ from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, se
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
-from storage.db import database_busy
+from storage.db import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], obje
             log.warning("Slack refused a call past the retries (%s): %s tries again on its next run",
                         error.response.get("error"), job.name)
         except sqlite3.OperationalError as error:
-            if not database_busy(error):
+            if not database_unavailable(error):
                 raise
-            log.warning("database busy: %s tries again on its next run", job.name)
+            log.warning("database busy: %s tries again on its next run (%s)", job.name, error)
         return None
 
     return run
