@@ -92,9 +92,11 @@ def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: s
         records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
-    outcome = change(db, now, escalation_id, actor, request_key, decide, policy, reply_to,
-                     also=lambda db: effects.requester_is_asked(db, now, escalation_id) if survey else None)
-    return outcome
+    def ask_requester(db: Database) -> None:
+        if survey:
+            effects.requester_is_asked(db, now, escalation_id)
+
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to, also=ask_requester)
 
 
 def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
