@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -23,7 +22,7 @@ from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
-from jobs.schedule import start_scheduler
+from jobs.schedule import Schedule, start_scheduler
 from storage.boots import start_boot
 from storage.db import Store
 from storage.migrations import schema_version
@@ -41,7 +40,7 @@ class Prepared:
     app: App
     deps: Deps
     workers: Executor
-    scheduler: BaseScheduler
+    scheduler: Schedule
     delivery: DeliveryLoop
 
     def stop(self) -> None:

@@ -25,6 +25,7 @@ from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, se
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
+from jobs.ticker import Ticker
 from storage.db import database_unavailable
 
 log = logging.getLogger(__name__)
@@ -51,20 +52,36 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     ]
 
 
-def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...] = ()) -> BackgroundScheduler:
+@dataclass(frozen=True)
+class Schedule:
+    """Jobs at a time of day on APScheduler; frequent ones on the monotonic clock (jobs/ticker.py)."""
+
+    at_times: BackgroundScheduler
+    frequent: Ticker
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.at_times.shutdown(wait=wait)
+        self.frequent.shutdown(wait=wait)
+
+
+def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...] = ()) -> Schedule:
     """`more` are jobs that need what only the runner has, such as the app itself."""
     scheduler = BackgroundScheduler(
         timezone=ZoneInfo(deps.team.timezone),
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
+    ticker = Ticker()
     for job in (*scheduled_jobs(deps), *more):
         run = _next_run_tries_again(job)
+        if isinstance(job.trigger, IntervalTrigger):
+            ticker.every(job.trigger.interval.total_seconds(), job.name, lambda run=run: run(client, deps),
+                         at_start=job.run_at_start)
+            continue
         scheduler.add_job(run, job.trigger, args=(client, deps), id=job.name, name=job.name)
         if job.run_at_start:
             scheduler.add_job(run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
-    return scheduler
+    return Schedule(scheduler, ticker)
 
 
 def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
