@@ -6,9 +6,11 @@ its command does.
 
 from commands.deps import Deps
 from commands.incident.card_blocks import render_copy
+from commands.incident.follow_up_form import render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
 from commands.incident.publish import NoticePublisher
 from commands.incident.reply_blocks import render_help, render_list, render_preview
+from commands.modals import open_modal
 from commands.people import is_member, mentions
 from commands.replies import render_confirmation
 from commands.text import slack_date
@@ -16,7 +18,7 @@ from commands.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.errors import InvalidTransition, UserError
-from storage.incident_model import BroadcastPlan, IncidentOutcome, IncidentStatus
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentOutcome, IncidentStatus
 
 
 class NotBroadcaster(UserError):
@@ -41,9 +43,9 @@ def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
     if incident.status is not IncidentStatus.DRAFT:
         raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, so it cannot be broadcast again.",
                                 f"Follow it up with `/incident update {incident.key}`.")
-    core.notice_text(deps.store.db(), incident)
-    modal = render_broadcast_modal(incident, deps.team.incidents.broadcast_channels)
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=modal)
+    notice = core.notice_text(deps.store.db(), incident)
+    modal = render_broadcast_modal(incident, deps.team.incidents.broadcast_channels, notice)
+    open_modal(turn.client, turn.body["trigger_id"], modal)
 
 
 def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> None:
@@ -62,16 +64,26 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
         _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.")
 
 
-def update(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None) -> None:
+def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None, text: str | None,
+                   resolving: bool) -> None:
+    """Update and Resolve open the form; nothing reaches the channels before it is submitted."""
     require_broadcaster(turn, deps)
-    outcome = core.update(deps.store.db(), deps.clock(), incident_id, turn.user, status, turn.request_key, deps.boot_id)
-    _follow_up(turn, deps, outcome, "*{key}* is now {status} everywhere.")
+    incident = ir.load_incident(deps.store.db(), incident_id)
+    core.require_live(incident)
+    draft = core.fresh_draft(deps.store.db(), incident) if text is None else None
+    chosen = IncidentStatus.RESOLVED if resolving else status or incident.next_status
+    notice = FollowUp(chosen, text if text is not None else draft.text if draft else "", draft.ts if draft else None)
+    channels = [copy.channel for copy in ir.copies_of(deps.store.db(), incident_id)]
+    open_modal(turn.client, turn.body["trigger_id"], render_follow_up_form(incident, channels, notice))
 
 
-def resolve(turn: Turn, deps: Deps, incident_id: int, text: str | None) -> None:
+def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.resolve(deps.store.db(), deps.clock(), incident_id, turn.user, text, turn.request_key, deps.boot_id)
-    _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere.")
+    outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key,
+                             deps.boot_id)
+    resolved = notice.status is IncidentStatus.RESOLVED
+    _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere." if resolved else
+               "*{key}* is now {status} everywhere.")
 
 
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:

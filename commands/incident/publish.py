@@ -161,7 +161,7 @@ class NoticePublisher:
     def _edit_copy(self, incident_id: int, channel: str, ts: str) -> None:
         """The copy in `channel` shows the incident as stored now, not as it was when this step began."""
         incident = ir.load_incident(self._db(), incident_id)
-        notice = ir.load_step(self._db(), incident_id, 0).text
+        notice = ir.latest_words(self._db(), incident_id)
         self.client.chat_update(channel=channel, ts=ts, blocks=render_copy(incident, notice, self.deps.clock()),
                                 text=copy_text(incident, incident.status))
 
