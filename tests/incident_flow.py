@@ -126,6 +126,6 @@ def told(standin, words: str, count: int = 1, timeout: float = 30.0) -> list[dic
 
 
 def notes(standin, channel: str) -> list[str]:
-    """The texts under the one copy in `channel`: its updates and resolution."""
+    """What the messages under the one copy in `channel` show: its updates and resolution."""
     (copy,) = copies(standin, channel)
-    return [m["text"] for m in standin.thread(channel, copy["ts"])[1:]]
+    return [m["blocks"][0]["text"]["text"] for m in standin.thread(channel, copy["ts"])[1:]]

@@ -41,7 +41,7 @@ def test_copy_text_is_escaped_and_here_only_when_asked():
     assert "@channel @here &lt;!subteam^S1&gt; &amp; &lt;b&gt;" in blocks and "<!" not in blocks.replace("<!date^", "")
     assert "Checkout &lt;is&gt; down" in blocks
     asked = incident(notify_here=True)
-    assert "<!here> @channel" in repr(render_copy(asked, HOSTILE, T0)) and copy_text(asked, asked.status).startswith("<!here> ")
+    assert "<!here> @channel" in repr(render_copy(asked, HOSTILE, T0)) and copy_text(asked, asked.status) == "INC-3 Investigating: Checkout &lt;is&gt; down <!here>"
     assert "<!here>" not in copy_text(incident(), IncidentStatus.INVESTIGATING)
 
 

@@ -3,11 +3,14 @@
 import json
 from datetime import datetime, timezone
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from standin import form_values, selected_option
 from commands.incident import ids
 from commands.incident.card_blocks import DRAFTING_HELP, render_card
 from commands.incident.follow_up_form import follow_up_errors, read_follow_up, render_follow_up_form
-from storage.incident_model import FollowUp, Incident, IncidentStatus
+from storage.incident_model import LIVE, FollowUp, Incident, IncidentStatus
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -65,3 +68,17 @@ def test_discard_and_cancel_ask_first_and_the_drafting_help_goes_once_the_notice
     live = repr(render_card(incident()))
     assert "confirm" not in live and "Reply in this thread to write the notice" not in live
     assert "Reply in this thread" not in repr(render_card(incident(IncidentStatus.RESOLVED)))
+
+
+@given(status=st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["resolved", "identified", "draft"])),
+       text=st.one_of(st.none(), st.text(max_size=40), st.text(min_size=3001, max_size=3002)))
+def test_any_submission_is_refused_in_the_form_or_reads_back_as_a_follow_up_it_may_post(status, text):
+    view = render_follow_up_form(incident(), CHANNELS, FollowUp(IncidentStatus.IDENTIFIED, ""))
+    sent = submitted(view, status, text)
+    errors = follow_up_errors(sent["state"]["values"])
+    if errors:
+        assert set(errors) <= {ids.BLOCK_FOLLOW_UP_STATUS, ids.BLOCK_FOLLOW_UP_TEXT}, "shown under its field"
+        return
+    notice = read_follow_up(sent)
+    assert notice.status in (*LIVE, IncidentStatus.RESOLVED) and len(notice.text) <= 3000
+    assert notice.text or notice.status is not IncidentStatus.RESOLVED

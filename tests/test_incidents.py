@@ -63,7 +63,8 @@ def test_broadcast_to_three_channels_then_update_and_resolve_every_copy(bot, sta
     assert bot.driver.view_submission(view, plan(CONFIGURED, severity="SEV1"), user=LEAD).status == 200
     wait_until(lambda: all(copies(standin, channel) for channel in CONFIGURED))
     receipt = standin.wait_for("chat.postEphemeral", where=lambda call: "went out to" in call.args.get("text", ""))
-    assert "<#C0STATUS>, <#C0HELP>, <#C0GENERAL>" in receipt[-1].args["text"]
+    assert "<#C0STATUS>, <#C0HELP>, <#C0GENERAL>" in repr(receipt[-1].args["blocks"])
+    assert receipt[-1].args["text"] == "INC-1 went out to 3 channels."
     for channel in CONFIGURED:
         (copy,) = copies(standin, channel)
         shown = repr(copy["blocks"])
@@ -84,7 +85,7 @@ def test_broadcast_to_three_channels_then_update_and_resolve_every_copy(bot, sta
         (copy,) = copies(standin, channel)
         assert "Resolved" in repr(copy["blocks"]) and "Investigating" not in repr(copy["blocks"])
         assert "Certificate renewed." in repr(copy["blocks"]) and "since 10:00" not in repr(copy["blocks"])
-        notes = [m["text"] for m in standin.thread(channel, copy["ts"])[1:]]
+        notes = [m["blocks"][0]["text"]["text"] for m in standin.thread(channel, copy["ts"])[1:]]
         assert len(notes) == 3
         assert "Identified" in notes[0] and "expired certificate" in notes[0]
         assert "Monitoring" in notes[1] and "expired certificate" not in notes[1]

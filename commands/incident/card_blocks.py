@@ -9,7 +9,7 @@ from datetime import datetime
 
 from commands.block_kit import button
 from commands.incident import ids
-from commands.text import clip, duration_words, escape, slack_date
+from commands.text import clip, duration_words, escape, one_line, slack_date
 from storage.incident_model import DEFAULT_SEVERITY, LIVE, Incident, IncidentStatus, Step
 
 STATUS_BADGE = {
@@ -89,9 +89,10 @@ def _confirmed(element: dict, title: str, text: str, confirm: str) -> dict:
 
 
 def copy_text(incident: Incident, status: IncidentStatus) -> str:
-    """The notification text of a copy: `<!here>` is the one mention a copy may carry."""
-    here = "<!here> " if incident.notify_here else ""
-    return f"{here}{incident.key} {status.word}: {escape(incident.title)}"
+    """The notification text of a copy, shown raw in a phone's push: the incident first, no
+    formatting; `<!here>` is the one mention a copy may carry."""
+    here = " <!here>" if incident.notify_here else ""
+    return f"{incident.key} {status.word}: {escape(incident.title)}{here}"
 
 
 def render_copy(incident: Incident, notice: str, now: datetime) -> list[dict]:
@@ -120,6 +121,13 @@ def note_text(incident: Incident, step: Step) -> str:
     if step.status is IncidentStatus.RESOLVED:
         return f"*{STATUS_BADGE[step.status]}* after {_duration(incident)}.{detail}"
     return f"*{STATUS_BADGE[step.status]}* · {slack_date(step.at, WHEN)}{detail}"
+
+
+def note_notification(incident: Incident, step: Step) -> str:
+    """A follow-up's push text: the incident and its status first, plain."""
+    status = f"Resolved after {_duration(incident)}" if step.status is IncidentStatus.RESOLVED else step.status.word
+    detail = f": {escape(one_line(step.text, 200))}" if step.text else ""
+    return f"{incident.key} {status}{detail}"
 
 
 def render_note(text: str) -> list[dict]:

@@ -32,7 +32,7 @@ def render_follow_up_form(incident: Incident, channels: list[str], notice: Follo
         "callback_id": ids.MODAL_FOLLOW_UP,
         "private_metadata": json.dumps({"incident_id": incident.id, "draft_ts": notice.draft_ts}),
         "title": {"type": "plain_text", "text": f"{'Resolve' if resolving else 'Update'} {incident.key}"},
-        "submit": {"type": "plain_text", "text": f"Post to {_count(channels)}"},
+        "submit": {"type": "plain_text", "text": f"Post to {channel_count(channels)}"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": f"Goes to {where}."}},
@@ -81,5 +81,5 @@ def _option(status: IncidentStatus) -> dict:
     return {"text": {"type": "plain_text", "text": STATUS_BADGE[status]}, "value": str(status)}
 
 
-def _count(channels: list[str]) -> str:
+def channel_count(channels: list[str] | tuple[str, ...]) -> str:
     return f"{len(channels)} channel{'' if len(channels) == 1 else 's'}"

@@ -6,7 +6,7 @@ its command does.
 
 from commands.deps import Deps
 from commands.incident.card_blocks import render_copy
-from commands.incident.follow_up_form import render_follow_up_form
+from commands.incident.follow_up_form import channel_count, render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
 from commands.incident.publish import NoticePublisher
 from commands.incident.reply_blocks import render_help, render_list, render_preview
@@ -18,7 +18,7 @@ from commands.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.errors import InvalidTransition, UserError
-from storage.incident_model import BroadcastPlan, FollowUp, IncidentOutcome, IncidentStatus
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 
 
 class NotBroadcaster(UserError):
@@ -34,7 +34,7 @@ def draft(turn: Turn, deps: Deps, title: str) -> None:
 def preview(turn: Turn, deps: Deps, incident_id: int) -> None:
     incident = ir.load_incident(deps.store.db(), incident_id)
     notice = core.notice_text(deps.store.db(), incident)
-    turn.reply(render_preview(incident, render_copy(incident, notice, deps.clock())), f"Preview of {incident.key}")
+    turn.reply(render_preview(incident, render_copy(incident, notice, deps.clock())), f"{incident.key} preview")
 
 
 def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -58,10 +58,12 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
     if outcome.step is None:
         publisher.refresh_card(incident_id)
         when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
-        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.")
+        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.",
+                 f"{outcome.incident.key} goes out {plan.scheduled_for:%Y-%m-%d %H:%M} UTC.")
         return
     if publisher.send(outcome.step).complete:
-        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.")
+        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.",
+                 f"{outcome.incident.key} went out to {channel_count(plan.channels)}.")
 
 
 def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None, text: str | None,
@@ -81,17 +83,21 @@ def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> Non
     require_broadcaster(turn, deps)
     outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key,
                              deps.boot_id)
-    resolved = notice.status is IncidentStatus.RESOLVED
-    _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere." if resolved else
-               "*{key}* is now {status} everywhere.")
+    if outcome.duplicate or not NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
+        return
+    key = outcome.incident.key
+    if notice.status is IncidentStatus.RESOLVED:
+        _confirm(turn, f"✅ *{key}* is resolved everywhere.", f"{key} is resolved everywhere.")
+    else:
+        _confirm(turn, f"*{key}* is now {notice.status.word} everywhere.", f"{key} is now {notice.status.word} everywhere.")
 
 
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
     require_broadcaster(turn, deps)
     step = ir.load_step(deps.store.db(), incident_id, step_number)
     if NoticePublisher(turn.client, deps, turn.user).send(step, retry=True).complete:
-        text = f"📣 INC-{incident_id} reached every channel, and every copy is up to date."
-        turn.reply(render_confirmation(text), text)
+        text = f"INC-{incident_id} reached every channel, and every copy is up to date."
+        turn.reply(render_confirmation(f"📣 {text}"), text)
 
 
 def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -128,17 +134,10 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
                              f"Ask one of {who}." if who else "List them under `incidents.broadcasters` in app.yaml.")
 
 
-def _follow_up(turn: Turn, deps: Deps, outcome: IncidentOutcome, confirmation: str) -> None:
-    if outcome.duplicate:
-        return
-    if NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
-        _confirm(turn, confirmation.format(key=outcome.incident.key, status=outcome.incident.status.word))
-
-
-def _confirm(turn: Turn, text: str) -> None:
-    """Commands and the modal get a receipt; a click sees the card change instead."""
+def _confirm(turn: Turn, shown: str, plain: str) -> None:
+    """Commands and the forms get a receipt; a click sees the card change instead."""
     if turn.is_command or turn.body.get("type") == "view_submission":
-        turn.reply(render_confirmation(text), text)
+        turn.reply(render_confirmation(shown), plain)
 
 
 def _channels(channels: tuple[str, ...]) -> str:
