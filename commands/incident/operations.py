@@ -72,9 +72,12 @@ def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentSta
     require_broadcaster(turn, deps)
     incident = ir.load_incident(deps.store.db(), incident_id)
     core.require_live(incident)
-    draft = core.fresh_draft(deps.store.db(), incident) if text is None else None
     chosen = IncidentStatus.RESOLVED if resolving else status or incident.next_status
-    notice = FollowUp(chosen, text if text is not None else draft.text if draft else "", draft.ts if draft else None)
+    if text is not None:  # typed with the command
+        notice = FollowUp(chosen, text)
+    else:
+        draft = core.fresh_draft(deps.store.db(), incident)
+        notice = FollowUp(chosen, draft.text, draft.ts) if draft else FollowUp(chosen, "")
     channels = [copy.channel for copy in ir.copies_of(deps.store.db(), incident_id)]
     open_modal(turn.client, turn.body["trigger_id"], render_follow_up_form(incident, channels, notice))
 
