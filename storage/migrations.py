@@ -330,6 +330,14 @@ def create_outbox(db: Database) -> None:
     )
 
 
+@migrations(name="0012_incident_step_drafts")
+def record_incident_step_drafts(db: Database) -> None:
+    """The thread reply each step's words started from. The update form lets the broadcaster
+    reword the reply before it goes out, so comparing texts no longer tells whether a reply has
+    been sent: the next form would offer a reply already used, under its old wording."""
+    db.execute("ALTER TABLE incident_steps ADD COLUMN draft_ts TEXT")
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 
