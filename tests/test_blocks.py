@@ -87,7 +87,7 @@ def test_list_timeline_help_and_errors_are_valid_block_kit():
     assert "Nothing here" in all_text(render_list(Page("mine", [], 0, 0, None), TEAM))
     events = [Event(7, T0 + timedelta(minutes=i), "U0SPEC1", Action.TAKEN, 1, None, "U0SPEC1") for i in range(300)]
     assert_valid_blocks(render_timeline(escalation(), events, TEAM))
-    assert_valid_blocks(render_help())
+    assert_valid_blocks(render_help(TEAM))
     assert_valid_blocks(render_error(UsageError("bad", "do this")))
     assert_valid_blocks(render_failure("abc123", "internal_error"))
 

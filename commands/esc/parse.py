@@ -1,5 +1,6 @@
 """`/esc` text to a typed request. Pure: no Slack calls, no storage."""
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,7 +104,7 @@ def parse(text: str):
     verb, args = words[0].lower(), words[1:]
     parser = PARSERS.get(verb)
     if parser is None:
-        raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _all_usage())
+        raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _did_you_mean(verb, args))
     return parser(args)
 
 
@@ -145,8 +146,16 @@ def parse_user(word: str, usage: str) -> str:
     raise UsageError(f"`{as_code(plain_text(word))}` is not a person.", f"Mention someone with @. Usage: `{usage}`")
 
 
-def _all_usage() -> str:
-    return "Try one of: " + ", ".join(f"`{usage}`" for usage in USAGE.values())
+def _did_you_mean(verb: str, args: list[str]) -> str:
+    """The closest verbs (or the usual word for it) with the person's own arguments, e.g.
+    "Did you mean `/esc up ESC-12`?" for `/esc upp ESC-12`."""
+    close = difflib.get_close_matches(verb, [*PARSERS, *SYNONYMS], n=3, cutoff=0.6)
+    verbs = list(dict.fromkeys(SYNONYMS.get(word, word) for word in close))
+    if not verbs:
+        return f"See every command with `{USAGE['help']}`."
+    rest = as_code(" ".join(args))
+    tries = [f"`/esc {verb} {rest}`" if rest else f"`{USAGE[verb]}`" for verb in verbs]
+    return f"Did you mean {' or '.join(tries)}? Every command: `{USAGE['help']}`."
 
 
 def _id_and_rest(verb: str, args: list[str]) -> tuple[int, str | None]:
@@ -216,6 +225,8 @@ def _help(args: list[str]) -> Help:
     return Help()
 
 
+SYNONYMS = {"escalate": "up", "close": "resolve", "acknowledge": "ack", "claim": "take", "raise": "new",
+            "timeline": "show", "reassign": "assign"}
 PARSERS = {
     "new": _new,
     "take": lambda args: Take(_id_only("take", args)),

@@ -1,10 +1,15 @@
 """Ephemeral replies to one person: lists, timelines, help, confirmations and refusals."""
 
 from bot.config import TeamConfig
-from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label, note_text
 from commands.block_kit import button
+from commands.command_help import usage_row
+from commands.csat.survey_blocks import USAGE as CSAT_USAGE
+from commands.digest.parse import DIGEST_USAGE, SHIFT_USAGE
 from commands.esc import ids
+from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label, note_text
 from commands.esc.parse import USAGE, next_page_value
+from commands.esc.priorities import priority_lines
+from commands.incident.parse import USAGE as INCIDENT_USAGE
 from commands.text import clip, escape, mention, one_line, slack_date
 from storage.backlog import Page
 from storage.model import Escalation, Event
@@ -17,22 +22,6 @@ LIST_TITLES = {
     "L2": "Open on line 2",
     "L3": "Open on line 3",
 }
-HELP_LINES = {
-    "new": "raise one (no text: open the form)",
-    "take": "own it on its current line",
-    "ack": "acknowledge it on line 3 (engineers)",
-    "assign": "give it to someone on its current line",
-    "up": "move it to the next line",
-    "down": "send it back a line",
-    "resolve": "close it",
-    "reopen": "open a resolved one again",
-    "list": "open escalations, oldest first",
-    "show": "the full ownership timeline",
-    "handoff": "give all your open escalations to a teammate",
-    "help": "this list",
-}
-
-
 def render_list(page: Page, team: TeamConfig) -> list[dict]:
     """One page: a header with the view's total, up to PAGE_SIZE rows (43 blocks at most), where
     the page sits in the list, and a "Next page" button while more follow."""
@@ -85,10 +74,55 @@ def _chunks(rows: list[str], limit: int) -> list[str]:
     return chunks + ([current] if current else [])
 
 
-def render_help() -> list[dict]:
-    rows = "\n".join(f"`{USAGE[verb]}` — {words}" for verb, words in HELP_LINES.items())
-    return [
-        {"type": "header", "text": {"type": "plain_text", "text": "Escalations with /esc"}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": rows}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "IDs work as ESC-12, esc-12 or 12. Cards have Take, Escalate and Resolve buttons too."}]},
+def render_help(team: TeamConfig) -> list[dict]:
+    sections = [
+        ("Raise", _raise_rows(team)),
+        ("Work", [
+            (USAGE["take"], "own it on its current line (or press *Take* on the card)"),
+            (USAGE["assign"], "give it to someone on its current line"),
+            (USAGE["ack"], "acknowledge it on line 3; or reply `ack` in the card's thread, or react :eyes: (👀)"),
+            (USAGE["up"], "move it to the next line (or press *Escalate*)"),
+            (USAGE["down"], "send it back a line, to the owner it had there"),
+            (USAGE["resolve"], "close it (or press *Resolve*)"),
+            (USAGE["reopen"], "open a resolved one again"),
+            (USAGE["handoff"], "give all your open escalations to a teammate"),
+        ]),
+        ("Find", [
+            (USAGE["list"], "open escalations; only you see the list"),
+            (USAGE["show"], "the full ownership timeline"),
+            (USAGE["help"], "this help"),
+        ]),
+        ("For leads", [
+            (SHIFT_USAGE, "the shift running now (or the named one), so far"),
+            (DIGEST_USAGE, "volume, SLA and CSAT for a period"),
+            (CSAT_USAGE, "record a customer satisfaction score by hand"),
+            (INCIDENT_USAGE["draft"], f"tell users about a problem; `{INCIDENT_USAGE['help']}` shows the rest"),
+        ]),
     ]
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "Escalations with /esc"}}]
+    blocks += [_section(title, rows) for title, rows in sections[:1]]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _priorities(team)}]})
+    blocks += [_section(title, rows) for title, rows in sections[1:]]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "IDs work as ESC-12, esc-12 or 12."}]})
+    return blocks
+
+
+def _raise_rows(team: TeamConfig) -> list:
+    where = ", ".join(f"<#{channel}>" for channel in team.watch_channels) or "a watched channel"
+    return [
+        (ids.COMMAND, "the form: summary, priority, line, category, customer reference"),
+        (USAGE["new"], "raise it in one line; P3 on line 1 unless you say"),
+        f"React :{team.reaction}: to a message in {where}; the escalation lives in its thread",
+        f"*{ids.SHORTCUT_NAME}* in a message's ⋮ menu: the form, prefilled with the message",
+    ]
+
+
+def _priorities(team: TeamConfig) -> str:
+    return "*What P1–P4 mean* (this team's SLA)\n" + "\n".join(priority_lines(team.sla))
+
+
+def _section(title: str, rows: list) -> dict:
+    """`rows` are finished lines or (usage, what it does) pairs."""
+    lines = [row if isinstance(row, str) else usage_row(*row) for row in rows]
+    text = f"*{title}*\n" + "\n".join(lines)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -3,6 +3,7 @@
 from commands.deps import Deps
 from commands.esc import operations as op
 from commands.esc import parse as p
+from commands.esc.reply_blocks import render_help
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.line3.acknowledging import acknowledge
 from commands.turn import Turn
@@ -36,4 +37,4 @@ def handle_esc(turn: Turn, deps: Deps) -> None:
         case p.Handoff():
             op.handoff(turn, deps, request)
         case p.Help():
-            op.show_help(turn)
+            turn.reply(render_help(deps.team), "How to use /esc")
