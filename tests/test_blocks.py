@@ -14,11 +14,12 @@ from storage.model import Action, Escalation, Event, Source, Status
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-TEAM = parse_team_config({
+RAW_TEAM = {
     "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
               {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
     "escalations": {"watch_channels": ["C0HELP"], "categories": ["billing", "login"]},
-})
+}
+TEAM = parse_team_config(RAW_TEAM)
 HOSTILE = "<!channel> pay now <https://evil.example|bank> & <@U0LEAD1> *bold*"
 
 
@@ -99,7 +100,7 @@ def test_form_is_a_valid_modal_and_reads_back():
     assert FormOrigin.from_metadata(view["private_metadata"]) == origin
     state = {
         ids.BLOCK_SUMMARY: {ids.INPUT_SUMMARY: {"type": "plain_text_input", "value": "  Login loop  "}},
-        ids.BLOCK_PRIORITY: {ids.INPUT_PRIORITY: {"type": "static_select", "selected_option": {"value": "P2"}}},
+        ids.BLOCK_PRIORITY: {ids.INPUT_PRIORITY: {"type": "radio_buttons", "selected_option": {"value": "P2"}}},
         ids.BLOCK_LINE: {ids.INPUT_LINE: {"type": "static_select", "selected_option": {"value": "L2"}}},
         ids.BLOCK_CATEGORY: {ids.INPUT_CATEGORY: {"type": "static_select", "selected_option": None}},
         ids.BLOCK_CUSTOMER: {ids.INPUT_CUSTOMER: {"type": "plain_text_input", "value": None}},
@@ -109,6 +110,19 @@ def test_form_is_a_valid_modal_and_reads_back():
     assert form_errors(values, TEAM) == {}
     state[ids.BLOCK_SUMMARY][ids.INPUT_SUMMARY]["value"] = "   "
     assert ids.BLOCK_SUMMARY in form_errors(read_form(state), TEAM)
+
+
+def test_the_form_explains_each_priority_with_the_team_sla():
+    team = parse_team_config({**RAW_TEAM, "sla": {"P1": {"take": "5m", "ack": "20m"}}})
+    element = next(b for b in render_form(team, FormOrigin("C0HELP", Source.MODAL))["blocks"]
+                   if b["block_id"] == ids.BLOCK_PRIORITY)["element"]
+    assert element["type"] == "radio_buttons" and element["initial_option"]["value"] == "P3"
+    assert [(o["value"], o["text"]["text"], o["description"]["text"]) for o in element["options"]] == [
+        ("P1", "P1 · Critical — owner within 5 min", "Line 3 acknowledges within 20 min"),
+        ("P2", "P2 · High — owner within 30 min", "Line 3 acknowledges within 1 h"),
+        ("P3", "P3 · Normal — owner within 2 h", "Line 3 acknowledges within 4 h"),
+        ("P4", "P4 · Low — owner within 1 d", "Line 3 acknowledges within 1 d"),
+    ]
 
 
 def test_summary_is_repeated_in_full_only_when_the_title_cut_it():

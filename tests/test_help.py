@@ -12,14 +12,10 @@ from commands.esc.reply_blocks import render_help
 from storage.errors import UsageError
 from tests.blockkit import assert_valid_blocks
 from tests.flow import HELP
-from tests.test_blocks import TEAM
+from tests.test_blocks import RAW_TEAM, TEAM
 
-FAST_TEAM = parse_team_config({
-    "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
-              {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
-    "escalations": {"watch_channels": ["C0HELP"], "reaction": "fire"},
-    "sla": {"P1": {"ack": "5m", "take": "3m"}, "P4": {"take": "2d"}},
-})
+FAST_TEAM = parse_team_config({**RAW_TEAM, "escalations": {"watch_channels": ["C0HELP"], "reaction": "fire"},
+                               "sla": {"P1": {"ack": "5m", "take": "3m"}, "P4": {"take": "2d"}}})
 
 
 def test_esc_help_is_grouped_by_task_and_covers_every_way_in():
