@@ -138,3 +138,26 @@ def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
     if values.category and values.category not in team.categories:
         errors[ids.BLOCK_CATEGORY] = "Pick one of the listed categories."
     return errors
+
+
+def render_assign_form(escalation_id: int, channel: str) -> dict:
+    """"Assign…" from a list row: a people picker; the escalation and the list's channel ride
+    in private_metadata."""
+    picker = {"type": "users_select", "action_id": ids.INPUT_ASSIGNEE,
+              "placeholder": {"type": "plain_text", "text": "Pick a teammate"}}
+    return {
+        "type": "modal",
+        "callback_id": ids.MODAL_ASSIGN,
+        "private_metadata": json.dumps({"escalation_id": escalation_id, "channel": channel}),
+        "title": {"type": "plain_text", "text": f"Assign ESC-{escalation_id}"},
+        "submit": {"type": "plain_text", "text": "Assign"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [_input(ids.BLOCK_ASSIGNEE, "Who takes it on its current line", picker)],
+    }
+
+
+def read_assign_form(view: dict) -> tuple[int, str, str | None]:
+    """(escalation id, the list's channel, the person picked or None)."""
+    origin = json.loads(view["private_metadata"])
+    picked = input_state(view["state"]["values"], ids.BLOCK_ASSIGNEE, ids.INPUT_ASSIGNEE).get("selected_user")
+    return int(origin["escalation_id"]), origin["channel"], picked
