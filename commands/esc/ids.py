@@ -23,3 +23,8 @@ INPUT_PRIORITY = "esc-priority-input"
 INPUT_LINE = "esc-line-input"
 INPUT_CATEGORY = "esc-category-input"
 INPUT_CUSTOMER = "esc-customer-input"
+
+ACTION_LIST_ROW = "esc-list-row"
+MODAL_ASSIGN = "esc-assign-modal"
+BLOCK_ASSIGNEE = "esc-assignee"
+INPUT_ASSIGNEE = "esc-assignee-input"
