@@ -34,35 +34,45 @@ def shown(message) -> str:
     return repr(message["blocks"])
 
 
-def test_digest_of_a_fixture_day_with_its_chart_once_and_without_a_chart_when_the_upload_fails(standin, tmp_path):
+def chart_image(digest: dict) -> dict | None:
+    return next((block for block in digest["blocks"] if block["type"] == "image"), None)
+
+
+def test_digest_of_a_fixture_day_shows_its_chart_once_and_says_so_when_the_upload_fails(standin, tmp_path):
     fixture_db(tmp_path, fixture_day)
     result = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert result.returncode == 0 and "daily-digest: posted 2026-11-23." in result.stdout, result.stderr
-    chart, digest = standin.messages(LEADS)
-    assert chart["files"][0]["title"] == "Volume and CSAT, 14 days to 23 Nov 2026"
+    (digest,) = standin.messages(LEADS)
+    (upload,) = standin.completed_uploads()
+    image = chart_image(digest)
+    assert image["slack_file"] == {"id": upload.id} and image["title"]["text"] == "Volume and CSAT, 14 days to 23 Nov 2026"
+    assert image["alt_text"].startswith("Bar chart of escalations raised and resolved per day, 10 Nov to 23 Nov:")
+    assert upload.alt_txt == image["alt_text"] and upload.data.startswith(PNG_SIGNATURE)
     assert [call.args["filename"] for call in standin.calls_to("files.getUploadURLExternal")] == ["digest-2026-11-23.png"]
-    assert standin.calls_to("files.completeUploadExternal")[0].args["channel_id"] == LEADS
-    assert standin.uploaded_files()[0].data.startswith(PNG_SIGNATURE)
+    assert not standin.calls_to("files.completeUploadExternal")[0].args.get("channel_id"), "not shared: shown"
+    assert standin.uploaded_files() == []
     text = shown(digest)
     for figure in ("Daily digest · Mon 23 Nov 2026", "*Raised*\\n4", "*Resolved*\\n2", "*Reopened*\\n1",
                    "*Backlog at day end*\\n4", "median 3 h · p90 3 h 48 min (of 2)", "median 40 min · p90 56 min (of 2)",
                    "*First-contact resolution*\\n50% (1 of 2)", "*SLA compliance*\\n33% (1 of 3)",
-                   "3.7 from 3 · ▲ +0.7 vs previous 7 days (3.0)", "L1 Frontline: 2 raised, 1 resolved",
-                   "L3 Engineering: 1 raised, 1 resolved", "*By priority* P2 2 · P1 1 · P3 1",
-                   "*By category* billing 1 · bug 1 · login 1 · — 1", "*By channel* <#C0HELP> 3 · <#C0SUPL1> 1",
-                   "*CSAT answers* 3 · 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1", "the chart just above"):
+                   "our survey: 4.5 from 2 · ▲ +1.5 vs previous 7 days (3.0)\\nhelpdesk import: 2.0 from 1",
+                   "*By line*\\n• L1 · Frontline: 2 raised, 1 resolved\\n• L2 · Specialists: 1 raised\\n"
+                   "• L3 · Engineering: 1 raised, 1 resolved",
+                   "*By priority* P2 2 · P1 1 · P3 1", "*By category* billing 1 · bug 1 · login 1 · uncategorised 1",
+                   "*By channel* <#C0HELP> 3 · <#C0SUPL1> 1",
+                   "*CSAT answers* 3 (2 to our survey, 1 imported from the helpdesk) · 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1"):
         assert figure in text, figure
     assert text.index("*ESC-4*") < text.index("*ESC-3*") < text.index("*ESC-6*"), "oldest open first"
 
     again = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert "2026-11-23 was already posted" in again.stdout and "nothing posted" in again.stdout
-    assert len(standin.messages(LEADS)) == 2
+    assert len(standin.messages(LEADS)) == 1
 
     standin.fail("files.getUploadURLExternal", error="ratelimited")
     assert cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-22").returncode == 0
     missing = standin.messages(LEADS)[-1]
     assert "Daily digest · Sun 22 Nov 2026" in shown(missing) and "The chart is missing" in shown(missing)
-    assert len(standin.uploaded_files()) == 1
+    assert chart_image(missing) is None and len(standin.completed_uploads()) == 1
 
 
 def emea_fixture(db):
