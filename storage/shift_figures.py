@@ -42,10 +42,15 @@ class ShiftSummary:
         return sum(breach.count for breach in self.breaches)
 
     @property
+    def idle(self) -> bool:
+        """Nothing happened in the window."""
+        activity = (self.raised, self.taken, self.resolved, self.reopened, self.handoffs, self.breach_count, self.csat.count)
+        return not any(activity)
+
+    @property
     def quiet(self) -> bool:
         """Nothing happened in the window and nothing is left open."""
-        activity = (self.raised, self.taken, self.resolved, self.reopened, self.handoffs, self.breach_count, self.csat.count)
-        return not any(activity) and not any(self.open_count_by_line.values())
+        return self.idle and not any(self.open_count_by_line.values())
 
 
 def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> ShiftSummary:

@@ -49,7 +49,9 @@ def test_the_thread_holds_the_oldest_of_each_list_and_names_esc_list_for_the_res
     long_backlog(db)
     message = render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM)
     text = repr(message.blocks)
-    assert "Unowned (60)" in text and "*Unowned*\\n60" in text and "*Waiting for L3 ack*\\n2" in text
+    assert "Unowned (60)" in text and "Waiting for acknowledgement on L3 (2)" in text
+    assert "😌 Nothing raised, taken, resolved, reopened or handed off, no SLA breach and no CSAT answer. Open now: 64," \
+           " 60 of them unowned." in text, "a shift without activity says so in one line, not nine zeros"
     assert "Owned on L2 · Specialists (2)" in text and "Owned on L1" not in text, "each open case in one list"
     assert "…and 55 more, the next 43 in the thread; `/esc list unowned` lists them all." in text
     assert all(text.count(f"*ESC-{i}*") == 1 for i in (60, 59, 61, 62)), "listed once: not per line and unowned too"

@@ -116,11 +116,11 @@ def test_a_quiet_shift_is_one_line_and_a_busy_one_has_its_figures_and_full_lists
     text = shown(summary)
     for figure in ("*Raised*\\n9", "*Taken*\\n1", "*Resolved*\\n1", "*Reopened*\\n1", "*Handoffs*\\n1",
                    "*SLA breaches*\\n1", "*Waiting for L3 ack*\\n1", "*Unowned*\\n9", "*CSAT received*\\n4.0 from 1",
-                   "Open on L1 · Frontline (8)", "Open on L2 · Specialists (1)", "Open on L3 · Engineering (1)",
-                   "*ESC-10* · P3 · L2 · <@U0SPEC1>", "Waiting for acknowledgement on L3 (1)", "L3 P1: 1",
-                   "…and 3 more, the full list is in the thread."):
+                   "Unowned (9)", "Owned on L2 · Specialists (1)", "*ESC-10* · P3 · L2 · <@U0SPEC1>",
+                   "Waiting for acknowledgement on L3 (1)", "L3 P1: 1", "…and 4 more, the full list is in the thread."):
         assert figure in text, figure
-    assert "*ESC-6*" not in text.split("Open on L2")[0], "only the top 5 in the message"
+    assert "Owned on L1" not in text and "Owned on L3" not in text, "the unowned are listed once, under Unowned"
+    assert "*ESC-5*" not in text.split("Owned on L2")[0], "only the oldest 5 in the message"
     thread = standin.thread(LEADS, summary["ts"])[1:]
     full = repr([message["blocks"] for message in thread])
     assert all(f"*ESC-{esc_id}*" in full for esc_id in range(1, 9))
@@ -129,7 +129,8 @@ def test_a_quiet_shift_is_one_line_and_a_busy_one_has_its_figures_and_full_lists
     bot.driver.command("summary EMEA", command="/shift", user="U0LEAD1", channel=LEADS)
     ephemeral = standin.wait_for_response(count=answered + 1)[-1]["body"]
     assert ephemeral["response_type"] == "ephemeral" and "*Raised*\\n9" in repr(ephemeral["blocks"])
-    assert "…and 3 more." in repr(ephemeral["blocks"])
+    assert "…and 4 more: `/esc list unowned` lists them all." in repr(ephemeral["blocks"])
+    assert "Every open case, a page at a time: `/esc list`" in repr(ephemeral["blocks"][-1])
 
 
 def test_a_period_missed_while_down_is_posted_late_once_by_two_instances_and_not_again_after_a_restart(standin, tmp_path):

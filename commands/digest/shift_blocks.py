@@ -59,6 +59,10 @@ def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool 
 
 
 def _figures(summary: ShiftSummary) -> dict:
+    if summary.idle:
+        open_now = sum(summary.open_count_by_line.values())
+        return section(f"😌 Nothing raised, taken, resolved, reopened or handed off, no SLA breach and no CSAT answer."
+                       f" Open now: {open_now}, {summary.unowned_count} of them unowned.")
     return fields([
         ("Raised", summary.raised), ("Taken", summary.taken), ("Resolved", summary.resolved),
         ("Reopened", summary.reopened), ("Handoffs", summary.handoffs), ("SLA breaches", summary.breach_count),
