@@ -35,7 +35,7 @@ def play(out: TextIO) -> int:
             play_survey(slack, driver, out)
             play_incident(slack, driver, out)
             play_reports(slack, driver, Path(workdir) / "demo.db", DEMO_CONFIG, out)
-            play_reminder(slack, Path(workdir) / "demo.db", DEMO_CONFIG, out)
+            play_reminder(slack, Path(workdir) / "demo.db", out)
         finally:
             server.close()
             prepared.stop()
