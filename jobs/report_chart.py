@@ -55,10 +55,14 @@ class ChartFile:
     def png(self) -> bytes:
         return render_chart(self.points, self.title)
 
+    @cached_property
+    def alt_text(self) -> str:
+        return chart_alt_text(self.points)
+
     def upload(self, delivery: ReportDelivery, channel: str | None) -> str:
         """Its file id; shared in `channel`, or private to the bot without one."""
         uploaded = delivery.client.files_upload_v2(channel=channel, file=self.png, filename=self.filename,
-                                                   title=self.title, alt_txt=chart_alt_text(self.points))
+                                                   title=self.title, alt_txt=self.alt_text)
         return uploaded["files"][0]["id"]
 
 
@@ -71,7 +75,7 @@ def chart_in_digest(deps: Deps, day: date, delivery: ReportDelivery) -> DigestCh
         file_id = delivery.private_file(CHART, lambda: chart.upload(delivery, None))
     except (SlackApiError, SlackRequestError, OSError) as error:
         return DigestChart(note=_missing(day, error))
-    return DigestChart(ChartImage(file_id, chart.title, chart_alt_text(chart.points)))
+    return DigestChart(ChartImage(file_id, chart.title, chart.alt_text))
 
 
 def chart_beside_digest(deps: Deps, day: date, delivery: ReportDelivery) -> DigestChart:

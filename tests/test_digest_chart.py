@@ -2,6 +2,10 @@
 (`invalid_blocks`): the post is tried again, and if the file never gets ready the chart is shared
 above the digest as its own message, the digest saying so; each piece still goes out once."""
 
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.slack_client import make_client
 from jobs.report_jobs import DIGEST_JOB
 from tests.report_fixtures import fixture_day
 from tests.test_report_crash import pieces
@@ -59,3 +63,11 @@ def test_after_the_fallback_a_digest_failing_past_the_retries_goes_out_below_the
     assert "it is separate" in shown(standin.messages(LEADS)[1])
     assert len(standin.calls_to("files.getUploadURLExternal")) == 2, "one private upload, one shared: not again"
     assert len(_digest_posts(standin, with_image=True)) == 5, "the second run does not try the image again"
+
+
+def test_the_client_tries_again_only_a_post_that_shows_a_slack_file(standin):
+    client = make_client(standin.bot_token, standin.api_url)
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel=LEADS, text="chart", blocks=[{"type": "image", "alt_text": "no source"}])
+    assert refused.value.response["error"] == "invalid_blocks"
+    assert len(standin.calls_to("chat.postMessage")) == 1, "a block Slack will never take is not sent again"
