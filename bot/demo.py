@@ -34,7 +34,7 @@ def play(out: TextIO) -> int:
             _show_channels(slack, out)
             play_survey(slack, driver, out)
             play_incident(slack, driver, out)
-            play_reports(slack, driver, Path(workdir) / "demo.db", DEMO_CONFIG, out)
+            play_reports(slack, Path(workdir) / "demo.db", DEMO_CONFIG, out)
             play_reminder(slack, Path(workdir) / "demo.db", out)
         finally:
             server.close()

@@ -8,13 +8,13 @@ and the demo saves it next to the system's temporary files.
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.channels import resolve_channels
 from bot.config import load_team_config
 from bot.slack_client import make_client
-from standin import SlackDriver, SlackStandIn
+from standin import SlackStandIn
 from commands.deps import Deps
 from jobs.report_jobs import post_digest_once, post_shift_once
 from storage import escalations as core
@@ -28,7 +28,7 @@ STILL_OPEN = {(9, 2), (4, 1)}  # (days back, case of the day): two old cases nob
 LEADS = "C0LEADS"
 
 
-def play_reports(slack: SlackStandIn, driver: SlackDriver, db_path: Path, config: Path, out: TextIO) -> None:
+def play_reports(slack: SlackStandIn, db_path: Path, config: Path, out: TextIO) -> None:
     client = make_client(slack.bot_token, slack.api_url)
     deps = Deps(store=Store(db_path), team=resolve_channels(client, load_team_config(config)))
     say = lambda line: print(f"▶ {line}", file=out)  # noqa: E731 - one narrator for the scene
