@@ -2,15 +2,18 @@
 
 No Slack account needed: the bot runs for real in HTTP mode on 127.0.0.1, the stand-in plays
 Slack, and a short script of people raises, takes, escalates, acknowledges in the engineering
-thread (with a reply mirrored back to the asker) and resolves.
+thread (with a reply mirrored back to the asker) and resolves; someone is refused. Channels are
+shown as a person in the team's time zone reads them, dates included.
 """
 
 import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings, load_team_config
+from bot.demo_follow_up import play_reminder, play_survey
 from bot.demo_incident import play_incident
 from bot.demo_reports import play_reports
 from bot.runner import prepare, serve_http
@@ -23,13 +26,16 @@ CHANNELS = {"C0HELP": "#help", "C0SUPL1": "#support-l1", "C0SUPL2": "#support-l2
 
 def play(out: TextIO) -> int:
     with tempfile.TemporaryDirectory() as workdir, SlackStandIn() as slack:
+        slack.read_dates_in(ZoneInfo(load_team_config(DEMO_CONFIG).timezone))
         server, prepared = _start_bot(slack, Path(workdir) / "demo.db")
         try:
             driver = SlackDriver(f"http://127.0.0.1:{server.effective_port}/slack/events", slack.signing_secret, slack)
             _script(slack, driver, lambda line: print(line, file=out))
             _show_channels(slack, out)
+            play_survey(slack, driver, out)
             play_incident(slack, driver, out)
-            play_reports(slack, driver, Path(workdir) / "demo.db", DEMO_CONFIG, out)
+            play_reports(slack, Path(workdir) / "demo.db", DEMO_CONFIG, out)
+            play_reminder(slack, Path(workdir) / "demo.db", out)
         finally:
             server.close()
             prepared.stop()
@@ -78,6 +84,8 @@ def _script(slack: SlackStandIn, driver: SlackDriver, say: Callable[[str], None]
                                      user="U0ENG2", thread_ts=_newest_card(slack, "C0ENGESC")))
     step("Eli: `/esc resolve ESC-1 card BIN table fixed in 4.2.1`",
          lambda: driver.command("resolve ESC-1 card BIN table fixed in 4.2.1", user="U0ENG1", channel="C0ENGESC"))
+    step("Bo: `/esc take ESC-1`, not knowing Eli resolved it (only Bo sees the answer)",
+         lambda: driver.command("take ESC-1", user="U0AGENT2", channel="C0HELP"))
     step("Ana: `/esc list` (only Ana sees the answer)",
          lambda: driver.command("list", user="U0AGENT1", channel="C0HELP"))
 
@@ -98,6 +106,8 @@ def _form(summary: str) -> dict:
 def _show_channels(slack: SlackStandIn, out: TextIO) -> None:
     for channel, name in CHANNELS.items():
         print(f"\n━━━━━━━━ {name} ━━━━━━━━\n{slack.transcript(channel)}", file=out)
-    listing = slack.responses[-1]["body"]
+    refusal, listing = (response["body"] for response in slack.responses[-2:])
+    print("\n━━━━━━━━ what only Bo saw after /esc take ESC-1 ━━━━━━━━", file=out)
+    print(slack.transcript_of_blocks(refusal.get("blocks", [])) if refusal.get("blocks") else refusal["text"], file=out)
     print("\n━━━━━━━━ what only Ana saw after /esc list ━━━━━━━━", file=out)
     print(slack.transcript_of_blocks(listing.get("blocks", [])), file=out)

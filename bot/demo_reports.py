@@ -1,4 +1,4 @@
-"""The demo's last scene: a CSAT answer, two weeks of history, then a shift summary and a digest.
+"""The demo's reports scene: two weeks of history, then a shift summary and a digest showing its chart.
 
 History is written through the core with an injected clock, as if the team had used the bot
 for two weeks; the chart then has something to show. The stand-in keeps the uploaded chart,
@@ -8,14 +8,13 @@ and the demo saves it next to the system's temporary files.
 import tempfile
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.channels import resolve_channels
 from bot.config import load_team_config
 from bot.slack_client import make_client
-from standin import SlackDriver, SlackStandIn
-from commands.csat import ids
+from standin import SlackStandIn
 from commands.deps import Deps
 from jobs.report_jobs import post_digest_once, post_shift_once
 from storage import escalations as core
@@ -29,20 +28,17 @@ STILL_OPEN = {(9, 2), (4, 1)}  # (days back, case of the day): two old cases nob
 LEADS = "C0LEADS"
 
 
-def play_reports(slack: SlackStandIn, driver: SlackDriver, db_path: Path, config: Path, out: TextIO) -> None:
+def play_reports(slack: SlackStandIn, db_path: Path, config: Path, out: TextIO) -> None:
     client = make_client(slack.bot_token, slack.api_url)
     deps = Deps(store=Store(db_path), team=resolve_channels(client, load_team_config(config)))
     say = lambda line: print(f"▶ {line}", file=out)  # noqa: E731 - one narrator for the scene
-    say("Ana got a survey by DM when ESC-1 was resolved, and clicks 5")
-    driver.block_action(ids.ACTION_SCORES[4], "1", user="U0AGENT1", channel="D0AGENT1")
-    slack.wait_idle(quiet=0.2)
     say("Two weeks of history, and the helpdesk's CSAT export loaded with `supportbot csat import`")
     _history(deps)
     tz = ZoneInfo(deps.team.timezone)
     shift = next(shift for shift in deps.team.reports.shifts if running_window(shift, deps.clock(), tz))
     say(f"The {shift.name} shift's summary so far (`supportbot jobs run shift-summaries --for {shift.name}`)")
     post_shift_once(client, deps, shift, running_window(shift, deps.clock(), tz))
-    say("Today's digest with its chart (`supportbot jobs run daily-digest`; the schedule posts yesterday's at 09:00)")
+    say("Today's digest showing its chart (`supportbot jobs run daily-digest`; the schedule posts yesterday's at 09:00)")
     post_digest_once(client, deps, local_day(deps.clock(), tz))
     print(f"\n━━━━━━━━ #support-leads ━━━━━━━━\n{slack.transcript(LEADS)}", file=out)
     print(f"\nThe digest's chart is saved at {_save_chart(slack)}", file=out)
@@ -68,7 +64,7 @@ def _raised_and_resolved(db, when, resolve: bool, key: str) -> None:
 
 
 def _save_chart(slack: SlackStandIn) -> Path:
-    chart = slack.uploaded_files()[-1]
+    chart = slack.completed_uploads()[-1]
     path = Path(tempfile.gettempdir()) / "supportbot-demo-digest-chart.png"
     path.write_bytes(chart.data)
     return path

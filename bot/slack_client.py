@@ -29,8 +29,23 @@ def make_client(token: str, api_url: str | None) -> WebClient:
             RateLimitErrorRetryHandler(max_retry_count=5),
             LeavingFindablePosts(ServerErrorRetryHandler(max_retry_count=5,
                                                          interval_calculator=BackoffRetryIntervalCalculator(0.2))),
+            ImageNotReadyRetryHandler(),
         ],
     )
+
+
+class ImageNotReadyRetryHandler(RetryHandler):
+    """A message showing a file just uploaded (an image block's `slack_file`) is refused with
+    `invalid_blocks` while Slack still processes the file: tried again, backing off from 0.5 s,
+    for about 8 s. A refused post was not stored, so trying it again cannot show it twice; the
+    caller decides what to do if the file never gets ready."""
+
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=4, interval_calculator=BackoffRetryIntervalCalculator(0.5))
+
+    def _can_retry(self, *, state, request: HttpRequest, response=None, error=None) -> bool:
+        refused = response is not None and isinstance(response.body, dict) and response.body.get("error") == "invalid_blocks"
+        return refused and request.url.endswith("/chat.postMessage") and b'"slack_file"' in (request.data or b"")
 
 
 class LeavingFindablePosts(RetryHandler):

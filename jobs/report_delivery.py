@@ -5,7 +5,7 @@ after any of them. Each piece is recorded as soon as Slack takes it (storage/job
 `record_piece`), and the record outlives a claim given back after a failure: the next run
 posts only what is missing. A process taking over a dead one's claim may meet pieces Slack
 took just before the crash that were never recorded, so it looks for each in Slack first (a
-message by its metadata, a file by its name) and adopts what it finds.
+message by its metadata, a file shared in the channel by its name) and adopts what it finds.
 """
 
 import logging
@@ -38,6 +38,7 @@ class ReportDelivery:
     channel: str
     look_since: datetime | None = None  # when taking over a dead process's claim: what it claimed since
     posted: dict[str, str] = field(init=False)
+    looked_for: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.posted = posted_pieces(self.deps.store.db(), self.job, self.period)
@@ -48,19 +49,49 @@ class ReportDelivery:
         return self._once(
             piece,
             lambda: post_joining(self.client, self.channel, thread_ts=thread_ts, metadata=metadata, **content)["ts"],
-            lambda since: find_by_metadata(self.client, self.channel, metadata, since, thread_ts))
+            self._message_finder(piece, thread_ts))
+
+    def message_out(self, piece: str) -> str | None:
+        """The ts of the message `piece` if it is out already, so a report can skip building it."""
+        return self._out(piece, self._message_finder(piece, None))
 
     def file(self, piece: str, filename: str, upload: Callable[[], str]) -> str:
         """Share the file `piece` once, `upload` returning its id; its id."""
-        return self._once(piece, upload, lambda since: find_file_share(self.client, self.channel, filename, since))
+        return self._once(piece, upload, self._file_finder(filename))
+
+    def file_out(self, piece: str, filename: str) -> str | None:
+        """The id of the shared file `piece` if it is out already."""
+        return self._out(piece, self._file_finder(filename))
+
+    def private_file(self, piece: str, upload: Callable[[], str]) -> str:
+        """Upload the file `piece` once, unshared, `upload` returning its id; its id. Nobody sees
+        an unshared file, so one a crash left unrecorded is not looked for: it is made again."""
+        return self._once(piece, upload, lambda since: None)
+
+    def _message_finder(self, piece: str, thread_ts: str | None) -> Callable[[datetime], str | None]:
+        metadata = report_metadata(self.job, self.period, piece)
+        return lambda since: find_by_metadata(self.client, self.channel, metadata, since, thread_ts)
+
+    def _file_finder(self, filename: str) -> Callable[[datetime], str | None]:
+        return lambda since: find_file_share(self.client, self.channel, filename, since)
 
     def _once(self, piece: str, post: Callable[[], str], find: Callable[[datetime], str | None]) -> str:
+        return self._out(piece, find) or self._record(piece, post())
+
+    def _out(self, piece: str, find: Callable[[datetime], str | None]) -> str | None:
+        """Recorded, or (taking over a dead process's claim) found in Slack and adopted."""
         if piece in self.posted:
             return self.posted[piece]
-        slack_id = self.look_since and find(self.look_since)
-        if slack_id:
-            log.info("%s %s: the %s was in Slack already: adopted", self.job, self.period, piece)
-        slack_id = slack_id or post()
+        if not self.look_since or piece in self.looked_for:
+            return None
+        self.looked_for.add(piece)
+        slack_id = find(self.look_since)
+        if not slack_id:
+            return None
+        log.info("%s %s: the %s was in Slack already: adopted", self.job, self.period, piece)
+        return self._record(piece, slack_id)
+
+    def _record(self, piece: str, slack_id: str) -> str:
         record_piece(self.deps.store.db(), self.deps.clock(), self.job, self.period, piece, self.channel, slack_id)
         self.posted[piece] = slack_id
         return slack_id

@@ -1,4 +1,4 @@
-"""Posting a digest (with its chart) or a shift summary (with its thread) to the leads' channel.
+"""Posting a digest (showing its chart) or a shift summary (with its thread) to the leads' channel.
 
 Every piece goes out through a ReportDelivery (jobs/report_delivery.py), which posts it once:
 a piece already in Slack, recorded or found there again after a crash, is not posted twice.
@@ -8,19 +8,18 @@ import logging
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from commands.digest.chart import render_chart
-from commands.digest.digest_blocks import CHART_SHOWN, digest_text, render_digest
+from commands.digest.digest_blocks import digest_text, render_digest
 from commands.digest.shift_blocks import render_shift_summary
+from jobs.report_chart import DigestChart, chart_beside_digest, chart_in_digest, refused_as_not_ready
 from jobs.report_delivery import MAIN, ReportDelivery
-from storage.digest_figures import daily_series, digest_figures
+from storage.digest_figures import digest_figures
 from storage.periods import ShiftSpec, Window, day_window
 from storage.shift_figures import shift_summary
 
 log = logging.getLogger(__name__)
-CHART = "chart"
 
 
 def digest_title(day: date) -> str:
@@ -28,38 +27,26 @@ def digest_title(day: date) -> str:
 
 
 def post_digest(deps: Deps, day: date, late: bool, delivery: ReportDelivery) -> str:
-    """The chart goes first, so the digest below it can say whether it made it. Returns the digest's ts."""
-    tz, db = ZoneInfo(deps.team.timezone), deps.store.db()
-    chart_note = _share_chart(deps, day, delivery)
-    figures = digest_figures(db, day_window(day, tz), tz)
-    blocks = render_digest(figures, deps.team, digest_title(day), deps.clock(), chart_note=chart_note, late=late)
-    return delivery.message(MAIN, blocks=blocks, text=digest_text(figures, digest_title(day)))
+    """The chart goes up first, so the digest can show it (or say where it is). Returns the digest's ts."""
+    posted = delivery.message_out(MAIN)
+    if posted:
+        return posted
+    tz = ZoneInfo(deps.team.timezone)
+    figures, title = digest_figures(deps.store.db(), day_window(day, tz), tz), digest_title(day)
 
+    def post(chart: DigestChart) -> str:
+        blocks = render_digest(figures, deps.team, title, deps.clock(), chart=chart.image, chart_note=chart.note,
+                               late=late)
+        return delivery.message(MAIN, blocks=blocks, text=digest_text(figures, title))
 
-def _chart_title(day: date) -> str:
-    return f"Volume and CSAT, 14 days to {day.strftime('%d %b %Y')}"
-
-
-def _share_chart(deps: Deps, day: date, delivery: ReportDelivery) -> str:
-    """The digest's note on its chart: shown (now or by an earlier try), or why it is missing."""
+    chart = chart_in_digest(deps, day, delivery)
     try:
-        delivery.file(CHART, _chart_filename(day), lambda: _upload_chart(deps, day, delivery))
-    except (SlackApiError, SlackRequestError, OSError) as error:
-        reason = error.response.get("error") if isinstance(error, SlackApiError) else type(error).__name__
-        log.warning("the digest chart of %s was not uploaded: %s", day, reason)
-        return f"⚠️ The chart is missing: Slack did not take the upload (`{reason}`)."
-    return CHART_SHOWN
-
-
-def _chart_filename(day: date) -> str:
-    return f"digest-{day.isoformat()}.png"
-
-
-def _upload_chart(deps: Deps, day: date, delivery: ReportDelivery) -> str:
-    png = render_chart(daily_series(deps.store.db(), day, ZoneInfo(deps.team.timezone)), _chart_title(day))
-    uploaded = delivery.client.files_upload_v2(channel=delivery.channel, file=png, filename=_chart_filename(day),
-                                               title=_chart_title(day))
-    return uploaded["files"][0]["id"]
+        return post(chart)
+    except SlackApiError as error:
+        if not refused_as_not_ready(error, chart):
+            raise
+        log.warning("Slack would not show the digest chart of %s in the digest: it goes above it", day)
+    return post(chart_beside_digest(deps, day, delivery))
 
 
 def post_shift_summary(deps: Deps, shift: ShiftSpec, window: Window, late: bool, delivery: ReportDelivery) -> str:

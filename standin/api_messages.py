@@ -19,13 +19,14 @@ _BOT_PROFILE = {
 }
 
 
-def _content(args: dict, *, require: bool = True) -> dict:
+def _content(ctx: ApiContext, args: dict, *, require: bool = True) -> dict:
     """text/blocks/attachments/metadata from the arguments, validated like Slack does."""
     content = {}
     if "text" in args:
         content["text"] = str(args["text"] or "")
     if "blocks" in args:
         content["blocks"] = checked_blocks(args["blocks"])
+        ctx.files.check_images(content["blocks"])
     if args.get("attachments"):
         content["attachments"] = args["attachments"]
     if args.get("metadata"):
@@ -64,7 +65,7 @@ def _require_bot_member(channel) -> None:
 def post_message(ctx: ApiContext, args: dict) -> dict:
     channel = ctx.workspace.channel(args.get("channel"))
     _require_bot_member(channel)
-    fields = _bot_fields(_content(args))
+    fields = _bot_fields(_content(ctx, args))
     thread_ts = _thread_root(ctx, channel.id, args.get("thread_ts"))
     message = ctx.workspace.add_message(channel.id, fields, thread_ts=thread_ts)
     return {"channel": channel.id, "ts": message["ts"], "message": ctx.workspace.api_message(message)}
@@ -76,7 +77,7 @@ def update_message(ctx: ApiContext, args: dict) -> dict:
     ts = arg_required(args, "ts", "message_not_found")
     if ctx.workspace.message(channel.id, ts).get("user") != d.BOT_USER_ID:
         raise SlackError("cant_update_message")
-    changes = _content(args, require=False)
+    changes = _content(ctx, args, require=False)
     changes["edited"] = {"user": d.BOT_USER_ID, "ts": ctx.workspace.next_ts()}
     message = ctx.workspace.replace_message(channel.id, ts, changes)
     return {"channel": channel.id, "ts": ts, "text": message["text"], "message": ctx.workspace.api_message(message)}
@@ -96,7 +97,7 @@ def post_ephemeral(ctx: ApiContext, args: dict) -> dict:
     user = ctx.workspace.user(arg_required(args, "user", "user_not_found"))
     if user.id not in channel.members:
         raise SlackError("user_not_in_channel")
-    content = _content(args)
+    content = _content(ctx, args)
     message_ts = ctx.workspace.next_ts()
     ctx.ephemerals.append({
         "channel": channel.id, "user": user.id, "text": content.get("text", ""),

@@ -6,10 +6,13 @@ import copy
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 from .api_common import ApiContext
 from .api_files import FileUploads, UploadedFile
+from .dates import DateReader
 from .http_server import StandInHTTPServer
 from .rate_limits import HELD_METHODS
 from .recorder import ApiCall, Faults, Journal, describe_missing_calls
@@ -39,6 +42,7 @@ class SlackStandIn:
         context = ApiContext(self.workspace, self._views, self._ephemerals, self._socket.new_url, self._files)
         self._api = WebApi(context, bot_token, app_token, self._faults, self._calls, self._arrivals)
         self._http: StandInHTTPServer | None = None
+        self._reader_zone: ZoneInfo | None = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -159,6 +163,16 @@ class SlackStandIn:
         """Files shared in a channel through files.completeUploadExternal, bytes included, oldest first."""
         return self._files.shared()
 
+    def completed_uploads(self) -> list[UploadedFile]:
+        """Every upload completed, shared in a channel or kept private, oldest first."""
+        return self._files.completed()
+
+    def hold_file_processing(self, refusals: int | None) -> None:
+        """Files completed from now on are still being processed for their first `refusals`
+        messages that show them in an image block by `slack_file` (None: they never get ready):
+        Slack refuses those with `invalid_blocks`."""
+        self._files.hold_processing(refusals)
+
     def messages(self, channel: str) -> list[dict]:
         channel_id = self.workspace.channel(channel).id
         return copy.deepcopy(self.workspace.channel_messages(channel_id))
@@ -182,14 +196,31 @@ class SlackStandIn:
     def last_view(self, callback_id: str | None = None) -> dict | None:
         return copy.deepcopy(self._views.latest(callback_id))
 
-    def transcript(self, channel: str) -> str:
+    def read_dates_in(self, zone: ZoneInfo) -> None:
+        """From now on transcripts read `<!date…>` as a reader in `zone` does at that moment, as
+        Slack's clients show it; until then, as its UTC fallback."""
+        self._reader_zone = zone
+
+    def transcript(self, channel: str, dates: DateReader | None = None) -> str:
+        """The channel as a person reads it; dates as `dates` reads them (a reader's zone and now)."""
         channel_obj = self.workspace.channel(channel)
         title = f"@{self._display_name(channel_obj.im_user)}" if channel_obj.is_im else f"#{channel_obj.name}"
-        return render_channel(title, self.workspace.channel_messages(channel_obj.id), self._display_name)
+        return render_channel(title, self.workspace.channel_messages(channel_obj.id), self._display_name,
+                              dates or self._reader())
 
-    def transcript_of_blocks(self, blocks: list[dict]) -> str:
+    def thread_transcript(self, channel: str, ts: str, dates: DateReader | None = None) -> str:
+        """One message and the replies in its thread, as a person reads them."""
+        channel_obj = self.workspace.channel(channel)
+        return render_channel(f"#{channel_obj.name}", self.workspace.thread_messages(channel_obj.id, ts),
+                              self._display_name, dates or self._reader())
+
+    def transcript_of_blocks(self, blocks: list[dict], dates: DateReader | None = None) -> str:
         """An ephemeral or view's blocks as a person would read them."""
-        return "\n".join(render_message({"blocks": blocks}, "(only you)", self._display_name, "")[0:])
+        return "\n".join(render_message({"blocks": blocks}, "(only you)", self._display_name, "",
+                                         dates or self._reader()))
+
+    def _reader(self) -> DateReader | None:
+        return DateReader(self._reader_zone, datetime.now(timezone.utc)) if self._reader_zone else None
 
     def _display_name(self, user_id: str | None) -> str:
         user = self.workspace.users.get(user_id or "")

@@ -17,9 +17,10 @@ from . import directory as d
 class SlackError(Exception):
     """A Slack Web API error, answered as {"ok": false, "error": ...}."""
 
-    def __init__(self, error: str):
+    def __init__(self, error: str, detail: str | None = None):
         super().__init__(error)
         self.error = error
+        self.detail = detail  # answered in `errors`, as Slack explains an invalid_blocks
 
 
 def ts_key(ts: object) -> tuple[int, int] | None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from .dates import DateReader
+
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
-def readable_mrkdwn(text: str, name_of: Callable[[str], str]) -> str:
-    """Replace Slack's <@U…>, <#C…|name>, <!subteam^S…|@x> and <url|label> markup."""
+def readable_mrkdwn(text: str, name_of: Callable[[str], str], dates: DateReader | None = None) -> str:
+    """Replace Slack's <@U…>, <#C…|name>, <!subteam^S…|@x>, <!date^…|fallback> and <url|label>
+    markup; dates as `dates` reads them (without one, their fallback)."""
 
     def replace(match: re.Match) -> str:
         target, label = match.group(1), match.group(2)
+        if target.startswith("!date^") and dates:
+            return dates.read(target, label or "")
         if target.startswith("@"):
             return "@" + (label or name_of(target[1:]))
         if target.startswith("#"):
@@ -66,8 +71,8 @@ def block_lines(block: dict) -> list[str]:
         return [" ".join(_element_label(e) for e in block.get("elements", []))]
     if kind == "divider":
         return ["---"]
-    if kind == "image":
-        return [f"[image: {block.get('alt_text', '')}]"]
+    if kind == "image":  # Slack shows the title above the picture
+        return [f"[image: {_text_of(block.get('title')) or block.get('alt_text', '')}]"]
     if kind == "rich_text":
         return _rich_text(block).splitlines()
     if kind == "input":
@@ -87,8 +92,9 @@ def message_lines(message: dict) -> list[str]:
     return lines
 
 
-def render_message(message: dict, author: str, name_of: Callable[[str], str], indent: str) -> list[str]:
-    lines = [readable_mrkdwn(line, name_of) for line in message_lines(message)]
+def render_message(message: dict, author: str, name_of: Callable[[str], str], indent: str,
+                   dates: DateReader | None = None) -> list[str]:
+    lines = [readable_mrkdwn(line, name_of, dates) for line in message_lines(message)]
     edited = " (edited)" if message.get("edited") else ""
     out = [f"{indent}{author}: {lines[0]}{edited}"]
     out += [f"{indent}  {line}" for line in lines[1:]]
@@ -98,7 +104,8 @@ def render_message(message: dict, author: str, name_of: Callable[[str], str], in
     return out
 
 
-def render_channel(title: str, messages: list[dict], name_of: Callable[[str], str]) -> str:
+def render_channel(title: str, messages: list[dict], name_of: Callable[[str], str],
+                   dates: DateReader | None = None) -> str:
     """Top-level messages in order, each followed by its replies indented under it."""
     replies: dict[str, list[dict]] = {}
     for message in messages:
@@ -108,10 +115,10 @@ def render_channel(title: str, messages: list[dict], name_of: Callable[[str], st
     for message in messages:
         if message.get("thread_ts") and message["thread_ts"] != message["ts"]:
             continue
-        lines += render_message(message, name_of(message.get("user", "")), name_of, "")
+        lines += render_message(message, name_of(message.get("user", "")), name_of, "", dates)
         for reply in replies.pop(message["ts"], []):
-            lines += render_message(reply, name_of(reply.get("user", "")), name_of, "    ")
+            lines += render_message(reply, name_of(reply.get("user", "")), name_of, "    ", dates)
     for orphans in replies.values():  # replies whose parent is gone
         for reply in orphans:
-            lines += render_message(reply, name_of(reply.get("user", "")), name_of, "    ")
+            lines += render_message(reply, name_of(reply.get("user", "")), name_of, "    ", dates)
     return "\n".join(lines)

@@ -108,7 +108,7 @@ class WebApi:
             self._check_token(method, token)
             return {"ok": True, **handler(self._ctx, args)}
         except SlackError as error:
-            return {"ok": False, "error": error.error}
+            return {"ok": False, "error": error.error, **({"errors": [error.detail]} if error.detail else {})}
 
     def _check_token(self, method: str, token: str | None) -> None:
         wants_app_token = method in APP_TOKEN_METHODS

@@ -25,6 +25,14 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class CsatTrend:
+    """Answers of one kind in the period, and in the 7 days before it: like compared with like."""
+
+    period: q.CsatFigures
+    previous_7_days: q.CsatFigures
+
+
+@dataclass(frozen=True)
 class DigestFigures:
     day: Window
     raised: int
@@ -33,16 +41,22 @@ class DigestFigures:
     raised_by_line: dict[int, int]
     resolved_by_line: dict[int, int]
     by_priority: dict[str, int]
-    by_category: dict[str, int]
-    by_channel: dict[str, int]
+    by_category: dict[str | None, int]  # None: uncategorised
+    by_channel: dict[str | None, int]
     backlog: int
     time_to_resolve: Spread
     time_to_acknowledge: Spread
     first_contact: tuple[int, int]
     deadlines: tuple[int, int]  # (met, breached)
-    csat: q.CsatFigures
-    csat_previous_7_days: q.CsatFigures
+    csat: q.CsatFigures  # every answer that counts, whatever its source
+    csat_survey: CsatTrend
+    csat_imported: CsatTrend
     oldest_open: list[Escalation]
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing raised, resolved or reopened, no deadline fell due and nobody answered."""
+        return not any((self.raised, self.resolved, self.reopened, sum(self.deadlines), self.csat.count))
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ def spread(sorted_values: list[float]) -> Spread:
 
 def digest_figures(db: Database, window: Window, tz: ZoneInfo) -> DigestFigures:
     """Figures for `window`: a calendar day, today so far, or several days. CSAT is compared
-    with the 7 days before the window starts."""
+    with the 7 days before the window starts, survey answers and imported scores apart."""
     first_day = window.start.astimezone(tz).date()
     week_before = Window("previous 7 days", day_window(first_day - timedelta(days=7), tz).start, window.start)
     return DigestFigures(
@@ -87,9 +101,14 @@ def digest_figures(db: Database, window: Window, tz: ZoneInfo) -> DigestFigures:
         first_contact=q.first_contact_resolutions(db, window),
         deadlines=q.deadlines_met(db, window),
         csat=q.csat_in(db, window),
-        csat_previous_7_days=q.csat_in(db, week_before),
+        csat_survey=_trend(db, window, week_before, q.SURVEY_SOURCES),
+        csat_imported=_trend(db, window, week_before, q.IMPORTED_SOURCES),
         oldest_open=backlog.oldest_open(db, "open", OLDEST_SHOWN),
     )
+
+
+def _trend(db: Database, window: Window, week_before: Window, sources: tuple[str, ...]) -> CsatTrend:
+    return CsatTrend(q.csat_in(db, window, sources), q.csat_in(db, week_before, sources))
 
 
 def daily_series(db: Database, last_day: date, tz: ZoneInfo, days: int = SERIES_DAYS) -> list[DayPoint]:

@@ -10,10 +10,15 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage import records
-from storage.model import Escalation
+from storage.backlog import UNOWNED
+from storage.model import LINES, Escalation
 from storage.periods import Window
 
 IN_WINDOW = "{column} >= ? AND {column} < ?"
+# Answers to the bot's own survey (a button in the DM, or `/csat` on the customer's behalf),
+# apart from scores imported from a helpdesk: different questions, different customers.
+SURVEY_SOURCES = ("survey", "command")
+IMPORTED_SOURCES = ("import",)
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,12 @@ def count_events(db: Database, window: Window, *actions: str) -> int:
     return db.execute(sql, [*bounds(window), *actions]).fetchone()[0]
 
 
-def csat_in(db: Database, window: Window) -> CsatFigures:
+def csat_in(db: Database, window: Window, sources: tuple[str, ...] | None = None) -> CsatFigures:
+    """The answers that count, received in the window (from `sources` only, when given)."""
+    only = f" AND source IN ({','.join('?' * len(sources))})" if sources else ""
     sql = (f"SELECT score, count(*) FROM csat_answers WHERE counts = 1 AND {IN_WINDOW.format(column='received_at')}"
-           " GROUP BY score")
-    by_score = dict(db.execute(sql, bounds(window)).fetchall())
+           f"{only} GROUP BY score")
+    by_score = dict(db.execute(sql, [*bounds(window), *(sources or ())]).fetchall())
     count = sum(by_score.values())
     average = sum(score * n for score, n in by_score.items()) / count if count else None
     return CsatFigures(count, average, tuple(by_score.get(score, 0) for score in range(1, 6)))
@@ -78,16 +85,28 @@ def waiting_for_ack(db: Database, limit: int) -> list[WaitingAck]:
     return [WaitingAck(escalations[row[0]], row[1], row[2]) for row in rows]
 
 
+def oldest_owned_open(db: Database, line: int, limit: int) -> list[Escalation]:
+    """The oldest `limit` open escalations someone owns on `line`."""
+    return records.load_escalations(db, f"status = 'open' AND line = ? AND NOT {UNOWNED}", [line], limit=limit)
+
+
+def owned_open_counts(db: Database) -> dict[int, int]:
+    sql = f"SELECT line, count(*) FROM escalations WHERE status = 'open' AND NOT {UNOWNED} GROUP BY line"
+    counted = dict(db.execute(sql).fetchall())
+    return {line: counted.get(line, 0) for line in LINES}
+
+
 def count_waiting_for_ack(db: Database) -> int:
     sql = f"SELECT count(*) FROM {RUNNING_ACK_CLOCKS}"
     return db.execute(sql).fetchone()[0]
 
 
-def raised_by(db: Database, window: Window, column: str) -> dict[str, int]:
-    """Escalations raised in the window, counted by one of their columns."""
-    sql = (f"SELECT coalesce({column}, '—'), count(*) FROM escalations WHERE {IN_WINDOW.format(column='created_at')}"
-           f" GROUP BY 1 ORDER BY 2 DESC, 1")
-    return {str(key): n for key, n in db.execute(sql, bounds(window)).fetchall()}
+def raised_by(db: Database, window: Window, column: str) -> dict[str | None, int]:
+    """Escalations raised in the window, counted by one of their columns; None counts those without
+    a value, last among equals."""
+    sql = (f"SELECT {column}, count(*) FROM escalations WHERE {IN_WINDOW.format(column='created_at')}"
+           f" GROUP BY 1 ORDER BY 2 DESC, {column} IS NULL, 1")
+    return {None if key is None else str(key): n for key, n in db.execute(sql, bounds(window)).fetchall()}
 
 
 def events_by_line(db: Database, window: Window, action: str) -> dict[int, int]:

@@ -1,7 +1,8 @@
 """What a shift's leads hand over: the window's activity, and where the open cases stand now.
 
-The open lists hold the oldest LISTED_PER_LIST of each, beside the full counts: a team far
-behind gets its summary in milliseconds, and `/esc list` pages through the rest."""
+Each open case is listed once: unowned (whatever its line), or owned on its line. The lists
+hold the oldest LISTED_PER_LIST of each, beside the full counts: a team far behind gets its
+summary in milliseconds, and `/esc list` pages through the rest."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +27,9 @@ class ShiftSummary:
     resolved: int
     reopened: int
     handoffs: int
-    open_by_line: dict[int, list[Escalation]]  # the oldest of each line
-    open_count_by_line: dict[int, int]
+    owned_by_line: dict[int, list[Escalation]]  # the oldest owned on each line
+    owned_count_by_line: dict[int, int]
+    open_count_by_line: dict[int, int]  # owned or not
     unowned: list[Escalation]  # the oldest
     unowned_count: int
     waiting_ack: list[q.WaitingAck]  # the longest waiting
@@ -40,10 +42,15 @@ class ShiftSummary:
         return sum(breach.count for breach in self.breaches)
 
     @property
+    def idle(self) -> bool:
+        """Nothing happened in the window."""
+        activity = (self.raised, self.taken, self.resolved, self.reopened, self.handoffs, self.breach_count, self.csat.count)
+        return not any(activity)
+
+    @property
     def quiet(self) -> bool:
         """Nothing happened in the window and nothing is left open."""
-        activity = (self.raised, self.taken, self.resolved, self.reopened, self.handoffs, self.breach_count, self.csat.count)
-        return not any(activity) and not any(self.open_count_by_line.values())
+        return self.idle and not any(self.open_count_by_line.values())
 
 
 def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> ShiftSummary:
@@ -56,7 +63,8 @@ def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> Sh
         resolved=q.count_events(db, window, "resolved"),
         reopened=q.count_events(db, window, "reopened"),
         handoffs=q.count_events(db, window, "handed_off"),
-        open_by_line={line: backlog.oldest_open(db, f"L{line}", LISTED_PER_LIST) for line in LINES},
+        owned_by_line={line: q.oldest_owned_open(db, line, LISTED_PER_LIST) for line in LINES},
+        owned_count_by_line=q.owned_open_counts(db),
         open_count_by_line=open_now.by_line,
         unowned=backlog.oldest_open(db, "unowned", LISTED_PER_LIST),
         unowned_count=open_now.unowned,

@@ -34,16 +34,17 @@ def escalation(db: Database, esc_id: int, created: str, *, priority="P3", line=1
         db.execute("INSERT INTO line_owners VALUES (?, ?, ?, ?)", [esc_id, line, owner, created])
 
 
-OVERFLOWING = 60  # open cases, more than a shift summary lists: its two lists (open on L1, unowned) each take a thread reply
-LISTED_TWICE = Counter({f"ESC-{n}": 2 for n in range(1, LISTED_PER_LIST + 1)})  # the oldest, in each reply
+OVERFLOWING = 60  # open cases of each kind, more than a shift summary lists: its two lists (unowned, owned on L1) each take a thread reply
+OLDEST_LISTED = (*range(1, LISTED_PER_LIST + 1), *range(OVERFLOWING + 1, OVERFLOWING + LISTED_PER_LIST + 1))
+LISTED_ONCE = Counter({f"ESC-{n}": 1 for n in OLDEST_LISTED})  # the oldest of each list, in its own reply
 
 
-def open_unowned(db: Database, count: int) -> None:
-    """`count` open, unowned P3 cases on line 1: a backlog raised three days ago, before the bot's
-    own look-back for cards to repair, so only the reports post anything."""
+def open_backlog(db: Database, count: int) -> None:
+    """`count` open P3 cases on line 1 nobody owns, then `count` Ana owns: a backlog raised three days
+    ago, before the bot's own look-back for cards to repair, so only the reports post anything."""
     raised = at(datetime.now(timezone.utc) - timedelta(days=3))
-    for esc_id in range(1, count + 1):
-        escalation(db, esc_id, raised, summary=f"Printer jam {esc_id}")
+    for esc_id in range(1, 2 * count + 1):
+        escalation(db, esc_id, raised, summary=f"Printer jam {esc_id}", owner="U0AGENT1" if esc_id > count else None)
         event(db, esc_id, raised, "raised")
 
 
@@ -59,9 +60,10 @@ def clock(db: Database, esc_id: int, *, line: int, kind: str, priority: str, sta
                [esc_id, line, kind, priority, started, due, stopped, outcome, breached])
 
 
-def csat(db: Database, subject: str, score: int, received: str, *, escalation_id=None, counts=1) -> None:
+def csat(db: Database, subject: str, score: int, received: str, *, escalation_id=None, counts=1,
+         source="survey") -> None:
     db.execute("INSERT INTO csat_answers (subject, escalation_id, score, source, received_at, recorded_at, counts)"
-               " VALUES (?, ?, ?, 'survey', ?, ?, ?)", [subject, escalation_id, score, received, received, counts])
+               " VALUES (?, ?, ?, ?, ?, ?, ?)", [subject, escalation_id, score, source, received, received, counts])
 
 
 def fixture_day(db: Database) -> None:
@@ -95,6 +97,6 @@ def fixture_day(db: Database) -> None:
     csat(db, "ESC-1", 1, utc("11-23 09:00"), escalation_id=1, counts=0)
     csat(db, "ESC-1", 5, utc("11-23 11:00"), escalation_id=1)
     csat(db, "ESC-2", 4, utc("11-23 14:00"), escalation_id=2)
-    csat(db, "ticket:ZD-1", 2, utc("11-23 15:00"))
+    csat(db, "ticket:ZD-1", 2, utc("11-23 15:00"), source="import")
     csat(db, "ESC-5", 3, utc("11-21 12:00"), escalation_id=5)
     db.conn.commit()

@@ -36,8 +36,11 @@ def test_the_shift_summary_counts_every_open_case_and_lists_only_the_oldest(db):
     long_backlog(db)
     summary = shift_summary(db, "Late", DAY, NOW)
     assert summary.open_count_by_line == {1: OPEN_ON_LINE_1, 2: 2, 3: 2}
-    assert [e.key for e in summary.open_by_line[1]] == [f"ESC-{i}" for i in range(60, 60 - LISTED_PER_LIST, -1)]
-    assert summary.unowned_count == OPEN_ON_LINE_1 and len(summary.unowned) == LISTED_PER_LIST
+    assert summary.owned_count_by_line == {1: 0, 2: 2, 3: 2}
+    assert {line: [e.key for e in owned] for line, owned in summary.owned_by_line.items()} == {
+        1: [], 2: ["ESC-61", "ESC-62"], 3: ["ESC-63", "ESC-64"]}
+    assert [e.key for e in summary.unowned] == [f"ESC-{i}" for i in range(60, 60 - LISTED_PER_LIST, -1)]
+    assert summary.unowned_count == OPEN_ON_LINE_1
     assert summary.waiting_ack_count == 2 and [w.escalation.key for w in summary.waiting_ack] == ["ESC-64", "ESC-63"]
     assert [e.key for e in digest_figures(db, DAY, BERLIN).oldest_open] == ["ESC-60", "ESC-61", "ESC-62"], "ties by ID"
 
@@ -46,15 +49,25 @@ def test_the_thread_holds_the_oldest_of_each_list_and_names_esc_list_for_the_res
     long_backlog(db)
     message = render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM)
     text = repr(message.blocks)
-    assert "Open on L1 · Frontline (60)" in text and "*Unowned*\\n60" in text and "*Waiting for L3 ack*\\n2" in text
-    assert "…and 55 more, the next 43 in the thread; `/esc list L1` lists them all." in text
+    assert "Unowned (60)" in text and "Waiting for acknowledgement on L3 (2)" in text
+    assert "😌 Nothing raised, taken, resolved, reopened or handed off, no SLA breach and no CSAT answer. Open now: 64," \
+           " 60 of them unowned." in text, "a shift without activity says so in one line, not nine zeros"
+    assert "Owned on L2 · Specialists (2)" in text and "Owned on L1" not in text, "each open case in one list"
     assert "…and 55 more, the next 43 in the thread; `/esc list unowned` lists them all." in text
-    thread = repr(message.thread)
+    assert all(text.count(f"*ESC-{i}*") == 1 for i in (60, 59, 61, 62)), "listed once: not per line and unowned too"
+    (reply,) = message.thread
+    thread = repr(reply)
     listed_in_thread = [f"*ESC-{i}*" for i in range(60, 60 - LISTED_PER_LIST, -1)]
-    assert all(key in thread for key in listed_in_thread) and "*ESC-12*" not in thread
-    assert thread.count("…and 12 more: `/esc list L1` lists them all.") == 1
+    assert all(thread.count(key) == 1 for key in listed_in_thread) and "*ESC-12*" not in thread
     assert thread.count("…and 12 more: `/esc list unowned` lists them all.") == 1
     for blocks in (message.blocks, *message.thread):
         assert_valid_blocks(blocks)
-    asked = repr(render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM, thread_allowed=False).blocks)
-    assert "…and 55 more: `/esc list L1` lists them all." in asked
+
+
+def test_the_summary_asked_for_privately_ends_with_where_to_see_the_rest(db):
+    long_backlog(db)
+    asked = render_shift_summary(shift_summary(db, "Late", DAY, NOW), TEAM, thread_allowed=False)
+    assert "…and 55 more: `/esc list unowned` lists them all." in repr(asked.blocks) and asked.thread == []
+    assert asked.blocks[-1]["type"] == "context" and "`/esc list`" in repr(asked.blocks[-1])
+    assert "…and" not in repr(asked.blocks[-1]) and " more." not in repr(asked.blocks)
+    assert_valid_blocks(asked.blocks)

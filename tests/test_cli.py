@@ -130,8 +130,14 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "@Eli Engineer acknowledged ESC-1 on line 3 after", "*Eva Engineer* replied in #eng-escalations",
                  "missing from the BIN table @channel",
                  "#support-leads", "shift ==", "*CSAT received* 5.0 from 1", "== 📊 Daily digest ·",
-                 "[file: Volume and CSAT, 14 days to", "the chart just above"):
+                 "[image: Volume and CSAT, 14 days to", "*CSAT* our survey: 5.0 from 1",
+                 "*Age* opened a few seconds ago", "*SLA* ⏱ take due ",
+                 "what only Bo saw after /esc take ESC-1", "(only you): ⚠️ ESC-1 is resolved.",
+                 "@Ana Agent\nsupportbot: *ESC-1* is resolved", "How satisfied are you", "Thank you: 5 for ESC-1",
+                 "Two hours on, nobody has taken ESC-2", "*SLA* 🔴 take overdue since ",
+                 "⏰ Reminder 1 of 3: #support-l1, ESC-2 (P3) has waited 2 h 1 min"):
         assert seen in shown, seen
+    assert "<!date" not in shown and " UTC" not in shown, "dates read as Slack shows them in the team's zone"
     chart = Path(re.search(r"The digest's chart is saved at (\S+)", shown).group(1))
     assert chart.read_bytes().startswith(b"\x89PNG")
     incident_scene = shown[shown.index("incident notices"):]

@@ -1,7 +1,8 @@
 """Digests and shift summaries exactly once across a crash: a process killed after claiming the day, before or after
-Slack took a piece of the report (the chart, the message, a reply in its thread) but before the bot saved it, is
-finished by the next one: each piece Slack has is adopted (a message found by its metadata, the chart by its name),
-only a missing one is posted, marked late."""
+Slack took a piece of the report (the chart's upload, the message, a reply in its thread) but before the bot saved it,
+is finished by the next one: each message Slack has is adopted (found by its metadata), only a missing one is posted,
+marked late. The chart is uploaded unshared, for the digest to show: one a crash left unrecorded is seen by nobody,
+and is made again."""
 
 import re
 import time
@@ -23,8 +24,8 @@ from storage.periods import latest_digest
 from tests.flow import rows, run_concurrently
 from tests.harness import TEAM_YAML, start_bot
 from tests.incident_flow import wait_until
-from tests.report_fixtures import LISTED_TWICE, OVERFLOWING, at, open_unowned
-from tests.test_report_jobs import BERLIN, LEADS, fixture_db
+from tests.report_fixtures import LISTED_ONCE, OVERFLOWING, at, open_backlog
+from tests.test_report_jobs import BERLIN, LEADS, chart_image, fixture_db
 from tests.test_report_schedule import deps_at
 
 
@@ -116,30 +117,50 @@ def test_killed_between_slack_taking_the_digest_and_saving_it_the_next_process_a
     assert len(digests(standin)) == 1 and claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
     standin.delay("chat.postMessage", 0)
     run_until_posted(standin, tmp_path)
-    assert len(digests(standin)) == 1 and len(charts(standin)) == 1, "adopted, not posted again"
-    assert claims(first.db_path)[0]["posted_ts"] == digests(standin)[0]["ts"]
+    (digest,), (upload,) = digests(standin), standin.completed_uploads()
+    assert chart_image(digest)["slack_file"] == {"id": upload.id} and charts(standin) == [], "adopted, not posted again"
+    assert claims(first.db_path)[0]["posted_ts"] == digest["ts"]
 
 
-def test_killed_between_the_chart_upload_and_the_digest_the_next_process_keeps_the_chart(standin, tmp_path):
+def test_killed_between_the_chart_upload_and_the_digest_the_next_process_shows_a_new_upload(standin, tmp_path):
     reports_due_ten_minutes_ago(tmp_path)
     standin.delay("files.completeUploadExternal", 2)
     first = start_bot(standin, tmp_path)
     standin.wait_for_arrival("files.completeUploadExternal")
     _kill(first)
-    standin.wait_for("files.completeUploadExternal")  # the chart lands; the digest was never sent
-    assert len(charts(standin)) == 1 and digests(standin) == [] and pieces(first.db_path, DIGEST_JOB) == {}
+    standin.wait_for("files.completeUploadExternal")  # the chart is uploaded; the digest was never sent
+    assert len(standin.completed_uploads()) == 1 and digests(standin) == [] and pieces(first.db_path, DIGEST_JOB) == {}
     standin.delay("files.completeUploadExternal", 0)
     run_until_posted(standin, tmp_path)
-    (chart,), (digest,) = charts(standin), digests(standin)
-    assert "the chart just above" in repr(digest["blocks"]) and "Posted late" in repr(digest["blocks"])
-    assert chart["ts"] < digest["ts"] and len(standin.uploaded_files()) == 1
-    assert pieces(first.db_path, DIGEST_JOB) == {"chart": chart["files"][0]["id"], "message": digest["ts"]}
+    (digest,), (unseen, shown) = digests(standin), standin.completed_uploads()
+    assert chart_image(digest)["slack_file"] == {"id": shown.id} and "Posted late" in repr(digest["blocks"])
+    assert charts(standin) == [] and unseen.channel is None, "the first upload was never shared: nobody sees it"
+    assert pieces(first.db_path, DIGEST_JOB) == {"chart": shown.id, "message": digest["ts"]}
+
+
+def test_killed_after_sharing_a_chart_slack_would_not_show_the_next_process_posts_the_digest_below_it(standin,
+                                                                                                        tmp_path):
+    reports_due_ten_minutes_ago(tmp_path)
+    standin.hold_file_processing(None)
+    standin.delay("files.completeUploadExternal", 2)
+    first = start_bot(standin, tmp_path)
+    standin.wait_for_arrival("files.completeUploadExternal", count=2)  # the private upload, then the shared one
+    _kill(first)
+    standin.wait_for("files.completeUploadExternal", count=2)
+    (chart,) = charts(standin)
+    assert digests(standin) == [] and "chart message" not in pieces(first.db_path, DIGEST_JOB)
+    standin.delay("files.completeUploadExternal", 0)
+    run_until_posted(standin, tmp_path)
+    (digest,) = digests(standin)
+    assert charts(standin) == [chart] and chart["ts"] < digest["ts"], "the shared chart is adopted, not shared again"
+    assert chart_image(digest) is None and "it is separate, the file just above" in repr(digest["blocks"])
+    assert pieces(first.db_path, DIGEST_JOB)["chart message"] == chart["files"][0]["id"]
 
 
 @pytest.mark.parametrize("sent_before_the_kill", [1, 2], ids=["the summary", "the summary and its first reply"])
 def test_killed_between_the_summary_and_its_thread_the_next_process_posts_each_reply_once(
         standin, tmp_path, sent_before_the_kill):
-    reports_due_ten_minutes_ago(tmp_path, watched=(SHIFT_JOB,), fill=lambda db: open_unowned(db, OVERFLOWING))
+    reports_due_ten_minutes_ago(tmp_path, watched=(SHIFT_JOB,), fill=lambda db: open_backlog(db, OVERFLOWING))
     standin.delay("chat.postMessage", 2)
     first = start_bot(standin, tmp_path)
     standin.wait_for_arrival("chat.postMessage", count=sent_before_the_kill, where=to_leads)
@@ -152,7 +173,7 @@ def test_killed_between_the_summary_and_its_thread_the_next_process_posts_each_r
     assert late_summaries(standin) == [summary], "the summary is not posted again"
     replies = thread_replies(standin, summary)
     assert [reply["metadata"]["event_payload"]["piece"] for reply in replies] == ["reply 1", "reply 2"]
-    assert listed_cases(replies) == LISTED_TWICE, "on L1 and unowned"
+    assert listed_cases(replies) == LISTED_ONCE, "unowned, or owned on L1: never both"
     assert pieces(first.db_path, SHIFT_JOB) == {"message": summary["ts"], "reply 1": replies[0]["ts"],
                                                 "reply 2": replies[1]["ts"]}
     assert claims(first.db_path)[0]["posted_ts"] == summary["ts"]

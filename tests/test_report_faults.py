@@ -1,17 +1,17 @@
 """Digests and shift summaries under Web API faults: one call in five answered 429 or 500, or one
-piece failing past the retries. Each piece (the chart, the message, each reply in its thread) still
-arrives exactly once; a run cut short by a failure leaves the next run only what is missing."""
+piece failing past the retries. Each piece (the chart's upload, the message, each reply in its thread)
+still arrives exactly once; a run cut short by a failure leaves the next run only what is missing."""
 
 import pytest
 
 from jobs.report_jobs import DIGEST_JOB, RETRY_EVERY, SHIFT_JOB
-from tests.report_fixtures import LISTED_TWICE, OVERFLOWING, fixture_day, open_unowned
+from tests.report_fixtures import LISTED_ONCE, OVERFLOWING, fixture_day, open_backlog
 from tests.test_report_crash import (charts, claims, digests, late_summaries, listed_cases, pieces,
                                      reports_due_ten_minutes_ago, run_until, run_until_posted,
                                      thread_replies)
 from tests.harness import start_bot
 from tests.incident_flow import wait_until
-from tests.test_report_jobs import LEADS, cli, fixture_db, shown
+from tests.test_report_jobs import LEADS, chart_image, cli, fixture_db, shown
 
 SEEDS = range(1, 7)  # two instances interleave their calls, so which fail differs from run to run too
 
@@ -30,7 +30,7 @@ def _fail_past_the_retries(standin, piece: str) -> None:
 def test_random_429s_and_500s_two_instances_post_one_digest_one_chart_one_summary_and_each_reply_once(
         standin, tmp_path, seed):
     day = reports_due_ten_minutes_ago(tmp_path, watched=(DIGEST_JOB, SHIFT_JOB),
-                                      fill=lambda db: open_unowned(db, OVERFLOWING))
+                                      fill=lambda db: open_backlog(db, OVERFLOWING))
     standin.fail_randomly(0.2, seed=seed)
     # Now and then six tries of one call in a row fail: the client gives up and the period is given
     # back. The instances run until they stop calling Slack (longer than the client's longest
@@ -41,17 +41,20 @@ def test_random_429s_and_500s_two_instances_post_one_digest_one_chart_one_summar
     assert faults >= 0.1 * len(standin.calls), f"only {faults} of {len(standin.calls)} calls failed"
     (digest,), (summary,) = digests(standin), late_summaries(standin)
     assert day.strftime("%a %d %b %Y") in shown(digest)
-    shared = charts(standin)  # none only if the upload itself ran out of tries, and then the digest says so
-    assert len(shared) == len(standin.uploaded_files()) <= 1 and all(chart["ts"] < digest["ts"] for chart in shared)
-    assert ("the chart just above" if shared else "The chart is missing") in shown(digest)
+    uploads = standin.completed_uploads()  # none only if the upload itself ran out of tries, and then the digest says so
+    assert charts(standin) == [] and len(uploads) <= 1
+    if uploads:
+        assert chart_image(digest)["slack_file"] == {"id": uploads[0].id}
+    else:
+        assert chart_image(digest) is None and "The chart is missing" in shown(digest)
     replies = thread_replies(standin, summary)
     assert [_piece(reply) for reply in replies] == ["reply 1", "reply 2"]
-    assert listed_cases(replies) == LISTED_TWICE
+    assert listed_cases(replies) == LISTED_ONCE
     assert sorted(claim["posted_ts"] for claim in claims(tmp_path / "supportbot.db")) == sorted([digest["ts"], summary["ts"]])
 
 
 def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_replies_missing(standin, tmp_path):
-    fixture_db(tmp_path, lambda db: open_unowned(db, OVERFLOWING))
+    fixture_db(tmp_path, lambda db: open_backlog(db, OVERFLOWING))
     _fail_past_the_retries(standin, "reply 2")
     failed = cli(standin, tmp_path, "jobs", "run", "shift-summaries", "--for", "EMEA")
     assert failed.returncode == 1 and "ratelimited" in failed.stderr and "Traceback" not in failed.stderr
@@ -64,26 +67,26 @@ def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_re
     assert [m["ts"] for m in standin.messages(LEADS) if not m.get("thread_ts")] == [summary["ts"]]
     replies = thread_replies(standin, summary)
     assert [reply["ts"] for reply in replies][0] == first_reply["ts"] and len(replies) == 2
-    assert listed_cases(replies) == LISTED_TWICE
+    assert listed_cases(replies) == LISTED_ONCE
     tried = [_piece(call.args) for call in standin.calls_to("chat.postMessage")]
     assert tried == ["message", "reply 1"] + ["reply 2"] * 7, "the second run posted only the missing reply"
     assert pieces(tmp_path / "supportbot.db", SHIFT_JOB) == {"message": summary["ts"], "reply 1": first_reply["ts"],
                                                              "reply 2": replies[1]["ts"]}
 
 
-def test_a_digest_failing_past_the_retries_is_posted_by_the_next_run_under_the_chart_already_there(standin, tmp_path):
+def test_a_digest_failing_past_the_retries_is_posted_by_the_next_run_with_the_chart_already_uploaded(standin, tmp_path):
     fixture_db(tmp_path, fixture_day)
     _fail_past_the_retries(standin, "message")
     failed = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert failed.returncode == 1 and "ratelimited" in failed.stderr and "Traceback" not in failed.stderr
-    assert len(charts(standin)) == 1 and digests(standin) == []
+    assert len(standin.completed_uploads()) == 1 and digests(standin) == []
 
     again = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert again.returncode == 0 and "daily-digest: posted 2026-11-23." in again.stdout, again.stderr
-    (chart,), (digest,) = charts(standin), digests(standin)
-    assert "the chart just above" in shown(digest) and "Mon 23 Nov 2026" in shown(digest)
+    (upload,), (digest,) = standin.completed_uploads(), digests(standin)
+    assert chart_image(digest)["slack_file"] == {"id": upload.id} and "Mon 23 Nov 2026" in shown(digest)
     assert len(standin.calls_to("files.getUploadURLExternal")) == 1, "the chart is not uploaded again"
-    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": chart["files"][0]["id"], "message": digest["ts"]}
+    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": upload.id, "message": digest["ts"]}
 
 
 def test_a_digest_failing_past_the_retries_is_posted_by_the_running_bot_on_its_next_try(standin, tmp_path):
@@ -95,5 +98,6 @@ def test_a_digest_failing_past_the_retries_is_posted_by_the_running_bot_on_its_n
         standin.wait_idle(quiet=1.0)
     finally:
         bot.stop()
-    assert len(digests(standin)) == 1 and len(charts(standin)) == 1, "posted once, under the chart already there"
+    (digest,), (upload,) = digests(standin), standin.completed_uploads()
+    assert chart_image(digest)["slack_file"] == {"id": upload.id}, "posted once, showing the chart already uploaded"
     assert "daily-digest tries again on its next run" in bot.log() and "Traceback" not in bot.log()

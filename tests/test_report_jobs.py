@@ -34,35 +34,45 @@ def shown(message) -> str:
     return repr(message["blocks"])
 
 
-def test_digest_of_a_fixture_day_with_its_chart_once_and_without_a_chart_when_the_upload_fails(standin, tmp_path):
+def chart_image(digest: dict) -> dict | None:
+    return next((block for block in digest["blocks"] if block["type"] == "image"), None)
+
+
+def test_digest_of_a_fixture_day_shows_its_chart_once_and_says_so_when_the_upload_fails(standin, tmp_path):
     fixture_db(tmp_path, fixture_day)
     result = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert result.returncode == 0 and "daily-digest: posted 2026-11-23." in result.stdout, result.stderr
-    chart, digest = standin.messages(LEADS)
-    assert chart["files"][0]["title"] == "Volume and CSAT, 14 days to 23 Nov 2026"
+    (digest,) = standin.messages(LEADS)
+    (upload,) = standin.completed_uploads()
+    image = chart_image(digest)
+    assert image["slack_file"] == {"id": upload.id} and image["title"]["text"] == "Volume and CSAT, 14 days to 23 Nov 2026"
+    assert image["alt_text"].startswith("Bar chart of escalations raised and resolved per day, 10 Nov to 23 Nov:")
+    assert upload.alt_txt == image["alt_text"] and upload.data.startswith(PNG_SIGNATURE)
     assert [call.args["filename"] for call in standin.calls_to("files.getUploadURLExternal")] == ["digest-2026-11-23.png"]
-    assert standin.calls_to("files.completeUploadExternal")[0].args["channel_id"] == LEADS
-    assert standin.uploaded_files()[0].data.startswith(PNG_SIGNATURE)
+    assert not standin.calls_to("files.completeUploadExternal")[0].args.get("channel_id"), "not shared: shown"
+    assert standin.uploaded_files() == []
     text = shown(digest)
     for figure in ("Daily digest · Mon 23 Nov 2026", "*Raised*\\n4", "*Resolved*\\n2", "*Reopened*\\n1",
                    "*Backlog at day end*\\n4", "median 3 h · p90 3 h 48 min (of 2)", "median 40 min · p90 56 min (of 2)",
                    "*First-contact resolution*\\n50% (1 of 2)", "*SLA compliance*\\n33% (1 of 3)",
-                   "3.7 from 3 · ▲ +0.7 vs previous 7 days (3.0)", "L1 Frontline: 2 raised, 1 resolved",
-                   "L3 Engineering: 1 raised, 1 resolved", "*By priority* P2 2 · P1 1 · P3 1",
-                   "*By category* billing 1 · bug 1 · login 1 · — 1", "*By channel* <#C0HELP> 3 · <#C0SUPL1> 1",
-                   "*CSAT answers* 3 · 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1", "the chart just above"):
+                   "our survey: 4.5 from 2 · ▲ +1.5 vs previous 7 days (3.0)\\nhelpdesk import: 2.0 from 1",
+                   "*By line*\\n• L1 · Frontline: 2 raised, 1 resolved\\n• L2 · Specialists: 1 raised\\n"
+                   "• L3 · Engineering: 1 raised, 1 resolved",
+                   "*By priority* P2 2 · P1 1 · P3 1", "*By category* billing 1 · bug 1 · login 1 · uncategorised 1",
+                   "*By channel* <#C0HELP> 3 · <#C0SUPL1> 1",
+                   "*CSAT answers* 3 (2 to our survey, 1 imported from the helpdesk) · 1★ 0 · 2★ 1 · 3★ 0 · 4★ 1 · 5★ 1"):
         assert figure in text, figure
     assert text.index("*ESC-4*") < text.index("*ESC-3*") < text.index("*ESC-6*"), "oldest open first"
 
     again = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert "2026-11-23 was already posted" in again.stdout and "nothing posted" in again.stdout
-    assert len(standin.messages(LEADS)) == 2
+    assert len(standin.messages(LEADS)) == 1
 
     standin.fail("files.getUploadURLExternal", error="ratelimited")
     assert cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-22").returncode == 0
     missing = standin.messages(LEADS)[-1]
     assert "Daily digest · Sun 22 Nov 2026" in shown(missing) and "The chart is missing" in shown(missing)
-    assert len(standin.uploaded_files()) == 1
+    assert chart_image(missing) is None and len(standin.completed_uploads()) == 1
 
 
 def emea_fixture(db):
@@ -106,11 +116,11 @@ def test_a_quiet_shift_is_one_line_and_a_busy_one_has_its_figures_and_full_lists
     text = shown(summary)
     for figure in ("*Raised*\\n9", "*Taken*\\n1", "*Resolved*\\n1", "*Reopened*\\n1", "*Handoffs*\\n1",
                    "*SLA breaches*\\n1", "*Waiting for L3 ack*\\n1", "*Unowned*\\n9", "*CSAT received*\\n4.0 from 1",
-                   "Open on L1 · Frontline (8)", "Open on L2 · Specialists (1)", "Open on L3 · Engineering (1)",
-                   "*ESC-10* · P3 · L2 · <@U0SPEC1>", "Waiting for acknowledgement on L3 (1)", "L3 P1: 1",
-                   "…and 3 more, the full list is in the thread."):
+                   "Unowned (9)", "Owned on L2 · Specialists (1)", "*ESC-10* · P3 · L2 · <@U0SPEC1>",
+                   "Waiting for acknowledgement on L3 (1)", "L3 P1: 1", "…and 4 more, the full list is in the thread."):
         assert figure in text, figure
-    assert "*ESC-6*" not in text.split("Open on L2")[0], "only the top 5 in the message"
+    assert "Owned on L1" not in text and "Owned on L3" not in text, "the unowned are listed once, under Unowned"
+    assert "*ESC-5*" not in text.split("Owned on L2")[0], "only the oldest 5 in the message"
     thread = standin.thread(LEADS, summary["ts"])[1:]
     full = repr([message["blocks"] for message in thread])
     assert all(f"*ESC-{esc_id}*" in full for esc_id in range(1, 9))
@@ -119,7 +129,8 @@ def test_a_quiet_shift_is_one_line_and_a_busy_one_has_its_figures_and_full_lists
     bot.driver.command("summary EMEA", command="/shift", user="U0LEAD1", channel=LEADS)
     ephemeral = standin.wait_for_response(count=answered + 1)[-1]["body"]
     assert ephemeral["response_type"] == "ephemeral" and "*Raised*\\n9" in repr(ephemeral["blocks"])
-    assert "…and 3 more." in repr(ephemeral["blocks"])
+    assert "…and 4 more: `/esc list unowned` lists them all." in repr(ephemeral["blocks"])
+    assert "Every open case, a page at a time: `/esc list`" in repr(ephemeral["blocks"][-1])
 
 
 def test_a_period_missed_while_down_is_posted_late_once_by_two_instances_and_not_again_after_a_restart(standin, tmp_path):

@@ -1,26 +1,48 @@
 """The daily digest as Block Kit: the KPIs leads watch, at a glance."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import TeamConfig
 from commands.digest.report_text import context, csat_words, escalation_row, fields, header, section
 from commands.text import duration_words
-from storage.digest_figures import DigestFigures, Spread
+from storage.digest_figures import CsatTrend, DigestFigures, Spread
 from storage.model import LINES
 
-CHART_SHOWN = "📈 Volume and CSAT over the last 14 days: the chart just above."
+CHART_SEPARATE = "📈 Slack could not show the chart in this message: it is separate, the file just above."
 STARS = ("1★", "2★", "3★", "4★", "5★")
 
 
+@dataclass(frozen=True)
+class ChartImage:
+    """An uploaded chart the digest shows by its Slack file id."""
+
+    file_id: str
+    title: str
+    alt_text: str
+
+
 def render_digest(figures: DigestFigures, team: TeamConfig, title: str, now: datetime, *,
-                  chart_note: str | None = None, late: bool = False) -> list[dict]:
-    blocks = [header(f"📊 {title}"), _headline(figures), _breakdowns(figures, team), _csat(figures)]
+                  chart: ChartImage | None = None, chart_note: str | None = None, late: bool = False) -> list[dict]:
+    blocks = [header(f"📊 {title}")]
+    if figures.quiet:
+        blocks.append(section(f"😌 Quiet: nothing raised, resolved or reopened, no SLA deadline fell due and no CSAT"
+                              f" answers. Backlog at the end: {figures.backlog}."))
+    else:
+        blocks += [_headline(figures), _breakdowns(figures, team), _csat(figures)]
+    if chart:
+        blocks.append(chart_block(chart))
     if figures.oldest_open:
         rows = "\n".join(escalation_row(esc, now) for esc in figures.oldest_open)
         blocks.append(section(f"*Oldest open*\n{rows}"))
     notes = ([chart_note] if chart_note else []) + (["⏱️ Posted late: the bot was not running when it fell due."] if late else [])
     blocks += [context(note) for note in notes]
     return blocks
+
+
+def chart_block(chart: ChartImage) -> dict:
+    return {"type": "image", "slack_file": {"id": chart.file_id}, "alt_text": chart.alt_text[:2000],
+            "title": {"type": "plain_text", "text": chart.title}}
 
 
 def digest_text(figures: DigestFigures, title: str) -> str:
@@ -33,50 +55,67 @@ def _headline(figures: DigestFigures) -> dict:
     return fields([
         ("Raised", figures.raised), ("Resolved", figures.resolved), ("Reopened", figures.reopened),
         ("Backlog at day end", figures.backlog),
-        ("Time to resolve", _spread(figures.time_to_resolve)),
-        ("Time to acknowledge (L3)", _spread(figures.time_to_acknowledge)),
-        ("First-contact resolution", _share(first_contact, resolved)),
-        ("SLA compliance", _share(met, met + breached)),
-        ("CSAT", _csat_change(figures)),
+        ("Time to resolve", _spread(figures.time_to_resolve, "nothing resolved")),
+        ("Time to acknowledge (L3)", _spread(figures.time_to_acknowledge, "nothing acknowledged")),
+        ("First-contact resolution", _share(first_contact, resolved, "nothing resolved")),
+        ("SLA compliance", _share(met, met + breached, "no deadline fell due")),
+        ("CSAT", _csat_trends(figures)),
     ])
 
 
-def _spread(spread: Spread) -> str:
+def _spread(spread: Spread, none: str) -> str:
     if not spread.count:
-        return "—"
+        return none
     return f"median {duration_words(int(spread.median))} · p90 {duration_words(int(spread.p90))} (of {spread.count})"
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}% ({part} of {whole})" if whole else "—"
+def _share(part: int, whole: int, none: str) -> str:
+    return f"{round(100 * part / whole)}% ({part} of {whole})" if whole else none
 
 
-def _csat_change(figures: DigestFigures) -> str:
-    today, before = figures.csat.average, figures.csat_previous_7_days.average
-    words = csat_words(figures.csat.count, today)
-    if today is None or before is None:
+def _csat_trends(figures: DigestFigures) -> str:
+    """Survey answers and imported helpdesk scores apart, each against its own previous 7 days."""
+    imported = figures.csat_imported
+    rows = [f"our survey: {_trend_words(figures.csat_survey)}"]
+    if imported.period.count or imported.previous_7_days.count:
+        rows.append(f"helpdesk import: {_trend_words(imported)}")
+    return "\n".join(rows)
+
+
+def _trend_words(trend: CsatTrend) -> str:
+    now, before = trend.period.average, trend.previous_7_days.average
+    words = csat_words(trend.period.count, now)
+    if now is None or before is None:
         return words
-    change = today - before
+    change = now - before
     arrow = "▲" if change > 0 else "▼" if change < 0 else "="
     return f"{words} · {arrow} {change:+.1f} vs previous 7 days ({before:.1f})"
 
 
 def _breakdowns(figures: DigestFigures, team: TeamConfig) -> dict:
-    lines = " · ".join(f"L{level} {team.line(level).name}: {figures.raised_by_line.get(level, 0)} raised,"
-                       f" {figures.resolved_by_line.get(level, 0)} resolved" for level in LINES)
+    lines = "\n".join(f"• L{level} · {team.line(level).name}: "
+                       f"{_line_words(figures.raised_by_line.get(level, 0), figures.resolved_by_line.get(level, 0))}"
+                       for level in LINES)
     rows = [
-        f"*By line* {lines}",
+        f"*By line*\n{lines}",
         f"*By priority* {_counts(figures.by_priority)}",
-        f"*By category* {_counts(figures.by_category)}",
-        f"*By channel* {_counts({f'<#{channel}>': n for channel, n in figures.by_channel.items()})}",
+        f"*By category* {_counts(figures.by_category, none='uncategorised')}",
+        f"*By channel* {_counts({f'<#{channel}>' if channel else None: n for channel, n in figures.by_channel.items()})}",
     ]
     return section("\n".join(rows))
 
 
-def _counts(counted: dict[str, int]) -> str:
-    return " · ".join(f"{key} {n}" for key, n in counted.items()) or "—"
+def _line_words(raised: int, resolved: int) -> str:
+    parts = ([f"{raised} raised"] if raised else []) + ([f"{resolved} resolved"] if resolved else [])
+    return ", ".join(parts) or "nothing raised or resolved"
+
+
+def _counts(counted: dict[str | None, int], none: str = "unknown") -> str:
+    return " · ".join(f"{none if key is None else key} {n}" for key, n in counted.items()) or "nothing raised"
 
 
 def _csat(figures: DigestFigures) -> dict:
     spread = " · ".join(f"{stars} {n}" for stars, n in zip(STARS, figures.csat.distribution))
-    return section(f"*CSAT answers* {figures.csat.count} · {spread}")
+    survey, imported = figures.csat_survey.period.count, figures.csat_imported.period.count
+    sources = f" ({survey} to our survey, {imported} imported from the helpdesk)" if imported else ""
+    return section(f"*CSAT answers* {figures.csat.count}{sources} · {spread}")

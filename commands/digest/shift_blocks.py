@@ -1,5 +1,6 @@
-"""A shift summary as Block Kit: the figures at a glance, long lists cut short, the oldest of
-each in the thread, and `/esc list` named for the rest."""
+"""A shift summary as Block Kit: the figures at a glance, each open case listed once (unowned, or
+owned on its line), long lists cut short, the oldest of each in the thread, and `/esc list`
+named for the rest."""
 
 from dataclasses import dataclass, field
 
@@ -29,7 +30,7 @@ class NamedList:
     title: str
     rows: list[str]
     total: int
-    see_all: str | None = None
+    see_all: str | None = None  # None: a short list, never cut
 
     @property
     def unlisted(self) -> int:
@@ -50,12 +51,18 @@ def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool 
     blocks = [header(f"🔄 {title}"), context(when), _figures(summary)]
     blocks += [_list_section(named, thread_allowed) for named in lists if named.rows]
     blocks += _late(late)
-    overflowing = [named for named in lists if named.total > SHOWN_PER_LIST]
+    overflowing = [named for named in lists if named.see_all and named.total > SHOWN_PER_LIST]
     thread = _thread(overflowing) if thread_allowed else []
+    if overflowing and not thread_allowed:
+        blocks.append(context(_where_to_see_the_rest(team)))
     return ShiftMessage(blocks, f"{title}: {summary.raised} raised, {summary.resolved} resolved", thread)
 
 
 def _figures(summary: ShiftSummary) -> dict:
+    if summary.idle:
+        open_now = sum(summary.open_count_by_line.values())
+        return section(f"😌 Nothing raised, taken, resolved, reopened or handed off, no SLA breach and no CSAT answer."
+                       f" Open now: {open_now}, {summary.unowned_count} of them unowned.")
     return fields([
         ("Raised", summary.raised), ("Taken", summary.taken), ("Resolved", summary.resolved),
         ("Reopened", summary.reopened), ("Handoffs", summary.handoffs), ("SLA breaches", summary.breach_count),
@@ -66,13 +73,12 @@ def _figures(summary: ShiftSummary) -> dict:
 
 def _lists(summary: ShiftSummary, team: TeamConfig) -> list[NamedList]:
     now = summary.as_of
-    lists = []
-    for level, open_now in summary.open_by_line.items():
-        count = summary.open_count_by_line[level]
-        lists.append(NamedList(f"Open on L{level} · {team.line(level).name} ({count})",
-                               [escalation_row(esc, now) for esc in open_now], count, f"{ESC} list L{level}"))
-    lists.append(NamedList(f"Unowned ({summary.unowned_count})", [escalation_row(esc, now) for esc in summary.unowned],
-                           summary.unowned_count, f"{ESC} list unowned"))
+    lists = [NamedList(f"Unowned ({summary.unowned_count})", [escalation_row(esc, now) for esc in summary.unowned],
+                       summary.unowned_count, f"{ESC} list unowned")]
+    for level, owned in summary.owned_by_line.items():
+        count = summary.owned_count_by_line[level]
+        lists.append(NamedList(f"Owned on L{level} · {team.line(level).name} ({count})",
+                               [escalation_row(esc, now) for esc in owned], count, f"{ESC} list L{level}"))
     lists.append(NamedList(f"Waiting for acknowledgement on L3 ({summary.waiting_ack_count})",
                            [_waiting_row(waiting, now) for waiting in summary.waiting_ack],
                            summary.waiting_ack_count, f"{ESC} list L3"))
@@ -88,7 +94,7 @@ def _waiting_row(waiting: WaitingAck, now) -> str:
 
 
 def _list_section(named: NamedList, thread_allowed: bool) -> dict:
-    rows = named.rows[:SHOWN_PER_LIST]
+    rows = named.rows[:SHOWN_PER_LIST] if named.see_all else list(named.rows)
     hidden = named.total - len(rows)
     if hidden:
         rows.append(f"…and {hidden} more{_where_the_rest_is(named, len(rows), thread_allowed)}")
@@ -96,10 +102,18 @@ def _list_section(named: NamedList, thread_allowed: bool) -> dict:
 
 
 def _where_the_rest_is(named: NamedList, shown: int, thread_allowed: bool) -> str:
-    if not named.unlisted:
-        return ", the full list is in the thread." if thread_allowed else "."
     see_all = f"`{named.see_all}` lists them all."
-    return f", the next {len(named.rows) - shown} in the thread; {see_all}" if thread_allowed else f": {see_all}"
+    if not thread_allowed:
+        return f": {see_all}"
+    if not named.unlisted:
+        return ", the full list is in the thread."
+    return f", the next {len(named.rows) - shown} in the thread; {see_all}"
+
+
+def _where_to_see_the_rest(team: TeamConfig) -> str:
+    channel = team.reports.summaries_channel
+    posted = f" When the shift ends, its summary in <#{channel}> carries the full lists in its thread." if channel else ""
+    return f"📋 Every open case, a page at a time: `{ESC} list`.{posted}"
 
 
 def _thread(overflowing: list[NamedList]) -> list[list[dict]]:
