@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -46,9 +47,10 @@ def run(args: argparse.Namespace) -> int:
             driver = SlackDriver(f"http://127.0.0.1:{env['PORT']}/slack/events", SECRET, slack)
             slack.limit_posts_per_channel(1.0)
             baseline = _one_post(slack)
-            clean = _broadcast(slack, driver, args.channels, "clean", incident_id=1)
+            db_path = Path(env["SUPPORTBOT_DB"])
+            clean = _broadcast(slack, driver, db_path, args.channels, "clean", incident_id=1)
             slack.fail_randomly(args.faults, seed=9, methods={"chat.postMessage"}, rate_limits_only=True)
-            faulty = _broadcast(slack, driver, args.channels, "faulty", incident_id=2)
+            faulty = _broadcast(slack, driver, db_path, args.channels, "faulty", incident_id=2)
         finally:
             stop_process(bot)
     _report(args, baseline, clean, faulty)
@@ -63,12 +65,14 @@ def _one_post(slack: SlackStandIn) -> float:
     return time.monotonic() - started
 
 
-def _broadcast(slack: SlackStandIn, driver: SlackDriver, count: int, label: str, incident_id: int) -> dict:
+def _broadcast(slack: SlackStandIn, driver: SlackDriver, db_path: Path, count: int, label: str,
+               incident_id: int) -> dict:
     channels = [slack.add_channel(f"{label}-{n:02d}") for n in range(count)]
     driver.command(f"draft Payments delayed ({label})", command=ids.COMMAND, user=LEAD, channel=HELP)
     card_ts = _wait(lambda: _card_of(slack, f"INC-{incident_id}"))
-    driver.user_message(HELP, "Card payments are delayed in every region. We are on it.", user=LEAD, thread_ts=card_ts)
-    time.sleep(0.5)  # the reply becomes the draft
+    reply_ts, _ = driver.user_message(HELP, "Card payments are delayed in every region. We are on it.", user=LEAD,
+                                      thread_ts=card_ts)
+    _wait(lambda: _draft_recorded(db_path, reply_ts))
     value = next(e["value"] for b in slack.message(HELP, card_ts)["blocks"] if b["type"] == "actions"
                  for e in b["elements"] if e["action_id"] == ids.ACTION_BROADCAST)
     opened = len(slack.calls_to("views.open"))
@@ -83,6 +87,11 @@ def _broadcast(slack: SlackStandIn, driver: SlackDriver, count: int, label: str,
     answered_429 = sum(1 for call in slack.calls_to("chat.postMessage")
                        if call.status == 429 and call.args.get("channel") in channels)
     return {"took": took, "lost": counts.count(0), "doubled": sum(n > 1 for n in counts), "429": answered_429}
+
+
+def _draft_recorded(db_path: Path, reply_ts: str) -> bool:
+    with sqlite3.connect(db_path) as db:
+        return db.execute("SELECT 1 FROM incident_revisions WHERE ts = ?", [reply_ts]).fetchone() is not None
 
 
 def _plan(channels: list[str]) -> dict:
