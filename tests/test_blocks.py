@@ -9,8 +9,9 @@ from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_f
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
 from storage.backlog import PAGE_SIZE, Bookmark, Page
-from storage.errors import UsageError
+from storage.errors import UsageError, UserError
 from storage.model import Action, Escalation, Event, Source, Status
+from storage.ownership import Seen
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -44,7 +45,22 @@ def test_card_shows_id_priority_line_owner_per_line_status_age_and_buttons():
     assert f"<!date^{int(T0.timestamp())}^{{ago}}|2026-11-24 09:00 UTC>" in text
     buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
     assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE]
-    assert parse_button_value(buttons[1]["value"]) == (7, 2)
+    assert parse_button_value(buttons[1]["value"]) == (7, Seen(2, None))
+
+
+def test_owned_card_offers_take_over_with_a_confirmation_and_carries_its_owner():
+    blocks = render_card(escalation(line=1), TEAM)
+    assert_valid_blocks(blocks)
+    take_over = [b for b in blocks if b["type"] == "actions"][0]["elements"][0]
+    assert take_over["text"]["text"] == "Take over" and take_over["action_id"] == ids.ACTION_TAKE
+    assert "<@U0AGENT1> owns it on line 1" in take_over["confirm"]["text"]["text"]
+    assert parse_button_value(take_over["value"]) == (7, Seen(1, "U0AGENT1"))
+
+
+@pytest.mark.parametrize("value", ["7:1:", "7:1:<!here>", "7:1:U0AGENT1:x", "7:1:u0agent1", "7", "x:1:U0AGENT1"])
+def test_a_button_value_the_bot_never_makes_is_refused_in_words(value):
+    with pytest.raises(UserError, match="does not carry a value this bot made"):
+        parse_button_value(value)
 
 
 def test_card_on_top_line_has_no_escalate_and_resolved_card_offers_reopen():

@@ -49,7 +49,7 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     assert "moved ESC-1 up to L2 · Specialists: _needs a specialist_" in notes[1]
     assert "resolved ESC-1: _fixed in 4.2.1_" in notes[-1]
     events = rows(bot.db_path, "SELECT action, actor, from_value, to_value FROM events ORDER BY id")
-    assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "taken", "resolved"]
+    assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "acknowledged", "resolved"]
 
 
 def test_buttons_do_what_the_commands_do(bot, standin):

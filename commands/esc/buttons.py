@@ -11,14 +11,14 @@ from commands.turn import Turn
 
 def handle_button(turn: Turn, deps: Deps) -> None:
     action = turn.body["actions"][0]
-    escalation_id, shown_line = parse_button_value(action["value"])
+    escalation_id, seen = parse_button_value(action["value"])
     match action["action_id"]:
         case ids.ACTION_TAKE:
-            op.take(turn, deps, escalation_id)
+            op.take(turn, deps, escalation_id, seen)
         case ids.ACTION_ESCALATE:
-            op.move(turn, deps, p.Move(escalation_id, +1, None), expected_line=shown_line)
+            op.move(turn, deps, p.Move(escalation_id, +1, None), seen)
         case ids.ACTION_RESOLVE:
-            op.resolve(turn, deps, p.Resolve(escalation_id, None))
+            op.resolve(turn, deps, p.Resolve(escalation_id, None), seen)
         case ids.ACTION_REOPEN:
             op.reopen(turn, deps, escalation_id)
 

@@ -5,12 +5,13 @@ from datetime import datetime, timedelta
 
 from bot.config import TeamConfig
 from commands.block_kit import button
-from commands.button_values import numbers_in
+from commands.button_values import numbers_and_user_in
 from commands.esc import ids
 from commands.line3.ids import ACTION_ACK
 from commands.people import mentions
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
+from storage.ownership import Seen
 from storage.sla import ACK_LINE, Clock
 
 TITLE_SUMMARY_LIMIT = 120
@@ -116,30 +117,51 @@ def _provenance(esc: Escalation) -> str:
 
 
 def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
-    value = f"{esc.id}:{esc.line}"
+    value = card_value(esc)
     if not esc.is_open:
         return [button("Reopen", ids.ACTION_REOPEN, value)]
     if asks_ack:
         buttons = [button("Acknowledge", ACTION_ACK, value, style="primary")]
+    elif esc.current_owner:
+        buttons = [_take_over(esc, value)]
     else:
         buttons = [button("Take", ids.ACTION_TAKE, value, style="primary")]
     if esc.line < LINES[-1]:
         buttons.append(button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
     resolve = button("Resolve", ids.ACTION_RESOLVE, value)
-    resolve["confirm"] = {
-        "title": {"type": "plain_text", "text": f"Resolve {esc.key}?"},
-        "text": {"type": "mrkdwn", "text": "The requester is told in the thread. You can reopen it later."},
-        "confirm": {"type": "plain_text", "text": "Resolve"},
-        "deny": {"type": "plain_text", "text": "Cancel"},
-    }
+    resolve["confirm"] = _confirm(f"Resolve {esc.key}?", "The requester is told in the thread. You can reopen it later.",
+                                  "Resolve")
     buttons.append(resolve)
     return buttons
 
 
-def parse_button_value(value: str) -> tuple[int, int]:
-    """(escalation id, the line the card showed): a stale or double click then changes nothing."""
-    escalation_id, line = numbers_in(value, 2)
-    return escalation_id, line
+def _take_over(esc: Escalation, value: str) -> dict:
+    take_over = button("Take over", ids.ACTION_TAKE, value)
+    take_over["confirm"] = _confirm(f"Take over {esc.key}?",
+                                    f"{mention(esc.current_owner)} owns it on line {esc.line}. They are told in the thread.",
+                                    "Take over")
+    return take_over
+
+
+def _confirm(title: str, text: str, confirm: str) -> dict:
+    return {
+        "title": {"type": "plain_text", "text": title},
+        "text": {"type": "mrkdwn", "text": text},
+        "confirm": {"type": "plain_text", "text": confirm},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    }
+
+
+def card_value(esc: Escalation) -> str:
+    """The state the card shows, carried by its buttons: "12:3", or "12:3:U0ENG1" once owned there."""
+    owner = esc.current_owner
+    return f"{esc.id}:{esc.line}:{owner}" if owner else f"{esc.id}:{esc.line}"
+
+
+def parse_button_value(value: str) -> tuple[int, Seen]:
+    """(escalation id, the state the card showed): a stale or double click then changes nothing."""
+    (escalation_id, line), owner = numbers_and_user_in(value, 2)
+    return escalation_id, Seen(line, owner)
 
 
 def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
@@ -149,7 +171,7 @@ def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
     line = line_label(team, event.line)
     notes = {
         Action.RAISED: f"🆘 {who} raised {esc.key} on {line}.",
-        Action.TAKEN: f"🙋 {who} took {esc.key} on {line}.",
+        Action.TAKEN: f"🙋 {who} took {esc.key}{_from(event.from_value)} on {line}.",
         Action.ASSIGNED: f"👉 {who} assigned {esc.key} to {mention(event.to_value)} on {line}.",
         Action.MOVED_UP: f"⬆️ {who} moved {esc.key} up to {line}{detail}",
         Action.MOVED_DOWN: f"⬇️ {who} moved {esc.key} back down to {line}{detail}",
@@ -160,6 +182,10 @@ def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
         Action.SLA_BREACHED: f"⏰ {esc.key} missed its {escape(event.to_value or '')} deadline on {line}.",
     }
     return notes[Action(event.action)]
+
+
+def _from(previous_owner: str | None) -> str:
+    return f" over from {mention(previous_owner)}" if previous_owner else ""
 
 
 def _waited(seconds: str | None) -> str:
