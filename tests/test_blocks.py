@@ -4,7 +4,7 @@ import pytest
 
 from bot.config import parse_team_config
 from commands.esc import ids
-from commands.esc.card_blocks import note_text, parse_button_value, render_card
+from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
@@ -132,3 +132,16 @@ def test_summary_is_repeated_in_full_only_when_the_title_cut_it():
     assert [b["type"] for b in short][:2] == ["header", "section"] and "fields" in short[1]
     long = render_card(escalation(summary="Checkout fails\nfor every EU card since the 4.2 deploy"), TEAM)
     assert long[1]["text"]["text"] == "Checkout fails\nfor every EU card since the 4.2 deploy"
+
+
+def test_each_copy_of_a_card_knows_its_role():
+    esc = escalation(line=2)
+    assert [card_role(esc, channel, TEAM) for channel in ("C0SUPL2", "C0HELP", "C0SUPL1", "C0ENGESC")] == [
+        CardRole.QUEUE, CardRole.ORIGIN, CardRole.LEFT, CardRole.LEFT]
+    origin = render_card(esc, TEAM, CardState(now=T0, role=CardRole.ORIGIN))
+    assert_valid_blocks(origin)
+    assert "actions" not in [block["type"] for block in origin] and "*L1 owner*\\n<@U0AGENT1>" in all_text(origin)
+    left = render_card(escalation(line=2, summary=HOSTILE), TEAM, CardState(now=T0, role=CardRole.LEFT))
+    assert_valid_blocks(left)
+    assert len(left) == 1 and "is on L2 · Specialists now: <#C0SUPL2>" in left[0]["text"]["text"]
+    assert "<!channel>" not in all_text(left)

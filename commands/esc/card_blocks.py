@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.config import TeamConfig
 from commands.block_kit import button
@@ -27,14 +28,35 @@ SOURCE_WORDS = {
 SAME_DAY = timedelta(hours=12)
 
 
+class CardRole(StrEnum):
+    """Where a card is: the work happens on the current line's queue card; the card where it was
+    raised shows how it goes; a line it left keeps one line pointing to where it is now."""
+
+    QUEUE = "queue"
+    ORIGIN = "origin"
+    LEFT = "left"
+
+
+def card_role(esc: Escalation, channel: str, team: TeamConfig) -> CardRole:
+    if channel == team.line(esc.line).channel:
+        return CardRole.QUEUE
+    if channel in {line.channel for line in team.lines}:
+        return CardRole.LEFT
+    return CardRole.ORIGIN
+
+
 @dataclass(frozen=True)
 class CardState:
-    """What a card shows besides the escalation: its SLA clock at `now`, and whether it is the
-    line-3 queue's card, which asks the responders to acknowledge."""
+    """What a card shows besides the escalation: its SLA clock at `now`, and its role."""
 
     now: datetime
     clock: Clock | None = None
-    asks_ack: bool = False
+    role: CardRole = CardRole.QUEUE
+
+    @property
+    def asks_ack(self) -> bool:
+        """The current line's queue card on line 3 asks its responders to acknowledge."""
+        return self.role is CardRole.QUEUE
 
 
 def line_label(team: TeamConfig, level: int) -> str:
@@ -53,6 +75,8 @@ def card_title(esc: Escalation) -> str:
 
 def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = None) -> list[dict]:
     state = state or CardState(now=esc.created_at)
+    if state.role is CardRole.LEFT:
+        return render_moved_on(esc, team)
     asks_ack = state.asks_ack and awaits_ack(esc)
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}}]
     if asks_ack:
@@ -63,10 +87,17 @@ def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = Non
         {"type": "section", "fields": _fields(esc, team, state)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},
     ]
-    buttons = _buttons(esc, asks_ack)
-    if buttons:
-        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
+    if state.role is CardRole.QUEUE:
+        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": _buttons(esc, asks_ack)})
     return blocks
+
+
+def render_moved_on(esc: Escalation, team: TeamConfig) -> list[dict]:
+    """The card of a line the escalation left: one line saying where it is now."""
+    now = "was resolved on" if not esc.is_open else "is on"
+    text = (f"↪️ *{esc.key}* · {escape(one_line(esc.summary, 80))} {now} {line_label(team, esc.line)} now:"
+            f" <#{team.line(esc.line).channel}>")
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
 def awaits_ack(esc: Escalation) -> bool:

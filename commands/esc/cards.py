@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
+from commands.esc.card_blocks import (CardState, awaits_ack, card_role, card_text, note_text, render_card,
+                                      render_note)
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining
@@ -144,10 +145,9 @@ class CardPublisher:
             return self._post(esc, card.channel, card.thread_ts)
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
-        asks_ack = channel == self.deps.team.line(ACK_LINE).channel
         if esc.id not in self._clocks:
             self._clocks[esc.id] = running_clock(self._db(), esc.id)
-        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], asks_ack=asks_ack)
+        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], role=card_role(esc, channel, self.deps.team))
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""
