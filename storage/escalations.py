@@ -30,11 +30,12 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
         escalation_id = _insert(db, now, new, boot_id)
-        event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
+        raiser = new.raised_by or new.requester
+        event = Event(escalation_id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
         escalation = records.load_escalation(db, escalation_id)
-        sla.follow(db, now, escalation, new.requester, policy)
+        sla.follow(db, now, escalation, raiser, policy)
         return Outcome(escalation, (event,))
 
 
@@ -59,6 +60,8 @@ def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None
         "line": new.line,
         "created_at": records.to_text(now),
         "boot_id": boot_id,
+        "raised_by": new.raised_by,
+        "origin_link": new.origin_link,
     })
 
 

@@ -302,6 +302,20 @@ def create_incident_fan_out_leases(db: Database) -> None:
     db.execute("CREATE TABLE incident_fan_outs (incident_id INTEGER PRIMARY KEY, boot_id INTEGER, taken_at TEXT NOT NULL)")
 
 
+
+@migrations(name="0011_raised_by_and_origin_link")
+def record_who_raised_and_the_origin_link(db: Database) -> None:
+    """An escalation raised from someone's message has two people: the message's author, who asked
+    (`requester`: told in the thread, surveyed), and the agent who reacted or used the shortcut
+    (`raised_by`). `origin_link` is that message's permalink. Older rows were raised by their
+    requester and keep both NULL."""
+    db.executescript(
+        """
+        ALTER TABLE escalations ADD COLUMN raised_by TEXT;
+        ALTER TABLE escalations ADD COLUMN origin_link TEXT;
+        """
+    )
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

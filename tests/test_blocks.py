@@ -6,6 +6,7 @@ from bot.config import parse_team_config
 from commands.esc import ids
 from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
+from commands.esc.note_blocks import thread_note
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
 from storage.backlog import PAGE_SIZE, Bookmark, Page
@@ -92,6 +93,11 @@ def test_every_note_is_one_short_line(action):
     assert "ESC-7" in text and "<!here>" not in text
     if action is not Action.SLA_BREACHED:  # a breach is the clock's doing, not a person's
         assert "<@U0SPEC1>" in text
+    blocks, notification = thread_note(event, escalation(), TEAM)
+    assert_valid_blocks(blocks)
+    assert notification.startswith("ESC-7: ") and not any(mark in notification for mark in ("*", "`", "<!date", "_"))
+    assert notification.endswith("cc <@U0AGENT1>"), "the requester is mentioned"
+    assert blocks[0]["type"] == ("section" if action is Action.RESOLVED else "context")
 
 
 def test_list_timeline_help_and_errors_are_valid_block_kit():

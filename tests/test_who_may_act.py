@@ -43,7 +43,7 @@ def test_take_on_line_3_by_a_responder_is_an_acknowledgement(bot, standin):
 
 
 def test_two_takes_of_one_card_state_make_one_owner_and_the_second_is_told_who(bot, standin):
-    esc = raise_by_command(bot, standin)
+    esc = raise_by_command(bot, standin, user="U0SPEC1")
     card = cards_in(standin, L1)[-1]
     value = buttons(card)[ids.ACTION_TAKE]["value"]
     run_concurrently(*(lambda user=user: bot.driver.block_action(ids.ACTION_TAKE, value, user=user, channel=L1,

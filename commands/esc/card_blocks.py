@@ -64,8 +64,10 @@ def line_label(team: TeamConfig, level: int) -> str:
 
 
 def card_text(esc: Escalation) -> str:
-    """The notification and screen-reader text of a card."""
-    return f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
+    """The notification and screen-reader text of a card; raised from someone's message, it tells
+    them (the first message in that message's thread)."""
+    text = f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
+    return text if esc.raiser == esc.requester else f"{text}, asked by {mention(esc.requester)}"
 
 
 def card_title(esc: Escalation) -> str:
@@ -144,7 +146,13 @@ def _owner(esc: Escalation, level: int) -> str:
 
 
 def _provenance(esc: Escalation) -> str:
-    return f"Raised by <@{esc.requester}> {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
+    """Who raised it, how and where; for someone else's message, whose it is and a link to it."""
+    text = f"Raised by {mention(esc.raiser)} {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
+    if esc.raiser != esc.requester:
+        text += f" for {mention(esc.requester)}"
+    if esc.origin_link:
+        text += f" · <{escape(esc.origin_link)}|the original message>"
+    return text
 
 
 def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
@@ -197,22 +205,40 @@ def parse_button_value(value: str) -> tuple[int, Seen]:
 
 def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
     """One short threaded line telling the asker what just happened."""
+    emoji, sentence, gives_reason = _note(event, esc, team)
+    return f"{emoji} {sentence}{_ending(event, gives_reason, italic=True)}"
+
+
+def note_notification(event: Event, esc: Escalation, team: TeamConfig) -> str:
+    """The same, plain and naming the escalation first: a phone's push shows it raw."""
+    _, sentence, gives_reason = _note(event, esc, team)
+    return f"{esc.key}: {sentence}{_ending(event, gives_reason, italic=False)}"
+
+
+def _note(event: Event, esc: Escalation, team: TeamConfig) -> tuple[str, str, bool]:
+    """(emoji, sentence, whether the event's note is a reason to quote)."""
     who = f"<@{event.actor}>"
-    detail = f": _{escape(one_line(event.note, 300))}_" if event.note else "."
     line = line_label(team, event.line)
     notes = {
-        Action.RAISED: f"🆘 {who} raised {esc.key} on {line}.",
-        Action.TAKEN: f"🙋 {who} took {esc.key}{_from(event.from_value)} on {line}.",
-        Action.ASSIGNED: f"👉 {who} assigned {esc.key} to {mention(event.to_value)} on {line}.",
-        Action.MOVED_UP: f"⬆️ {who} moved {esc.key} up to {line}{detail}",
-        Action.MOVED_DOWN: f"⬇️ {who} moved {esc.key} back down to {line}{detail}",
-        Action.RESOLVED: f"✅ {who} resolved {esc.key}{detail}",
-        Action.REOPENED: f"↩️ {who} reopened {esc.key}.",
-        Action.HANDED_OFF: f"🤝 {who} handed {esc.key} off to {mention(event.to_value)} on {line}.",
-        Action.ACKNOWLEDGED: f"👀 {who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}.",
-        Action.SLA_BREACHED: f"⏰ {esc.key} missed its {escape(event.to_value or '')} deadline on {line}.",
+        Action.RAISED: ("🆘", f"{who} raised {esc.key} on {line}", False),
+        Action.TAKEN: ("🙋", f"{who} took {esc.key}{_from(event.from_value)} on {line}", False),
+        Action.ASSIGNED: ("👉", f"{who} assigned {esc.key} to {mention(event.to_value)} on {line}", False),
+        Action.MOVED_UP: ("⬆️", f"{who} moved {esc.key} up to {line}", True),
+        Action.MOVED_DOWN: ("⬇️", f"{who} moved {esc.key} back down to {line}", True),
+        Action.RESOLVED: ("✅", f"{who} resolved {esc.key}", True),
+        Action.REOPENED: ("↩️", f"{who} reopened {esc.key}", False),
+        Action.HANDED_OFF: ("🤝", f"{who} handed {esc.key} off to {mention(event.to_value)} on {line}", False),
+        Action.ACKNOWLEDGED: ("👀", f"{who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}", False),
+        Action.SLA_BREACHED: ("⏰", f"{esc.key} missed its {escape(event.to_value or '')} deadline on {line}", False),
     }
     return notes[Action(event.action)]
+
+
+def _ending(event: Event, gives_reason: bool, italic: bool) -> str:
+    if not (gives_reason and event.note):
+        return "."
+    reason = escape(one_line(event.note, 300))
+    return f": _{reason}_" if italic else f": {reason}"
 
 
 def _from(previous_owner: str | None) -> str:

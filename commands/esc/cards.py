@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from commands.esc.card_blocks import (CardState, awaits_ack, card_role, card_text, note_text, render_card,
-                                      render_note)
+from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text, render_card
+from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining
@@ -159,9 +159,9 @@ class CardPublisher:
     def _note(self, esc: Escalation, event: Event) -> None:
         if not esc.origin_ts:
             return
-        text = note_text(event, esc, self.deps.team)
+        blocks, text = thread_note(event, esc, self.deps.team)
         try:
-            self._post_joining(esc.origin_channel, esc.origin_ts, render_note(text), text, metadata=note_metadata(event))
+            self._post_joining(esc.origin_channel, esc.origin_ts, blocks, text, metadata=note_metadata(event))
         except SlackApiError as error:
             self._problem(esc, esc.origin_channel, error)
 
