@@ -5,6 +5,7 @@ import pytest
 from bot.config import parse_team_config
 from commands.esc import ids
 from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
+from commands.esc.escalate_form import REASON_LIMIT, EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.note_blocks import thread_note
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
@@ -151,3 +152,20 @@ def test_each_copy_of_a_card_knows_its_role():
     assert_valid_blocks(left)
     assert len(left) == 1 and "is on L2 · Specialists now: <#C0SUPL2>" in left[0]["text"]["text"]
     assert "<!channel>" not in all_text(left)
+
+
+def test_the_escalate_form_is_a_valid_modal_carrying_the_cards_state():
+    origin = EscalateOrigin("7:1:U0AGENT1", "C0SUPL1")
+    view = render_escalate_form(TEAM, 7, 2, origin)
+    assert_valid_view(view)
+    assert EscalateOrigin.from_metadata(view["private_metadata"]) == origin
+    assert "Move *ESC-7* up to *L2 · Specialists*." in all_text(view["blocks"])
+    state = {ids.BLOCK_REASON: {ids.INPUT_REASON: {"type": "plain_text_input", "value": "  logs attached  "}}}
+    assert read_reason(state) == "logs attached" and read_reason({}) is None
+    assert ids.BLOCK_REASON in reason_errors("x" * (REASON_LIMIT + 1)) and reason_errors("fine") == {}
+
+
+def test_the_reason_for_its_line_shows_on_the_card():
+    blocks = render_card(escalation(), TEAM, CardState(now=T0, reason="needs <!here> logs"))
+    assert_valid_blocks(blocks)
+    assert "*Why on L2:* needs &lt;!here&gt; logs" in all_text(blocks)

@@ -1,11 +1,12 @@
 """The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same
-operations as the commands."""
+operations as the commands (Escalate asks for a reason first)."""
 
 from commands.deps import Deps
 from commands.esc import ids
 from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
+from commands.esc.escalating import open_escalate_form
 from commands.turn import Turn
 
 
@@ -16,7 +17,7 @@ def handle_button(turn: Turn, deps: Deps) -> None:
         case ids.ACTION_TAKE:
             op.take(turn, deps, escalation_id, seen)
         case ids.ACTION_ESCALATE:
-            op.move(turn, deps, p.Move(escalation_id, +1, None), seen)
+            open_escalate_form(turn, deps)
         case ids.ACTION_RESOLVE:
             op.resolve(turn, deps, p.Resolve(escalation_id, None), seen)
         case ids.ACTION_REOPEN:

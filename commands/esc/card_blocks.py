@@ -52,6 +52,7 @@ class CardState:
     now: datetime
     clock: Clock | None = None
     role: CardRole = CardRole.QUEUE
+    reason: str | None = None  # given with the move that brought it to its line
 
     @property
     def asks_ack(self) -> bool:
@@ -85,6 +86,9 @@ def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = Non
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _ack_request(team)}})
     if one_line(esc.summary, TITLE_SUMMARY_LIMIT) != esc.summary:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}})
+    if state.reason:
+        why = f"*Why on L{esc.line}:* {clip(escape(state.reason), 2900)}"
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": why}})
     blocks += [
         {"type": "section", "fields": _fields(esc, team, state)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},

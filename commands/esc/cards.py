@@ -18,7 +18,7 @@ from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, cards_of, get_escalation, save_cards
+from storage.queries import Card, arrival_reason, cards_of, get_escalation, save_cards
 from storage.sla import ACK_LINE, Clock, running_clock
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,8 @@ class CardPublisher:
     def _state(self, esc: Escalation, channel: str) -> CardState:
         if esc.id not in self._clocks:
             self._clocks[esc.id] = running_clock(self._db(), esc.id)
-        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], role=card_role(esc, channel, self.deps.team))
+        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], role=card_role(esc, channel, self.deps.team),
+                         reason=arrival_reason(self._db(), esc))
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""

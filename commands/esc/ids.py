@@ -23,3 +23,7 @@ INPUT_PRIORITY = "esc-priority-input"
 INPUT_LINE = "esc-line-input"
 INPUT_CATEGORY = "esc-category-input"
 INPUT_CUSTOMER = "esc-customer-input"
+
+MODAL_ESCALATE = "esc-escalate-modal"
+BLOCK_REASON = "esc-reason"
+INPUT_REASON = "esc-reason-input"

@@ -3,6 +3,7 @@
 from bot.surface import SlackSurface
 from commands.esc import ids
 from commands.esc.buttons import handle_button, handle_next_page
+from commands.esc.escalating import check_escalate_form, handle_escalate_form
 from commands.esc.form import check_form, handle_form
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
 from commands.esc.slash import handle_esc
@@ -18,5 +19,6 @@ def register(surface: SlackSurface) -> None:
         surface.action(action_id, handle_button)
     surface.action(ids.ACTION_NEXT_PAGE, handle_next_page)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
+    surface.view_submission(ids.MODAL_ESCALATE, handle_escalate_form, check=check_escalate_form)
     surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
                   "channels:read", "channels:join", "groups:read", "users:read")
