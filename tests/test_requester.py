@@ -23,7 +23,8 @@ def test_a_reacted_message_is_its_authors_escalation_and_the_survey_goes_to_the_
     assert esc == {"requester": "U0AGENT2", "raised_by": "U0AGENT1", "origin_link": link}
     card = bot_thread(standin, HELP, ts)[0]
     assert card["text"].startswith("ESC-1 [P3] Login loops") and "<@U0AGENT2>" in card["text"]
-    assert f"Raised by <@U0AGENT1> with a reaction in <#C0HELP> for <@U0AGENT2> · <{link.replace('&', '&amp;')}|the original message>" in card_text(card)
+    provenance = f"Raised by <@U0AGENT1> with a reaction in <#C0HELP> for <@U0AGENT2> · <{link}|the original message>"
+    assert provenance.replace("&", "&amp;") in card_text(card)
     assert "the original message" in card_text(cards_in(standin, L1)[-1])
 
     run(bot, standin, "take ESC-1", user="U0AGENT1")

@@ -155,7 +155,8 @@ class CardPublisher:
         if not (state.asks_ack and awaits_ack(esc)):
             return card_text(esc)
         responders = mentions(self.deps.team.line(ACK_LINE).responders)
-        return f"{responders} please acknowledge {card_text(esc)}".strip()
+        ask = f"{responders} please acknowledge" if responders else "please acknowledge"
+        return f"{card_text(esc)}: {ask}"
 
     def _note(self, esc: Escalation, event: Event) -> None:
         if not esc.origin_ts:

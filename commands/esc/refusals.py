@@ -12,6 +12,8 @@ from storage.errors import InvalidTransition
 from storage.ownership import CardChanged, Crew, NotOnCrew
 from storage.sla import ACK_LINE
 
+CHANGED_HINT = "Its card shows it as it is now; press again if you still mean it."
+
 
 def line_3_crew(client: WebClient, team: TeamConfig) -> Crew:
     responders = team.line(ACK_LINE).responders
@@ -24,7 +26,7 @@ def in_slack_words(team: TeamConfig):
     try:
         yield
     except CardChanged as changed:
-        raise InvalidTransition(changed_words(changed), "Its card now shows it as it is; press again if you still mean it.") from None
+        raise InvalidTransition(changed_words(changed), CHANGED_HINT) from None
     except NotOnCrew as refused:
         names = mentions(team.line(ACK_LINE).responders, ", ")
         raise InvalidTransition(
