@@ -62,7 +62,7 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     assert ids.ACTION_REOPEN in card_text(cards_in(standin, L3)[-1]) and "actions" not in card_text(cards_in(standin, HELP)[-1])
     for channel in (L1, L2):
         (left,) = [m for m in standin.messages(channel) if m.get("bot_id")]
-        assert left["blocks"][0]["text"]["text"].endswith("was resolved on L3 · Engineering now: <#C0ENGESC>"), channel
+        assert left["blocks"][0]["text"]["text"].endswith("was resolved on L3 · Engineering: <#C0ENGESC>"), channel
     notes = thread_notes(standin, esc)
     assert len(notes) == 6
     assert "ESC-1: <@U0AGENT1> moved ESC-1 up to L2 · Specialists: needs a specialist" in notes[1]

@@ -100,9 +100,9 @@ def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = Non
 
 def render_moved_on(esc: Escalation, team: TeamConfig) -> list[dict]:
     """The card of a line the escalation left: one line saying where it is now."""
-    now = "was resolved on" if not esc.is_open else "is on"
-    text = (f"↪️ *{esc.key}* · {escape(one_line(esc.summary, 80))} {now} {line_label(team, esc.line)} now:"
-            f" <#{team.line(esc.line).channel}>")
+    label = line_label(team, esc.line)
+    where = f"is on {label} now" if esc.is_open else f"was resolved on {label}"
+    text = f"↪️ *{esc.key}* · {escape(one_line(esc.summary, 80))} {where}: <#{team.line(esc.line).channel}>"
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
