@@ -65,8 +65,8 @@ def line_label(team: TeamConfig, level: int) -> str:
 
 
 def card_text(esc: Escalation) -> str:
-    """The notification and screen-reader text of a card; raised from someone's message, it tells
-    them (the first message in that message's thread)."""
+    """The notification and screen-reader text of a card. Raised from someone else's message, it
+    mentions that message's author: the card in their message's thread is the first they hear of it."""
     text = f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
     return text if esc.raiser == esc.requester else f"{text}, asked by {mention(esc.requester)}"
 
