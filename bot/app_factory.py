@@ -6,6 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from bot.replay_guard import refusing_replays
 from bot.surface import Declared, SlackSurface
@@ -19,8 +20,9 @@ from commands.line3.register import register as register_line3
 FEATURES = (register_escalations, register_line3, register_incidents, register_csat, register_reports)
 
 
-def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> App:
-    """`workers` runs everything done after the ack; the caller drains it on shutdown."""
+def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> tuple[App, dict[str, DeliveryHandler]]:
+    """The app, and the handler of each kind of outbox row the features deliver. `workers` runs
+    everything done after the ack; the caller drains it on shutdown."""
     app = App(
         client=client,
         signing_secret=settings.signing_secret or "",
@@ -29,8 +31,9 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
     )
     if not settings.socket_mode:
         app.middleware(refusing_replays())
-    _register_all(SlackSurface(app, deps, workers, InboxWriter(deps)))
-    return app
+    surface = SlackSurface(app, deps, workers, InboxWriter(deps))
+    _register_all(surface)
+    return app, surface.deliveries
 
 
 def declared_surface() -> Declared:

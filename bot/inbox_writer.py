@@ -4,7 +4,9 @@ Each request must be written before it is acknowledged (storage/inbox.py). Under
 fifty request threads each committing alone would queue behind one another; here one
 thread commits whatever has arrived meanwhile in a single transaction, so a request waits
 for at most about one commit. If the database cannot take the write quickly, the request is
-acknowledged anyway: Slack's 3-second window comes first.
+not worked on and the person is told it was not stored (bot/surface.py): Slack's 3-second
+window comes first, and what is not kept must not be done, since a crash would lose it. A
+write that lands after the request was given up is taken out again, so no restart replays it.
 
 This thread never checkpoints the inbox's WAL: the commit that crossed SQLite's 1,000-page mark
 copied the log into the file while fifty requests waited for it (p99 ack 104 ms against 70 ms
@@ -18,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 
 from commands.deps import Deps
-from storage.inbox import keep_many
+from storage.inbox import done, keep_many
 
 log = logging.getLogger(__name__)
 WAIT_SECONDS = 1.0
@@ -30,6 +32,8 @@ class _Pending:
     body: dict
     written: threading.Event = field(default_factory=threading.Event)
     ok: bool = False
+    given_up: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class InboxWriter:
@@ -42,10 +46,13 @@ class InboxWriter:
         """True once the request is safely written; False if that took too long or failed."""
         pending = _Pending(key, body)
         self._queue.put(pending)
-        if not (pending.written.wait(WAIT_SECONDS) and pending.ok):
-            log.warning("could not keep %s in the inbox in time; working on it anyway", key)
-            return False
-        return True
+        pending.written.wait(WAIT_SECONDS)
+        with pending.lock:
+            pending.given_up = not pending.written.is_set()
+            kept = pending.ok and not pending.given_up
+        if not kept:
+            log.warning("could not keep %s in the inbox in time: not stored, and the person is told", key)
+        return kept
 
     def _write_forever(self) -> None:
         self._deps.store.inbox_db().execute("PRAGMA wal_autocheckpoint=0")
@@ -64,5 +71,15 @@ class InboxWriter:
             log.warning("the inbox could not take %d request(s): %s", len(batch), error)
             ok = False
         for pending in batch:
-            pending.ok = ok
-            pending.written.set()
+            with pending.lock:
+                pending.ok = ok
+                pending.written.set()
+                late = ok and pending.given_up
+            if late:
+                self._take_out(pending.key)
+
+    def _take_out(self, key: str) -> None:
+        try:
+            done(self._deps.store.inbox_db(), key)
+        except sqlite3.Error as error:
+            log.warning("could not take %s, given up, out of the inbox: %s", key, error)

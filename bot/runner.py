@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
@@ -18,14 +17,16 @@ from bot.app_factory import build_app
 from bot.channels import resolve_channels
 from bot.config import ConfigError, Settings
 from bot.database_check import open_database
+from bot.delivery import DeliveryLoop
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
 from commands.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
-from jobs.schedule import start_scheduler
+from jobs.schedule import Schedule, start_scheduler
 from storage.boots import start_boot
 from storage.db import Store
 from storage.migrations import schema_version
+from storage.outbox import KEEP_DONE, forget_done_before
 from storage.records import forget_requests_before
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,14 @@ class Prepared:
     app: App
     deps: Deps
     workers: Executor
-    scheduler: BaseScheduler
+    scheduler: Schedule
+    delivery: DeliveryLoop
 
     def stop(self) -> None:
-        """Stop waking new jobs, then let work already acknowledged finish."""
+        """Stop waking new jobs, let work already acknowledged finish, then stop delivering:
+        rows still pending stay in the outbox for the next process."""
         self.scheduler.shutdown(wait=True)
+        self.delivery.stop()
         self.workers.shutdown(wait=True)
 
 
@@ -55,10 +59,13 @@ def prepare(settings: Settings) -> Prepared:
     deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
     log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
+    forget_done_before(deps.store.db(), deps.clock() - KEEP_DONE)
     workers = AckFirstPool(threads=WORKERS)
-    app = build_app(settings, client, deps, workers)
+    app, deliveries = build_app(settings, client, deps, workers)
+    delivery = DeliveryLoop(client, deps, workers, deliveries)
+    delivery.start()
     scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
-    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler)
+    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery)
 
 
 def _check_token(client) -> None:

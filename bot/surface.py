@@ -12,8 +12,11 @@ from typing import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
+from commands.deps import Deps
+from commands.replies import render_error
+from commands.turn import DATABASE_BUSY as NOT_KEPT
 from commands.turn import Turn, answering_errors
 from storage.inbox import done as drop_from_inbox
 
@@ -39,6 +42,7 @@ class SlackSurface:
         self.workers = workers
         self.inbox = inbox
         self.declared = Declared()
+        self.deliveries: dict[str, DeliveryHandler] = {}
         self._event_handlers: dict[str, list[Handler]] = {}
 
     def command(self, name: str, handler: Handler, *, description: str, usage_hint: str) -> None:
@@ -70,6 +74,10 @@ class SlackSurface:
         """`check` runs before the ack so field errors show in the form itself."""
         self.app.view_submission(callback_id)(self._ack_then_work(handler, check))
 
+    def delivery(self, kind: str, handler: DeliveryHandler) -> None:
+        """`handler` carries out the outbox rows of `kind` (bot/delivery.py)."""
+        self.deliveries[kind] = handler
+
     def needs(self, *scopes: str) -> None:
         self.declared.scopes.update(scopes)
 
@@ -89,11 +97,22 @@ class SlackSurface:
                 ack(response_action="errors", errors=errors)
                 return
             turn = Turn.from_body(body, client, respond)
-            kept.keep(turn.request_key, body)
+            if not kept.keep(turn.request_key, body):
+                _refuse_unkept(ack, turn, workers)
+                return
             ack()
             workers.submit(finish, turn)
 
         return listener
+
+
+def _refuse_unkept(ack: Ack, turn: Turn, workers: Executor) -> None:
+    """Nothing was kept, so nothing is done: the person is told to send it again."""
+    if turn.is_command:
+        ack(blocks=render_error(NOT_KEPT), text=NOT_KEPT.message, response_type="ephemeral")
+        return
+    ack()
+    workers.submit(turn.reply, render_error(NOT_KEPT), NOT_KEPT.message)
 
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:

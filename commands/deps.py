@@ -1,6 +1,7 @@
 """What every Slack adapter needs from the rest of the bot, built once in bot/app_factory.py."""
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -12,9 +13,38 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class Doorbell:
+    """Rung after a commit that wrote outbox rows, so this process's delivery loop (bot/delivery.py)
+    starts on them at once instead of at its next poll."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._deliver: Callable[[str], None] | None = None
+
+    def ring(self) -> None:
+        self._event.set()
+
+    def answer_with(self, deliver: Callable[[str], None]) -> None:
+        self._deliver = deliver
+
+    def deliver_now(self, subject: str) -> None:
+        """The subject's pending rows, delivered in the calling thread, so a person's receipt comes
+        after the cards it speaks of. Without a delivery loop (a one-off command) it only rings."""
+        if self._deliver:
+            self._deliver(subject)
+        else:
+            self.ring()
+
+    def wait(self, seconds: float) -> None:
+        """Until rung or `seconds` have passed (the monotonic clock), then ready for the next ring."""
+        self._event.wait(seconds)
+        self._event.clear()
+
+
 @dataclass(frozen=True)
 class Deps:
     store: Store
     team: TeamConfig
     clock: Callable[[], datetime] = utc_now
     boot_id: int | None = None  # this process, in storage/boots.py
+    doorbell: Doorbell = field(default_factory=Doorbell)

@@ -2,6 +2,7 @@
 
 import time
 from datetime import datetime, timezone
+from typing import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,11 +14,14 @@ TRIES = 6  # as many as the client gives any other call after a server error (bo
 SERVER_ERRORS = (500, 503)
 
 
-def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
-    """Post, joining a public channel the bot is not in yet: teams need not invite it everywhere.
-    A private channel refuses the join; then the original refusal is what the caller sees."""
+def post_joining(client: WebClient, channel: str, send: Callable[..., SlackResponse] | None = None,
+                 **message) -> SlackResponse:
+    """Post with `send` (default `post_message`), joining a public channel the bot is not in yet:
+    teams need not invite it everywhere. A private channel refuses the join; then the original
+    refusal is what the caller sees."""
+    send = send or post_message
     try:
-        return post_message(client, channel, **message)
+        return send(client, channel, **message)
     except SlackApiError as error:
         if error.response.get("error") != "not_in_channel":
             raise
@@ -25,7 +29,13 @@ def post_joining(client: WebClient, channel: str, **message) -> SlackResponse:
             client.conversations_join(channel=channel)
         except SlackApiError:
             raise error from None
-        return post_message(client, channel, **message)
+        return send(client, channel, **message)
+
+
+def send_once(client: WebClient, channel: str, **message) -> SlackResponse:
+    """One chat.postMessage: for outbox deliveries, whose retries look for the post first
+    (bot/delivery.py)."""
+    return client.chat_postMessage(channel=channel, **message)
 
 
 def post_message(client: WebClient, channel: str, **message) -> SlackResponse:

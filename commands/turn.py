@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -11,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from commands.replies import render_error, render_failure
-from storage.db import database_busy
+from storage.db import database_full, database_unavailable
 from storage.errors import UserError
 from storage.inbox import done as drop_from_inbox
 from storage.records import request_handled
@@ -82,8 +83,8 @@ def answering_errors(handler: Callable[[Turn], None], deps: Deps) -> Callable[[T
         except UserError as error:
             turn.reply(render_error(error), error.message)
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
-            if database_busy(error):
-                _answer_busy(turn, deps)
+            if database_unavailable(error):
+                _answer_busy(turn, deps, error)
                 return
             reference = secrets.token_hex(3)
             log.exception("failed handling %s (ref %s)", turn.request_key, reference)
@@ -98,17 +99,27 @@ def answering_errors(handler: Callable[[Turn], None], deps: Deps) -> Callable[[T
 
 DATABASE_BUSY = UserError("The database was busy for too long, so this was not stored.",
                           "Nothing changed. Please try again in a moment.")
+DATABASE_FULL = UserError("The database could not write (its disk is full or failing), so this was not stored.",
+                          "Nothing changed. Please try again later; your admin will find the cause in the bot's log.")
+MAYBE_STORED = UserError("The database is failing, so this may or may not have been stored.",
+                         "Look for it with `/esc list` in a few minutes before sending it again.")
 BUSY_AFTER_STORING = UserError("This was stored, but the database was too busy to finish the rest.",
                                "Please do not send it again; its card or notice may be late.")
 
 
-def _answer_busy(turn: Turn, deps: Deps) -> None:
+def _answer_busy(turn: Turn, deps: Deps, error: Exception) -> None:
     """A person told "not stored" tries again, so the request leaves the inbox before they are
     told: kept, a restart would replay it and store it beside their retry. If the lock only
     came after the change committed (its delivery key is claimed), saying "not stored" would
     invite that double too."""
-    drop_from_inbox(deps.store.inbox_db(), turn.request_key)
-    stored = request_handled(deps.store.db(), turn.request_key)
-    log.warning("database busy while handling %s: %s", turn.request_key, "stored before" if stored else "nothing stored")
-    answer = BUSY_AFTER_STORING if stored else DATABASE_BUSY
+    try:
+        drop_from_inbox(deps.store.inbox_db(), turn.request_key)
+        stored = request_handled(deps.store.db(), turn.request_key)
+    except sqlite3.Error as failing:
+        log.warning("could not tell whether %s was stored: %s", turn.request_key, failing)
+        turn.reply(render_error(MAYBE_STORED), MAYBE_STORED.message)
+        return
+    log.warning("database could not write while handling %s (%s): %s", turn.request_key, error,
+                "stored before" if stored else "nothing stored")
+    answer = BUSY_AFTER_STORING if stored else DATABASE_FULL if database_full(error) else DATABASE_BUSY
     turn.reply(render_error(answer), answer.message)

@@ -20,12 +20,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from jobs.card_repair import heartbeat_trigger, repair_missing_cards, repair_trigger, send_heartbeat
+from jobs.heartbeat import heartbeat_trigger, send_heartbeat
 from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, send_due_broadcasts
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
-from storage.db import database_busy
+from jobs.ticker import Ticker
+from storage.db import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,6 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
     return [
         ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
-        ScheduledJob("card-repair", repair_trigger(), repair_missing_cards, run_at_start=True),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         ScheduledJob("incident-resume", resume_trigger(), resume_unfinished_steps, run_at_start=True),
@@ -52,20 +52,36 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     ]
 
 
-def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...] = ()) -> BackgroundScheduler:
+@dataclass(frozen=True)
+class Schedule:
+    """Jobs at a time of day on APScheduler; frequent ones on the monotonic clock (jobs/ticker.py)."""
+
+    at_times: BackgroundScheduler
+    frequent: Ticker
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.at_times.shutdown(wait=wait)
+        self.frequent.shutdown(wait=wait)
+
+
+def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...] = ()) -> Schedule:
     """`more` are jobs that need what only the runner has, such as the app itself."""
     scheduler = BackgroundScheduler(
         timezone=ZoneInfo(deps.team.timezone),
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
+    ticker = Ticker()
     for job in (*scheduled_jobs(deps), *more):
         run = _next_run_tries_again(job)
+        if isinstance(job.trigger, IntervalTrigger):
+            ticker.every(job.trigger.interval.total_seconds(), job.name, lambda run=run: run(client, deps),
+                         at_start=job.run_at_start)
+            continue
         scheduler.add_job(run, job.trigger, args=(client, deps), id=job.name, name=job.name)
         if job.run_at_start:
             scheduler.add_job(run, args=(client, deps), id=f"{job.name}-at-start", name=job.name)
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # not one line per run of a 1 s job
     scheduler.start()
-    return scheduler
+    return Schedule(scheduler, ticker)
 
 
 def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
@@ -81,9 +97,9 @@ def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], obje
             log.warning("Slack refused a call past the retries (%s): %s tries again on its next run",
                         error.response.get("error"), job.name)
         except sqlite3.OperationalError as error:
-            if not database_busy(error):
+            if not database_unavailable(error):
                 raise
-            log.warning("database busy: %s tries again on its next run", job.name)
+            log.warning("database busy: %s tries again on its next run (%s)", job.name, error)
         return None
 
     return run

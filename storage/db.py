@@ -26,6 +26,7 @@ def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Databas
     conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
     db = Database(conn)
     db.writers = _writers_of(Path(path))
+    db.busy_timeout_s = busy_timeout_ms / 1000
     db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -67,8 +68,12 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
     Threads of one process queue on a Python lock first. SQLite's busy handler polls with
     sleeps growing to 100 ms, so a request thread that found the file locked by a sibling
-    could wait that long; a Python lock hands over the moment the sibling commits."""
-    with db.writers:
+    could wait that long; a Python lock hands over the moment the sibling commits. That wait
+    counts against the same busy timeout: a writer that gets neither in time is refused, as
+    SQLite refuses one."""
+    if not db.writers.acquire(timeout=db.busy_timeout_s):
+        raise sqlite3.OperationalError("database is locked (this process's other writers held it)")
+    try:
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -76,11 +81,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
             db.rollback()
             raise
         db.execute("COMMIT")
+    finally:
+        db.writers.release()
 
 
 def database_busy(error: Exception) -> bool:
     """SQLite's answer once busy_timeout has passed with another connection holding the write lock."""
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def database_full(error: Exception) -> bool:
+    """The disk under the database is full (or failing): nothing more can be written until it is mended."""
+    return isinstance(error, sqlite3.OperationalError) and ("full" in str(error) or "disk I/O" in str(error))
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Busy or full: a write that failed for the database's sake, not the request's."""
+    return database_busy(error) or database_full(error)
 
 
 class Store:

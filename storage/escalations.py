@@ -1,8 +1,9 @@
 """The escalation rules: who may move a case where, and the audit trail each change leaves.
 
-Every change runs in one write transaction together with its audit events, its SLA clock
-and the key of the Slack delivery that asked for it, so a redelivered or double-clicked
-request is seen as a replay and changes nothing.
+Every change runs in one write transaction together with its audit events, its SLA clock,
+the Slack effects it implies (storage/escalation_effects.py) and the key of the Slack delivery
+that asked for it, so a redelivered or double-clicked request is seen as a replay and changes
+nothing. `reply_to` is where the person who asked can be told that Slack refused a card.
 """
 
 from datetime import datetime
@@ -10,6 +11,7 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from storage import escalation_effects as effects
 from storage import records, sla
 from storage.db import write_transaction
 from storage.errors import InvalidTransition, UsageError
@@ -21,21 +23,21 @@ Decision = Callable[[Database, Escalation], list[Event]]
 
 
 def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str,
-                     policy: SlaPolicy = DEFAULT_POLICY, boot_id: int | None = None) -> Outcome:
-    """`boot_id` is the process that will post its cards (storage/boots.py)."""
+                     policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
-        escalation_id = _insert(db, now, new, boot_id)
+        escalation_id = _insert(db, now, new)
         raiser = new.raised_by or new.requester
         event = Event(escalation_id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
         escalation = records.load_escalation(db, escalation_id)
         sla.follow(db, now, escalation, raiser, policy)
+        effects.cards_follow(db, now, escalation_id, reply_to)
         return Outcome(escalation, (event,))
 
 
@@ -46,7 +48,7 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
         raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
 
 
-def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None) -> int:
+def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
     return records.insert_row(db, "escalations", {
         "summary": new.summary,
         "priority": new.priority,
@@ -59,14 +61,14 @@ def _insert(db: Database, now: datetime, new: NewEscalation, boot_id: int | None
         "status": str(Status.OPEN),
         "line": new.line,
         "created_at": records.to_text(now),
-        "boot_id": boot_id,
         "raised_by": new.raised_by,
         "origin_link": new.origin_link,
     })
 
 
 def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
-         policy: SlaPolicy = DEFAULT_POLICY, seen: Seen | None = None, crew: Crew | None = ANYONE) -> Outcome:
+         policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, seen: Seen | None = None,
+         crew: Crew | None = ANYONE) -> Outcome:
     """Taking what someone else owns is a take-over (its event keeps the previous owner). On line 3
     only the crew may take, and taking it unowned there is acknowledging it. `seen` is the state
     the clicked card showed: of two people pressing Take on one card, the second is refused."""
@@ -79,49 +81,55 @@ def take(db: Database, now: datetime, escalation_id: int, actor: str, request_ke
             return acknowledging(db, now, esc, actor)
         return own(db, now, esc, actor, actor, Action.TAKEN)
 
-    return change(db, now, escalation_id, actor, request_key, decide, policy)
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to)
 
 
 def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str,
-           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+           policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: own(db, now, esc, actor, assignee, Action.ASSIGNED), policy)
+                  lambda db, esc: own(db, now, esc, actor, assignee, Action.ASSIGNED), policy, reply_to)
 
 
 def move(
     db: Database, now: datetime, escalation_id: int, actor: str, step: int, reason: str | None, request_key: str,
-    seen: Seen | None = None, policy: SlaPolicy = DEFAULT_POLICY,
+    seen: Seen | None = None, policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
 ) -> Outcome:
     """One line up (`step` +1) or down (-1). `seen` is the state the clicked card showed, so a
     double click moves it only once."""
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: _move(db, now, esc, actor, step, reason, seen), policy)
+                  lambda db, esc: _move(db, now, esc, actor, step, reason, seen), policy, reply_to)
 
 
 def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str,
-            policy: SlaPolicy = DEFAULT_POLICY, seen: Seen | None = None) -> Outcome:
+            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, survey: bool = False,
+            seen: Seen | None = None) -> Outcome:
+    """`survey`: the team asks requesters for a score when their escalation is resolved."""
     def decide(db: Database, esc: Escalation) -> list[Event]:
         require_open(esc)
         require_as_seen(esc, seen)
         records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
-    return change(db, now, escalation_id, actor, request_key, decide, policy)
+    def ask_requester(db: Database) -> None:
+        if survey:
+            effects.requester_is_asked(db, now, escalation_id)
+
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to, also=ask_requester)
 
 
 def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
-           policy: SlaPolicy = DEFAULT_POLICY) -> Outcome:
+           policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     def decide(db: Database, esc: Escalation) -> list[Event]:
         if esc.is_open:
             raise InvalidTransition(f"{esc.key} is already open.", f"Work it with `/esc take {esc.key}`.")
         records.update_escalation(db, esc.id, status=str(Status.OPEN), resolved_at=None)
         return [Event(esc.id, now, actor, Action.REOPENED, esc.line, "resolved", "open")]
 
-    return change(db, now, escalation_id, actor, request_key, decide, policy)
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to)
 
 
 def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: str,
-            policy: SlaPolicy = DEFAULT_POLICY) -> list[Outcome]:
+            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> list[Outcome]:
     """Give every open escalation the actor owns on its current line to someone else."""
     if to_user == actor:
         raise UsageError("You cannot hand off to yourself.", "Name a teammate: `/esc handoff @teammate`.")
@@ -135,17 +143,13 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
         for esc in mine:
             records.set_owner(db, esc.id, esc.line, to_user, now)
             event = Event(esc.id, now, actor, Action.HANDED_OFF, esc.line, actor, to_user)
-            records.insert_event(db, event)
+            event_id = records.insert_event(db, event)
             changed = records.load_escalation(db, esc.id)
             sla.follow(db, now, changed, actor, policy)
+            effects.cards_follow(db, now, esc.id, reply_to)
+            effects.thread_hears(db, now, esc.id, [event_id])
             outcomes.append(Outcome(changed, (event,)))
         return outcomes
-
-
-def claim_once(db: Database, now: datetime, key: str) -> bool:
-    """True for the one caller (thread, process or instance) that claims `key` first."""
-    with write_transaction(db):
-        return records.claim_request(db, key, now) is None
 
 
 def owned_open(db: Database, user: str) -> list[Escalation]:
@@ -157,19 +161,23 @@ def owned_open(db: Database, user: str) -> list[Escalation]:
 
 
 def change(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str, decide: Decision,
-           policy: SlaPolicy) -> Outcome:
+           policy: SlaPolicy, reply_to: str | None = None,
+           also: Callable[[Database], None] = lambda db: None) -> Outcome:
     """The frame of every change to one escalation: replay check, the rule (`decide`), its
-    audit events, the SLA clock, all in one transaction."""
+    audit events, the SLA clock and its Slack effects (`also`: more of them), all in one
+    transaction."""
     with write_transaction(db):
         if records.claim_request(db, request_key, now) is not None:
             return Outcome(records.load_escalation(db, escalation_id), duplicate=True)
         escalation = records.load_escalation(db, escalation_id)
         events = decide(db, escalation)
-        for event in events:
-            records.insert_event(db, event)
+        event_ids = [records.insert_event(db, event) for event in events]
         records.link_request(db, request_key, escalation_id)
         changed = records.load_escalation(db, escalation_id)
         sla.follow(db, now, changed, actor, policy)
+        effects.cards_follow(db, now, escalation_id, reply_to)
+        effects.thread_hears(db, now, escalation_id, event_ids)
+        also(db)
         return Outcome(changed, tuple(events))
 
 

@@ -302,8 +302,35 @@ def create_incident_fan_out_leases(db: Database) -> None:
     db.execute("CREATE TABLE incident_fan_outs (incident_id INTEGER PRIMARY KEY, boot_id INTEGER, taken_at TEXT NOT NULL)")
 
 
+@migrations(name="0011_outbox")
+def create_outbox(db: Database) -> None:
+    """Every Slack effect a change implies, committed with the change (storage/outbox.py): a
+    row is claimed with a lease, delivered, and marked done only while its generation still
+    holds. Rows of one subject (an escalation) go out in order, one at a time."""
+    db.executescript(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            next_try_at TEXT NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 0,
+            generation INTEGER NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            lease_until TEXT,
+            done_at TEXT,
+            outcome TEXT
+        );
+        CREATE INDEX outbox_due ON outbox(next_try_at) WHERE done_at IS NULL;
+        CREATE INDEX outbox_subject_pending ON outbox(subject, id) WHERE done_at IS NULL;
+        CREATE INDEX outbox_done ON outbox(done_at) WHERE done_at IS NOT NULL;
+        """
+    )
 
-@migrations(name="0011_raised_by_and_origin_link")
+
+@migrations(name="0012_raised_by_and_origin_link")
 def record_who_raised_and_the_origin_link(db: Database) -> None:
     """An escalation raised from someone's message has two people: the message's author, who asked
     (`requester`: told in the thread, surveyed), and the agent who reacted or used the shortcut
@@ -315,6 +342,7 @@ def record_who_raised_and_the_origin_link(db: Database) -> None:
         ALTER TABLE escalations ADD COLUMN origin_link TEXT;
         """
     )
+
 
 inbox_migrations = Migrations("supportbot-inbox")
 

@@ -1,19 +1,11 @@
 """Read side: timelines, and where each escalation's cards are. Lists of the open backlog are in storage/backlog.py."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlite_utils import Database
 
 from storage import records
-from storage.db import write_transaction
 from storage.model import Escalation, Event
-
-
-def escalations_without_cards(db: Database, raised_after: datetime, raised_before: datetime) -> list[Escalation]:
-    """Escalations whose first cards were never recorded, e.g. because the process died mid-post."""
-    where = "created_at > ? AND created_at < ? AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.escalation_id = escalations.id)"
-    return records.load_escalations(db, where, [records.to_text(raised_after), records.to_text(raised_before)])
 
 
 def get_escalation(db: Database, escalation_id: int) -> Escalation:
@@ -36,16 +28,14 @@ def cards_of(db: Database, escalation_id: int) -> list[Card]:
     return [Card(**row) for row in db.query(sql, [escalation_id])]
 
 
-def save_cards(db: Database, escalation_id: int, cards: list[Card], origin_ts: str | None = None) -> None:
-    """Where cards live is bookkeeping for chat.update, not a change of the escalation: no audit
-    event. `origin_ts` is set for an escalation raised by command, which lives in the thread of
-    its first card and so learns its thread only once that card is posted."""
-    with write_transaction(db):
-        for card in cards:
-            db.execute("INSERT OR REPLACE INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)",
-                       [escalation_id, card.channel, card.ts, card.thread_ts])
-        if origin_ts:
-            db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [origin_ts, escalation_id])
+def record_card(db: Database, escalation_id: int, card: Card, starts_thread: bool = False) -> None:
+    """Inside the caller's transaction. Where cards live is bookkeeping for chat.update, not a
+    change of the escalation: no audit event. `starts_thread`: an escalation raised by command
+    lives in the thread of its first card, and so learns its thread only once that is posted."""
+    db.execute("INSERT OR REPLACE INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)",
+               [escalation_id, card.channel, card.ts, card.thread_ts])
+    if starts_thread:
+        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [card.ts, escalation_id])
 
 
 def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:

@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from storage.db import write_transaction
 from storage.errors import NotFound
-from storage.model import Escalation, Event, Source, Status
+from storage.model import Action, Escalation, Event, Source, Status
 
 
 def to_text(moment: datetime) -> str:
@@ -76,8 +76,8 @@ def insert_row(db: Database, table: str, row: dict) -> int:
     return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())).lastrowid
 
 
-def insert_event(db: Database, event: Event) -> None:
-    insert_row(db, "events", {
+def insert_event(db: Database, event: Event) -> int:
+    return insert_row(db, "events", {
         "escalation_id": event.escalation_id,
         "at": to_text(event.at),
         "actor": event.actor,
@@ -90,20 +90,24 @@ def insert_event(db: Database, event: Event) -> None:
 
 
 def load_events(db: Database, escalation_id: int) -> list[Event]:
-    sql = "SELECT * FROM events WHERE escalation_id = ? ORDER BY id"
-    return [
-        Event(
-            escalation_id=row["escalation_id"],
-            at=from_text(row["at"]),
-            actor=row["actor"],
-            action=row["action"],
-            line=row["line"],
-            from_value=row["from_value"],
-            to_value=row["to_value"],
-            note=row["note"],
-        )
-        for row in db.query(sql, [escalation_id])
-    ]
+    return [_event(row) for row in db.query("SELECT * FROM events WHERE escalation_id = ? ORDER BY id", [escalation_id])]
+
+
+def load_event(db: Database, event_id: int) -> Event:
+    return _event(next(db.query("SELECT * FROM events WHERE id = ?", [event_id])))
+
+
+def _event(row: dict) -> Event:
+    return Event(
+        escalation_id=row["escalation_id"],
+        at=from_text(row["at"]),
+        actor=row["actor"],
+        action=Action(row["action"]),
+        line=row["line"],
+        from_value=row["from_value"],
+        to_value=row["to_value"],
+        note=row["note"],
+    )
 
 
 def set_owner(db: Database, escalation_id: int, line: int, user: str, now: datetime) -> None:

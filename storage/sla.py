@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+from storage import escalation_effects as effects
 from storage import records
 from storage.db import write_transaction
 from storage.model import Action, Escalation, Event
@@ -122,8 +123,9 @@ def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:
 
 
 def claim_due_reminders(db: Database, now: datetime, policy: SlaPolicy) -> list[Reminder]:
-    """Every reminder due by `now`, each claimed for this caller alone. A clock that fell
-    behind (the bot was down) gets one reminder now, not a burst of the ones it missed."""
+    """Every reminder due by `now`, each claimed for this caller alone and written to the outbox
+    with it (storage/escalation_effects.py), so a reminder claimed is a reminder sent. A clock
+    that fell behind (the bot was down) gets one reminder now, not a burst of the ones it missed."""
     with write_transaction(db):
         sql = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? ORDER BY next_reminder_at"
         due = [_clock(row) for row in db.query(sql, [records.to_text(now)])]
@@ -142,7 +144,14 @@ def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Re
         " next_reminder_at = ?, leads_told_at = CASE WHEN ? THEN ? ELSE leads_told_at END WHERE id = ?",
         [sent, records.to_text(upcoming) if upcoming else None, tells_leads, records.to_text(now), clock.id],
     )
+    if sent == 1 and not tells_leads:
+        effects.cards_follow(db, now, clock.escalation_id)  # the cards now say "overdue since"
+    effects.reminder_goes_out(db, now, clock.escalation_id, clock.id, sent, tells_leads)
     return Reminder(clock=clock, number=sent, tells_leads=tells_leads)
+
+
+def load_clock(db: Database, clock_id: int) -> Clock:
+    return _clock(next(db.query("SELECT * FROM sla_clocks WHERE id = ?", [clock_id])))
 
 
 def _next_slot(clock: Clock, sent: int, now: datetime, policy: SlaPolicy) -> datetime:

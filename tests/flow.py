@@ -1,6 +1,7 @@
 """Small readers over what the stand-in saw, so flow tests read like what a person sees."""
 
 import threading
+import time
 from typing import Callable
 
 from sqlite_utils import Database
@@ -42,6 +43,17 @@ def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", ch
     assert len(found) == before + 1
     return found[-1]
 
+
+
+def wait_until(check, timeout: float = 10.0):
+    """The first true result of `check`, asked until `timeout`: waiting on an outcome, not a quiet spell."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise TimeoutError("the bot did not get there in time")
 
 
 def run_concurrently(*calls: Callable[[], object]) -> None:

@@ -1,28 +1,17 @@
 """Drafting and broadcasting incident notices the way people do it, for the flow tests."""
 
-import time
 
 import yaml
 
 from standin import form_values, selected_option
 from commands.incident import ids
-from tests.flow import HELP, rows
+from tests.flow import HELP, rows, wait_until
 from tests.harness import REPO
 
 STATUS, GENERAL = "C0STATUS", "C0GENERAL"
 CONFIGURED = [STATUS, HELP, GENERAL]
 LEAD = "U0LEAD1"
 APP_YAML = yaml.safe_load((REPO / "app.yaml").read_text())
-
-
-def wait_until(check, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise TimeoutError("the bot did not get there in time")
 
 
 def incident(bot, incident_id: int = 1) -> dict:

@@ -1,6 +1,7 @@
 """Cards exactly once across a crash: a process killed after Slack has a card but before the
-card is recorded, or before it is posted at all, is repaired by the next one: the card Slack
-has is adopted (found by its metadata), only a missing one is posted."""
+card is recorded, or before it is posted at all, leaves its outbox row to the next one once
+the lease runs out: the card Slack has is adopted (found by its metadata), only a missing one
+is posted."""
 
 import time
 
@@ -29,7 +30,7 @@ def test_killed_between_posting_and_saving_its_cards_the_next_process_adopts_the
     first.process.wait()
     time.sleep(1.5)  # the queue card's post, already sent, lands too
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
-    assert _card_rows(first.db_path) == [], "nothing recorded: the process died before saving"
+    assert L1 not in {row["channel"] for row in _card_rows(first.db_path)}, "the process died before saving it"
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
     try:

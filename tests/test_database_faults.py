@@ -15,11 +15,11 @@ import yaml
 
 from bot.config import parse_team_config
 from commands.deps import Deps
-from commands.turn import BUSY_AFTER_STORING, DATABASE_BUSY, Turn, answering_errors
+from commands.turn import BUSY_AFTER_STORING, DATABASE_BUSY, DATABASE_FULL, Turn, answering_errors
 from storage.db import Store, inbox_path, prepare_database, write_transaction
 from storage.inbox import keep_many
 from storage.records import claim_request
-from tests.flow import HELP, count, raise_by_command, rows
+from tests.flow import HELP, L1, cards_in, count, raise_by_command, rows
 from tests.harness import TEAM_YAML, bot_env, run_cli, start_bot
 from tests.incident_flow import wait_until
 
@@ -152,8 +152,14 @@ class _RecordingResponse:
         return SimpleNamespace(status_code=200)
 
 
-@pytest.mark.parametrize("claimed_before", [False, True], ids=["lock-before-the-change", "lock-after-the-change"])
-def test_a_busy_answer_leaves_nothing_in_the_inbox_and_says_whether_the_change_was_stored(tmp_path, claimed_before):
+@pytest.mark.parametrize("claimed_before, failure, told", [
+    (False, "database is locked", DATABASE_BUSY),
+    (True, "database is locked", BUSY_AFTER_STORING),
+    (False, "database or disk is full", DATABASE_FULL),
+    (True, "database or disk is full", BUSY_AFTER_STORING),
+], ids=["lock-before-the-change", "lock-after-the-change", "disk-full-before-the-change", "disk-full-after-the-change"])
+def test_a_busy_answer_leaves_nothing_in_the_inbox_and_says_whether_the_change_was_stored(tmp_path, claimed_before,
+                                                                                          failure, told):
     prepare_database(tmp_path / "busy.db")
     store = Store(tmp_path / "busy.db")
     deps = Deps(store=store, team=parse_team_config(yaml.safe_load(TEAM_YAML)))
@@ -166,12 +172,12 @@ def test_a_busy_answer_leaves_nothing_in_the_inbox_and_says_whether_the_change_w
                 channel=HELP, request_key="command:1.2.3")
 
     def locked_out(_turn):
-        raise sqlite3.OperationalError("database is locked")
+        raise sqlite3.OperationalError(failure)
 
     answering_errors(locked_out, deps)(turn)
     (text, kept_when_told), = respond.answers
     assert kept_when_told == [], "out of the inbox before the person is told, so no restart replays it"
-    assert text == (BUSY_AFTER_STORING if claimed_before else DATABASE_BUSY).message
+    assert text == told.message
 
 
 def test_backup_while_the_bot_writes_passes_the_integrity_check(bot, standin, tmp_path):
@@ -187,3 +193,55 @@ def test_backup_while_the_bot_writes_passes_the_integrity_check(bot, standin, tm
                     tmp_path)
     assert again.returncode == 2 and "already exists" in again.stderr
     raise_by_command(bot, standin, "new After the backup", channel=HELP)
+
+
+def test_a_writer_queued_behind_its_own_process_is_refused_after_the_busy_timeout(tmp_path):
+    """Threads of one process queue on a Python lock before SQLite's; that wait is bounded too."""
+    prepare_database(tmp_path / "queue.db")
+    store = Store(tmp_path / "queue.db", busy_timeout_ms=300)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        with write_transaction(store.db()):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    holding.wait(5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with write_transaction(store.db()):
+                pass
+        assert time.monotonic() - started < 2
+    finally:
+        release.set()
+        holder.join()
+    with write_transaction(store.db()):
+        store.db().execute("SELECT 1")
+
+
+def test_a_request_the_inbox_could_not_keep_is_told_not_stored_and_never_done(standin, tmp_path):
+    bot = start_bot(standin, tmp_path)
+    holder = sqlite3.connect(str(inbox_path(bot.db_path)), check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        response = bot.driver.command("new Raised while the inbox is locked")
+        assert response.status == 200 and time.monotonic() - started < 3, "answered inside Slack's window"
+        assert "not stored" in response.json["text"] and "try again" in repr(response.json["blocks"])
+    finally:
+        holder.rollback()
+        holder.close()
+    raise_by_command(bot, standin, "new Raised again once the inbox is free")
+    bot.process.kill()
+    bot.process.wait()
+    again = start_bot(standin, tmp_path)
+    try:
+        standin.wait_idle(quiet=1.0)
+        assert [row["summary"] for row in rows(again.db_path, "SELECT summary FROM escalations")] == [
+            "Raised again once the inbox is free"], "the refused request was neither done nor replayed"
+        assert len(cards_in(standin, L1)) == 1
+    finally:
+        again.stop()

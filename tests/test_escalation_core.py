@@ -142,8 +142,3 @@ def test_old_delivery_keys_are_forgotten_recent_ones_kept(db):
     assert forget_requests_before(db, later(30)) == 1
     assert [row["key"] for row in db["handled_requests"].rows] == ["new-key"]
     assert db["escalations"].count == 2
-
-
-def test_a_key_is_claimed_once(db):
-    assert core.claim_once(db, T0, "repair:ESC-1") is True
-    assert core.claim_once(db, later(1), "repair:ESC-1") is False

@@ -8,7 +8,7 @@ import pytest
 
 from standin import CONNECTION_DROPPED
 from jobs.report_jobs import DIGEST_JOB
-from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows
+from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows, wait_until
 from tests.incident_flow import CONFIGURED, STATUS, broadcast, command, copies, draft, notes, reply
 from tests.line3_flow import l3_card, origin_notes
 from tests.line3_flow import reply as engineer_replies
@@ -28,8 +28,10 @@ def test_a_card_slack_stored_before_its_answer_was_lost_is_adopted_not_posted_ag
     esc = raise_by_command(bot, standin)
     (card,) = cards_in(standin, L1)
     assert len(cards_in(standin, HELP)) == 1
-    recorded = rows(bot.db_path, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?", [esc["id"], L1])
+    recorded = wait_until(lambda: rows(bot.db_path, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?",
+                                       [esc["id"], L1]))
     assert recorded == [{"ts": card["ts"]}], "the card Slack has is the one the bot edits"
+    assert len(cards_in(standin, L1)) == 1
     assert "Traceback" not in bot.log()
 
 

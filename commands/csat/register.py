@@ -3,7 +3,8 @@
 from bot.surface import SlackSurface
 from commands.csat import ids
 from commands.csat.slash import handle_csat
-from commands.csat.survey import check_comment, handle_comment, handle_comment_button, handle_score_button
+from commands.csat.survey import check_comment, deliver_survey, handle_comment, handle_comment_button, handle_score_button
+from storage.escalation_effects import SURVEY
 
 
 def register(surface: SlackSurface) -> None:
@@ -13,4 +14,5 @@ def register(surface: SlackSurface) -> None:
         surface.action(action_id, handle_score_button)
     surface.action(ids.ACTION_COMMENT, handle_comment_button)
     surface.view_submission(ids.MODAL_COMMENT, handle_comment, check=check_comment)
-    surface.needs("chat:write", "im:write")
+    surface.delivery(SURVEY, deliver_survey)
+    surface.needs("chat:write", "im:write", "im:history")  # im:history: a survey whose answer was lost is looked for

@@ -1,36 +1,31 @@
 """The survey: sent by DM when an escalation is resolved; its buttons and comment form record the score."""
 
 import json
-import logging
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from commands.button_values import json_numbers_in, numbers_in
 from commands.csat import ids
 from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
                                          survey_text)
+from bot.delivery import Delivery
 from commands.deps import Deps
-from commands.message_search import message_metadata
-from commands.posting import post_direct
+from commands.message_search import find_by_metadata, message_metadata
+from commands.posting import send_once
 from commands.turn import Turn
 from storage.csat import score_escalation
-from storage.model import Outcome
 from storage.queries import get_escalation
 
-log = logging.getLogger(__name__)
 
 
-def offer_survey(client: WebClient, deps: Deps, outcome: Outcome) -> None:
-    """After a resolve: ask the requester, unless the team turned surveys off or it was a replay."""
-    if outcome.duplicate or not deps.team.reports.survey_on_resolve:
+def deliver_survey(job: Delivery) -> None:
+    """The outbox row a resolve wrote when the team asks for scores (storage/escalation_effects.py)."""
+    esc = get_escalation(job.db(), job.payload["escalation_id"])
+    metadata = message_metadata("supportbot_survey", escalation_id=esc.id)
+    channel = job.client.conversations_open(users=esc.requester)["channel"]["id"]
+    if job.retried and find_by_metadata(job.client, channel, metadata, esc.resolved_at or esc.created_at):
         return
-    esc = outcome.escalation
-    try:
-        post_direct(client, esc.requester, blocks=render_survey(esc), text=survey_text(esc),
-                    metadata=message_metadata("supportbot_survey", escalation_id=esc.id))
-    except SlackApiError as error:
-        log.warning("the CSAT survey of %s did not reach %s: %s", esc.key, esc.requester, error.response.get("error"))
+    job.still_mine()
+    send_once(job.client, channel, blocks=render_survey(esc), text=survey_text(esc), metadata=metadata)
 
 
 def handle_score_button(turn: Turn, deps: Deps) -> None:

@@ -1,39 +1,33 @@
-"""Keeping every card of an escalation true: post, update in place, and tell the thread.
+"""Keeping every card of an escalation true, and telling its thread: the outbox's escalation rows.
 
-The escalation is already stored when this runs; a failing Slack call is logged and
-reported, never allowed to undo or lose the stored change.
+A change commits its outbox rows with it (storage/escalation_effects.py); the delivery loop
+(bot/delivery.py) hands them here one at a time per escalation, across processes. A cards row
+renders the escalation as it is when delivered, so edits never land out of order and changes
+made in a row need one edit. A card is posted only where none is recorded, by the one process
+holding the row, after looking for it by its metadata when an earlier try may have reached Slack.
 """
 
 import logging
-import threading
-from contextlib import contextmanager
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.delivery import Delivery, transient
 from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text, render_card
 from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
-from commands.posting import post_joining
+from commands.posting import post_joining, send_once
+from commands.replies import render_confirmation
+from commands.webhooks import answer_privately
+from storage import escalation_effects as effects
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, arrival_reason, cards_of, get_escalation, save_cards
-from storage.sla import ACK_LINE, Clock, running_clock
+from storage.queries import Card, arrival_reason, cards_of, get_escalation, record_card
+from storage.records import load_event
+from storage.sla import ACK_LINE, running_clock
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
 CARD_EVENT = "supportbot_card"
-_ESCALATION_LOCKS = [threading.RLock() for _ in range(64)]
-
-
-@contextmanager
-def one_publisher_at_a_time(escalation_id: int):
-    """Cards of one escalation are posted or edited by one thread at a time. Otherwise a change
-    arriving while the first cards are still being posted (a click on the origin card, an SLA
-    reminder, a slow Slack) finds the queue card not yet recorded and posts a second one."""
-    with _ESCALATION_LOCKS[escalation_id % len(_ESCALATION_LOCKS)]:
-        yield
 
 
 def card_metadata(esc: Escalation, channel: str) -> dict:
@@ -49,106 +43,107 @@ def note_metadata(event: Event) -> dict:
                             at=event.at.isoformat())
 
 
-class CardPublisher:
-    def __init__(self, client: WebClient, deps: Deps):
-        self.client = client
-        self.deps = deps
+def deliver_cards(job: Delivery) -> None:
+    cards = CardDelivery(job)
+    cards.bring_up_to_date(job.payload["escalation_id"])
+    if cards.problems and job.payload.get("reply_to"):
+        text = ("⚠️ Saved, but Slack refused the card in " + ", ".join(cards.problems)
+                + ". Invite me there with `/invite @supportbot`.")
+        answer_privately(job.payload["reply_to"], render_confirmation(text), text)
+
+
+def deliver_note(job: Delivery) -> None:
+    """One short line in the escalation's thread. Its thread is known once the first cards are
+    out, and they are: the cards row of the change that made the escalation comes first."""
+    esc = get_escalation(job.db(), job.payload["escalation_id"])
+    event = load_event(job.db(), job.payload["event_id"])
+    if not esc.origin_ts:
+        log.warning("%s has no thread (its first card was refused): its note is not posted", esc.key)
+        return
+    metadata = note_metadata(event)
+    if job.retried and find_by_metadata(job.client, esc.origin_channel, metadata, event.at, esc.origin_ts):
+        return
+    blocks, text = thread_note(event, esc, job.deps.team)
+    job.still_mine()
+    post_joining(job.client, esc.origin_channel, send=send_once, thread_ts=esc.origin_ts, blocks=blocks,
+                 text=text, metadata=metadata)
+
+
+DELIVERIES = {effects.CARDS: deliver_cards, effects.NOTE: deliver_note}
+
+
+class CardDelivery:
+    def __init__(self, job: Delivery):
+        self.job = job
+        self.deps = job.deps
         self.problems: list[str] = []
-        self._clocks: dict[int, Clock | None] = {}  # read once per escalation: every card shows the same
 
-    def publish_new(self, esc: Escalation) -> None:
-        """The first cards: in the origin thread and in the current line's queue. A change that
-        came first has already posted its queue card and shows the latest state, so only what is
-        still missing is posted, from the state as it is now."""
-        with one_publisher_at_a_time(esc.id):
-            self._post_first(esc, adopt=False)
+    def bring_up_to_date(self, escalation_id: int) -> None:
+        """Edit every recorded card, then post the ones the escalation needs and has not got:
+        where it was raised (in the message's thread for a reaction or shortcut) and its
+        current line's queue."""
+        esc = get_escalation(self.job.db(), escalation_id)
+        self._clock = running_clock(self.job.db(), esc.id)
+        cards = cards_of(self.job.db(), esc.id)
+        for card in cards:
+            self._update(esc, card)
+        recorded = {card.channel for card in cards}
+        for channel, thread_ts in self._places(esc):
+            if channel not in recorded:
+                self._post(esc, channel, thread_ts)
 
-    def repair(self, esc: Escalation) -> None:
-        """The first cards of an escalation whose process died while posting them: a card Slack
-        already has (found by its metadata) is adopted, only a missing one is posted."""
-        with one_publisher_at_a_time(esc.id):
-            self._post_first(esc, adopt=True)
-            self._bring_up_to_date(esc.id, ())  # an adopted card shows what was true when it was posted
-
-    def _post_first(self, esc: Escalation, adopt: bool) -> None:
-        recorded = {card.channel for card in cards_of(self._db(), esc.id)}
-        if recorded:  # a change came first: what it did shows on the rest too
-            esc = get_escalation(self._db(), esc.id)
-        fresh = [
-            (adopt and self._find_posted(esc, channel, thread_ts)) or self._post(esc, channel, thread_ts)
-            for channel, thread_ts in self._first_places(esc) if channel not in recorded
-        ]
-        self._save_first(esc, [card for card in fresh if card])
-
-    def _first_places(self, esc: Escalation) -> list[tuple[str, str | None]]:
-        """(channel, thread) of the first cards: where it was raised (in the message's thread for a
-        reaction or shortcut), then the current line's queue."""
+    def _places(self, esc: Escalation) -> list[tuple[str, str | None]]:
         raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
         places = [(esc.origin_channel, None if raised_by_command else esc.origin_ts)]
         queue = self.deps.team.line(esc.line).channel
         return places + ([(queue, None)] if queue != esc.origin_channel else [])
 
-    def _save_first(self, esc: Escalation, fresh: list[Card]) -> None:
-        """A command's escalation lives in the thread of its first card, known once it is posted."""
-        raised_by_command = esc.source in (Source.COMMAND, Source.MODAL)
-        origin = next((card for card in fresh if card.channel == esc.origin_channel), None)
-        save_cards(self._db(), esc.id, fresh, origin_ts=origin.ts if origin and raised_by_command else None)
-
-    def _find_posted(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
-        ts = find_by_metadata(self.client, channel, card_metadata(esc, channel), esc.created_at, thread_ts)
-        return Card(channel=channel, ts=ts, thread_ts=thread_ts) if ts else None
-
-    def publish_change(self, escalation_id: int, events: tuple[Event, ...]) -> None:
-        """Bring every card up to date (reading the latest state, not a snapshot) and note the change."""
-        with one_publisher_at_a_time(escalation_id):
-            self._bring_up_to_date(escalation_id, events)
-
-    def _bring_up_to_date(self, escalation_id: int, events: tuple[Event, ...]) -> None:
-        esc = get_escalation(self._db(), escalation_id)
-        cards = cards_of(self._db(), esc.id)
-        fresh = [replacement for replacement in (self._update(esc, card) for card in cards) if replacement]
-        queue = self.deps.team.line(esc.line).channel
-        if queue not in {card.channel for card in cards}:
-            fresh += filter(None, [self._post(esc, queue, thread_ts=None)])
-        if fresh:
-            save_cards(self._db(), esc.id, fresh)
-        for event in events:
-            self._note(esc, event)
-
-    def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> Card | None:
-        try:
+    def _post(self, esc: Escalation, channel: str, thread_ts: str | None) -> None:
+        metadata = card_metadata(esc, channel)
+        ts = self.job.retried and find_by_metadata(self.job.client, channel, metadata, esc.created_at, thread_ts)
+        if not ts:
             state = self._state(esc, channel)
-            response = self._post_joining(channel, thread_ts, render_card(esc, self.deps.team, state),
-                                          self._text(esc, state), metadata=card_metadata(esc, channel))
-        except SlackApiError as error:
-            self._problem(esc, channel, error)
-            return None
-        return Card(channel=channel, ts=response["ts"], thread_ts=thread_ts)
+            self.job.still_mine()
+            try:
+                ts = post_joining(self.job.client, channel, send=send_once, thread_ts=thread_ts,
+                                  blocks=render_card(esc, self.deps.team, state), text=self._text(esc, state),
+                                  metadata=metadata)["ts"]
+            except SlackApiError as error:
+                self._refused(esc, channel, error)
+                return
+        self._record(esc, Card(channel=channel, ts=ts, thread_ts=thread_ts))
 
-    def _post_joining(self, channel: str, thread_ts: str | None, blocks: list[dict], text: str,
-                      metadata: dict | None = None):
-        return post_joining(self.client, channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata)
+    def _record(self, esc: Escalation, card: Card) -> None:
+        """A command's escalation lives in the thread of its first card, known once it is posted."""
+        starts_thread = card.channel == esc.origin_channel and esc.source in (Source.COMMAND, Source.MODAL)
+        self.job.record(lambda db: record_card(db, esc.id, card, starts_thread))
 
-    def _update(self, esc: Escalation, card: Card) -> Card | None:
-        """Edit the card in place; returns a replacement card when Slack no longer lets us edit it."""
+    def _update(self, esc: Escalation, card: Card) -> None:
+        """Edit the card in place, or post a fresh one where Slack no longer lets us edit it."""
+        state = self._state(esc, card.channel)
+        self.job.still_mine()
         try:
-            state = self._state(esc, card.channel)
-            self.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team, state),
-                                    text=self._text(esc, state))
-            return None
+            self.job.client.chat_update(channel=card.channel, ts=card.ts, blocks=render_card(esc, self.deps.team, state),
+                                        text=self._text(esc, state))
         except SlackApiError as error:
             if error.response.get("error") not in STALE_CARD_ERRORS:
-                self._problem(esc, card.channel, error)
-                return None
+                self._refused(esc, card.channel, error)
+                return
             log.info("card of %s in %s can no longer be edited (%s): posting a fresh one",
                      esc.key, card.channel, error.response.get("error"))
-            return self._post(esc, card.channel, card.thread_ts)
+            self._post(esc, card.channel, card.thread_ts)
+
+    def _refused(self, esc: Escalation, channel: str, error: SlackApiError) -> None:
+        """Slack failing (429, 5xx) is tried again later; a refusal, or failing on the last try, is said."""
+        if transient(error) and not self.job.last_try:
+            raise error
+        reason = error.response.get("error", "unknown_error")
+        log.warning("Slack refused a card of %s in %s: %s", esc.key, channel, reason)
+        self.problems.append(f"<#{channel}>: `{reason}`")
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
-        if esc.id not in self._clocks:
-            self._clocks[esc.id] = running_clock(self._db(), esc.id)
-        return CardState(now=self.deps.clock(), clock=self._clocks[esc.id], role=card_role(esc, channel, self.deps.team),
-                         reason=arrival_reason(self._db(), esc))
+        return CardState(now=self.deps.clock(), clock=self._clock, role=card_role(esc, channel, self.deps.team),
+                         reason=arrival_reason(self.job.db(), esc))
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""
@@ -157,20 +152,3 @@ class CardPublisher:
         responders = mentions(self.deps.team.line(ACK_LINE).responders)
         ask = f"{responders} please acknowledge" if responders else "please acknowledge"
         return f"{card_text(esc)}: {ask}"
-
-    def _note(self, esc: Escalation, event: Event) -> None:
-        if not esc.origin_ts:
-            return
-        blocks, text = thread_note(event, esc, self.deps.team)
-        try:
-            self._post_joining(esc.origin_channel, esc.origin_ts, blocks, text, metadata=note_metadata(event))
-        except SlackApiError as error:
-            self._problem(esc, esc.origin_channel, error)
-
-    def _problem(self, esc: Escalation, channel: str, error: SlackApiError) -> None:
-        reason = error.response.get("error", "unknown_error")
-        log.warning("Slack refused a card of %s in %s: %s", esc.key, channel, reason)
-        self.problems.append(f"<#{channel}>: `{reason}`")
-
-    def _db(self):
-        return self.deps.store.db()

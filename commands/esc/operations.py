@@ -1,18 +1,18 @@
-"""Each /esc request carried out: call the core, refresh the cards, answer the person.
+"""Each /esc request carried out: call the core, answer the person.
 
 Shared by the slash command, the card buttons and the form, so a button does exactly what
-its command does.
+its command does. The core commits the cards and notes a change needs as outbox rows
+(commands/esc/cards.py delivers them); the request's thread delivers them before it answers.
 """
 
-from commands.csat.survey import offer_survey
 from commands.deps import Deps
 from commands.esc import parse as p
-from commands.esc.cards import CardPublisher
 from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
 from commands.turn import Turn
+from storage import escalation_effects as effects
 from storage import escalations as core
 from storage.backlog import open_page
 from storage.model import Action, NewEscalation, Outcome, Source
@@ -24,15 +24,9 @@ ACK_RECEIPT = "👀 You acknowledged *{key}* on line {line}. It is yours now."
 
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
-    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla,
-                                     deps.boot_id)
-    if outcome.duplicate:
-        return
-    publisher = CardPublisher(turn.client, deps)
-    publisher.publish_new(outcome.escalation)
-    esc = outcome.escalation
-    if publisher.problems:
-        _confirm(turn, publisher, f"🆘 Raised *{esc.key}* on line {esc.line}.")
+    """The card in the channel is the answer; a refused card is said by its delivery."""
+    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla, reply_to(turn))
+    deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
 
 
 def take(turn: Turn, deps: Deps, escalation_id: int, seen: Seen | None = None) -> None:
@@ -41,7 +35,7 @@ def take(turn: Turn, deps: Deps, escalation_id: int, seen: Seen | None = None) -
     crew = line_3_crew(turn.client, deps.team) if line == ACK_LINE else None
     with in_slack_words(deps.team):
         outcome = core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla,
-                            seen=seen, crew=crew)
+                            reply_to(turn), seen=seen, crew=crew)
     changed(turn, deps, outcome, _take_receipt(outcome))
 
 
@@ -57,39 +51,40 @@ def _take_receipt(outcome: Outcome) -> str:
 def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
     require_person(turn.client, request.user, p.USAGE["assign"])
     outcome = core.assign(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.user,
-                          turn.request_key, deps.team.sla)
+                          turn.request_key, deps.team.sla, reply_to(turn))
     changed(turn, deps, outcome, f"👉 *{{key}}* now belongs to <@{request.user}> on line {{line}}.")
 
 
 def move(turn: Turn, deps: Deps, request: p.Move, seen: Seen | None = None) -> None:
     with in_slack_words(deps.team):
         outcome = core.move(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.step,
-                            request.reason, turn.request_key, seen=seen, policy=deps.team.sla)
+                            request.reason, turn.request_key, seen=seen, policy=deps.team.sla, reply_to=reply_to(turn))
     changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
 
 
 def resolve(turn: Turn, deps: Deps, request: p.Resolve, seen: Seen | None = None) -> None:
     with in_slack_words(deps.team):
         outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note,
-                               turn.request_key, deps.team.sla, seen=seen)
+                               turn.request_key, deps.team.sla, reply_to(turn),
+                               survey=deps.team.reports.survey_on_resolve, seen=seen)
     changed(turn, deps, outcome, "✅ Resolved *{key}*.")
-    offer_survey(turn.client, deps, outcome)
 
 
 def reopen(turn: Turn, deps: Deps, escalation_id: int) -> None:
-    outcome = core.reopen(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla)
+    outcome = core.reopen(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla,
+                          reply_to(turn))
     changed(turn, deps, outcome, "↩️ Reopened *{key}*.")
 
 
 def handoff(turn: Turn, deps: Deps, request: p.Handoff) -> None:
     require_person(turn.client, request.user, p.USAGE["handoff"])
-    outcomes = core.handoff(deps.store.db(), deps.clock(), turn.user, request.user, turn.request_key, deps.team.sla)
-    publisher = CardPublisher(turn.client, deps)
+    outcomes = core.handoff(deps.store.db(), deps.clock(), turn.user, request.user, turn.request_key, deps.team.sla,
+                            reply_to(turn))
     for outcome in outcomes:
-        publisher.publish_change(outcome.escalation.id, outcome.events)
+        deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
     if outcomes:
         keys = ", ".join(outcome.escalation.key for outcome in outcomes)
-        _confirm(turn, publisher, f"🤝 Handed {len(outcomes)} to <@{request.user}>: {keys}.")
+        _confirm(turn, f"🤝 Handed {len(outcomes)} to <@{request.user}>: {keys}.")
 
 
 def show_list(turn: Turn, deps: Deps, request: p.List) -> None:
@@ -114,17 +109,18 @@ def new_from_command(turn: Turn, request: p.New) -> NewEscalation:
 def changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None:
     if outcome.duplicate:
         return
-    publisher = CardPublisher(turn.client, deps)
-    publisher.publish_change(outcome.escalation.id, outcome.events)
+    deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
     esc = outcome.escalation
-    _confirm(turn, publisher, confirmation.format(key=esc.key, line=esc.line))
+    _confirm(turn, confirmation.format(key=esc.key, line=esc.line))
 
 
-def _confirm(turn: Turn, publisher: CardPublisher, text: str) -> None:
+def reply_to(turn: Turn) -> str | None:
+    """Where the delivery of this change's cards can tell the person that Slack refused one."""
+    return turn.body.get("response_url")
+
+
+def _confirm(turn: Turn, text: str) -> None:
     """Commands get an ephemeral receipt; clicks and reactions see the card change instead, and
-    a new escalation's card appears where it was raised. Anyone is told when Slack refused a card."""
-    if publisher.problems:
-        text += "\n⚠️ Saved, but Slack refused the card in " + ", ".join(publisher.problems) + ". Invite me there with `/invite @supportbot`."
-    elif not turn.is_command:
-        return
-    turn.reply(render_confirmation(text), text)
+    a new escalation's card appears where it was raised."""
+    if turn.is_command:
+        turn.reply(render_confirmation(text), text)

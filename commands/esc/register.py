@@ -3,10 +3,13 @@
 from bot.surface import SlackSurface
 from commands.esc import ids
 from commands.esc.buttons import handle_button, handle_next_page
+from commands.esc.cards import DELIVERIES
 from commands.esc.escalating import check_escalate_form, handle_escalate_form
 from commands.esc.form import check_form, handle_form
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
 from commands.esc.slash import handle_esc
+from jobs.sla_reminders import deliver_reminder
+from storage.escalation_effects import REMINDER
 
 
 def register(surface: SlackSurface) -> None:
@@ -20,5 +23,8 @@ def register(surface: SlackSurface) -> None:
     surface.action(ids.ACTION_NEXT_PAGE, handle_next_page)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
     surface.view_submission(ids.MODAL_ESCALATE, handle_escalate_form, check=check_escalate_form)
+    for kind, deliver in DELIVERIES.items():
+        surface.delivery(kind, deliver)
+    surface.delivery(REMINDER, deliver_reminder)
     surface.needs("chat:write", "reactions:read", "channels:history", "groups:history",
                   "channels:read", "channels:join", "groups:read", "users:read")

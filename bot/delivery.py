@@ -1,0 +1,168 @@
+"""The one delivery loop of a process: claims due outbox rows and carries each one out.
+
+Every Slack effect of a change is an outbox row (storage/outbox.py), and this loop is the only
+thing that performs them. A feature registers one handler per kind of row; the handler gets a
+`Delivery`, renews its lease before each Slack call (`still_mine`) and records what Slack did
+through `record`, which writes only while the claim holds. A Slack refusal past the client's
+own retries (429, 5xx, a dropped connection) backs the row off and frees it for any process;
+the next try sees `retried` and looks for its post by metadata before posting again.
+"""
+
+import logging
+import os
+import secrets
+import socket
+import sqlite3
+import threading
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlite_utils import Database
+
+from commands.deps import Deps
+from storage import outbox
+from storage.db import database_unavailable, write_transaction
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.2  # for rows of other processes, backoffs and expired leases; our own commits ring at once
+IN_FLIGHT = 16  # rows of different subjects delivered at once by one process
+AT_ONCE = 20  # rows of one subject a request's thread delivers before leaving the rest to the loop
+
+
+class LeaseLost(Exception):
+    """Another process took the row over: this one stops and records nothing."""
+
+
+@dataclass
+class Delivery:
+    claim: outbox.Claim
+    client: WebClient
+    deps: Deps
+    owner: str
+
+    @property
+    def payload(self) -> dict:
+        return self.claim.payload
+
+    @property
+    def retried(self) -> bool:
+        return self.claim.retried
+
+    @property
+    def last_try(self) -> bool:
+        """A failure now is final: say so instead of trying again."""
+        return self.claim.attempt >= outbox.MAX_ATTEMPTS
+
+    def db(self) -> Database:
+        return self.deps.store.db()
+
+    def still_mine(self) -> None:
+        """Right before each Slack call: renew the lease, or stop if it was taken over."""
+        if not outbox.renew(self.db(), self.claim, self.deps.clock()):
+            raise LeaseLost(self.claim.id)
+
+    def record(self, write: Callable[[Database], None]) -> None:
+        """What Slack did, written only while this claim still holds."""
+        db = self.db()
+        with write_transaction(db):
+            if not outbox.holds(db, self.claim):
+                raise LeaseLost(self.claim.id)
+            write(db)
+
+
+Handler = Callable[[Delivery], None]
+
+
+def transient(error: Exception) -> bool:
+    """Worth another try later: Slack busy or failing, the network, or our own database busy."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code == 429 or error.response.status_code >= 500
+    return isinstance(error, OSError) or database_unavailable(error)
+
+
+class DeliveryLoop:
+    def __init__(self, client: WebClient, deps: Deps, workers: Executor, handlers: dict[str, Handler]):
+        self.client, self.deps, self.workers, self.handlers = client, deps, workers, handlers
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._in_flight = threading.Semaphore(IN_FLIGHT)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="supportbot-delivery", daemon=True)
+        deps.doorbell.answer_with(self.deliver_subject)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.deps.doorbell.ring()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.deps.doorbell.wait(POLL_SECONDS)
+            try:
+                self.deliver_due()
+            except sqlite3.OperationalError as error:
+                log.warning("outbox not read this time: %s", error)
+
+    def deliver_due(self) -> int:
+        """Claims as many due rows as there are free slots and hands each to the workers."""
+        free = 0
+        while self._in_flight.acquire(blocking=False):
+            free += 1
+        db = self.deps.store.db()
+        claims = outbox.claim_due(db, self.deps.clock(), self.owner, free) if free and outbox.any_due(
+            db, self.deps.clock()) else []
+        for _ in range(free - len(claims)):
+            self._in_flight.release()
+        for claim in claims:
+            self.workers.submit(self._deliver, claim)
+        return len(claims)
+
+    def deliver_subject(self, subject: str) -> None:
+        """In the calling thread, the subject's rows one after another while they are due and free."""
+        for _ in range(AT_ONCE):
+            claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
+            if not claims:
+                return
+            self.deliver(claims[0])
+
+    def _deliver(self, claim: outbox.Claim) -> None:
+        try:
+            self.deliver(claim)
+        finally:
+            self._in_flight.release()
+            self.deps.doorbell.ring()  # the next row of its subject may be due now
+
+    def deliver(self, claim: outbox.Claim) -> None:
+        db, handler = self.deps.store.db(), self.handlers.get(claim.kind)
+        if handler is None:
+            log.error("no delivery handler for %s rows (row %d): left for a process that knows it", claim.kind, claim.id)
+            outbox.try_again_later(db, claim, self.deps.clock(), f"unknown kind {claim.kind}")
+            return
+        try:
+            handler(Delivery(claim, self.client, self.deps, self.owner))
+        except LeaseLost:
+            log.warning("row %d (%s) was taken over by another process: dropped here", claim.id, claim.kind)
+            return
+        except Exception as error:  # noqa: BLE001 - the boundary of one delivery
+            self._failed(db, claim, error)
+            return
+        outbox.finish(db, claim, self.deps.clock())
+
+    def _failed(self, db: Database, claim: outbox.Claim, error: Exception) -> None:
+        reason = error.response.get("error") if isinstance(error, SlackApiError) else f"{type(error).__name__}: {error}"
+        if transient(error):
+            if outbox.try_again_later(db, claim, self.deps.clock(), reason):
+                log.info("row %d (%s) tries again later: %s", claim.id, claim.kind, reason)
+            else:
+                log.warning("row %d (%s) given up after %d attempts: %s", claim.id, claim.kind, claim.attempt, reason)
+            return
+        if isinstance(error, SlackApiError):
+            log.warning("Slack refused row %d (%s): %s", claim.id, claim.kind, reason)
+        else:
+            log.exception("row %d (%s) failed: %s", claim.id, claim.kind, reason)
+        outbox.finish(db, claim, self.deps.clock(), f"failed: {reason}")

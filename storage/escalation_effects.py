@@ -1,0 +1,43 @@
+"""The Slack effects an escalation's change implies, as outbox rows written in its transaction.
+
+Slack-free: a row names what must become true ("the cards show the present", "the thread hears
+of event 42", "the requester is asked for a score"); commands/esc/deliveries.py does it.
+"""
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage import outbox
+
+CARDS = "escalation-cards"
+NOTE = "escalation-note"
+SURVEY = "escalation-survey"
+REMINDER = "escalation-reminder"
+
+
+def subject(escalation_id: int) -> str:
+    return f"escalation:{escalation_id}"
+
+
+def cards_follow(db: Database, now: datetime, escalation_id: int, reply_to: str | None = None) -> None:
+    """Every card of the escalation shows its state as it is when delivered, and the cards it
+    needs (where it was raised, its current line's queue) exist. `reply_to` is an opaque address
+    the adapter can answer the person at, should Slack refuse a card."""
+    outbox.enqueue(db, now, subject(escalation_id), CARDS, {"escalation_id": escalation_id, "reply_to": reply_to},
+                   coalesce=reply_to is None)
+
+
+def thread_hears(db: Database, now: datetime, escalation_id: int, event_ids: list[int]) -> None:
+    for event_id in event_ids:
+        outbox.enqueue(db, now, subject(escalation_id), NOTE, {"escalation_id": escalation_id, "event_id": event_id})
+
+
+def requester_is_asked(db: Database, now: datetime, escalation_id: int) -> None:
+    outbox.enqueue(db, now, subject(escalation_id), SURVEY, {"escalation_id": escalation_id})
+
+
+def reminder_goes_out(db: Database, now: datetime, escalation_id: int, clock_id: int, number: int,
+                      tells_leads: bool) -> None:
+    outbox.enqueue(db, now, subject(escalation_id), REMINDER,
+                   {"clock_id": clock_id, "number": number, "tells_leads": tells_leads})

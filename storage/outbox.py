@@ -1,0 +1,127 @@
+"""Pending Slack effects, committed in the same transaction as the change that implies them.
+
+A change writes its state, its audit events and one row per effect (bring the cards up to
+date, a thread note, a survey) together, so nothing it promised can be lost between the commit
+and Slack. The delivery loop (bot/delivery.py) claims due rows with a lease. Each claim bumps
+the row's generation, and every write that records what a delivery did names the generation it
+holds: a process that lost its lease (paused, slow, declared gone) records nothing and, since it
+renews the lease before each Slack call, sends nothing more. A process that dies leaves leases
+that simply expire. Rows of one subject go out in order, one at a time, across processes: a row
+is claimable only while no earlier row of its subject is pending.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from storage import records
+from storage.db import write_transaction
+
+LEASE = timedelta(seconds=10)  # renewed before each Slack call; a dead process's work moves on after this
+FIRST_BACKOFF = timedelta(seconds=0.2)
+MAX_BACKOFF = timedelta(seconds=30)
+MAX_ATTEMPTS = 7  # about 13 s of backoff in all, then the effect is given up and said so
+KEEP_DONE = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    subject: str
+    kind: str
+    payload: dict
+    attempt: int
+    generation: int
+
+    @property
+    def retried(self) -> bool:
+        """An earlier attempt may have reached Slack without its result being recorded."""
+        return self.attempt > 1
+
+
+def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict, coalesce: bool = False) -> int | None:
+    """Called inside the change's own write transaction. With `coalesce`, a pending row of the
+    same kind and subject that no process has started yet covers this one: such a row renders
+    the present when it is delivered, so several changes in a row make one delivery."""
+    if coalesce and db.execute("SELECT 1 FROM outbox WHERE subject = ? AND kind = ? AND done_at IS NULL AND attempt = 0",
+                               [subject, kind]).fetchone():
+        return None
+    at = records.to_text(now)
+    return records.insert_row(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
+                                             "created_at": at, "next_try_at": at})
+
+
+def any_due(db: Database, now: datetime) -> bool:
+    """A cheap read, so an idle loop never takes the write lock."""
+    at = records.to_text(now)
+    return db.execute("SELECT 1 FROM outbox WHERE done_at IS NULL AND next_try_at <= ?"
+                      " AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1", [at, at]).fetchone() is not None
+
+
+def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str | None = None) -> list[Claim]:
+    """Up to `limit` due rows, each the first pending row of its subject, leased to `owner`;
+    with `subject`, only that subject's."""
+    at = records.to_text(now)
+    of_subject = "AND o.subject = ?" if subject else ""
+    with write_transaction(db):
+        rows = db.execute(
+            f"""
+            UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1
+            WHERE id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.done_at IS NULL AND o.next_try_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject = o.subject AND p.done_at IS NULL AND p.id < o.id)
+                  {of_subject}
+                ORDER BY o.id LIMIT ?)
+            RETURNING id, subject, kind, payload, attempt, generation
+            """,
+            [owner, records.to_text(now + LEASE), at, at, *([subject] if subject else []), limit],
+        ).fetchall()
+    claims = [Claim(id=row[0], subject=row[1], kind=row[2], payload=json.loads(row[3]), attempt=row[4],
+                    generation=row[5]) for row in rows]
+    return sorted(claims, key=lambda claim: claim.id)
+
+
+def renew(db: Database, claim: Claim, now: datetime) -> bool:
+    """Extend the lease; False when another process has taken the row over (or it is done)."""
+    with write_transaction(db):
+        return db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND generation = ? AND done_at IS NULL",
+                          [records.to_text(now + LEASE), claim.id, claim.generation]).rowcount == 1
+
+
+def holds(db: Database, claim: Claim) -> bool:
+    """Inside a write transaction that records what the delivery did: is the claim still this one's?"""
+    return db.execute("SELECT 1 FROM outbox WHERE id = ? AND generation = ? AND done_at IS NULL",
+                      [claim.id, claim.generation]).fetchone() is not None
+
+
+def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None) -> bool:
+    """Done, if the claim still holds. `outcome` says why a row ended without its effect."""
+    with write_transaction(db):
+        return db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
+                          [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
+
+
+def try_again_later(db: Database, claim: Claim, now: datetime, error: str) -> bool:
+    """Back off and free the row for any process; False once it has had MAX_ATTEMPTS (it is then
+    finished with `error` as its outcome) or when the claim no longer holds."""
+    if claim.attempt >= MAX_ATTEMPTS:
+        finish(db, claim, now, f"gave up: {error}")
+        return False
+    delay = min(FIRST_BACKOFF * 2 ** (claim.attempt - 1), MAX_BACKOFF)
+    with write_transaction(db):
+        return db.execute(
+            "UPDATE outbox SET next_try_at = ?, lease_until = NULL, claimed_by = NULL, outcome = ?"
+            " WHERE id = ? AND generation = ? AND done_at IS NULL",
+            [records.to_text(now + delay), error, claim.id, claim.generation]).rowcount == 1
+
+
+def pending_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+
+
+def forget_done_before(db: Database, moment: datetime) -> int:
+    with write_transaction(db):
+        return db.execute("DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?", [records.to_text(moment)]).rowcount
