@@ -68,7 +68,8 @@ def test_two_instances_racing_on_one_escalation_leave_one_queue_card_per_line_an
                 mine = [card for card in cards_in(standin, channel) if title in card_text(card)]
                 moved_on = [m for m in standin.messages(channel) if m.get("blocks") and m["blocks"][0]["type"] == "section"
                             and m["blocks"][0]["text"]["text"].startswith(f"↪️ *ESC-{n}* ·")]
-                assert (len(mine), len(moved_on)) == {"card": (1, 0), "moved on": (0, 1), None: (0, 0)}[expected], (channel, title)
+                counts = {"card": (1, 0), "moved on": (0, 1), None: (0, 0)}[expected]
+                assert (len(mine), len(moved_on)) == counts, (channel, title)
                 assert all("✅ Resolved" in card_text(card) for card in mine), (channel, title)
                 assert all("was resolved on L2" in card_text(card) for card in moved_on), (channel, title)
     finally:
