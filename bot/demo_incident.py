@@ -1,5 +1,5 @@
 """The incident scene of `supportbot demo`: a notice drafted together in a thread (with an edit),
-broadcast to three channels with @here, updated and resolved."""
+broadcast to three channels with @here, updated through its preview form and resolved."""
 
 import time
 from typing import Callable, TextIO
@@ -28,12 +28,20 @@ def play_incident(slack: SlackStandIn, driver: SlackDriver, out: TextIO) -> None
     slack.wait_idle(quiet=0.2)
     say("▶ Lea clicks Broadcast and sends it to #status, #general and #help with @here")
     _broadcast(slack, driver, card_ts)
-    say("▶ Bo posts the cause in the thread; Lea: `/incident update INC-1`")
+    say("▶ Bo posts the cause in the thread; Lea clicks Update")
     driver.user_message(LEADS, "Cause found: our payment provider rejects EU cards. A fix is rolling out.",
                         user=BO, thread_ts=card_ts)
-    _run_and_wait(slack, driver, "update INC-1", replies=1)
-    say("▶ Lea: `/incident resolve INC-1 The provider fixed it; payments work again.`")
-    _run_and_wait(slack, driver, "resolve INC-1 The provider fixed it; payments work again.", replies=2)
+    form = _open_follow_up(slack, lambda: driver.block_action(ids.ACTION_UPDATE, "1", user=LEA, channel=LEADS,
+                                                              message_ts=card_ts))
+    say(f"  The form \"{form['title']['text']}\" shows Bo's reply and the status Identified;"
+        f" its button reads \"{form['submit']['text']}\". Nothing is posted yet.")
+    say("▶ Lea adds when to expect the fix and clicks the button")
+    _submit_and_wait(slack, driver, form, "identified", "Cause found: our payment provider rejects EU cards. "
+                     "A fix is rolling out; we expect payments to work again within the hour.", replies=1)
+    say("▶ Lea: `/incident resolve INC-1 The provider fixed it; payments work again.` and sends the form")
+    form = _open_follow_up(slack, lambda: driver.command("resolve INC-1 The provider fixed it; payments work again.",
+                                                         command=ids.COMMAND, user=LEA, channel=LEADS))
+    _submit_and_wait(slack, driver, form, "resolved", "The provider fixed it; payments work again.", replies=2)
     for channel, name in SHOWN.items():
         say(f"\n━━━━━━━━ {name} ━━━━━━━━\n{slack.transcript(channel)}")
     say("\n(#help got the same copy.)")
@@ -52,9 +60,23 @@ def _broadcast(slack: SlackStandIn, driver: SlackDriver, card_ts: str) -> None:
     _wait_until(slack, lambda: all(_copy_of(slack, channel) for channel in NOTICE_CHANNELS))
 
 
-def _run_and_wait(slack: SlackStandIn, driver: SlackDriver, text: str, replies: int) -> None:
+def _open_follow_up(slack: SlackStandIn, action: Callable[[], object]) -> dict:
+    def opened(call) -> bool:
+        return not call.failed and call.args.get("view", {}).get("callback_id") == ids.MODAL_FOLLOW_UP
+
+    count = len([call for call in slack.calls_to("views.open") if opened(call)])
+    action()
+    slack.wait_for("views.open", count=count + 1, where=opened)
+    return slack.last_view(ids.MODAL_FOLLOW_UP)
+
+
+def _submit_and_wait(slack: SlackStandIn, driver: SlackDriver, form: dict, status: str, words: str,
+                     replies: int) -> None:
     """Posts to one channel are spaced a second apart, so wait for the threads, not for a quiet moment."""
-    driver.command(text, command=ids.COMMAND, user=LEA, channel=LEADS)
+    driver.view_submission(form, form_values({
+        f"{ids.BLOCK_FOLLOW_UP_STATUS}/{ids.INPUT_FOLLOW_UP_STATUS}": selected_option(status),
+        f"{ids.BLOCK_FOLLOW_UP_TEXT}/{ids.INPUT_FOLLOW_UP_TEXT}": words,
+    }), user=LEA)
     _wait_until(slack, lambda: all(len(slack.thread(channel, _copy_of(slack, channel)["ts"])) > replies
                                    for channel in NOTICE_CHANNELS))
     slack.wait_idle(quiet=0.2)

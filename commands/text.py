@@ -10,14 +10,24 @@ import re
 from datetime import datetime
 
 SLACK_MARKUP = re.compile(r"<([^<>]*)>")
+ANSI_ESCAPE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]")
+UNSAFE_CHARACTERS = re.compile("[\x00\x1b\x9b\u202a-\u202e\u2066-\u2069]")
 SPECIAL_MENTION = re.compile(r"^!(channel|here|everyone)(\|.*)?$")
 SUBTEAM = re.compile(r"^!subteam\^[A-Z0-9]+(?:\|(.*))?$")
 
 
+def clean_user_text(text: str) -> str:
+    """Without NUL, terminal escape sequences and the bidirectional overrides that make text
+    read differently from what it says (U+202A–U+202E, U+2066–U+2069): applied where user text
+    comes in, before it is stored or posted."""
+    return UNSAFE_CHARACTERS.sub("", ANSI_ESCAPE.sub("", text))
+
+
 def plain_text(slack_text: str) -> str:
-    """Slack markup to what a person reads: `<@U1|ana>` → `@ana`, `<!here>` → `@here`."""
+    """Slack markup to what a person reads: `<@U1|ana>` → `@ana`, `<!here>` → `@here`; cleaned
+    as clean_user_text does, since every message and command text comes in through here."""
     converted = SLACK_MARKUP.sub(lambda match: _plain_token(match.group(1)), slack_text)
-    return converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return clean_user_text(converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
 def _plain_token(token: str) -> str:

@@ -101,13 +101,14 @@ def _view_argument(args: dict) -> dict:
 
 def views_open(ctx: ApiContext, args: dict) -> dict:
     arg_required(args, "trigger_id", "invalid_trigger_id")
-    return {"view": ctx.views.open(_view_argument(args))}
+    return {"view": ctx.views.open(_view_argument(args), str(args["trigger_id"]))}
 
 
 def views_push(ctx: ApiContext, args: dict) -> dict:
     arg_required(args, "trigger_id", "invalid_trigger_id")
     latest = ctx.views.latest()
-    return {"view": ctx.views.open(_view_argument(args), previous_view_id=latest["id"] if latest else None)}
+    return {"view": ctx.views.open(_view_argument(args), str(args["trigger_id"]),
+                                   previous_view_id=latest["id"] if latest else None)}
 
 
 def views_update(ctx: ApiContext, args: dict) -> dict:

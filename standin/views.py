@@ -62,11 +62,16 @@ class ViewStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._views: dict[str, dict] = {}
+        self._used_triggers: set[str] = set()
 
-    def open(self, view_input: object, previous_view_id: str | None = None) -> dict:
+    def open(self, view_input: object, trigger_id: str, previous_view_id: str | None = None) -> dict:
+        """A trigger opens one view: Slack answers a second use with `exchanged_trigger_id`."""
         view_input = _checked(view_input)
         view_id = _new_view_id()
         with self._lock:
+            if trigger_id in self._used_triggers:
+                raise SlackError("exchanged_trigger_id")
+            self._used_triggers.add(trigger_id)
             previous = self._views.get(previous_view_id or "")
             root_id = previous["root_view_id"] if previous else view_id
             view = _render(view_input, view_id, root_id, previous_view_id if previous else None)

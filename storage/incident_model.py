@@ -21,6 +21,7 @@ class IncidentStatus(StrEnum):
 
 LIVE = (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED, IncidentStatus.MONITORING)
 UPDATE_STATUSES = LIVE
+FOLLOW_UP_STATUSES = (*LIVE, IncidentStatus.RESOLVED)
 SEVERITIES = ("SEV1", "SEV2", "SEV3")
 DEFAULT_SEVERITY = "SEV2"
 
@@ -107,6 +108,16 @@ class BroadcastPlan:
     severity: str
     notify_here: bool
     scheduled_for: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the update form sent: the status every copy moves to, the words posted under each
+    copy (empty: the status only), and the thread reply they started from, if any."""
+
+    status: IncidentStatus
+    text: str
+    draft_ts: str | None = None
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,20 @@ def load_step(db: Database, incident_id: int, number: int) -> Step:
     return _step(rows[0])
 
 
+def step_drafts(db: Database, incident_id: int) -> set[str]:
+    """The thread replies earlier steps were sent from."""
+    sql = "SELECT draft_ts FROM incident_steps WHERE incident_id = ? AND draft_ts IS NOT NULL"
+    return {row["draft_ts"] for row in db.query(sql, [incident_id])}
+
+
+def latest_words(db: Database, incident_id: int) -> str:
+    """What every copy's body shows: the words of the latest step that had any (the resolution
+    once resolved), else the broadcast's."""
+    sql = "SELECT text FROM incident_steps WHERE incident_id = ? AND text != '' ORDER BY step DESC LIMIT 1"
+    rows = list(db.query(sql, [incident_id]))
+    return rows[0]["text"] if rows else ""
+
+
 def posts_of(db: Database, incident_id: int, step: int = 0) -> list[Post]:
     sql = "SELECT channel, ts, error FROM incident_posts WHERE incident_id = ? AND step = ? ORDER BY rowid"
     return [Post(**row) for row in db.query(sql, [incident_id, step])]

@@ -18,11 +18,14 @@ from storage.boots import left_behind_params
 from storage.db import write_transaction
 from storage.errors import InvalidTransition
 from storage.incident_model import (
+    FOLLOW_UP_STATUSES,
     BroadcastPlan,
+    FollowUp,
     Incident,
     IncidentAction,
     IncidentOutcome,
     IncidentStatus,
+    Revision,
     Step,
 )
 
@@ -142,30 +145,40 @@ def cancel_schedule(db: Database, now: datetime, incident_id: int, actor: str, r
     return _change(db, now, incident_id, request_key, decide)
 
 
-def update(db: Database, now: datetime, incident_id: int, actor: str, status: IncidentStatus | None,
-           request_key: str, boot_id: int | None = None) -> IncidentOutcome:
-    """Post the latest draft reply under every copy and move the status on (or to `status`)."""
+def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice: FollowUp, request_key: str,
+              boot_id: int | None = None) -> IncidentOutcome:
+    """Move a live incident to the form's status and post its words under every copy; Resolved
+    closes it and needs a closing message."""
     def decide(db: Database, incident: Incident) -> Step:
-        _require_live(incident)
-        new_status = status or incident.next_status
-        ir.update_incident(db, incident.id, status=str(new_status))
-        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(new_status))
-        return _add_step(db, now, incident, new_status, _fresh_draft(db, incident), actor, boot_id)
+        require_live(incident)
+        if notice.status not in FOLLOW_UP_STATUSES:
+            raise InvalidTransition(f"{notice.status.word} is not a status an update can set.",
+                                    "Pick Investigating, Identified, Monitoring or Resolved.")
+        if notice.status is IncidentStatus.RESOLVED:
+            if not notice.text.strip():
+                raise InvalidTransition(f"Resolving {incident.key} needs a closing message.",
+                                        "Write what was fixed and what customers should do now.")
+            ir.update_incident(db, incident.id, status=str(notice.status), resolved_at=records.to_text(now))
+            seconds = int((now - incident.started_at).total_seconds())
+            ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.RESOLVED, detail=str(seconds))
+        else:
+            ir.update_incident(db, incident.id, status=str(notice.status))
+            ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(notice.status))
+        return _add_step(db, now, incident, notice.status, notice.text, actor, boot_id, notice.draft_ts)
 
     return _change(db, now, incident_id, request_key, decide)
 
 
-def resolve(db: Database, now: datetime, incident_id: int, actor: str, text: str | None,
-            request_key: str, boot_id: int | None = None) -> IncidentOutcome:
-    def decide(db: Database, incident: Incident) -> Step:
-        _require_live(incident)
-        ir.update_incident(db, incident.id, status=str(IncidentStatus.RESOLVED), resolved_at=records.to_text(now))
-        seconds = int((now - incident.started_at).total_seconds())
-        ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.RESOLVED, detail=str(seconds))
-        return _add_step(db, now, incident, IncidentStatus.RESOLVED, text or _fresh_draft(db, incident), actor,
-                         boot_id)
-
-    return _change(db, now, incident_id, request_key, decide)
+def fresh_draft(db: Database, incident: Incident) -> Revision | None:
+    """The draft reply the update form offers: none when it has been sent already (as it was,
+    or reworded in an earlier form), so an update never repeats what the copies said."""
+    revision = ir.draft_revision(db, incident)
+    if revision is None or not revision.text.strip():
+        return None
+    steps = ir.load_steps(db, incident.id)
+    if revision.ts in ir.step_drafts(db, incident.id) or revision.text in {step.text for step in steps}:
+        return None
+    return revision
 
 
 def discard(db: Database, now: datetime, incident_id: int, actor: str, request_key: str) -> IncidentOutcome:
@@ -241,22 +254,17 @@ def record_copy_in_step(db: Database, now: datetime, incident_id: int, channel: 
 def _start(db: Database, now: datetime, incident: Incident, actor: str, boot_id: int | None) -> Step:
     ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
     ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))
-    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, notice_text(db, incident), actor, boot_id)
-
-
-def _fresh_draft(db: Database, incident: Incident) -> str:
-    """The draft, unless it is what the copies already say: then the step only changes the status."""
-    revision = ir.draft_revision(db, incident)
-    said = {step.text for step in ir.load_steps(db, incident.id)}
-    return revision.text if revision and revision.text not in said else ""
+    text = notice_text(db, incident)
+    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, text, actor, boot_id,
+                     ir.draft_revision(db, incident).ts)
 
 
 def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str,
-              boot_id: int | None) -> Step:
+              boot_id: int | None, draft_ts: str | None = None) -> Step:
     number = len(ir.load_steps(db, incident.id))
     records.insert_row(db, "incident_steps", {"incident_id": incident.id, "step": number, "status": str(status),
                                               "text": text, "actor": actor, "at": records.to_text(now),
-                                              "boot_id": boot_id})
+                                              "boot_id": boot_id, "draft_ts": draft_ts})
     return ir.load_step(db, incident.id, number)
 
 
@@ -275,7 +283,7 @@ def _require(incident: Incident, status: IncidentStatus, otherwise: str) -> None
                                 "See where it stands with `/incident list`.")
 
 
-def _require_live(incident: Incident) -> None:
+def require_live(incident: Incident) -> None:
     if not incident.is_live:
         raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, not live.",
                                 f"Broadcast it first with `/incident broadcast {incident.key}`."

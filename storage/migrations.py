@@ -330,7 +330,15 @@ def create_outbox(db: Database) -> None:
     )
 
 
-@migrations(name="0012_raised_by_and_origin_link")
+@migrations(name="0012_incident_step_drafts")
+def record_incident_step_drafts(db: Database) -> None:
+    """The thread reply each step's words started from. The update form lets the broadcaster
+    reword the reply before it goes out, so comparing texts no longer tells whether a reply has
+    been sent: the next form would offer a reply already used, under its old wording."""
+    db.execute("ALTER TABLE incident_steps ADD COLUMN draft_ts TEXT")
+
+
+@migrations(name="0013_raised_by_and_origin_link")
 def record_who_raised_and_the_origin_link(db: Database) -> None:
     """An escalation raised from someone's message has two people: the message's author, who asked
     (`requester`: told in the thread, surveyed), and the agent who reacted or used the shortcut

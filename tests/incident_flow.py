@@ -49,10 +49,43 @@ def click(bot, standin, action_id: str, card_ts: str, user=LEAD, channel=HELP, t
 
 
 def open_modal(bot, standin, card_ts: str, user=LEAD) -> dict:
-    opened = len([call for call in standin.calls_to("views.open") if not call.failed])
-    click(bot, standin, ids.ACTION_BROADCAST, card_ts, user=user)
-    standin.wait_for("views.open", count=opened + 1, where=lambda call: not call.failed)
-    return standin.last_view(ids.MODAL_BROADCAST)
+    return opened_form(standin, ids.MODAL_BROADCAST, lambda: click(bot, standin, ids.ACTION_BROADCAST, card_ts, user=user))
+
+
+def opened_form(standin, callback_id: str, action) -> dict:
+    """Run `action` (a click or command) and return the form it opened."""
+    def opened(call) -> bool:
+        return not call.failed and call.args.get("view", {}).get("callback_id") == callback_id
+
+    count = len([call for call in standin.calls_to("views.open") if opened(call)])
+    action()
+    standin.wait_for("views.open", count=count + 1, where=opened)
+    return standin.last_view(callback_id)
+
+
+def follow_up_form(bot, standin, text: str = "update INC-1", user=LEAD, channel=HELP) -> dict:
+    """The form `/incident update …` or `/incident resolve …` opens."""
+    def run() -> None:
+        assert bot.driver.command(text, command=ids.COMMAND, user=user, channel=channel).status == 200
+
+    return opened_form(standin, ids.MODAL_FOLLOW_UP, run)
+
+
+def submit_follow_up(bot, view: dict, user=LEAD, status: str | None = None, words: str | None = None):
+    """Submit the update form as it was pre-filled, or with another status or other words."""
+    blocks = {block.get("block_id"): block["element"] for block in view["blocks"] if block["type"] == "input"}
+    status = status or blocks[ids.BLOCK_FOLLOW_UP_STATUS]["initial_option"]["value"]
+    words = blocks[ids.BLOCK_FOLLOW_UP_TEXT].get("initial_value", "") if words is None else words
+    values = form_values({f"{ids.BLOCK_FOLLOW_UP_STATUS}/{ids.INPUT_FOLLOW_UP_STATUS}": selected_option(status),
+                          f"{ids.BLOCK_FOLLOW_UP_TEXT}/{ids.INPUT_FOLLOW_UP_TEXT}": words})
+    response = bot.driver.view_submission(view, values, user=user)
+    assert response.status == 200
+    return response
+
+
+def follow_up(bot, standin, text: str = "update INC-1", user=LEAD, **changes):
+    """`/incident update …` or `/incident resolve …`, then its form submitted."""
+    return submit_follow_up(bot, follow_up_form(bot, standin, text, user=user), user=user, **changes)
 
 
 def plan(channels, severity="SEV2", here=False, at: int | None = None) -> dict:
@@ -93,6 +126,6 @@ def told(standin, words: str, count: int = 1, timeout: float = 30.0) -> list[dic
 
 
 def notes(standin, channel: str) -> list[str]:
-    """The texts under the one copy in `channel`: its updates and resolution."""
+    """What the messages under the one copy in `channel` show: its updates and resolution."""
     (copy,) = copies(standin, channel)
-    return [m["text"] for m in standin.thread(channel, copy["ts"])[1:]]
+    return [m["blocks"][0]["text"]["text"] for m in standin.thread(channel, copy["ts"])[1:]]

@@ -136,7 +136,8 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
     assert chart.read_bytes().startswith(b"\x89PNG")
     incident_scene = shown[shown.index("incident notices"):]
     for seen in ("#support-leads", "#status", "#general", "(edited)", "== ✅ Resolved · INC-1 · Card payments failing ==",
-                 "@here Card payments fail for some EU customers", "*🛠️ Identified*", "*✅ Resolved* after"):
+                 "@here The provider fixed it; payments work again.", "*🛠️ Identified*", "*✅ Resolved* after",
+                 'The form "Update INC-1" shows', '"Post to 3 channels"', "we expect payments to work again"):
         assert seen in incident_scene, seen
 
 

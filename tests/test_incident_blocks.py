@@ -41,7 +41,7 @@ def test_copy_text_is_escaped_and_here_only_when_asked():
     assert "@channel @here &lt;!subteam^S1&gt; &amp; &lt;b&gt;" in blocks and "<!" not in blocks.replace("<!date^", "")
     assert "Checkout &lt;is&gt; down" in blocks
     asked = incident(notify_here=True)
-    assert "<!here> @channel" in repr(render_copy(asked, HOSTILE, T0)) and copy_text(asked, asked.status).startswith("<!here> ")
+    assert "<!here> @channel" in repr(render_copy(asked, HOSTILE, T0)) and copy_text(asked, asked.status) == "INC-3 Investigating: Checkout &lt;is&gt; down <!here>"
     assert "<!here>" not in copy_text(incident(), IncidentStatus.INVESTIGATING)
 
 
@@ -54,9 +54,10 @@ def test_a_draft_previews_as_investigating_and_notes_say_the_status():
 
 
 def test_the_modal_is_valid_preselects_channels_and_reads_back_a_plan():
-    view = render_broadcast_modal(incident(status=IncidentStatus.DRAFT), ("C0STATUS", "C0HELP"))
+    view = render_broadcast_modal(incident(status=IncidentStatus.DRAFT), ("C0STATUS", "C0HELP"), HOSTILE)
     assert_valid_view(view)
-    assert view["blocks"][0]["element"]["initial_conversations"] == ["C0STATUS", "C0HELP"]
+    assert "Every channel gets this notice:*\n@channel @here &lt;!subteam^S1&gt;" in view["blocks"][0]["text"]["text"]
+    assert view["blocks"][1]["element"]["initial_conversations"] == ["C0STATUS", "C0HELP"]
     submitted = plan(["C0STATUS", "C0STATUS", "C0HELP"], severity="SEV3", here=True, at=int(T0.timestamp()))
     assert read_plan(submitted) == BroadcastPlan(("C0STATUS", "C0HELP"), "SEV3", True, T0)
     assert plan_errors(submitted, T0 - timedelta(minutes=1)) == {}

@@ -8,7 +8,7 @@ from storage import incident_records as ir
 from storage import incidents as core
 from storage.boots import GONE_AFTER, beat, start_boot
 from storage.errors import InvalidTransition, NotFound
-from storage.incident_model import BroadcastPlan, IncidentStatus
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 
 NOW = datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc)
 CARD = "100.000100"
@@ -78,16 +78,27 @@ def test_broadcast_needs_words_then_runs_investigating_identified_monitoring_res
     with pytest.raises(InvalidTransition, match="already been broadcast"):
         core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b2")
     core.add_revision(db, "C0HELP", CARD, "102.0", "U0AGENT1", "Cause found.")
-    identified = core.update(db, NOW + timedelta(minutes=5), 1, "U0LEAD1", None, "u1")
-    assert (identified.step.status, identified.step.text) == (IncidentStatus.IDENTIFIED, "Cause found.")
-    monitoring = core.update(db, NOW + timedelta(minutes=9), 1, "U0LEAD1", None, "u2")
-    assert (monitoring.step.status, monitoring.step.text) == (IncidentStatus.MONITORING, ""), "no new reply: status only"
-    resolved = core.resolve(db, NOW + timedelta(minutes=65), 1, "U0LEAD1", "Fixed.", "r1")
+    assert core.fresh_draft(db, ir.load_incident(db, 1)).text == "Cause found."
+    identified = core.follow_up(db, NOW + timedelta(minutes=5), 1, "U0LEAD1",
+                                FollowUp(IncidentStatus.IDENTIFIED, "Cause found: a bad deploy.", "102.0"), "u1")
+    assert (identified.step.status, identified.step.text) == (IncidentStatus.IDENTIFIED, "Cause found: a bad deploy.")
+    assert core.fresh_draft(db, ir.load_incident(db, 1)) is None, "the reply was sent, reworded in the form"
+    monitoring = core.follow_up(db, NOW + timedelta(minutes=9), 1, "U0LEAD1", FollowUp(IncidentStatus.MONITORING, ""),
+                                "u2")
+    assert (monitoring.step.status, monitoring.step.text) == (IncidentStatus.MONITORING, ""), "status only"
+    assert ir.latest_words(db, 1) == "Cause found: a bad deploy."
+    with pytest.raises(InvalidTransition, match="needs a closing message"):
+        core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.RESOLVED, " "), "r0")
+    resolved = core.follow_up(db, NOW + timedelta(minutes=65), 1, "U0LEAD1", FollowUp(IncidentStatus.RESOLVED, "Fixed."),
+                              "r1")
     assert (resolved.incident.status, resolved.step.number, resolved.step.text) == (IncidentStatus.RESOLVED, 3, "Fixed.")
+    assert ir.latest_words(db, 1) == "Fixed."
     duration = db.execute("SELECT detail FROM incident_events WHERE action = 'resolved'").fetchone()[0]
     assert duration == str(65 * 60)
+    events = [tuple(row) for row in db.execute("SELECT action, detail FROM incident_events WHERE action = 'updated'")]
+    assert events == [("updated", "identified"), ("updated", "monitoring")]
     with pytest.raises(InvalidTransition, match="resolved, not live"):
-        core.update(db, NOW, 1, "U0LEAD1", None, "u3")
+        core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.MONITORING, ""), "u3")
 
 
 def test_each_channel_is_claimed_once_and_only_failures_are_retried(db):

@@ -5,11 +5,11 @@ only what is missing is posted."""
 
 import time
 
-from commands.incident import ids
 from commands.incident.fanout import PARALLEL_POSTS
 from tests.flow import rows
 from tests.harness import start_bot
-from tests.incident_flow import CONFIGURED, LEAD, broadcast, copies, draft, open_modal, plan, reply, wait_until
+from tests.incident_flow import (CONFIGURED, LEAD, broadcast, copies, draft, follow_up_form, open_modal, plan, reply,
+                                 submit_follow_up, wait_until)
 
 
 def _posts(db_path, step: int) -> list[dict]:
@@ -57,7 +57,7 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
     reply(first, standin, card, "The card processor is failing over.")
     time.sleep(1)  # one post per second per channel: the update is not held back by the copies
     standin.delay("chat.postMessage", 2)
-    assert first.driver.command("update INC-1", command=ids.COMMAND, user=LEAD).status == 200
+    submit_follow_up(first, follow_up_form(first, standin))
     wait_until(lambda: len(_posts(first.db_path, 1)) == len(CONFIGURED))
     _kill(first)
     time.sleep(2.5)

@@ -17,7 +17,7 @@ from jobs.incident_broadcasts import resume_unfinished_steps
 from storage import incidents as core
 from storage.boots import UNKNOWN_BOOT_SETTLE
 from storage.db import Store, open_db, prepare_database
-from storage.incident_model import BroadcastPlan
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from tests.flow import HELP, rows
 from tests.harness import start_bot
 from tests.incident_flow import (
@@ -28,19 +28,23 @@ from tests.incident_flow import (
     STATUS,
     broadcast,
     click,
-    command,
     copies,
     draft,
+    follow_up,
+    follow_up_form,
     notes,
     incident,
     open_modal,
     plan,
     reply,
+    submit_follow_up,
     wait_until,
 )
 from tests.test_incidents import buttons
 
 FAN_OUT_CHANNELS = 20
+IDENTIFIED = FollowUp(IncidentStatus.IDENTIFIED, "Cause found: a full disk.")
+RESOLVED = FollowUp(IncidentStatus.RESOLVED, "Disk cleared.")
 
 
 def test_twenty_channels_go_out_in_parallel_within_one_post_per_second_per_channel(bot, standin):
@@ -56,7 +60,7 @@ def test_twenty_channels_go_out_in_parallel_within_one_post_per_second_per_chann
     assert took < 5, f"{FAN_OUT_CHANNELS} channels took {took:.1f}s: posting must not be one channel after another"
 
     reply(bot, standin, card, "A fix is rolling out.")
-    command(bot, standin, "update INC-1")
+    follow_up(bot, standin, "update INC-1")
     threads = {channel: copies(standin, channel)[0]["ts"] for channel in channels}
     wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))
     posts = standin.calls_to("chat.postMessage")
@@ -155,21 +159,21 @@ def test_a_resolution_handled_before_the_update_it_follows_still_posts_below_it(
     """An update and the resolution sent seconds apart run side by side; here the resolution's
     fan-out starts first, as it sometimes does when their database writes race."""
     db, publisher = broadcast_directly(standin, tmp_path)
-    update = core.update(db, datetime.now(timezone.utc), 1, LEAD, None, "update-1").step
-    resolution = core.resolve(db, datetime.now(timezone.utc), 1, LEAD, "Disk cleared.", "resolve-1").step
+    update = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1").step
+    resolution = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, RESOLVED, "resolve-1").step
     assert publisher.send(resolution).complete and publisher.send(update).complete
     assert_update_then_resolution_under_every_copy(standin)
 
 
 def test_an_update_whose_edits_slack_answers_late_never_puts_its_status_over_the_resolution(standin, tmp_path):
     db, publisher = broadcast_directly(standin, tmp_path)
-    update = core.update(db, datetime.now(timezone.utc), 1, LEAD, None, "update-1").step
+    update = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1").step
     standin.fail("chat.update", status=500, times=3 * len(CONFIGURED))  # each copy's edit backs off three times
     edits = len(standin.calls_to("chat.update"))
     first = threading.Thread(target=publisher.send, args=(update,))
     first.start()
     standin.wait_for("chat.update", count=edits + 1)  # the update's edits are under way, and refused
-    resolution = core.resolve(db, datetime.now(timezone.utc), 1, LEAD, "Disk cleared.", "resolve-1").step
+    resolution = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, RESOLVED, "resolve-1").step
     assert publisher.send(resolution).complete
     first.join()
     assert_update_then_resolution_under_every_copy(standin)
@@ -196,10 +200,10 @@ def test_an_update_paced_in_one_instance_lands_above_the_resolution_another_send
         reply(one, standin, card, "Cause found: an expired certificate.")
         # The update waits a second per channel in the first instance (one post per second per
         # channel); the second instance has posted nothing there, so it would resolve at once.
-        assert one.driver.command("update INC-1", command=ids.COMMAND, user=LEAD, channel=HELP).status == 200
+        closing = follow_up_form(two, standin, "resolve INC-1 Certificate renewed.")
+        follow_up(one, standin, "update INC-1")
         wait_until(lambda: rows(one.db_path, "SELECT count(*) AS n FROM incident_posts WHERE step = 1")[0]["n"] == 3)
-        assert two.driver.command("resolve INC-1 Certificate renewed.", command=ids.COMMAND, user=LEAD,
-                                  channel=HELP).status == 200
+        submit_follow_up(two, closing)
         wait_until(lambda: all(len(notes(standin, channel)) == 2 for channel in CONFIGURED), timeout=20)
         standin.wait_idle(quiet=0.5)
         for channel in CONFIGURED:

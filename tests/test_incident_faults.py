@@ -10,6 +10,7 @@ from tests.incident_flow import (
     STATUS,
     copies,
     draft,
+    follow_up,
     incident,
     notes,
     open_modal,
@@ -21,12 +22,6 @@ from tests.incident_flow import (
 
 REGIONS = 8
 BUSY = "Rate limited, Slack kept refusing me there"
-
-
-def command(bot, text: str) -> None:
-    """An /incident command whose answer is awaited with `told`: under faults it may come by
-    response_url or, when that fails, by chat.postEphemeral."""
-    assert bot.driver.command(text, command=ids.COMMAND, user=LEAD, channel=HELP).status == 200
 
 
 def retry(bot, report: dict) -> None:
@@ -62,9 +57,9 @@ def test_one_call_in_five_refused_still_gives_every_channel_each_step_once(bot, 
     wait_until(lambda: all(copies(standin, region) for region in regions), timeout=60)
 
     reply(bot, standin, card, "A fix is rolling out.")
-    command(bot, "update INC-1")
+    follow_up(bot, standin, "update INC-1")
     told(standin, "now Identified everywhere", timeout=60)
-    command(bot, "resolve INC-1 Payments flow again.")
+    follow_up(bot, standin, "resolve INC-1 Payments flow again.")
     told(standin, "resolved everywhere", timeout=60)
     standin.wait_idle(quiet=1.5, timeout=60)
 
@@ -126,7 +121,7 @@ def test_a_copy_slack_will_not_edit_is_reported_and_retry_or_the_next_update_bri
     wait_until(lambda: all(copies(standin, channel) for channel in channels))
     standin.hold_at_rate_limit(GENERAL, methods=frozenset({"chat.update"}))
     reply(bot, standin, card, "Cause found: a bad deploy.")
-    command(bot, "update INC-1")
+    follow_up(bot, standin, "update INC-1")
     (report,) = told(standin, "older status")
     shown = repr(report["blocks"])
     assert "1 copy of *INC-1* still shows an older status." in shown and "could not reach" not in shown
@@ -144,10 +139,10 @@ def test_a_copy_slack_will_not_edit_is_reported_and_retry_or_the_next_update_bri
     assert all(len(notes(standin, channel)) == 1 for channel in channels), "Retry posted nothing again"
 
     standin.hold_at_rate_limit(GENERAL, methods=frozenset({"chat.update"}))
-    command(bot, "update INC-1 monitoring")
+    follow_up(bot, standin, "update INC-1 monitoring")
     told(standin, "older status", count=2)
     standin.release_rate_limit(GENERAL)
-    command(bot, "resolve INC-1 Rolled back.")
+    follow_up(bot, standin, "resolve INC-1 Rolled back.")
     told(standin, "resolved everywhere")
     standin.wait_idle(quiet=0.3)
     assert all("Resolved" in header(standin, channel) for channel in channels)

@@ -11,10 +11,14 @@ from tests.incident_flow import (
     command,
     copies,
     draft,
+    follow_up,
     incident,
     open_modal,
+    opened_form,
     plan,
     reply,
+    submit_follow_up,
+    told,
     wait_until,
 )
 
@@ -53,12 +57,14 @@ def test_broadcast_to_three_channels_then_update_and_resolve_every_copy(bot, sta
     card = draft(bot, standin)
     reply(bot, standin, card, "Checkout fails for EU cards since 10:00. We are on it.")
     view = open_modal(bot, standin, card)
-    picker = view["blocks"][0]["element"]
+    assert "Checkout fails for EU cards since 10:00" in view["blocks"][0]["text"]["text"], "the form shows the notice"
+    picker = view["blocks"][1]["element"]
     assert picker["type"] == "multi_conversations_select" and picker["initial_conversations"] == CONFIGURED
     assert bot.driver.view_submission(view, plan(CONFIGURED, severity="SEV1"), user=LEAD).status == 200
     wait_until(lambda: all(copies(standin, channel) for channel in CONFIGURED))
     receipt = standin.wait_for("chat.postEphemeral", where=lambda call: "went out to" in call.args.get("text", ""))
-    assert "<#C0STATUS>, <#C0HELP>, <#C0GENERAL>" in receipt[-1].args["text"]
+    assert "<#C0STATUS>, <#C0HELP>, <#C0GENERAL>" in repr(receipt[-1].args["blocks"])
+    assert receipt[-1].args["text"] == "INC-1 went out to 3 channels."
     for channel in CONFIGURED:
         (copy,) = copies(standin, channel)
         shown = repr(copy["blocks"])
@@ -68,14 +74,18 @@ def test_broadcast_to_three_channels_then_update_and_resolve_every_copy(bot, sta
     assert buttons(standin, card) == ["Preview", "Update", "Resolve"]
 
     reply(bot, standin, card, "Cause found: an expired certificate.")
-    assert "now Identified everywhere" in command(bot, standin, "update INC-1")["text"]
-    assert "now Monitoring everywhere" in command(bot, standin, "update INC-1 monitoring")["text"]
-    assert "resolved everywhere" in command(bot, standin, "resolve INC-1 Certificate renewed.")["text"]
+    follow_up(bot, standin, "update INC-1")
+    told(standin, "now Identified everywhere")
+    follow_up(bot, standin, "update INC-1 monitoring")
+    told(standin, "now Monitoring everywhere")
+    follow_up(bot, standin, "resolve INC-1 Certificate renewed.")
+    told(standin, "resolved everywhere")
     standin.wait_idle(quiet=0.2)
     for channel in CONFIGURED:
         (copy,) = copies(standin, channel)
         assert "Resolved" in repr(copy["blocks"]) and "Investigating" not in repr(copy["blocks"])
-        notes = [m["text"] for m in standin.thread(channel, copy["ts"])[1:]]
+        assert "Certificate renewed." in repr(copy["blocks"]) and "since 10:00" not in repr(copy["blocks"])
+        notes = [m["blocks"][0]["text"]["text"] for m in standin.thread(channel, copy["ts"])[1:]]
         assert len(notes) == 3
         assert "Identified" in notes[0] and "expired certificate" in notes[0]
         assert "Monitoring" in notes[1] and "expired certificate" not in notes[1]
@@ -149,8 +159,9 @@ def test_duplicate_deliveries_of_the_form_and_the_buttons_post_once(bot, standin
         assert bot.driver.view_submission(view, plan(CONFIGURED), user=LEAD).status == 200
     wait_until(lambda: all(copies(standin, channel) for channel in CONFIGURED))
     standin.wait_idle(quiet=0.3)
+    form = opened_form(standin, ids.MODAL_FOLLOW_UP, lambda: click(bot, standin, ids.ACTION_UPDATE, card))
     for _ in range(2):
-        click(bot, standin, ids.ACTION_UPDATE, card, trigger_id="trig.SAME-UPDATE")
+        submit_follow_up(bot, form, words="Exports work again for most teams.")
     threads = {channel: copies(standin, channel)[0]["ts"] for channel in CONFIGURED}
     wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))
     standin.wait_idle(quiet=1.2)  # longer than the spacing of posts to one channel

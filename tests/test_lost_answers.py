@@ -9,7 +9,7 @@ import pytest
 from standin import CONNECTION_DROPPED
 from jobs.report_jobs import DIGEST_JOB
 from tests.flow import HELP, L1, L3, cards_in, raise_by_command, rows, wait_until
-from tests.incident_flow import CONFIGURED, STATUS, broadcast, command, copies, draft, notes, reply
+from tests.incident_flow import CONFIGURED, STATUS, broadcast, copies, draft, follow_up, notes, reply, told
 from tests.line3_flow import l3_card, origin_notes
 from tests.line3_flow import reply as engineer_replies
 from tests.report_fixtures import fixture_day
@@ -78,7 +78,8 @@ def test_an_incident_copy_and_update_stored_before_a_500_go_out_once(bot, standi
     assert all(len(copies(standin, channel)) == 1 for channel in CONFIGURED)
     _stored_then_500(standin, lambda args: args.get("channel") == STATUS and args.get("thread_ts"))
     reply(bot, standin, card, "Cause found: an expired certificate.")
-    assert "now Identified everywhere" in command(bot, standin, "update INC-1")["text"]
+    follow_up(bot, standin, "update INC-1")
+    told(standin, "now Identified everywhere")
     standin.wait_idle(quiet=0.2)
     assert [len(notes(standin, channel)) for channel in CONFIGURED] == [1, 1, 1]
 

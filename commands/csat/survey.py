@@ -10,6 +10,7 @@ from commands.csat.survey_blocks import (comment_errors, read_comment, render_co
 from bot.delivery import Delivery
 from commands.deps import Deps
 from commands.message_search import find_by_metadata, message_metadata
+from commands.modals import open_modal
 from commands.posting import send_once
 from commands.turn import Turn
 from storage.csat import score_escalation
@@ -44,7 +45,7 @@ def handle_score_button(turn: Turn, deps: Deps) -> None:
 def handle_comment_button(turn: Turn, deps: Deps) -> None:
     escalation_id, score = json_numbers_in(turn.body["actions"][0]["value"], "escalation_id", "score")
     esc = get_escalation(deps.store.db(), escalation_id)
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_comment_form(esc, score))
+    open_modal(turn.client, turn.body["trigger_id"], render_comment_form(esc, score))
 
 
 def check_comment(body: dict, deps: Deps) -> dict[str, str]:

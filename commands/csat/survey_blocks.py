@@ -4,7 +4,7 @@ import json
 
 from commands.block_kit import button, input_state
 from commands.csat import ids
-from commands.text import escape, one_line, too_long
+from commands.text import clean_user_text, escape, one_line, too_long
 from storage.csat import Recorded
 from storage.model import Escalation
 
@@ -62,7 +62,8 @@ def render_comment_form(esc: Escalation, score: int) -> dict:
 
 
 def typed_comment(state_values: dict) -> str:
-    return input_state(state_values, ids.BLOCK_COMMENT, ids.INPUT_COMMENT).get("value") or ""
+    """A text input's value is plain text already (Slack adds no markup), escaped when shown."""
+    return clean_user_text(input_state(state_values, ids.BLOCK_COMMENT, ids.INPUT_COMMENT).get("value") or "")
 
 
 def comment_errors(state_values: dict) -> dict[str, str]:
@@ -75,5 +76,4 @@ def comment_errors(state_values: dict) -> dict[str, str]:
 
 
 def read_comment(state_values: dict) -> str:
-    """A text input's value is plain text already (Slack adds no markup), escaped when shown."""
     return typed_comment(state_values).strip()

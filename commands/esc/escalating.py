@@ -6,6 +6,7 @@ from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.escalate_form import EscalateOrigin, read_reason, reason_errors, render_escalate_form
+from commands.modals import open_modal
 from commands.turn import Turn
 from storage.model import LINES
 
@@ -15,7 +16,7 @@ def open_escalate_form(turn: Turn, deps: Deps) -> None:
     escalation_id, seen = parse_button_value(value)
     to_line = min(seen.line + 1, LINES[-1])
     view = render_escalate_form(deps.team, escalation_id, to_line, EscalateOrigin(value, turn.channel or ""))
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=view)
+    open_modal(turn.client, turn.body["trigger_id"], view)
 
 
 def check_escalate_form(body: dict, deps: Deps) -> dict[str, str]:

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from commands.deps import Deps
 from commands.esc import operations as op
 from commands.esc.modal_view import FormOrigin, render_form
+from commands.modals import open_modal
 from commands.people import name_mentions
 from commands.text import one_line, plain_text
 from commands.turn import Turn
@@ -44,7 +45,7 @@ def handle_shortcut(turn: Turn, deps: Deps) -> None:
     refuse_if_escalated(deps.store.db(), turn.channel or "", thread_ts)
     origin = FormOrigin(channel=turn.channel or "", source=Source.SHORTCUT, message_ts=thread_ts,
                         author=_author(message, None), link=_permalink(turn.client, turn.channel or "", message["ts"]))
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin, plain_text(name_mentions(turn.client, message.get("text", "")))))
+    open_modal(turn.client, turn.body["trigger_id"], render_form(deps.team, origin, plain_text(name_mentions(turn.client, message.get("text", "")))))
 
 
 def _author(message: dict | None, item_user: str | None) -> str | None:

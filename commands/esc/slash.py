@@ -5,6 +5,7 @@ from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.line3.acknowledging import acknowledge
+from commands.modals import open_modal
 from commands.turn import Turn
 from storage.model import Source
 
@@ -14,7 +15,7 @@ def handle_esc(turn: Turn, deps: Deps) -> None:
     match request:
         case p.OpenModal():
             origin = FormOrigin(channel=turn.channel or "", source=Source.MODAL)
-            turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_form(deps.team, origin))
+            open_modal(turn.client, turn.body["trigger_id"], render_form(deps.team, origin))
         case p.New():
             op.raise_new(turn, deps, op.new_from_command(turn, request))
         case p.Take(escalation_id):

@@ -19,9 +19,9 @@ def handle_card_button(turn: Turn, deps: Deps) -> None:
         case ids.ACTION_DISCARD:
             op.discard(turn, deps, incident_id)
         case ids.ACTION_UPDATE:
-            op.update(turn, deps, incident_id, None)
+            op.open_follow_up(turn, deps, incident_id, None, None, resolving=False)
         case ids.ACTION_RESOLVE:
-            op.resolve(turn, deps, incident_id, None)
+            op.open_follow_up(turn, deps, incident_id, None, None, resolving=True)
         case ids.ACTION_CANCEL:
             op.cancel(turn, deps, incident_id)
 

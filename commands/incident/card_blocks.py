@@ -9,7 +9,7 @@ from datetime import datetime
 
 from commands.block_kit import button
 from commands.incident import ids
-from commands.text import clip, duration_words, escape, slack_date
+from commands.text import clip, duration_words, escape, one_line, slack_date
 from storage.incident_model import DEFAULT_SEVERITY, LIVE, Incident, IncidentStatus, Step
 
 STATUS_BADGE = {
@@ -27,6 +27,9 @@ DRAFTING_HELP = (
     "Reply in this thread to write the notice: the latest reply is the draft, and edits and deletions count. "
     "Pick another reply with the *Use as incident notice* shortcut."
 )
+FOLLOW_UP_HELP = "The latest reply here fills the next update's form; you see and edit it there before it goes out."
+DISCARD_CONFIRM = ("Discard this draft?", "Nothing has been sent. The card stays, marked discarded.", "Discard")
+CANCEL_CONFIRM = ("Cancel the planned notice?", "It goes back to a draft; nothing is sent.", "Cancel it")
 
 
 def card_text(incident: Incident) -> str:
@@ -42,8 +45,10 @@ def render_card(incident: Incident) -> list[dict]:
     blocks = [
         _header(f"{incident.key} · {incident.title}"),
         {"type": "section", "fields": [{"type": "mrkdwn", "text": text} for text in fields]},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": DRAFTING_HELP}]},
     ]
+    help_text = _card_help(incident)
+    if help_text:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": help_text}]})
     buttons = _card_buttons(incident)
     if buttons:
         blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
@@ -56,23 +61,38 @@ def _card_status(incident: Incident) -> str:
     return STATUS_BADGE[incident.status]
 
 
+def _card_help(incident: Incident) -> str | None:
+    if incident.status in (IncidentStatus.DRAFT, IncidentStatus.SCHEDULED):
+        return DRAFTING_HELP
+    return FOLLOW_UP_HELP if incident.is_live else None
+
+
 def _card_buttons(incident: Incident) -> list[dict]:
     value = str(incident.id)
     preview = button("Preview", ids.ACTION_PREVIEW, value)
     if incident.status is IncidentStatus.DRAFT:
         return [preview, button("Broadcast", ids.ACTION_BROADCAST, value, "primary"),
-                button("Discard", ids.ACTION_DISCARD, value, "danger")]
+                _confirmed(button("Discard", ids.ACTION_DISCARD, value, "danger"), *DISCARD_CONFIRM)]
     if incident.status is IncidentStatus.SCHEDULED:
-        return [preview, button("Cancel", ids.ACTION_CANCEL, value, "danger")]
+        return [preview, _confirmed(button("Cancel", ids.ACTION_CANCEL, value, "danger"), *CANCEL_CONFIRM)]
     if incident.is_live:
         return [preview, button("Update", ids.ACTION_UPDATE, value, "primary"), button("Resolve", ids.ACTION_RESOLVE, value)]
     return []
 
 
+def _confirmed(element: dict, title: str, text: str, confirm: str) -> dict:
+    """Slack asks "are you sure?" before the click reaches the bot."""
+    return {**element, "confirm": {"title": {"type": "plain_text", "text": title},
+                                   "text": {"type": "plain_text", "text": text},
+                                   "confirm": {"type": "plain_text", "text": confirm},
+                                   "deny": {"type": "plain_text", "text": "Keep it"}, "style": "danger"}}
+
+
 def copy_text(incident: Incident, status: IncidentStatus) -> str:
-    """The notification text of a copy: `<!here>` is the one mention a copy may carry."""
-    here = "<!here> " if incident.notify_here else ""
-    return f"{here}{incident.key} {status.word}: {escape(incident.title)}"
+    """The notification text of a copy, shown raw in a phone's push: the incident first, no
+    formatting; `<!here>` is the one mention a copy may carry."""
+    here = " <!here>" if incident.notify_here else ""
+    return f"{incident.key} {status.word}: {escape(incident.title)}{here}"
 
 
 def render_copy(incident: Incident, notice: str, now: datetime) -> list[dict]:
@@ -101,6 +121,13 @@ def note_text(incident: Incident, step: Step) -> str:
     if step.status is IncidentStatus.RESOLVED:
         return f"*{STATUS_BADGE[step.status]}* after {_duration(incident)}.{detail}"
     return f"*{STATUS_BADGE[step.status]}* · {slack_date(step.at, WHEN)}{detail}"
+
+
+def note_notification(incident: Incident, step: Step) -> str:
+    """A follow-up's push text: the incident and its status first, plain."""
+    status = f"Resolved after {_duration(incident)}" if step.status is IncidentStatus.RESOLVED else step.status.word
+    detail = f": {escape(one_line(step.text, 200))}" if step.text else ""
+    return f"{incident.key} {status}{detail}"
 
 
 def render_note(text: str) -> list[dict]:

@@ -1,6 +1,7 @@
-"""The broadcast modal: checked while Slack waits, sent after the ack."""
+"""The incident forms: checked while Slack waits, sent after the ack."""
 
 from commands.deps import Deps
+from commands.incident import follow_up_form as follow_ups
 from commands.incident import operations as op
 from commands.incident.modal import incident_of, plan_errors, read_plan
 from commands.turn import Turn
@@ -15,3 +16,13 @@ def handle_broadcast(turn: Turn, deps: Deps) -> None:
     incident_id = incident_of(turn.body["view"])
     turn.channel = ir.load_incident(deps.store.db(), incident_id).card_channel
     op.broadcast(turn, deps, incident_id, read_plan(turn.body["view"]["state"]["values"]))
+
+
+def check_follow_up(body: dict, deps: Deps) -> dict[str, str]:
+    return follow_ups.follow_up_errors(body["view"]["state"]["values"])
+
+
+def handle_follow_up(turn: Turn, deps: Deps) -> None:
+    incident_id = follow_ups.incident_of(turn.body["view"])
+    turn.channel = ir.load_incident(deps.store.db(), incident_id).card_channel
+    op.follow_up(turn, deps, incident_id, follow_ups.read_follow_up(turn.body["view"]))

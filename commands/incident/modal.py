@@ -1,5 +1,5 @@
-"""The broadcast confirmation: channels (preselected from app.yaml), severity, @here, and an
-optional time for planned work."""
+"""The broadcast confirmation: the notice it sends, channels (preselected from app.yaml),
+severity, @here, and an optional time for planned work."""
 
 import re
 from datetime import datetime, timedelta, timezone
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from commands.block_kit import input_state
 from commands.incident import ids
 from commands.incident.card_blocks import SEVERITY_BADGE
-from commands.text import clip
+from commands.text import clip, escape
 from storage.incident_model import DEFAULT_SEVERITY, SEVERITIES, BroadcastPlan, Incident
 
 MAX_CHANNELS = 100
@@ -15,7 +15,7 @@ SCHEDULE_HORIZON = timedelta(days=365)  # planned work is announced weeks ahead,
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,20}")  # public (C…) and private (G… in older workspaces)
 
 
-def render_broadcast_modal(incident: Incident, channels: tuple[str, ...]) -> dict:
+def render_broadcast_modal(incident: Incident, channels: tuple[str, ...], notice: str) -> dict:
     channel_picker = {"type": "multi_conversations_select", "action_id": ids.INPUT_CHANNELS,
                       "placeholder": {"type": "plain_text", "text": "Where should the notice go?"},
                       "filter": {"include": ["public", "private"], "exclude_bot_users": True}}
@@ -34,10 +34,12 @@ def render_broadcast_modal(incident: Incident, channels: tuple[str, ...]) -> dic
         "submit": {"type": "plain_text", "text": "Broadcast"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            _input(ids.BLOCK_CHANNELS, "Channels", channel_picker),
-            _input(ids.BLOCK_SEVERITY, "Severity", severity),
-            _input(ids.BLOCK_NOTIFY, "Notification", notify, optional=True),
-            _input(ids.BLOCK_SCHEDULE, "Send later (planned work)", schedule, optional=True,
+            {"type": "section", "text": {"type": "mrkdwn", "text": clip("*Every channel gets this notice:*\n"
+                                                                         + escape(notice), 3000)}},
+            input_block(ids.BLOCK_CHANNELS, "Channels", channel_picker),
+            input_block(ids.BLOCK_SEVERITY, "Severity", severity),
+            input_block(ids.BLOCK_NOTIFY, "Notification", notify, optional=True),
+            input_block(ids.BLOCK_SCHEDULE, "Send later (planned work)", schedule, optional=True,
                    hint="Leave empty to send now. The draft card shows it with a Cancel button until then."),
         ],
     }
@@ -47,7 +49,7 @@ def _option(severity: str) -> dict:
     return {"text": {"type": "plain_text", "text": SEVERITY_BADGE[severity]}, "value": severity}
 
 
-def _input(block_id: str, label: str, element: dict, optional: bool = False, hint: str | None = None) -> dict:
+def input_block(block_id: str, label: str, element: dict, optional: bool = False, hint: str | None = None) -> dict:
     block = {"type": "input", "block_id": block_id, "label": {"type": "plain_text", "text": label},
              "element": element, "optional": optional}
     if hint:

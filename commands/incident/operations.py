@@ -6,9 +6,11 @@ its command does.
 
 from commands.deps import Deps
 from commands.incident.card_blocks import render_copy
+from commands.incident.follow_up_form import channel_count, render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
 from commands.incident.publish import NoticePublisher
 from commands.incident.reply_blocks import render_help, render_list, render_preview
+from commands.modals import open_modal
 from commands.people import is_member, mentions
 from commands.replies import render_confirmation
 from commands.text import slack_date
@@ -16,7 +18,7 @@ from commands.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.errors import InvalidTransition, UserError
-from storage.incident_model import BroadcastPlan, IncidentOutcome, IncidentStatus
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 
 
 class NotBroadcaster(UserError):
@@ -32,7 +34,7 @@ def draft(turn: Turn, deps: Deps, title: str) -> None:
 def preview(turn: Turn, deps: Deps, incident_id: int) -> None:
     incident = ir.load_incident(deps.store.db(), incident_id)
     notice = core.notice_text(deps.store.db(), incident)
-    turn.reply(render_preview(incident, render_copy(incident, notice, deps.clock())), f"Preview of {incident.key}")
+    turn.reply(render_preview(incident, render_copy(incident, notice, deps.clock())), f"{incident.key} preview")
 
 
 def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -41,9 +43,9 @@ def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
     if incident.status is not IncidentStatus.DRAFT:
         raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, so it cannot be broadcast again.",
                                 f"Follow it up with `/incident update {incident.key}`.")
-    core.notice_text(deps.store.db(), incident)
-    modal = render_broadcast_modal(incident, deps.team.incidents.broadcast_channels)
-    turn.client.views_open(trigger_id=turn.body["trigger_id"], view=modal)
+    notice = core.notice_text(deps.store.db(), incident)
+    modal = render_broadcast_modal(incident, deps.team.incidents.broadcast_channels, notice)
+    open_modal(turn.client, turn.body["trigger_id"], modal)
 
 
 def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> None:
@@ -56,30 +58,49 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
     if outcome.step is None:
         publisher.refresh_card(incident_id)
         when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
-        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.")
+        _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.",
+                 f"{outcome.incident.key} goes out {plan.scheduled_for:%Y-%m-%d %H:%M} UTC.")
         return
     if publisher.send(outcome.step).complete:
-        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.")
+        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.",
+                 f"{outcome.incident.key} went out to {channel_count(plan.channels)}.")
 
 
-def update(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None) -> None:
+def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None, text: str | None,
+                   resolving: bool) -> None:
+    """Update and Resolve open the form; nothing reaches the channels before it is submitted."""
     require_broadcaster(turn, deps)
-    outcome = core.update(deps.store.db(), deps.clock(), incident_id, turn.user, status, turn.request_key, deps.boot_id)
-    _follow_up(turn, deps, outcome, "*{key}* is now {status} everywhere.")
+    incident = ir.load_incident(deps.store.db(), incident_id)
+    core.require_live(incident)
+    chosen = IncidentStatus.RESOLVED if resolving else status or incident.next_status
+    if text is not None:  # typed with the command
+        notice = FollowUp(chosen, text)
+    else:
+        draft = core.fresh_draft(deps.store.db(), incident)
+        notice = FollowUp(chosen, draft.text, draft.ts) if draft else FollowUp(chosen, "")
+    channels = [copy.channel for copy in ir.copies_of(deps.store.db(), incident_id)]
+    open_modal(turn.client, turn.body["trigger_id"], render_follow_up_form(incident, channels, notice))
 
 
-def resolve(turn: Turn, deps: Deps, incident_id: int, text: str | None) -> None:
+def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.resolve(deps.store.db(), deps.clock(), incident_id, turn.user, text, turn.request_key, deps.boot_id)
-    _follow_up(turn, deps, outcome, "✅ *{key}* is resolved everywhere.")
+    outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key,
+                             deps.boot_id)
+    if outcome.duplicate or not NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
+        return
+    key = outcome.incident.key
+    if notice.status is IncidentStatus.RESOLVED:
+        _confirm(turn, f"✅ *{key}* is resolved everywhere.", f"{key} is resolved everywhere.")
+    else:
+        _confirm(turn, f"*{key}* is now {notice.status.word} everywhere.", f"{key} is now {notice.status.word} everywhere.")
 
 
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
     require_broadcaster(turn, deps)
     step = ir.load_step(deps.store.db(), incident_id, step_number)
     if NoticePublisher(turn.client, deps, turn.user).send(step, retry=True).complete:
-        text = f"📣 INC-{incident_id} reached every channel, and every copy is up to date."
-        turn.reply(render_confirmation(text), text)
+        text = f"INC-{incident_id} reached every channel, and every copy is up to date."
+        turn.reply(render_confirmation(f"📣 {text}"), text)
 
 
 def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -116,17 +137,10 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
                              f"Ask one of {who}." if who else "List them under `incidents.broadcasters` in app.yaml.")
 
 
-def _follow_up(turn: Turn, deps: Deps, outcome: IncidentOutcome, confirmation: str) -> None:
-    if outcome.duplicate:
-        return
-    if NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
-        _confirm(turn, confirmation.format(key=outcome.incident.key, status=outcome.incident.status.word))
-
-
-def _confirm(turn: Turn, text: str) -> None:
-    """Commands and the modal get a receipt; a click sees the card change instead."""
+def _confirm(turn: Turn, shown: str, plain: str) -> None:
+    """Commands and the forms get a receipt; a click sees the card change instead."""
     if turn.is_command or turn.body.get("type") == "view_submission":
-        turn.reply(render_confirmation(text), text)
+        turn.reply(render_confirmation(shown), plain)
 
 
 def _channels(channels: tuple[str, ...]) -> str:

@@ -15,7 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
-from commands.incident.card_blocks import card_text, copy_text, note_text, render_card, render_copy, render_note
+from commands.incident.card_blocks import (card_text, copy_text, note_notification, note_text, render_card, render_copy,
+                                          render_note)
 from commands.incident.fanout import FanOut, Pacer, Send
 from commands.incident.failure_blocks import failures_text, render_failures
 from commands.message_search import find_by_metadata, message_metadata
@@ -137,12 +138,14 @@ class NoticePublisher:
     def _sender(self, incident: Incident, step: Step) -> Send:
         """Posts `step` in one channel and returns its ts: the copy itself, or a follow-up in its thread."""
         if step.number == 0:
-            blocks, text = render_copy(incident, step.text, self.deps.clock()), copy_text(incident, incident.status)
+            words = ir.latest_words(self._db(), incident.id)  # a copy retried after an update shows the update
+            blocks, text = render_copy(incident, words, self.deps.clock()), copy_text(incident, incident.status)
             return lambda channel: post_joining(self.client, channel, blocks=blocks, text=text,
                                                 metadata=post_metadata(incident.id, 0, channel))["ts"]
-        threads, text = self._threads(incident), note_text(incident, step)
+        threads, blocks, text = self._threads(incident), render_note(note_text(incident, step)), note_notification(
+            incident, step)
         return lambda channel: post_message(
-            self.client, channel, thread_ts=threads[channel], blocks=render_note(text), text=text,
+            self.client, channel, thread_ts=threads[channel], blocks=blocks, text=text,
             metadata=post_metadata(incident.id, step.number, channel))["ts"]
 
     def _looking_first(self, incident: Incident, step: Step, send: Send) -> Send:
@@ -161,7 +164,7 @@ class NoticePublisher:
     def _edit_copy(self, incident_id: int, channel: str, ts: str) -> None:
         """The copy in `channel` shows the incident as stored now, not as it was when this step began."""
         incident = ir.load_incident(self._db(), incident_id)
-        notice = ir.load_step(self._db(), incident_id, 0).text
+        notice = ir.latest_words(self._db(), incident_id)
         self.client.chat_update(channel=channel, ts=ts, blocks=render_copy(incident, notice, self.deps.clock()),
                                 text=copy_text(incident, incident.status))
 

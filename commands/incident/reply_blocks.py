@@ -9,8 +9,8 @@ HELP_LINES = {
     "draft": "post a draft card; its thread is where the notice is written",
     "preview": "see the exact notice, only you",
     "broadcast": "choose channels, severity and @here, then send it (now or later)",
-    "update": "post the latest draft reply under every copy and move the status on",
-    "resolve": "mark every copy resolved and post the resolution",
+    "update": "open a form with the latest draft reply and the status; it goes under every copy when you send it",
+    "resolve": "open a form for the closing message every copy will show, then mark them resolved",
     "list": "active and recent incidents with links to their copies",
     "help": "this list",
 }
@@ -34,7 +34,8 @@ def render_list(incidents: list[Incident], links: dict[int, list[str]]) -> list[
 
 def render_help() -> list[dict]:
     rows = "\n".join(f"`{USAGE[verb]}` — {words}" for verb, words in HELP_LINES.items())
-    note = "IDs work as INC-3, inc-3 or 3. The draft card has Preview, Broadcast and Discard buttons too."
+    note = ("IDs work as INC-3, inc-3 or 3. The card has the same buttons: Preview, Broadcast and Discard, then Update"
+            " and Resolve.")
     return [
         {"type": "header", "text": {"type": "plain_text", "text": "Incident notices with /incident"}},
         {"type": "section", "text": {"type": "mrkdwn", "text": rows}},

@@ -15,9 +15,9 @@ def handle_incident(turn: Turn, deps: Deps) -> None:
         case p.Broadcast(incident_id):
             op.open_broadcast(turn, deps, incident_id)
         case p.Update(incident_id, status):
-            op.update(turn, deps, incident_id, status)
+            op.open_follow_up(turn, deps, incident_id, status, None, resolving=False)
         case p.Resolve(incident_id, text):
-            op.resolve(turn, deps, incident_id, text)
+            op.open_follow_up(turn, deps, incident_id, None, text, resolving=True)
         case p.List():
             op.show_list(turn, deps)
         case p.Help():
