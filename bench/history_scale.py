@@ -123,7 +123,7 @@ def _time_reports(db, team: TeamConfig, yesterday, runs: int) -> dict[str, float
         return render_shift_summary(shift_summary(db, shift.name, shift_window, day.end), team)
 
     def open_list() -> list[dict]:
-        return render_list(open_page(db, "open", ASKER), team)
+        return render_list(open_page(db, "open", ASKER, day.end), team)
 
     jobs = {"baseline": baseline, "digest": digest, "summary": summary, "list": open_list}
     return {name: _median_ms(job, runs) for name, job in jobs.items()}

@@ -2,8 +2,9 @@
 
 Every Slack effect of a change is an outbox row (storage/outbox.py), and this loop is the only
 thing that performs them. A feature registers one handler per kind of row; the handler gets a
-`Delivery`, renews its lease before each Slack call (`still_mine`) and records what Slack did
-through `record`, which writes only while the claim holds. A Slack refusal past the client's
+`Delivery`, checks or renews its lease before each Slack call (`still_mine`) and records what
+Slack did through `record`: written when the row ends, in the same transaction, only while the
+claim holds. A Slack refusal past the client's
 own retries (429, 5xx, a dropped connection) backs the row off and frees it for any process;
 the next try sees `retried` and looks for its post by metadata before posting again.
 """
@@ -15,7 +16,8 @@ import socket
 import sqlite3
 import threading
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from slack_sdk import WebClient
@@ -24,7 +26,7 @@ from sqlite_utils import Database
 
 from commands.deps import Deps
 from storage import outbox
-from storage.db import database_unavailable, write_transaction
+from storage.db import database_unavailable
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2  # for rows of other processes, backoffs and expired leases; our own commits ring at once
@@ -42,6 +44,11 @@ class Delivery:
     client: WebClient
     deps: Deps
     owner: str
+    renewed_at: datetime | None = None  # when the lease was last taken or renewed, by this process's clock
+    writes: list[outbox.Write] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.renewed_at = self.renewed_at or self.deps.clock()
 
     @property
     def payload(self) -> dict:
@@ -60,17 +67,21 @@ class Delivery:
         return self.deps.store.db()
 
     def still_mine(self) -> None:
-        """Right before each Slack call: renew the lease, or stop if it was taken over."""
-        if not outbox.renew(self.db(), self.claim, self.deps.clock()):
+        """Right before each Slack call: stop if the row was taken over. A lease taken or renewed
+        in the last third of its time still has most of it left, so a read tells; an older one
+        is renewed, which takes the write lock."""
+        now = self.deps.clock()
+        if now - self.renewed_at < outbox.LEASE / 3:
+            holds = outbox.holds(self.db(), self.claim)
+        else:
+            holds = outbox.renew(self.db(), self.claim, now)
+            self.renewed_at = now
+        if not holds:
             raise LeaseLost(self.claim.id)
 
-    def record(self, write: Callable[[Database], None]) -> None:
-        """What Slack did, written only while this claim still holds."""
-        db = self.db()
-        with write_transaction(db):
-            if not outbox.holds(db, self.claim):
-                raise LeaseLost(self.claim.id)
-            write(db)
+    def record(self, write: outbox.Write) -> None:
+        """What Slack did, written with the row's end (or its backoff), only while this claim holds."""
+        self.writes.append(write)
 
 
 Handler = Callable[[Delivery], None]
@@ -143,20 +154,24 @@ class DeliveryLoop:
             log.error("no delivery handler for %s rows (row %d): left for a process that knows it", claim.kind, claim.id)
             outbox.try_again_later(db, claim, self.deps.clock(), f"unknown kind {claim.kind}")
             return
+        job = Delivery(claim, self.client, self.deps, self.owner)
         try:
-            handler(Delivery(claim, self.client, self.deps, self.owner))
+            handler(job)
         except LeaseLost:
             log.warning("row %d (%s) was taken over by another process: dropped here", claim.id, claim.kind)
             return
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
-            self._failed(db, claim, error)
+            self._failed(db, job, error)
             return
-        outbox.finish(db, claim, self.deps.clock())
+        if not outbox.finish(db, claim, self.deps.clock(), writes=job.writes):
+            log.warning("row %d (%s) was taken over by another process: its result is not recorded here",
+                        claim.id, claim.kind)
 
-    def _failed(self, db: Database, claim: outbox.Claim, error: Exception) -> None:
+    def _failed(self, db: Database, job: Delivery, error: Exception) -> None:
+        claim = job.claim
         reason = error.response.get("error") if isinstance(error, SlackApiError) else f"{type(error).__name__}: {error}"
         if transient(error):
-            if outbox.try_again_later(db, claim, self.deps.clock(), reason):
+            if outbox.try_again_later(db, claim, self.deps.clock(), reason, job.writes):
                 log.info("row %d (%s) tries again later: %s", claim.id, claim.kind, reason)
             else:
                 log.warning("row %d (%s) given up after %d attempts: %s", claim.id, claim.kind, claim.attempt, reason)
@@ -165,4 +180,4 @@ class DeliveryLoop:
             log.warning("Slack refused row %d (%s): %s", claim.id, claim.kind, reason)
         else:
             log.exception("row %d (%s) failed: %s", claim.id, claim.kind, reason)
-        outbox.finish(db, claim, self.deps.clock(), f"failed: {reason}")
+        outbox.finish(db, claim, self.deps.clock(), f"failed: {reason}", job.writes)

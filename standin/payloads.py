@@ -183,7 +183,7 @@ class Payloads:
 
     def block_actions(self, action_id: str, value: str, *, user: str, channel: str, message_ts: str | None,
                       block_id: str | None, trigger_id: str | None) -> dict:
-        message, element, found_block_id, is_ephemeral = self._clicked_message(channel, message_ts, action_id)
+        message, element, found_block_id, is_ephemeral = self._clicked_message(channel, message_ts, action_id, value)
         ts = message.get("ts") or message.get("message_ts") or now_ts()
         action = {
             "action_id": action_id,
@@ -195,6 +195,9 @@ class Payloads:
         }
         if element and element.get("style"):
             action["style"] = element["style"]
+        if element and element.get("type") == "overflow":  # Slack sends the option chosen, not a value
+            del action["value"], action["text"]
+            action.update(type="overflow", selected_option=next(o for o in element["options"] if o["value"] == value))
         payload = self._interaction_base("block_actions", user, trigger_id)
         payload.update({
             "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": is_ephemeral},
@@ -207,21 +210,21 @@ class Payloads:
             payload["message"] = self.standin.workspace.api_message(message) if message.get("channel") else message
         return payload
 
-    def _clicked_message(self, channel: str, message_ts: str | None, action_id: str):
+    def _clicked_message(self, channel: str, message_ts: str | None, action_id: str, value: str):
         """The message holding the button: the given one, else the newest (ephemeral or not) that has it."""
         if message_ts:
             message = self._stored_message(channel, message_ts)
             ephemeral = next((e for e in self.standin.ephemerals if e.get("message_ts") == message_ts), None)
             if not message and ephemeral:
-                return (ephemeral, *_find_element(ephemeral, action_id), True)
+                return (ephemeral, *_find_element(ephemeral, action_id, value), True)
             message = message or {"type": "message", "ts": message_ts, "text": ""}
-            return (message, *_find_element(message, action_id), False)
+            return (message, *_find_element(message, action_id, value), False)
         for message in reversed(self.standin.messages(channel)):
-            element, block_id = _find_element(message, action_id)
+            element, block_id = _find_element(message, action_id, value)
             if element:
                 return message, element, block_id, False
         for ephemeral in reversed(self.standin.ephemerals):
-            element, block_id = _find_element(ephemeral, action_id)
+            element, block_id = _find_element(ephemeral, action_id, value)
             if element and ephemeral.get("channel") in (channel, None):
                 return ephemeral, element, block_id, True
         raise LookupError(f"no message in {channel} has an element with action_id {action_id!r}")
@@ -264,12 +267,17 @@ def _event_message(message: dict) -> dict:
     return {k: v for k, v in message.items() if v not in (None, [], "") and k != "channel"}
 
 
-def _find_element(message: dict, action_id: str) -> tuple[dict | None, str | None]:
+def _offers(element: dict, value: str) -> bool:
+    return element.get("type") != "overflow" or any(option["value"] == value for option in element["options"])
+
+
+def _find_element(message: dict, action_id: str, value: str) -> tuple[dict | None, str | None]:
+    """The element with `action_id`; for an overflow menu, the one offering `value`."""
     for block in message.get("blocks") or []:
         elements = list(block.get("elements") or [])
         if isinstance(block.get("accessory"), dict):
             elements.append(block["accessory"])
         for element in elements:
-            if isinstance(element, dict) and element.get("action_id") == action_id:
+            if isinstance(element, dict) and element.get("action_id") == action_id and _offers(element, value):
                 return element, block.get("block_id")
     return None, None

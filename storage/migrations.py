@@ -338,7 +338,21 @@ def record_incident_step_drafts(db: Database) -> None:
     db.execute("ALTER TABLE incident_steps ADD COLUMN draft_ts TEXT")
 
 
-@migrations(name="0013_raised_by_and_origin_link")
+@migrations(name="0013_open_list_by_urgency")
+def index_open_list_by_urgency(db: Database) -> None:
+    """`/esc list` in its order (storage/backlog.py): the running SLA clocks by deadline, then
+    the open escalations without one by priority and age. sla_clocks_due holds every clock of
+    the history, so walking it to the running ones read a year of stopped clocks; these hold
+    only the running clocks (one per escalation waiting for an owner) and the open rows."""
+    db.executescript(
+        """
+        CREATE INDEX sla_clocks_running_by_due ON sla_clocks(due_at, priority, escalation_id) WHERE stopped_at IS NULL;
+        CREATE INDEX escalations_open_by_priority ON escalations(priority, created_at, id) WHERE status = 'open';
+        """
+    )
+
+
+@migrations(name="0014_raised_by_and_origin_link")
 def record_who_raised_and_the_origin_link(db: Database) -> None:
     """An escalation raised from someone's message has two people: the message's author, who asked
     (`requester`: told in the thread, surveyed), and the agent who reacted or used the shortcut

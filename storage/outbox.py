@@ -13,6 +13,7 @@ is claimable only while no earlier row of its subject is pending.
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable, Sequence
 
 from sqlite_utils import Database
 
@@ -92,30 +93,44 @@ def renew(db: Database, claim: Claim, now: datetime) -> bool:
 
 
 def holds(db: Database, claim: Claim) -> bool:
-    """Inside a write transaction that records what the delivery did: is the claim still this one's?"""
+    """Is the claim still this one's?"""
     return db.execute("SELECT 1 FROM outbox WHERE id = ? AND generation = ? AND done_at IS NULL",
                       [claim.id, claim.generation]).fetchone() is not None
 
 
-def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None) -> bool:
-    """Done, if the claim still holds. `outcome` says why a row ended without its effect."""
+Write = Callable[[Database], None]
+
+
+def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None, writes: Sequence[Write] = ()) -> bool:
+    """Done, if the claim still holds, together with `writes` (what the delivery did, such as
+    where Slack put a card). `outcome` says why a row ended without its effect."""
     with write_transaction(db):
-        return db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
+        done = db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
                           [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
+        _apply(db, writes if done else ())
+        return done
 
 
-def try_again_later(db: Database, claim: Claim, now: datetime, error: str) -> bool:
-    """Back off and free the row for any process; False once it has had MAX_ATTEMPTS (it is then
-    finished with `error` as its outcome) or when the claim no longer holds."""
+def try_again_later(db: Database, claim: Claim, now: datetime, error: str, writes: Sequence[Write] = ()) -> bool:
+    """Back off and free the row for any process, keeping `writes` (what this try did get done);
+    False once it has had MAX_ATTEMPTS (it is then finished with `error` as its outcome) or
+    when the claim no longer holds."""
     if claim.attempt >= MAX_ATTEMPTS:
-        finish(db, claim, now, f"gave up: {error}")
+        finish(db, claim, now, f"gave up: {error}", writes)
         return False
     delay = min(FIRST_BACKOFF * 2 ** (claim.attempt - 1), MAX_BACKOFF)
     with write_transaction(db):
-        return db.execute(
+        freed = db.execute(
             "UPDATE outbox SET next_try_at = ?, lease_until = NULL, claimed_by = NULL, outcome = ?"
             " WHERE id = ? AND generation = ? AND done_at IS NULL",
             [records.to_text(now + delay), error, claim.id, claim.generation]).rowcount == 1
+        _apply(db, writes if freed else ())
+        return freed
+
+
+def _apply(db: Database, writes: Sequence[Write]) -> None:
+    for write in writes:
+        write(db)
 
 
 def pending_count(db: Database) -> int:

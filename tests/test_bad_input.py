@@ -20,7 +20,7 @@ def refusal(bot, standin, text, user="U0AGENT1"):
 
 
 @pytest.mark.parametrize("text, says, shows", [
-    ("escalate 1", "`escalate` is not an /esc command", "/esc take ESC-12"),
+    ("escalate 1", "`escalate` is not an /esc command", "Did you mean `/esc up 1`?"),
     ("take ESC-99", "There is no ESC-99", "/esc list"),
     ("take ESC-x1", "`ESC-x1` is not an escalation ID", "/esc take ESC-12"),
     ("assign 1 <#C0HELP|help>", "`#help` is not a person", "/esc assign ESC-12 @person"),

@@ -4,24 +4,26 @@ import pytest
 
 from bot.config import parse_team_config
 from commands.esc import ids
+from commands.esc import parse as p
 from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
 from commands.esc.escalate_form import REASON_LIMIT, EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.note_blocks import thread_note
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
-from storage.backlog import PAGE_SIZE, Bookmark, Page
+from storage.backlog import PAGE_SIZE, Bookmark, Listed, Page, Urgency
 from storage.errors import UsageError, UserError
 from storage.model import Action, Escalation, Event, Source, Status
 from storage.ownership import Seen
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-TEAM = parse_team_config({
+RAW_TEAM = {
     "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
               {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
     "escalations": {"watch_channels": ["C0HELP"], "categories": ["billing", "login"]},
-})
+}
+TEAM = parse_team_config(RAW_TEAM)
 HOSTILE = "<!channel> pay now <https://evil.example|bank> & <@U0LEAD1> *bold*"
 
 
@@ -101,16 +103,31 @@ def test_every_note_is_one_short_line(action):
     assert blocks[0]["type"] == ("section" if action is Action.RESOLVED else "context")
 
 
-def test_list_timeline_help_and_errors_are_valid_block_kit():
-    long_summaries = [escalation(id=i, summary="é" * 3000, created_at=T0 + timedelta(minutes=i)) for i in range(1, PAGE_SIZE + 1)]
-    listed = render_list(Page("open", long_summaries, 150_059, 40, Bookmark(T0.isoformat(), PAGE_SIZE)), TEAM)
+def test_list_is_grouped_by_urgency_with_a_menu_per_row_and_valid_block_kit():
+    groups = [Urgency.OVERDUE] * 4 + [Urgency.DUE_SOON] * 4 + [Urgency.UNOWNED] * 4 + [Urgency.OTHERS] * 3
+    rows = [Listed(escalation(id=i, summary="é" * 3000, created_at=T0 + timedelta(minutes=i)),
+                   None if group is Urgency.OTHERS else T0 + timedelta(minutes=i), group) for i, group in enumerate(groups, 1)]
+    assert len(rows) == PAGE_SIZE
+    listed = render_list(Page("open", rows, 150_059, 15, Bookmark(False, "P3", T0.isoformat(), 15)), TEAM)
     assert_valid_blocks(listed)
-    assert "Open escalations (150,059)" in all_text(listed) and "41–80 of 150,059, oldest first." in all_text(listed)
+    text = all_text(listed)
+    assert "Open escalations (150,059)" in text and "16–30 of 150,059, most urgent first." in text
+    headings = [b["text"]["text"] for b in listed if b["type"] == "section" and "accessory" not in b]
+    assert headings == ["*Overdue*", "*Due soon*", "*Unowned*", "*Others*"]
+    menus = [b["accessory"] for b in listed if "accessory" in b]
+    assert len(menus) == PAGE_SIZE and {m["action_id"] for m in menus} == {ids.ACTION_LIST_ROW}
+    assert [o["text"]["text"] for o in menus[0]["options"]] == ["Take", "Assign…", "Show"]
+    assert [p.parse_row_choice(o["value"]) for o in menus[0]["options"]] == [("take", 1), ("assign", 1), ("show", 1)]
+    assert f"overdue since <!date^{int((T0 + timedelta(minutes=1)).timestamp())}^" in text
     assert listed[-1]["elements"][0]["action_id"] == ids.ACTION_NEXT_PAGE
+    assert p.parse_next_page(listed[-1]["elements"][0]["value"]) == p.List("open", Bookmark(False, "P3", T0.isoformat(), 15))
     assert "Nothing here" in all_text(render_list(Page("mine", [], 0, 0, None), TEAM))
+
+
+def test_timeline_help_and_errors_are_valid_block_kit():
     events = [Event(7, T0 + timedelta(minutes=i), "U0SPEC1", Action.TAKEN, 1, None, "U0SPEC1") for i in range(300)]
     assert_valid_blocks(render_timeline(escalation(), events, TEAM))
-    assert_valid_blocks(render_help())
+    assert_valid_blocks(render_help(TEAM))
     assert_valid_blocks(render_error(UsageError("bad", "do this")))
     assert_valid_blocks(render_failure("abc123", "internal_error"))
 
@@ -122,7 +139,7 @@ def test_form_is_a_valid_modal_and_reads_back():
     assert FormOrigin.from_metadata(view["private_metadata"]) == origin
     state = {
         ids.BLOCK_SUMMARY: {ids.INPUT_SUMMARY: {"type": "plain_text_input", "value": "  Login loop  "}},
-        ids.BLOCK_PRIORITY: {ids.INPUT_PRIORITY: {"type": "static_select", "selected_option": {"value": "P2"}}},
+        ids.BLOCK_PRIORITY: {ids.INPUT_PRIORITY: {"type": "radio_buttons", "selected_option": {"value": "P2"}}},
         ids.BLOCK_LINE: {ids.INPUT_LINE: {"type": "static_select", "selected_option": {"value": "L2"}}},
         ids.BLOCK_CATEGORY: {ids.INPUT_CATEGORY: {"type": "static_select", "selected_option": None}},
         ids.BLOCK_CUSTOMER: {ids.INPUT_CUSTOMER: {"type": "plain_text_input", "value": None}},
@@ -132,6 +149,19 @@ def test_form_is_a_valid_modal_and_reads_back():
     assert form_errors(values, TEAM) == {}
     state[ids.BLOCK_SUMMARY][ids.INPUT_SUMMARY]["value"] = "   "
     assert ids.BLOCK_SUMMARY in form_errors(read_form(state), TEAM)
+
+
+def test_the_form_explains_each_priority_with_the_team_sla():
+    team = parse_team_config({**RAW_TEAM, "sla": {"P1": {"take": "5m", "ack": "20m"}}})
+    element = next(b for b in render_form(team, FormOrigin("C0HELP", Source.MODAL))["blocks"]
+                   if b["block_id"] == ids.BLOCK_PRIORITY)["element"]
+    assert element["type"] == "radio_buttons" and element["initial_option"]["value"] == "P3"
+    assert [(o["value"], o["text"]["text"], o["description"]["text"]) for o in element["options"]] == [
+        ("P1", "P1 · Critical — owner within 5 min", "Line 3 acknowledges within 20 min"),
+        ("P2", "P2 · High — owner within 30 min", "Line 3 acknowledges within 1 h"),
+        ("P3", "P3 · Normal — owner within 2 h", "Line 3 acknowledges within 4 h"),
+        ("P4", "P4 · Low — owner within 1 d", "Line 3 acknowledges within 1 d"),
+    ]
 
 
 def test_summary_is_repeated_in_full_only_when_the_title_cut_it():

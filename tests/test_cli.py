@@ -10,6 +10,7 @@ import yaml
 
 from bot.app_factory import declared_surface
 from bot.config import ConfigError, load_settings
+from tests.documentation import documentation
 from tests.harness import REPO, bot_env, run_cli
 
 SCHEMA_PATH = REPO.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
@@ -93,8 +94,8 @@ def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
 
 
-def test_readme_and_env_example_document_every_command_key_and_variable():
-    readme = (REPO / "README.md").read_text()
+def test_the_docs_and_env_example_document_every_command_key_and_variable():
+    readme = documentation()
     env_example = (REPO / ".env.example").read_text()
     for command in declared_surface().commands:
         assert command["command"] in readme

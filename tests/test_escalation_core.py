@@ -70,7 +70,7 @@ def test_moving_past_the_edge_lines_changes_nothing(db, start_line, step, messag
     esc = raise_one(db, line=start_line)
     with pytest.raises(InvalidTransition, match=message):
         core.move(db, T0, esc.id, "U0AGENT1", step, None, "m")
-    assert db["events"].count == 1 and open_page(db, "open", "U").escalations[0].line == start_line
+    assert db["events"].count == 1 and open_page(db, "open", "U", T0).escalations[0].line == start_line
 
 
 def test_resolve_twice_is_refused_and_reopen_works(db):
@@ -121,8 +121,8 @@ def test_list_views(db):
     a, _, c = raise_one(db, "a"), raise_one(db, "b", line=2), raise_one(db, "c")
     core.take(db, T0, a.id, "U0AGENT1", "t")
     core.resolve(db, T0, c.id, "U0AGENT1", None, "r")
-    keys = lambda view: [e.key for e in open_page(db, view, "U0AGENT1").escalations]
-    assert keys("open") == ["ESC-1", "ESC-2"]
+    keys = lambda view: [e.key for e in open_page(db, view, "U0AGENT1", T0).escalations]
+    assert keys("open") == ["ESC-2", "ESC-1"], "waiting for an owner comes before owned"
     assert keys("mine") == ["ESC-1"]
     assert keys("unowned") == ["ESC-2"]
     assert keys("L2") == ["ESC-2"] and keys("L3") == []

@@ -7,6 +7,7 @@ from bot.channels import resolve_channels
 from bot.config import ConfigError, parse_team_config
 from bot.slack_client import make_client
 from standin import SlackStandIn
+from tests.documentation import documentation
 from tests.harness import REPO, bot_env, run_cli
 from tests.incident_flow import APP_YAML as BASE
 
@@ -38,8 +39,8 @@ def test_channel_names_resolve_at_start_up_and_no_section_means_no_broadcasters(
     assert bare.incidents.broadcast_channels == () and bare.incidents.broadcasters == ()
 
 
-def test_readme_documents_every_incident_command_and_key():
-    readme = (REPO / "README.md").read_text()
+def test_the_docs_document_every_incident_command_and_key():
+    readme = documentation()
     for verb in ("draft", "preview", "broadcast", "update", "resolve", "list", "help"):
         assert f"/incident {verb}" in readme, verb
     for key in ("incidents", "broadcast_channels", "broadcasters"):

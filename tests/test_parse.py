@@ -35,7 +35,7 @@ def test_summary_keeps_broadcasts_as_plain_words():
 
 
 @pytest.mark.parametrize("text, message, usage", [
-    ("frobnicate", "`frobnicate` is not an /esc command", "/esc take ESC-12"),
+    ("frobnicate", "`frobnicate` is not an /esc command", "/esc help"),
     ("take", "`take` needs an escalation ID", "/esc take ESC-12"),
     ("take ESC-x", "`ESC-x` is not an escalation ID", "/esc take ESC-12"),
     ("take ESC-0", "`ESC-0` is not an escalation ID", "/esc take ESC-12"),

@@ -86,10 +86,11 @@ DM = "D0AGENT1"  # U0AGENT1's direct message with the bot, where surveys go
 LONG_TEXT = st.text(min_size=1, max_size=30).map(lambda piece: piece * (3100 // len(piece)))  # past every limit
 
 
-def _option(offered: list[str]):
-    """A static_select's state: an offered option, any other value, or none picked."""
+def _option(offered: list[str], element_type: str = "static_select"):
+    """A select's (or radio buttons') state: an offered option, any other value, or none picked."""
     value = st.one_of(st.sampled_from(offered), st.text(max_size=12))
-    return st.one_of(st.none(), value.map(selected_option), st.just({"type": "static_select", "selected_option": None}))
+    return st.one_of(st.none(), value.map(lambda picked: selected_option(picked, element_type=element_type)),
+                     st.just({"type": element_type, "selected_option": None}))
 
 
 def _drop_some(values: dict):
@@ -109,7 +110,7 @@ def _refused_in_the_form(response, blocks: set[str]) -> bool:
 
 ESC_FORM = st.fixed_dictionaries({
     f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": st.one_of(MAYBE_TEXT, st.text(max_size=400), LONG_TEXT),
-    f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": _option(["P1", "P2", "P3", "P4"]),
+    f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": _option(["P1", "P2", "P3", "P4"], "radio_buttons"),
     f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": _option(["L1", "L2", "L3", "L4", "L", "Lx", ""]),
     f"{esc_ids.BLOCK_CATEGORY}/{esc_ids.INPUT_CATEGORY}": _option(["billing", "outage"]),
     f"{esc_ids.BLOCK_CUSTOMER}/{esc_ids.INPUT_CUSTOMER}": MAYBE_TEXT,

@@ -14,13 +14,22 @@ YEAR_OF_STATISTICS = [
     ("escalations", "escalations_open", "500000 250000 83334 1"),
     ("escalations", "escalations_created", "500000 1"),
     ("escalations", "escalations_open_by_age", "1400 1 1"),
+    ("escalations", "escalations_open_by_priority", "1400 350 1 1"),
     ("sla_clocks", "sla_clocks_one_running", "150000 1"),  # a backlog of 150,000 waiting unowned
+    ("sla_clocks", "sla_clocks_running_by_due", "150000 1 1 1"),
+    ("sla_clocks", "sla_clocks_due", "1800000 1"),
 ]
-LATER_PAGE = Bookmark("2026-06-01T09:00:00+00:00", 70_000)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+LATER_CLOCKED_PAGE = Bookmark(True, "2026-11-24T08:00:00+00:00", "P2", 70_000)
+LATER_OWNED_PAGE = Bookmark(False, "P3", "2026-06-01T09:00:00+00:00", 70_000)
 # Reading a year of escalations (a full scan, or a walk of an index that is not over the open
 # rows) or every running SLA clock (not only those acknowledgements wait on).
 WHOLE_TABLE = re.compile(r"SCAN escalations(?! USING (COVERING )?INDEX escalations_open)"
-                         r"|SCAN sla_clocks(?! USING INDEX sla_clocks_running_ack)")
+                         r"|SCAN sla_clocks(?! USING (COVERING )?INDEX sla_clocks_running_)")
+
+# A later page counts the rows ahead of it: the running clocks, one per escalation waiting for an owner.
+WHOLE_TABLE_BUT_RUNNING_CLOCKS = re.compile(r"SCAN escalations(?! USING (COVERING )?INDEX escalations_open)"
+                                            r"|SCAN sla_clocks(?! USING (COVERING )?INDEX sla_clocks_(one_)?running)")
 
 
 def _with_a_year_of_statistics(db) -> None:
@@ -42,21 +51,25 @@ def _plans_of_statements(db, run) -> list[str]:
             for sql in statements if sql.lstrip().upper().startswith("SELECT")]
 
 
-def test_open_list_reads_only_the_open_rows_even_with_a_year_of_statistics(db):
+def test_the_first_page_walks_the_running_clocks_by_deadline_then_the_open_rows_by_priority(db):
     _with_a_year_of_statistics(db)
-    plans = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1"))
-    assert "escalations_open_by_age" in plans[0], plans[0]
+    clocked, unclocked = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1", NOW))[:2]
+    assert "sla_clocks_running_by_due" in clocked, clocked
+    assert "escalations_open_by_priority" in unclocked, unclocked
 
 
-def test_a_later_page_starts_at_its_bookmark_and_the_total_is_counted_on_an_index(db):
+def test_later_pages_start_at_their_bookmark_and_are_counted_on_narrow_indexes(db):
     _with_a_year_of_statistics(db)
-    page, total = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1", LATER_PAGE))[:2]
-    assert "USING INDEX escalations_open_by_age (created_at>?)" in page, page
-    assert "COVERING INDEX escalations_open" in total, total
-    line_page = _plans_of_statements(db, lambda: open_page(db, "L2", "U0AGENT1", LATER_PAGE))[0]
-    assert "escalations_open (status=? AND line=? AND created_at>?)" in line_page, line_page
-    mine = _plans_of_statements(db, lambda: open_page(db, "mine", "U0AGENT1", LATER_PAGE))
-    assert all("line_owners_user" in plan and not WHOLE_TABLE.search(plan) for plan in mine), mine
+    for view in ("open", "unowned", "L2", "mine"):
+        for after in (LATER_CLOCKED_PAGE, LATER_OWNED_PAGE):
+            plans = _plans_of_statements(db, lambda: open_page(db, view, "U0AGENT1", NOW, after))
+            assert not [plan for plan in plans if WHOLE_TABLE_BUT_RUNNING_CLOCKS.search(plan)], (view, after, plans)
+    page = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1", NOW, LATER_CLOCKED_PAGE))[0]
+    assert "sla_clocks_running_by_due ((due_at,priority,escalation_id)>(?,?,?))" in page, page
+    page = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1", NOW, LATER_OWNED_PAGE))[0]
+    assert "escalations_open_by_priority ((priority,created_at)>(?,?))" in page, page
+    mine = _plans_of_statements(db, lambda: open_page(db, "mine", "U0AGENT1", NOW, LATER_OWNED_PAGE))
+    assert all("line_owners_user" in plan for plan in mine if "escalations" in plan), mine
 
 
 def test_the_digest_and_the_shift_summary_never_read_the_whole_history(db):

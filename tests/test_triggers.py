@@ -11,7 +11,7 @@ def test_bare_esc_opens_the_form_and_submitting_raises_in_that_channel(bot, stan
     assert opened["callback_id"] == ids.MODAL_NEW
     values = form_values({
         f"{ids.BLOCK_SUMMARY}/{ids.INPUT_SUMMARY}": "Invoices show the wrong VAT",
-        f"{ids.BLOCK_PRIORITY}/{ids.INPUT_PRIORITY}": selected_option("P2"),
+        f"{ids.BLOCK_PRIORITY}/{ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
         f"{ids.BLOCK_LINE}/{ids.INPUT_LINE}": selected_option("L2"),
         f"{ids.BLOCK_CATEGORY}/{ids.INPUT_CATEGORY}": selected_option("billing"),
         f"{ids.BLOCK_CUSTOMER}/{ids.INPUT_CUSTOMER}": "ZD-4821",

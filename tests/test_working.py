@@ -114,13 +114,13 @@ def test_assign_down_reopen_and_timeline(bot, standin):
     assert shown["response_type"] == "ephemeral"
 
 
-def test_list_views_are_ephemeral_and_oldest_first(bot, standin):
+def test_list_views_are_ephemeral_and_waiting_for_an_owner_first(bot, standin):
     raise_by_command(bot, standin, "new First")
     raise_by_command(bot, standin, "new L2 Second")
     run(bot, standin, "take 1")
     listed = run(bot, standin, "list")
     text = repr(listed["blocks"])
-    assert "Open escalations (2)" in text and text.index("ESC-1") < text.index("ESC-2")
+    assert "Open escalations (2)" in text and text.index("ESC-2") < text.index("*Others*") < text.index("ESC-1")
     assert "ESC-2" not in repr(run(bot, standin, "list mine")["blocks"])
     assert "ESC-1" not in repr(run(bot, standin, "list unowned")["blocks"])
     assert "Open on line 2 (1)" in repr(run(bot, standin, "list L2")["blocks"])

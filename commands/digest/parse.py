@@ -14,7 +14,7 @@ SHIFT_USAGE = "/shift summary [NAME]"
 
 def digest_period(text: str, now: datetime, tz: ZoneInfo) -> tuple[Window, str]:
     """The window a digest covers and its title."""
-    word = text.strip().lower() or "yesterday"
+    word = text.strip().lower()
     today = local_day(now, tz)
     if word == "today":
         return Window("today", day_window(today, tz).start, now), "Digest · today so far"

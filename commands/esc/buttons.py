@@ -7,6 +7,7 @@ from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.escalating import open_escalate_form
+from commands.esc.list_menu import show_next_page
 from commands.turn import Turn
 
 
@@ -26,4 +27,4 @@ def handle_button(turn: Turn, deps: Deps) -> None:
 
 def handle_next_page(turn: Turn, deps: Deps) -> None:
     """The list's "Next page": the button says where the last page stopped."""
-    op.show_list(turn, deps, p.parse_next_page(turn.body["actions"][0]["value"]))
+    show_next_page(turn, deps, p.parse_next_page(turn.body["actions"][0]["value"]))

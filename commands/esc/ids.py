@@ -24,6 +24,11 @@ INPUT_LINE = "esc-line-input"
 INPUT_CATEGORY = "esc-category-input"
 INPUT_CUSTOMER = "esc-customer-input"
 
+ACTION_LIST_ROW = "esc-list-row"
+MODAL_ASSIGN = "esc-assign-modal"
+BLOCK_ASSIGNEE = "esc-assignee"
+INPUT_ASSIGNEE = "esc-assignee-input"
+
 MODAL_ESCALATE = "esc-escalate-modal"
 BLOCK_REASON = "esc-reason"
 INPUT_REASON = "esc-reason-input"

@@ -7,8 +7,10 @@ from bot.config import TeamConfig
 from commands.block_kit import input_state
 from commands.esc import ids
 from commands.esc.parse import SUMMARY_LIMIT
+from commands.esc.priorities import ack_words, priority_label
 from commands.text import clip, too_long
 from storage.model import DEFAULT_PRIORITY, PRIORITIES, Source
+from storage.sla import SlaPolicy
 
 CUSTOMER_REF_LIMIT = 200
 
@@ -47,7 +49,7 @@ def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict
     line_labels = {f"L{line.level}": f"L{line.level} · {line.name}" for line in team.lines}
     blocks = [
         _input(ids.BLOCK_SUMMARY, "Summary", _summary_input(summary)),
-        _input(ids.BLOCK_PRIORITY, "Priority", _select(ids.INPUT_PRIORITY, PRIORITIES, DEFAULT_PRIORITY)),
+        _input(ids.BLOCK_PRIORITY, "Priority", _priority_radios(team.sla)),
         _input(ids.BLOCK_LINE, "Support line", _select(ids.INPUT_LINE, list(line_labels), "L1", labels=line_labels)),
     ]
     if team.categories:
@@ -87,8 +89,20 @@ def _select(action_id: str, values, initial: str | None = None, labels: dict | N
     return element
 
 
-def _option(value: str, label: str) -> dict:
-    return {"text": {"type": "plain_text", "text": clip(label, 75)}, "value": value}
+def _option(value: str, label: str, description: str | None = None) -> dict:
+    option = {"text": {"type": "plain_text", "text": clip(label, 75)}, "value": value}
+    if description:
+        option["description"] = {"type": "plain_text", "text": clip(description, 75)}
+    return option
+
+
+def _priority_radios(policy: SlaPolicy) -> dict:
+    """Each priority with what it promises: "P1 · Critical — owner within 10 min", and line 3's
+    acknowledgement deadline under it."""
+    options = {priority: _option(priority, priority_label(priority, policy), ack_words(priority, policy).capitalize())
+               for priority in PRIORITIES}
+    return {"type": "radio_buttons", "action_id": ids.INPUT_PRIORITY, "options": list(options.values()),
+            "initial_option": options[DEFAULT_PRIORITY]}
 
 
 def read_form(state_values: dict) -> FormValues:
@@ -128,3 +142,26 @@ def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
     if values.category and values.category not in team.categories:
         errors[ids.BLOCK_CATEGORY] = "Pick one of the listed categories."
     return errors
+
+
+def render_assign_form(escalation_id: int, channel: str) -> dict:
+    """"Assign…" from a list row: a people picker; the escalation and the list's channel ride
+    in private_metadata."""
+    picker = {"type": "users_select", "action_id": ids.INPUT_ASSIGNEE,
+              "placeholder": {"type": "plain_text", "text": "Pick a teammate"}}
+    return {
+        "type": "modal",
+        "callback_id": ids.MODAL_ASSIGN,
+        "private_metadata": json.dumps({"escalation_id": escalation_id, "channel": channel}),
+        "title": {"type": "plain_text", "text": f"Assign ESC-{escalation_id}"},
+        "submit": {"type": "plain_text", "text": "Assign"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [_input(ids.BLOCK_ASSIGNEE, "Who takes it on its current line", picker)],
+    }
+
+
+def read_assign_form(view: dict) -> tuple[int, str, str | None]:
+    """(escalation id, the list's channel, the person picked or None)."""
+    origin = json.loads(view["private_metadata"])
+    picked = input_state(view["state"]["values"], ids.BLOCK_ASSIGNEE, ids.INPUT_ASSIGNEE).get("selected_user")
+    return int(origin["escalation_id"]), origin["channel"], picked

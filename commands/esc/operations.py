@@ -8,13 +8,12 @@ its command does. The core commits the cards and notes a change needs as outbox 
 from commands.deps import Deps
 from commands.esc import parse as p
 from commands.esc.refusals import in_slack_words, line_3_crew
-from commands.esc.reply_blocks import render_help, render_list, render_timeline
+from commands.esc.reply_blocks import render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
 from commands.turn import Turn
 from storage import escalation_effects as effects
 from storage import escalations as core
-from storage.backlog import open_page
 from storage.model import Action, NewEscalation, Outcome, Source
 from storage.ownership import Seen
 from storage.queries import get_escalation, timeline
@@ -87,18 +86,9 @@ def handoff(turn: Turn, deps: Deps, request: p.Handoff) -> None:
         _confirm(turn, f"🤝 Handed {len(outcomes)} to <@{request.user}>: {keys}.")
 
 
-def show_list(turn: Turn, deps: Deps, request: p.List) -> None:
-    page = open_page(deps.store.db(), request.view, turn.user, request.after)
-    turn.reply(render_list(page, deps.team), f"{page.total} escalations")
-
-
 def show_timeline(turn: Turn, deps: Deps, escalation_id: int) -> None:
     esc, events = timeline(deps.store.db(), escalation_id)
     turn.reply(render_timeline(esc, events, deps.team), f"{esc.key} timeline")
-
-
-def show_help(turn: Turn) -> None:
-    turn.reply(render_help(), "How to use /esc")
 
 
 def new_from_command(turn: Turn, request: p.New) -> NewEscalation:

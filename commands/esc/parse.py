@@ -1,5 +1,6 @@
 """`/esc` text to a typed request. Pure: no Slack calls, no storage."""
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ ESCALATION_ID = re.compile(r"^(?:esc-)?([1-9][0-9]{0,8})$", re.IGNORECASE)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 BARE_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SUMMARY_LIMIT = 3000
+ROW_CHOICES = ("take", "assign", "show")  # each row of /esc list offers these
 
 
 @dataclass(frozen=True)
@@ -103,23 +105,44 @@ def parse(text: str):
     verb, args = words[0].lower(), words[1:]
     parser = PARSERS.get(verb)
     if parser is None:
-        raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _all_usage())
+        raise UsageError(f"`{as_code(words[0])}` is not an /esc command.", _did_you_mean(verb, args))
     return parser(args)
 
 
 def next_page_value(view: str, last_shown: Bookmark) -> str:
     """A "Next page" button's value: the view and the last row shown, all the next page needs."""
-    return f"{view}|{last_shown.created_at}|{last_shown.id}"
+    part = "due" if last_shown.clocked else "rest"
+    return "|".join([view, part, last_shown.first, last_shown.second, str(last_shown.id)])
 
 
 def parse_next_page(value: str) -> List:
     """A button value made by next_page_value; anything else (an old format, a forged click) is refused."""
-    view, _, rest = value.partition("|")
-    created_at, _, last_id = rest.partition("|")
-    if view not in LIST_VIEWS or not last_id.isdigit() or not _is_timestamp(created_at):
-        raise UsageError("That page button is out of date, so I cannot tell where the list stopped.",
-                         f"Start again with `{USAGE['list']}`.")
-    return List(view, Bookmark(created_at, int(last_id)))
+    fields = value.split("|")
+    if len(fields) == 5 and _is_bookmark(*fields):
+        view, part, first, second, last_id = fields
+        return List(view, Bookmark(part == "due", first, second, int(last_id)))
+    raise UsageError("That page button is out of date, so I cannot tell where the list stopped.",
+                     f"Start again with `{USAGE['list']}`.")
+
+
+def row_choice_value(verb: str, escalation_id: int) -> str:
+    """An option of a list row's menu: what to do and with which escalation."""
+    return f"{verb}|{escalation_id}"
+
+
+def parse_row_choice(value: str) -> tuple[str, int]:
+    verb, _, escalation_id = value.partition("|")
+    found = ESCALATION_ID.match(escalation_id) if verb in ROW_CHOICES else None
+    if not found:
+        raise UsageError("That menu is out of date.", f"Open the list again with `{USAGE['list']}`.")
+    return verb, int(found.group(1))
+
+
+def _is_bookmark(view: str, part: str, first: str, second: str, last_id: str) -> bool:
+    """Rows with a running clock stop at (due time, priority, id); the rest at (priority, created, id)."""
+    due, priority = (first, second) if part == "due" else (second, first)
+    return (view in LIST_VIEWS and part in ("due", "rest") and priority in PRIORITIES and _is_timestamp(due)
+            and last_id.isdigit())
 
 
 def _is_timestamp(text: str) -> bool:
@@ -145,8 +168,16 @@ def parse_user(word: str, usage: str) -> str:
     raise UsageError(f"`{as_code(plain_text(word))}` is not a person.", f"Mention someone with @. Usage: `{usage}`")
 
 
-def _all_usage() -> str:
-    return "Try one of: " + ", ".join(f"`{usage}`" for usage in USAGE.values())
+def _did_you_mean(verb: str, args: list[str]) -> str:
+    """The closest verbs (or the usual word for it) with the person's own arguments, e.g.
+    "Did you mean `/esc up ESC-12`?" for `/esc upp ESC-12`."""
+    close = difflib.get_close_matches(verb, [*PARSERS, *SYNONYMS], n=3, cutoff=0.6)
+    verbs = list(dict.fromkeys(SYNONYMS.get(word, word) for word in close))
+    if not verbs:
+        return f"See every command with `{USAGE['help']}`."
+    rest = as_code(" ".join(args))
+    tries = [f"`/esc {verb} {rest}`" if rest else f"`{USAGE[verb]}`" for verb in verbs]
+    return f"Did you mean {' or '.join(tries)}? Every command: `{USAGE['help']}`."
 
 
 def _id_and_rest(verb: str, args: list[str]) -> tuple[int, str | None]:
@@ -216,6 +247,8 @@ def _help(args: list[str]) -> Help:
     return Help()
 
 
+SYNONYMS = {"escalate": "up", "close": "resolve", "acknowledge": "ack", "claim": "take", "raise": "new",
+            "timeline": "show", "reassign": "assign"}
 PARSERS = {
     "new": _new,
     "take": lambda args: Take(_id_only("take", args)),

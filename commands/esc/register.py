@@ -6,6 +6,7 @@ from commands.esc.buttons import handle_button, handle_next_page
 from commands.esc.cards import DELIVERIES
 from commands.esc.escalating import check_escalate_form, handle_escalate_form
 from commands.esc.form import check_form, handle_form
+from commands.esc.list_menu import check_assign_form, handle_assign_form, handle_row_menu
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
 from commands.esc.slash import handle_esc
 from jobs.sla_reminders import deliver_reminder
@@ -21,6 +22,8 @@ def register(surface: SlackSurface) -> None:
     for action_id in ids.CARD_BUTTONS:
         surface.action(action_id, handle_button)
     surface.action(ids.ACTION_NEXT_PAGE, handle_next_page)
+    surface.action(ids.ACTION_LIST_ROW, handle_row_menu)
+    surface.view_submission(ids.MODAL_ASSIGN, handle_assign_form, check=check_assign_form)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
     surface.view_submission(ids.MODAL_ESCALATE, handle_escalate_form, check=check_escalate_form)
     for kind, deliver in DELIVERIES.items():

@@ -3,6 +3,8 @@
 from commands.deps import Deps
 from commands.esc import operations as op
 from commands.esc import parse as p
+from commands.esc.reply_blocks import render_help
+from commands.esc.list_menu import show_list
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.line3.acknowledging import acknowledge
 from commands.modals import open_modal
@@ -31,10 +33,10 @@ def handle_esc(turn: Turn, deps: Deps) -> None:
         case p.Reopen(escalation_id):
             op.reopen(turn, deps, escalation_id)
         case p.List():
-            op.show_list(turn, deps, request)
+            show_list(turn, deps, request)
         case p.Show(escalation_id):
             op.show_timeline(turn, deps, escalation_id)
         case p.Handoff():
             op.handoff(turn, deps, request)
         case p.Help():
-            op.show_help(turn)
+            turn.reply(render_help(deps.team), "How to use /esc")
