@@ -74,8 +74,11 @@ def _script(slack: SlackStandIn, driver: SlackDriver, say: Callable[[str], None]
          lambda: driver.command("up ESC-1 needs a payments specialist", user="U0AGENT1", channel="C0SUPL1"))
     step("Sam clicks Take on ESC-1 in #support-l2",
          lambda: driver.block_action(ids.ACTION_TAKE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
-    step("Sam clicks Escalate to L3: it needs engineering",
-         lambda: driver.block_action(ids.ACTION_ESCALATE, "1:2", user="U0SPEC1", channel="C0SUPL2"))
+    step("Sam clicks Escalate to L3 on his card",
+         lambda: driver.block_action(ids.ACTION_ESCALATE, "1:2:U0SPEC1", user="U0SPEC1", channel="C0SUPL2"))
+    step("…and gives the reason in its form: it needs engineering",
+         lambda: driver.view_submission(None, form_values({f"{ids.BLOCK_REASON}/{ids.INPUT_REASON}": "BIN lookup fails"}),
+                                        user="U0SPEC1"))
     step("Eli replies “ack, checking the BIN table” in the thread of the card in #eng-escalations",
          lambda: driver.user_message("C0ENGESC", "ack, checking the BIN table", user="U0ENG1",
                                      thread_ts=_newest_card(slack, "C0ENGESC")))

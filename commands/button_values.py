@@ -5,6 +5,7 @@ value (an old message's format, a hand-made payload): it is refused in words, no
 traceback, and nothing changes."""
 
 import json
+import re
 
 from storage.errors import UserError
 
@@ -18,6 +19,19 @@ def numbers_in(value: str, count: int) -> tuple[int, ...]:
     if len(parts) != count or not all(part.isascii() and part.isdigit() and len(part) < 16 for part in parts):
         raise NOT_OURS
     return tuple(int(part) for part in parts)
+
+
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
+
+
+def numbers_and_user_in(value: str, count: int) -> tuple[tuple[int, ...], str | None]:
+    """`count` whole numbers joined by ':', then maybe a user ID, as in "12:3" or "12:3:U0ENG1"."""
+    parts = value.split(":")
+    if len(parts) == count:
+        return numbers_in(value, count), None
+    if len(parts) != count + 1 or not USER_ID.fullmatch(parts[-1]):
+        raise NOT_OURS
+    return numbers_in(":".join(parts[:-1]), count), parts[-1]
 
 
 def json_numbers_in(value: str, *names: str) -> tuple[int, ...]:

@@ -45,17 +45,20 @@ def display_name(client: WebClient, user_id: str) -> str:
 def is_member(client: WebClient, user_id: str, people: tuple[str, ...]) -> bool:
     """Whether `user_id` is one of `people`: user IDs, or user-group IDs (S…) whose current
     members are asked from Slack, so a change to the group counts at once."""
-    if user_id in people:
-        return True
-    for group in (ref for ref in people if ref.startswith("S")):
-        try:
-            if user_id in client.usergroups_users_list(usergroup=group)["users"]:
-                return True
-        except SlackApiError as error:
-            log.warning("could not read the members of user group %s: %s", group, error.response.get("error"))
-    return False
+    return user_id in people or user_id in members(client, people)
 
 
 def mentions(refs: tuple[str, ...], separator: str = " ") -> str:
     """User groups as real group mentions, people as user mentions."""
     return separator.join(f"<!subteam^{ref}>" if ref.startswith("S") else f"<@{ref}>" for ref in refs)
+
+
+def members(client: WebClient, people: tuple[str, ...]) -> frozenset[str]:
+    """The user IDs among `people`, each user group (S…) read from Slack as its current members."""
+    found = {ref for ref in people if not ref.startswith("S")}
+    for group in (ref for ref in people if ref.startswith("S")):
+        try:
+            found.update(client.usergroups_users_list(usergroup=group)["users"])
+        except SlackApiError as error:
+            log.warning("could not read the members of user group %s: %s", group, error.response.get("error"))
+    return frozenset(found)

@@ -16,7 +16,8 @@ from storage import records, sla
 from storage.db import write_transaction
 from storage.errors import InvalidTransition, UsageError
 from storage.model import LINES, Action, Escalation, Event, NewEscalation, Outcome, Status
-from storage.sla import DEFAULT_POLICY, SlaPolicy
+from storage.ownership import ANYONE, Crew, Seen, acknowledging, require_as_seen, require_on_crew
+from storage.sla import ACK_LINE, DEFAULT_POLICY, SlaPolicy
 
 Decision = Callable[[Database, Escalation], list[Event]]
 
@@ -30,11 +31,12 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
         escalation_id = _insert(db, now, new)
-        event = Event(escalation_id, now, new.requester, Action.RAISED, new.line, to_value=new.priority)
+        raiser = new.raised_by or new.requester
+        event = Event(escalation_id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation_id)
         escalation = records.load_escalation(db, escalation_id)
-        sla.follow(db, now, escalation, new.requester, policy)
+        sla.follow(db, now, escalation, raiser, policy)
         effects.cards_follow(db, now, escalation_id, reply_to)
         return Outcome(escalation, (event,))
 
@@ -59,13 +61,27 @@ def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
         "status": str(Status.OPEN),
         "line": new.line,
         "created_at": records.to_text(now),
+        "raised_by": new.raised_by,
+        "origin_link": new.origin_link,
     })
 
 
 def take(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str,
-         policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
-    return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: own(db, now, esc, actor, actor, Action.TAKEN), policy, reply_to)
+         policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, seen: Seen | None = None,
+         crew: Crew | None = ANYONE) -> Outcome:
+    """Taking what someone else owns is a take-over (its event keeps the previous owner). On line 3
+    only the crew may take, and taking it unowned there is acknowledging it. `seen` is the state
+    the clicked card showed: of two people pressing Take on one card, the second is refused."""
+    def decide(db: Database, esc: Escalation) -> list[Event]:
+        require_open(esc)
+        _require_new_owner(esc, actor, actor)
+        require_as_seen(esc, seen)
+        require_on_crew(esc, actor, crew, "take")
+        if esc.line == ACK_LINE and esc.current_owner is None:
+            return acknowledging(db, now, esc, actor)
+        return own(db, now, esc, actor, actor, Action.TAKEN)
+
+    return change(db, now, escalation_id, actor, request_key, decide, policy, reply_to)
 
 
 def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee: str, request_key: str,
@@ -76,19 +92,21 @@ def assign(db: Database, now: datetime, escalation_id: int, actor: str, assignee
 
 def move(
     db: Database, now: datetime, escalation_id: int, actor: str, step: int, reason: str | None, request_key: str,
-    expected_line: int | None = None, policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
+    seen: Seen | None = None, policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
 ) -> Outcome:
-    """One line up (`step` +1) or down (-1). `expected_line` is the line the person saw, so a
+    """One line up (`step` +1) or down (-1). `seen` is the state the clicked card showed, so a
     double click moves it only once."""
     return change(db, now, escalation_id, actor, request_key,
-                  lambda db, esc: _move(db, now, esc, actor, step, reason, expected_line), policy, reply_to)
+                  lambda db, esc: _move(db, now, esc, actor, step, reason, seen), policy, reply_to)
 
 
 def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: str | None, request_key: str,
-            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, survey: bool = False) -> Outcome:
+            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None, survey: bool = False,
+            seen: Seen | None = None) -> Outcome:
     """`survey`: the team asks requesters for a score when their escalation is resolved."""
     def decide(db: Database, esc: Escalation) -> list[Event]:
         require_open(esc)
+        require_as_seen(esc, seen)
         records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
@@ -170,19 +188,22 @@ def require_open(esc: Escalation) -> None:
 
 def own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, action: Action) -> list[Event]:
     require_open(esc)
-    if esc.current_owner == owner:
-        who = "You already own" if owner == actor else "That person already owns"
-        raise InvalidTransition(f"{who} {esc.key} on line {esc.line}.")
+    _require_new_owner(esc, actor, owner)
     records.set_owner(db, esc.id, esc.line, owner, now)
     return [Event(esc.id, now, actor, action, esc.line, esc.current_owner, owner)]
 
 
+def _require_new_owner(esc: Escalation, actor: str, owner: str) -> None:
+    if esc.current_owner == owner:
+        who = "You already own" if owner == actor else "That person already owns"
+        raise InvalidTransition(f"{who} {esc.key} on line {esc.line}.")
+
+
 def _move(
-    db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None, expected_line: int | None
+    db: Database, now: datetime, esc: Escalation, actor: str, step: int, reason: str | None, seen: Seen | None
 ) -> list[Event]:
     require_open(esc)
-    if expected_line is not None and esc.line != expected_line:
-        raise InvalidTransition(f"{esc.key} has already moved to line {esc.line}.", "Its card now shows where it is.")
+    require_as_seen(esc, seen)
     target = esc.line + step
     if target not in LINES:
         raise InvalidTransition(*_edge_message(esc, step))

@@ -352,6 +352,20 @@ def index_open_list_by_urgency(db: Database) -> None:
     )
 
 
+@migrations(name="0014_raised_by_and_origin_link")
+def record_who_raised_and_the_origin_link(db: Database) -> None:
+    """An escalation raised from someone's message has two people: the message's author, who asked
+    (`requester`: told in the thread, surveyed), and the agent who reacted or used the shortcut
+    (`raised_by`). `origin_link` is that message's permalink. Older rows were raised by their
+    requester and keep both NULL."""
+    db.executescript(
+        """
+        ALTER TABLE escalations ADD COLUMN raised_by TEXT;
+        ALTER TABLE escalations ADD COLUMN origin_link TEXT;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -47,6 +47,8 @@ class NewEscalation:
     message_ts: str | None = None
     category: str | None = None
     customer_ref: str | None = None
+    raised_by: str | None = None  # who reacted to, or used the shortcut on, the requester's message
+    origin_link: str | None = None  # the permalink of that message
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ class Escalation:
     created_at: datetime
     resolved_at: datetime | None
     owners: dict[int, str] = field(default_factory=dict)
+    raised_by: str | None = None
+    origin_link: str | None = None
+
+    @property
+    def raiser(self) -> str:
+        return self.raised_by or self.requester
 
     @property
     def key(self) -> str:

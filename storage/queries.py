@@ -42,3 +42,11 @@ def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:
     """The escalation whose card is the message `ts` in `channel`, if any."""
     rows = list(db.query("SELECT escalation_id FROM cards WHERE channel = ? AND ts = ?", [channel, ts]))
     return rows[0]["escalation_id"] if rows else None
+
+
+def arrival_reason(db: Database, esc: Escalation) -> str | None:
+    """Why the escalation is on its current line: the reason given with the move that brought it."""
+    sql = ("SELECT line, note FROM events WHERE escalation_id = ? AND action IN ('moved_up', 'moved_down')"
+           " ORDER BY id DESC LIMIT 1")
+    rows = list(db.query(sql, [esc.id]))
+    return rows[0]["note"] if rows and rows[0]["line"] == esc.line else None

@@ -64,6 +64,8 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
         created_at=from_text(row["created_at"]),
         resolved_at=from_text(row["resolved_at"]),
         owners=owners,
+        raised_by=row["raised_by"],
+        origin_link=row["origin_link"],
     )
 
 

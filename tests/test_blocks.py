@@ -5,13 +5,16 @@ import pytest
 from bot.config import parse_team_config
 from commands.esc import ids
 from commands.esc import parse as p
-from commands.esc.card_blocks import note_text, parse_button_value, render_card
+from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
+from commands.esc.escalate_form import REASON_LIMIT, EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
+from commands.esc.note_blocks import thread_note
 from commands.esc.reply_blocks import render_help, render_list, render_timeline
 from commands.replies import render_error, render_failure
 from storage.backlog import PAGE_SIZE, Bookmark, Listed, Page, Urgency
-from storage.errors import UsageError
+from storage.errors import UsageError, UserError
 from storage.model import Action, Escalation, Event, Source, Status
+from storage.ownership import Seen
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -46,7 +49,22 @@ def test_card_shows_id_priority_line_owner_per_line_status_age_and_buttons():
     assert f"<!date^{int(T0.timestamp())}^{{ago}}|2026-11-24 09:00 UTC>" in text
     buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
     assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE]
-    assert parse_button_value(buttons[1]["value"]) == (7, 2)
+    assert parse_button_value(buttons[1]["value"]) == (7, Seen(2, None))
+
+
+def test_owned_card_offers_take_over_with_a_confirmation_and_carries_its_owner():
+    blocks = render_card(escalation(line=1), TEAM)
+    assert_valid_blocks(blocks)
+    take_over = [b for b in blocks if b["type"] == "actions"][0]["elements"][0]
+    assert take_over["text"]["text"] == "Take over" and take_over["action_id"] == ids.ACTION_TAKE
+    assert "<@U0AGENT1> owns it on line 1" in take_over["confirm"]["text"]["text"]
+    assert parse_button_value(take_over["value"]) == (7, Seen(1, "U0AGENT1"))
+
+
+@pytest.mark.parametrize("value", ["7:1:", "7:1:<!here>", "7:1:U0AGENT1:x", "7:1:u0agent1", "7", "x:1:U0AGENT1"])
+def test_a_button_value_the_bot_never_makes_is_refused_in_words(value):
+    with pytest.raises(UserError, match="does not carry a value this bot made"):
+        parse_button_value(value)
 
 
 def test_card_on_top_line_has_no_escalate_and_resolved_card_offers_reopen():
@@ -78,6 +96,11 @@ def test_every_note_is_one_short_line(action):
     assert "ESC-7" in text and "<!here>" not in text
     if action is not Action.SLA_BREACHED:  # a breach is the clock's doing, not a person's
         assert "<@U0SPEC1>" in text
+    blocks, notification = thread_note(event, escalation(), TEAM)
+    assert_valid_blocks(blocks)
+    assert notification.startswith("ESC-7: ") and not any(mark in notification for mark in ("*", "`", "<!date", "_"))
+    assert notification.endswith("cc <@U0AGENT1>"), "the requester is mentioned"
+    assert blocks[0]["type"] == ("section" if action is Action.RESOLVED else "context")
 
 
 def test_list_is_grouped_by_urgency_with_a_menu_per_row_and_valid_block_kit():
@@ -146,3 +169,33 @@ def test_summary_is_repeated_in_full_only_when_the_title_cut_it():
     assert [b["type"] for b in short][:2] == ["header", "section"] and "fields" in short[1]
     long = render_card(escalation(summary="Checkout fails\nfor every EU card since the 4.2 deploy"), TEAM)
     assert long[1]["text"]["text"] == "Checkout fails\nfor every EU card since the 4.2 deploy"
+
+
+def test_each_copy_of_a_card_knows_its_role():
+    esc = escalation(line=2)
+    assert [card_role(esc, channel, TEAM) for channel in ("C0SUPL2", "C0HELP", "C0SUPL1", "C0ENGESC")] == [
+        CardRole.QUEUE, CardRole.ORIGIN, CardRole.LEFT, CardRole.LEFT]
+    origin = render_card(esc, TEAM, CardState(now=T0, role=CardRole.ORIGIN))
+    assert_valid_blocks(origin)
+    assert "actions" not in [block["type"] for block in origin] and "*L1 owner*\\n<@U0AGENT1>" in all_text(origin)
+    left = render_card(escalation(line=2, summary=HOSTILE), TEAM, CardState(now=T0, role=CardRole.LEFT))
+    assert_valid_blocks(left)
+    assert len(left) == 1 and "is on L2 · Specialists now: <#C0SUPL2>" in left[0]["text"]["text"]
+    assert "<!channel>" not in all_text(left)
+
+
+def test_the_escalate_form_is_a_valid_modal_carrying_the_cards_state():
+    origin = EscalateOrigin("7:1:U0AGENT1", "C0SUPL1")
+    view = render_escalate_form(TEAM, 7, 2, origin)
+    assert_valid_view(view)
+    assert EscalateOrigin.from_metadata(view["private_metadata"]) == origin
+    assert "Move *ESC-7* up to *L2 · Specialists*." in all_text(view["blocks"])
+    state = {ids.BLOCK_REASON: {ids.INPUT_REASON: {"type": "plain_text_input", "value": "  logs attached  "}}}
+    assert read_reason(state) == "logs attached" and read_reason({}) is None
+    assert ids.BLOCK_REASON in reason_errors("x" * (REASON_LIMIT + 1)) and reason_errors("fine") == {}
+
+
+def test_the_reason_for_its_line_shows_on_the_card():
+    blocks = render_card(escalation(), TEAM, CardState(now=T0, reason="needs <!here> logs"))
+    assert_valid_blocks(blocks)
+    assert "*Why on L2:* needs &lt;!here&gt; logs" in all_text(blocks)

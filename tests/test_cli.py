@@ -124,7 +124,8 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
     assert result.returncode == 0, result.stderr
     shown = result.stdout
     for seen in ("#help", "#support-l1", "#support-l2", "#eng-escalations",
-                 "== ESC-1 · Checkout fails for EU cards ==", "moved ESC-1 up to L3 · Engineering",
+                 "== ESC-1 · Checkout fails for EU cards ==", "moved ESC-1 up to L3 · Engineering: _BIN lookup fails_",
+                 "*Why on L3:* BIN lookup fails",
                  "resolved ESC-1: _card BIN table fixed in 4.2.1_", "ESC-2 · ACME says login loops",
                  "Raised by @Sam Specialist from a message in #help", "Open escalations (2)",
                  "@Eli Engineer acknowledged ESC-1 on line 3 after", "*Eva Engineer* replied in #eng-escalations",

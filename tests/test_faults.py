@@ -34,7 +34,10 @@ def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin)
     faults = sum(call.status in (429, 500) for call in standin.calls)
     assert faults >= 0.1 * len(standin.calls), f"only {faults} of {len(standin.calls)} calls failed"
     assert all(n == 1 for n in _titles(standin, HELP).values()) and len(_titles(standin, HELP)) == 6
-    assert sum(_titles(standin, L1).values()) == 3 and sum(_titles(standin, L2).values()) == 1
+    assert sum(_titles(standin, L1).values()) == 2 and sum(_titles(standin, L2).values()) == 1
+    moved_on = [m for m in standin.messages(L1) if m.get("blocks") and m["blocks"][0]["type"] == "section"
+                and m["blocks"][0]["text"]["text"].startswith(f"↪️ *ESC-{ids['0']}*")]
+    assert len(moved_on) == 1, "the card of the line it left is kept, collapsed, not doubled"
     assert sum(_titles(standin, L3).values()) == 3
     origin = rows(fast_bot.db_path, "SELECT origin_ts FROM escalations WHERE id = ?", [acked])[0]
     notes = [m["text"] for m in standin.thread(HELP, origin["origin_ts"])[1:]]

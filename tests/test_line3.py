@@ -8,7 +8,8 @@ from tests.line3_flow import ack_events, l3_card, origin_notes, reply, wait_for_
 def test_line_3_card_calls_the_responders_and_shows_the_ack_clock(bot, standin):
     raise_by_command(bot, standin, "new P1 L3 Database failover loops")
     card = l3_card(standin)
-    assert "<!subteam^S0ENGINEERS>" in card_text(card) and "<!subteam^S0ENGINEERS>" in card["text"]
+    assert "<!subteam^S0ENGINEERS>" in card_text(card)
+    assert card["text"] == "ESC-1 [P1] Database failover loops: <!subteam^S0ENGINEERS> please acknowledge"
     assert ACTION_ACK in card_text(card) and "ack due <!date^" in card_text(card)
     origin = cards_in(standin, HELP)[0]
     assert "S0ENGINEERS" not in card_text(origin), "the asker's channel is not pinged"

@@ -62,11 +62,16 @@ def test_two_instances_racing_on_one_escalation_leave_one_queue_card_per_line_an
             title = f"ESC-{n} · Race {n}"
             (esc,) = rows(one.db_path, "SELECT status, line FROM escalations WHERE id = ?", [n])
             assert esc["status"] == "resolved"
-            for channel in (HELP, L1, L2):
+            moved_up_first = esc["line"] == 2
+            shown = {HELP: "card", L1: "moved on" if moved_up_first else "card", L2: "card" if moved_up_first else None}
+            for channel, expected in shown.items():
                 mine = [card for card in cards_in(standin, channel) if title in card_text(card)]
-                moved_up_first = esc["line"] == 2
-                assert len(mine) == (1 if channel != L2 or moved_up_first else 0), (channel, title)
+                moved_on = [m for m in standin.messages(channel) if m.get("blocks") and m["blocks"][0]["type"] == "section"
+                            and m["blocks"][0]["text"]["text"].startswith(f"↪️ *ESC-{n}* ·")]
+                counts = {"card": (1, 0), "moved on": (0, 1), None: (0, 0)}[expected]
+                assert (len(mine), len(moved_on)) == counts, (channel, title)
                 assert all("✅ Resolved" in card_text(card) for card in mine), (channel, title)
+                assert all("was resolved on L2" in card_text(card) for card in moved_on), (channel, title)
     finally:
         one.stop()
         two.stop()

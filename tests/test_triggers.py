@@ -75,7 +75,8 @@ def test_message_shortcut_opens_the_form_prefilled_and_raises_in_the_thread(bot,
     standin.wait_for("chat.postMessage")
     standin.wait_idle()
     esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
-    assert (esc["source"], esc["origin_ts"], esc["requester"]) == ("shortcut", ts, "U0AGENT1")
+    assert (esc["source"], esc["origin_ts"], esc["requester"], esc["raised_by"]) == ("shortcut", ts, "U0AGENT2", "U0AGENT1")
+    assert esc["origin_link"] == standin.calls_to("chat.getPermalink")[0].response["permalink"]
     assert any("ESC-1" in card_text(m) for m in standin.thread(HELP, ts) if m.get("blocks"))
 
     bot.driver.message_shortcut(ids.SHORTCUT_ESCALATE_MESSAGE, channel=HELP, message_ts=ts)

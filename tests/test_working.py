@@ -1,6 +1,7 @@
 """Working an escalation from Slack: commands and buttons, cards updated in place, notes in the thread."""
 
 from commands.esc import ids
+from standin import form_values
 from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows
 
 
@@ -20,14 +21,30 @@ def click(bot, standin, action_id, channel, user):
     standin.wait_idle()
 
 
+def escalate_form(bot, standin, channel, user) -> dict:
+    """Click Escalate on the newest card in `channel`; returns the form it opened."""
+    card = cards_in(standin, channel)[-1]
+    opened = len(standin.calls_to("views.open"))
+    bot.driver.block_action(ids.ACTION_ESCALATE, _value(card, ids.ACTION_ESCALATE), user=user, channel=channel,
+                            message_ts=card["ts"])
+    standin.wait_for("views.open", count=opened + 1)
+    return standin.last_view(ids.MODAL_ESCALATE)
+
+
+def submit_reason(bot, standin, form, reason, user):
+    updates = len(standin.calls_to("chat.update"))
+    bot.driver.view_submission(form, form_values({f"{ids.BLOCK_REASON}/{ids.INPUT_REASON}": reason}), user=user)
+    standin.wait_for("chat.update", count=updates + 1)
+    standin.wait_idle()
+
+
 def _value(card, action_id):
     actions = [b for b in card["blocks"] if b["type"] == "actions"][0]["elements"]
     return next(button["value"] for button in actions if button["action_id"] == action_id)
 
 
 def thread_notes(standin, esc):
-    return [m["text"] for m in standin.thread(HELP, esc["origin_ts"]) if m["ts"] != esc["origin_ts"] and "blocks" in m
-            and m["blocks"][0]["type"] == "context"]
+    return [m["text"] for m in standin.thread(HELP, esc["origin_ts"]) if m["ts"] != esc["origin_ts"] and m.get("bot_id")]
 
 
 def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
@@ -39,17 +56,19 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     run(bot, standin, "up 1 reproduced, needs a fix")
     run(bot, standin, "take 1", user="U0ENG1")
     run(bot, standin, "resolve ESC-1 fixed in 4.2.1")
-    for channel in (HELP, L1, L2, L3):
+    for channel in (HELP, L3):
         card = card_text(cards_in(standin, channel)[-1])
         assert "✅ Resolved" in card and "<@U0AGENT1>" in card and "<@U0SPEC1>" in card and "<@U0ENG1>" in card, channel
-        assert ids.ACTION_REOPEN in card
-    assert len(cards_in(standin, L2)) == 1, "cards are updated in place, not reposted"
+    assert ids.ACTION_REOPEN in card_text(cards_in(standin, L3)[-1]) and "actions" not in card_text(cards_in(standin, HELP)[-1])
+    for channel in (L1, L2):
+        (left,) = [m for m in standin.messages(channel) if m.get("bot_id")]
+        assert left["blocks"][0]["text"]["text"].endswith("was resolved on L3 · Engineering: <#C0ENGESC>"), channel
     notes = thread_notes(standin, esc)
     assert len(notes) == 6
-    assert "moved ESC-1 up to L2 · Specialists: _needs a specialist_" in notes[1]
-    assert "resolved ESC-1: _fixed in 4.2.1_" in notes[-1]
+    assert "ESC-1: <@U0AGENT1> moved ESC-1 up to L2 · Specialists: needs a specialist" in notes[1]
+    assert notes[-1] == "ESC-1: <@U0AGENT1> resolved ESC-1: fixed in 4.2.1"
     events = rows(bot.db_path, "SELECT action, actor, from_value, to_value FROM events ORDER BY id")
-    assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "taken", "resolved"]
+    assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "acknowledged", "resolved"]
 
 
 def test_buttons_do_what_the_commands_do(bot, standin):
@@ -57,22 +76,27 @@ def test_buttons_do_what_the_commands_do(bot, standin):
     click(bot, standin, ids.ACTION_TAKE, L1, "U0AGENT2")
     assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, L1)[-1])
     assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, HELP)[-1])
-    click(bot, standin, ids.ACTION_ESCALATE, L1, "U0AGENT2")
+    form = escalate_form(bot, standin, L1, "U0AGENT2")
+    assert form["callback_id"] == ids.MODAL_ESCALATE and form["submit"]["text"] == "Escalate to L2"
+    assert not standin.calls_to("views.open")[0].args["view"].get("blocks")[1]["element"].get("initial_value")
+    submit_reason(bot, standin, form, "Refund API returns 500 for <!channel> orders", "U0AGENT2")
     assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
-    assert "L2 · Specialists" in card_text(cards_in(standin, L2)[-1])
+    card = card_text(cards_in(standin, L2)[-1])
+    assert "L2 · Specialists" in card and "*Why on L2:* Refund API returns 500 for &lt;!channel&gt; orders" in card
     click(bot, standin, ids.ACTION_RESOLVE, L2, "U0SPEC1")
     assert rows(bot.db_path, "SELECT status FROM escalations")[0]["status"] == "resolved"
     assert not standin.ephemerals, "clicks answer through the card"
 
 
-def test_double_click_on_escalate_moves_once(bot, standin):
+def test_two_escalate_forms_from_one_card_move_it_once(bot, standin):
     raise_by_command(bot, standin)
-    card = cards_in(standin, L1)[-1]
-    value = _value(card, ids.ACTION_ESCALATE)
-    for _ in range(2):
-        bot.driver.block_action(ids.ACTION_ESCALATE, value, user="U0AGENT1", channel=L1, message_ts=card["ts"])
-    refusal = standin.wait_for_response(count=1)[-1]["body"]
-    assert "already moved to line 2" in refusal["text"] and refusal["response_type"] == "ephemeral"
+    first, second = escalate_form(bot, standin, L1, "U0AGENT1"), escalate_form(bot, standin, L1, "U0AGENT2")
+    submit_reason(bot, standin, first, "", "U0AGENT1")
+    bot.driver.view_submission(second, form_values({f"{ids.BLOCK_REASON}/{ids.INPUT_REASON}": "me too"}), user="U0AGENT2")
+    standin.wait_for("chat.postEphemeral")
+    refusal = standin.ephemerals[-1]
+    assert (refusal["user"], refusal["channel"]) == ("U0AGENT2", L1)
+    assert "ESC-1 has already moved to line 2: nobody owns it there. Nothing changed." in refusal["text"]
     assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
     assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'moved_up'")) == 1
 

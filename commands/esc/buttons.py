@@ -1,25 +1,26 @@
 """The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same
-operations as the commands."""
+operations as the commands (Escalate asks for a reason first)."""
 
 from commands.deps import Deps
 from commands.esc import ids
 from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
+from commands.esc.escalating import open_escalate_form
 from commands.esc.list_menu import show_next_page
 from commands.turn import Turn
 
 
 def handle_button(turn: Turn, deps: Deps) -> None:
     action = turn.body["actions"][0]
-    escalation_id, shown_line = parse_button_value(action["value"])
+    escalation_id, seen = parse_button_value(action["value"])
     match action["action_id"]:
         case ids.ACTION_TAKE:
-            op.take(turn, deps, escalation_id)
+            op.take(turn, deps, escalation_id, seen)
         case ids.ACTION_ESCALATE:
-            op.move(turn, deps, p.Move(escalation_id, +1, None), expected_line=shown_line)
+            open_escalate_form(turn, deps)
         case ids.ACTION_RESOLVE:
-            op.resolve(turn, deps, p.Resolve(escalation_id, None))
+            op.resolve(turn, deps, p.Resolve(escalation_id, None), seen)
         case ids.ACTION_REOPEN:
             op.reopen(turn, deps, escalation_id)
 

@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.config import TeamConfig
 from commands.block_kit import button
-from commands.button_values import numbers_in
+from commands.button_values import numbers_and_user_in
 from commands.esc import ids
 from commands.line3.ids import ACTION_ACK
 from commands.people import mentions
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
 from storage.model import LINES, Action, Escalation, Event, Source
+from storage.ownership import Seen
 from storage.sla import ACK_LINE, Clock
 
 TITLE_SUMMARY_LIMIT = 120
@@ -26,14 +28,36 @@ SOURCE_WORDS = {
 SAME_DAY = timedelta(hours=12)
 
 
+class CardRole(StrEnum):
+    """Where a card is: the work happens on the current line's queue card; the card where it was
+    raised shows how it goes; a line it left keeps one line pointing to where it is now."""
+
+    QUEUE = "queue"
+    ORIGIN = "origin"
+    LEFT = "left"
+
+
+def card_role(esc: Escalation, channel: str, team: TeamConfig) -> CardRole:
+    if channel == team.line(esc.line).channel:
+        return CardRole.QUEUE
+    if channel in {line.channel for line in team.lines}:
+        return CardRole.LEFT
+    return CardRole.ORIGIN
+
+
 @dataclass(frozen=True)
 class CardState:
-    """What a card shows besides the escalation: its SLA clock at `now`, and whether it is the
-    line-3 queue's card, which asks the responders to acknowledge."""
+    """What a card shows besides the escalation: its SLA clock at `now`, and its role."""
 
     now: datetime
     clock: Clock | None = None
-    asks_ack: bool = False
+    role: CardRole = CardRole.QUEUE
+    reason: str | None = None  # given with the move that brought it to its line
+
+    @property
+    def asks_ack(self) -> bool:
+        """The current line's queue card on line 3 asks its responders to acknowledge."""
+        return self.role is CardRole.QUEUE
 
 
 def line_label(team: TeamConfig, level: int) -> str:
@@ -41,8 +65,10 @@ def line_label(team: TeamConfig, level: int) -> str:
 
 
 def card_text(esc: Escalation) -> str:
-    """The notification and screen-reader text of a card."""
-    return f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
+    """The notification and screen-reader text of a card. Raised from someone else's message, it
+    mentions that message's author: the card in their message's thread is the first they hear of it."""
+    text = f"{esc.key} [{esc.priority}] {escape(one_line(esc.summary, 150))}"
+    return text if esc.raiser == esc.requester else f"{text}, asked by {mention(esc.requester)}"
 
 
 def card_title(esc: Escalation) -> str:
@@ -52,20 +78,32 @@ def card_title(esc: Escalation) -> str:
 
 def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = None) -> list[dict]:
     state = state or CardState(now=esc.created_at)
+    if state.role is CardRole.LEFT:
+        return render_moved_on(esc, team)
     asks_ack = state.asks_ack and awaits_ack(esc)
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": card_title(esc)}}]
     if asks_ack:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _ack_request(team)}})
     if one_line(esc.summary, TITLE_SUMMARY_LIMIT) != esc.summary:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}})
+    if state.reason:
+        why = f"*Why on L{esc.line}:* {clip(escape(state.reason), 2900)}"
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": why}})
     blocks += [
         {"type": "section", "fields": _fields(esc, team, state)},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": _provenance(esc)}]},
     ]
-    buttons = _buttons(esc, asks_ack)
-    if buttons:
-        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": buttons})
+    if state.role is CardRole.QUEUE:
+        blocks.append({"type": "actions", "block_id": ids.BLOCK_CARD_ACTIONS, "elements": _buttons(esc, asks_ack)})
     return blocks
+
+
+def render_moved_on(esc: Escalation, team: TeamConfig) -> list[dict]:
+    """The card of a line the escalation left: one line saying where it is now."""
+    label = line_label(team, esc.line)
+    where = f"is on {label} now" if esc.is_open else f"was resolved on {label}"
+    text = f"↪️ *{esc.key}* · {escape(one_line(esc.summary, 80))} {where}: <#{team.line(esc.line).channel}>"
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
 
 
 def awaits_ack(esc: Escalation) -> bool:
@@ -112,54 +150,103 @@ def _owner(esc: Escalation, level: int) -> str:
 
 
 def _provenance(esc: Escalation) -> str:
-    return f"Raised by <@{esc.requester}> {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
+    """Who raised it, how and where; for someone else's message, whose it is and a link to it."""
+    text = f"Raised by {mention(esc.raiser)} {SOURCE_WORDS[esc.source]} in <#{esc.origin_channel}>"
+    if esc.raiser != esc.requester:
+        text += f" for {mention(esc.requester)}"
+    if esc.origin_link:
+        text += f" · <{escape(esc.origin_link)}|the original message>"
+    return text
 
 
 def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
-    value = f"{esc.id}:{esc.line}"
+    value = card_value(esc)
     if not esc.is_open:
         return [button("Reopen", ids.ACTION_REOPEN, value)]
     if asks_ack:
         buttons = [button("Acknowledge", ACTION_ACK, value, style="primary")]
+    elif esc.current_owner:
+        buttons = [_take_over(esc, value)]
     else:
         buttons = [button("Take", ids.ACTION_TAKE, value, style="primary")]
     if esc.line < LINES[-1]:
         buttons.append(button(f"Escalate to L{esc.line + 1}", ids.ACTION_ESCALATE, value))
     resolve = button("Resolve", ids.ACTION_RESOLVE, value)
-    resolve["confirm"] = {
-        "title": {"type": "plain_text", "text": f"Resolve {esc.key}?"},
-        "text": {"type": "mrkdwn", "text": "The requester is told in the thread. You can reopen it later."},
-        "confirm": {"type": "plain_text", "text": "Resolve"},
-        "deny": {"type": "plain_text", "text": "Cancel"},
-    }
+    resolve["confirm"] = _confirm(f"Resolve {esc.key}?", "The requester is told in the thread. You can reopen it later.",
+                                  "Resolve")
     buttons.append(resolve)
     return buttons
 
 
-def parse_button_value(value: str) -> tuple[int, int]:
-    """(escalation id, the line the card showed): a stale or double click then changes nothing."""
-    escalation_id, line = numbers_in(value, 2)
-    return escalation_id, line
+def _take_over(esc: Escalation, value: str) -> dict:
+    take_over = button("Take over", ids.ACTION_TAKE, value)
+    take_over["confirm"] = _confirm(f"Take over {esc.key}?",
+                                    f"{mention(esc.current_owner)} owns it on line {esc.line}. They are told in the thread.",
+                                    "Take over")
+    return take_over
+
+
+def _confirm(title: str, text: str, confirm: str) -> dict:
+    return {
+        "title": {"type": "plain_text", "text": title},
+        "text": {"type": "mrkdwn", "text": text},
+        "confirm": {"type": "plain_text", "text": confirm},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    }
+
+
+def card_value(esc: Escalation) -> str:
+    """The state the card shows, carried by its buttons: "12:3", or "12:3:U0ENG1" once owned there."""
+    owner = esc.current_owner
+    return f"{esc.id}:{esc.line}:{owner}" if owner else f"{esc.id}:{esc.line}"
+
+
+def parse_button_value(value: str) -> tuple[int, Seen]:
+    """(escalation id, the state the card showed): a stale or double click then changes nothing."""
+    (escalation_id, line), owner = numbers_and_user_in(value, 2)
+    return escalation_id, Seen(line, owner)
 
 
 def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
     """One short threaded line telling the asker what just happened."""
+    emoji, sentence, gives_reason = _note(event, esc, team)
+    return f"{emoji} {sentence}{_ending(event, gives_reason, italic=True)}"
+
+
+def note_notification(event: Event, esc: Escalation, team: TeamConfig) -> str:
+    """The same, plain and naming the escalation first: a phone's push shows it raw."""
+    _, sentence, gives_reason = _note(event, esc, team)
+    return f"{esc.key}: {sentence}{_ending(event, gives_reason, italic=False)}"
+
+
+def _note(event: Event, esc: Escalation, team: TeamConfig) -> tuple[str, str, bool]:
+    """(emoji, sentence, whether the event's note is a reason to quote)."""
     who = f"<@{event.actor}>"
-    detail = f": _{escape(one_line(event.note, 300))}_" if event.note else "."
     line = line_label(team, event.line)
     notes = {
-        Action.RAISED: f"🆘 {who} raised {esc.key} on {line}.",
-        Action.TAKEN: f"🙋 {who} took {esc.key} on {line}.",
-        Action.ASSIGNED: f"👉 {who} assigned {esc.key} to {mention(event.to_value)} on {line}.",
-        Action.MOVED_UP: f"⬆️ {who} moved {esc.key} up to {line}{detail}",
-        Action.MOVED_DOWN: f"⬇️ {who} moved {esc.key} back down to {line}{detail}",
-        Action.RESOLVED: f"✅ {who} resolved {esc.key}{detail}",
-        Action.REOPENED: f"↩️ {who} reopened {esc.key}.",
-        Action.HANDED_OFF: f"🤝 {who} handed {esc.key} off to {mention(event.to_value)} on {line}.",
-        Action.ACKNOWLEDGED: f"👀 {who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}.",
-        Action.SLA_BREACHED: f"⏰ {esc.key} missed its {escape(event.to_value or '')} deadline on {line}.",
+        Action.RAISED: ("🆘", f"{who} raised {esc.key} on {line}", False),
+        Action.TAKEN: ("🙋", f"{who} took {esc.key}{_from(event.from_value)} on {line}", False),
+        Action.ASSIGNED: ("👉", f"{who} assigned {esc.key} to {mention(event.to_value)} on {line}", False),
+        Action.MOVED_UP: ("⬆️", f"{who} moved {esc.key} up to {line}", True),
+        Action.MOVED_DOWN: ("⬇️", f"{who} moved {esc.key} back down to {line}", True),
+        Action.RESOLVED: ("✅", f"{who} resolved {esc.key}", True),
+        Action.REOPENED: ("↩️", f"{who} reopened {esc.key}", False),
+        Action.HANDED_OFF: ("🤝", f"{who} handed {esc.key} off to {mention(event.to_value)} on {line}", False),
+        Action.ACKNOWLEDGED: ("👀", f"{who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}", False),
+        Action.SLA_BREACHED: ("⏰", f"{esc.key} missed its {escape(event.to_value or '')} deadline on {line}", False),
     }
     return notes[Action(event.action)]
+
+
+def _ending(event: Event, gives_reason: bool, italic: bool) -> str:
+    if not (gives_reason and event.note):
+        return "."
+    reason = escape(one_line(event.note, 300))
+    return f": _{reason}_" if italic else f": {reason}"
+
+
+def _from(previous_owner: str | None) -> str:
+    return f" over from {mention(previous_owner)}" if previous_owner else ""
 
 
 def _waited(seconds: str | None) -> str:

@@ -12,7 +12,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import Delivery, transient
-from commands.esc.card_blocks import CardState, awaits_ack, card_text, note_text, render_card, render_note
+from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text, render_card
+from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining, send_once
@@ -20,7 +21,7 @@ from commands.replies import render_confirmation
 from commands.webhooks import answer_privately
 from storage import escalation_effects as effects
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, cards_of, get_escalation, record_card
+from storage.queries import Card, arrival_reason, cards_of, get_escalation, record_card
 from storage.records import load_event
 from storage.sla import ACK_LINE, running_clock
 
@@ -62,9 +63,9 @@ def deliver_note(job: Delivery) -> None:
     metadata = note_metadata(event)
     if job.retried and find_by_metadata(job.client, esc.origin_channel, metadata, event.at, esc.origin_ts):
         return
-    text = note_text(event, esc, job.deps.team)
+    blocks, text = thread_note(event, esc, job.deps.team)
     job.still_mine()
-    post_joining(job.client, esc.origin_channel, send=send_once, thread_ts=esc.origin_ts, blocks=render_note(text),
+    post_joining(job.client, esc.origin_channel, send=send_once, thread_ts=esc.origin_ts, blocks=blocks,
                  text=text, metadata=metadata)
 
 
@@ -141,12 +142,13 @@ class CardDelivery:
         self.problems.append(f"<#{channel}>: `{reason}`")
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
-        asks_ack = channel == self.deps.team.line(ACK_LINE).channel
-        return CardState(now=self.deps.clock(), clock=self._clock, asks_ack=asks_ack)
+        return CardState(now=self.deps.clock(), clock=self._clock, role=card_role(esc, channel, self.deps.team),
+                         reason=arrival_reason(self.job.db(), esc))
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""
         if not (state.asks_ack and awaits_ack(esc)):
             return card_text(esc)
         responders = mentions(self.deps.team.line(ACK_LINE).responders)
-        return f"{responders} please acknowledge {card_text(esc)}".strip()
+        ask = f"{responders} please acknowledge" if responders else "please acknowledge"
+        return f"{card_text(esc)}: {ask}"

@@ -16,8 +16,9 @@ def handle_form(turn: Turn, deps: Deps) -> None:
     origin = FormOrigin.from_metadata(turn.body["view"]["private_metadata"])
     turn.channel = origin.channel
     new = NewEscalation(
-        summary=values.summary, requester=turn.user, channel=origin.channel, source=origin.source,
+        summary=values.summary, requester=origin.author or turn.user, channel=origin.channel, source=origin.source,
         priority=values.priority, line=values.line, message_ts=origin.message_ts,
         category=values.category, customer_ref=values.customer_ref,
+        raised_by=turn.user, origin_link=origin.link,
     )
     op.raise_new(turn, deps, new)

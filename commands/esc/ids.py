@@ -28,3 +28,7 @@ ACTION_LIST_ROW = "esc-list-row"
 MODAL_ASSIGN = "esc-assign-modal"
 BLOCK_ASSIGNEE = "esc-assignee"
 INPUT_ASSIGNEE = "esc-assignee-input"
+
+MODAL_ESCALATE = "esc-escalate-modal"
+BLOCK_REASON = "esc-reason"
+INPUT_REASON = "esc-reason-input"

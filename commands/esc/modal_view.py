@@ -22,14 +22,18 @@ class FormOrigin:
     channel: str
     source: Source
     message_ts: str | None = None
+    author: str | None = None  # of the message a shortcut escalates: the requester
+    link: str | None = None  # that message's permalink
 
     def to_metadata(self) -> str:
-        return json.dumps({"channel": self.channel, "source": str(self.source), "message_ts": self.message_ts})
+        return json.dumps({"channel": self.channel, "source": str(self.source), "message_ts": self.message_ts,
+                           "author": self.author, "link": self.link})
 
     @classmethod
     def from_metadata(cls, text: str) -> "FormOrigin":
         data = json.loads(text)
-        return cls(channel=data["channel"], source=Source(data["source"]), message_ts=data.get("message_ts"))
+        return cls(channel=data["channel"], source=Source(data["source"]), message_ts=data.get("message_ts"),
+                   author=data.get("author"), link=data.get("link"))
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,19 @@ its command does. The core commits the cards and notes a change needs as outbox 
 
 from commands.deps import Deps
 from commands.esc import parse as p
+from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.esc.reply_blocks import render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
 from commands.turn import Turn
 from storage import escalation_effects as effects
 from storage import escalations as core
-from storage.model import NewEscalation, Outcome, Source
-from storage.queries import timeline
+from storage.model import Action, NewEscalation, Outcome, Source
+from storage.ownership import Seen
+from storage.queries import get_escalation, timeline
+from storage.sla import ACK_LINE
+
+ACK_RECEIPT = "👀 You acknowledged *{key}* on line {line}. It is yours now."
 
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
@@ -23,10 +28,23 @@ def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
     deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
 
 
-def take(turn: Turn, deps: Deps, escalation_id: int) -> None:
-    changed(turn, deps, core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla,
-                                  reply_to(turn)),
-            "🙋 You own *{key}* on line {line}.")
+def take(turn: Turn, deps: Deps, escalation_id: int, seen: Seen | None = None) -> None:
+    """On line 3 only its crew may take: its user groups are read from Slack only then."""
+    line = seen.line if seen else get_escalation(deps.store.db(), escalation_id).line
+    crew = line_3_crew(turn.client, deps.team) if line == ACK_LINE else None
+    with in_slack_words(deps.team):
+        outcome = core.take(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key, deps.team.sla,
+                            reply_to(turn), seen=seen, crew=crew)
+    changed(turn, deps, outcome, _take_receipt(outcome))
+
+
+def _take_receipt(outcome: Outcome) -> str:
+    event = outcome.events[0] if outcome.events else None
+    if event and event.action is Action.ACKNOWLEDGED:
+        return ACK_RECEIPT
+    if event and event.from_value:
+        return f"🙋 You took *{{key}}* over from <@{event.from_value}> on line {{line}}."
+    return "🙋 You own *{key}* on line {line}."
 
 
 def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
@@ -36,15 +54,18 @@ def assign(turn: Turn, deps: Deps, request: p.Assign) -> None:
     changed(turn, deps, outcome, f"👉 *{{key}}* now belongs to <@{request.user}> on line {{line}}.")
 
 
-def move(turn: Turn, deps: Deps, request: p.Move, expected_line: int | None = None) -> None:
-    outcome = core.move(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.step, request.reason,
-                        turn.request_key, expected_line=expected_line, policy=deps.team.sla, reply_to=reply_to(turn))
+def move(turn: Turn, deps: Deps, request: p.Move, seen: Seen | None = None) -> None:
+    with in_slack_words(deps.team):
+        outcome = core.move(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.step,
+                            request.reason, turn.request_key, seen=seen, policy=deps.team.sla, reply_to=reply_to(turn))
     changed(turn, deps, outcome, "Moved *{key}* to line {line}.")
 
 
-def resolve(turn: Turn, deps: Deps, request: p.Resolve) -> None:
-    outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note,
-                           turn.request_key, deps.team.sla, reply_to(turn), survey=deps.team.reports.survey_on_resolve)
+def resolve(turn: Turn, deps: Deps, request: p.Resolve, seen: Seen | None = None) -> None:
+    with in_slack_words(deps.team):
+        outcome = core.resolve(deps.store.db(), deps.clock(), request.escalation_id, turn.user, request.note,
+                               turn.request_key, deps.team.sla, reply_to(turn),
+                               survey=deps.team.reports.survey_on_resolve, seen=seen)
     changed(turn, deps, outcome, "✅ Resolved *{key}*.")
 
 

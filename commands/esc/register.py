@@ -4,6 +4,7 @@ from bot.surface import SlackSurface
 from commands.esc import ids
 from commands.esc.buttons import handle_button, handle_next_page
 from commands.esc.cards import DELIVERIES
+from commands.esc.escalating import check_escalate_form, handle_escalate_form
 from commands.esc.form import check_form, handle_form
 from commands.esc.list_menu import check_assign_form, handle_assign_form, handle_row_menu
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
@@ -24,6 +25,7 @@ def register(surface: SlackSurface) -> None:
     surface.action(ids.ACTION_LIST_ROW, handle_row_menu)
     surface.view_submission(ids.MODAL_ASSIGN, handle_assign_form, check=check_assign_form)
     surface.view_submission(ids.MODAL_NEW, handle_form, check=check_form)
+    surface.view_submission(ids.MODAL_ESCALATE, handle_escalate_form, check=check_escalate_form)
     for kind, deliver in DELIVERIES.items():
         surface.delivery(kind, deliver)
     surface.delivery(REMINDER, deliver_reminder)

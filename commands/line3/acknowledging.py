@@ -3,22 +3,22 @@ in the card's thread all come here, so each is checked and carried out the same 
 
 from commands.deps import Deps
 from commands.esc.card_blocks import parse_button_value
-from commands.esc.operations import changed
+from commands.esc.operations import ACK_RECEIPT, changed
+from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.line3.ids import ACK_REACTION
-from commands.people import is_member, mentions
 from commands.turn import Turn
 from storage.acknowledgements import acknowledge as acknowledge_escalation
-from storage.errors import UserError
 from storage.queries import escalation_of_card
 from storage.sla import ACK_LINE
 
 
 def acknowledge(turn: Turn, deps: Deps, escalation_id: int) -> bool:
     """True when this request made the acknowledgement (not a replay, not a refusal)."""
-    _require_responder(turn, deps, escalation_id)
-    outcome = acknowledge_escalation(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key,
-                                     deps.team.sla)
-    changed(turn, deps, outcome, "👀 You acknowledged *{key}* on line {line}. It is yours now.")
+    crew = line_3_crew(turn.client, deps.team)
+    with in_slack_words(deps.team):
+        outcome = acknowledge_escalation(deps.store.db(), deps.clock(), escalation_id, turn.user, turn.request_key,
+                                         deps.team.sla, crew)
+    changed(turn, deps, outcome, ACK_RECEIPT)
     return not outcome.duplicate
 
 
@@ -36,14 +36,3 @@ def handle_eyes_reaction(turn: Turn, deps: Deps) -> None:
     escalation_id = escalation_of_card(deps.store.db(), item["channel"], item.get("ts", ""))
     if escalation_id is not None:
         acknowledge(turn, deps, escalation_id)
-
-
-def _require_responder(turn: Turn, deps: Deps, escalation_id: int) -> None:
-    """Line 3's responders and the leads may acknowledge; with no responders set, anyone may."""
-    responders = deps.team.line(ACK_LINE).responders
-    allowed = responders + deps.team.leads_users
-    if not responders or is_member(turn.client, turn.user, allowed):
-        return
-    names = mentions(responders, ", ")
-    raise UserError(f"Only line 3's responders ({names}) or a lead can acknowledge ESC-{escalation_id}. Nothing changed.",
-                    "Ask a responder to reply `ack` in the card's thread, or move it with `/esc down`.")
