@@ -41,7 +41,8 @@ def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_
     assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
     wait_until(lambda: len(_posts(first.db_path, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
     _kill(first)
-    time.sleep(2.5)  # the posts already sent land in Slack; their ts was never saved
+    wait_until(lambda: sum(bool(copies(standin, channel)) for channel in channels) == PARALLEL_POSTS)
+    standin.wait_idle(quiet=0.5)  # the posts already sent land in Slack; their ts was never saved
     reached = [channel for channel in channels if copies(standin, channel)]
     assert len(reached) == PARALLEL_POSTS and all(len(copies(standin, channel)) == 1 for channel in reached)
     assert [post["ts"] for post in _posts(first.db_path, 0)] == [None] * PARALLEL_POSTS
@@ -70,8 +71,7 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
     submit_follow_up(first, follow_up_form(first, standin))
     wait_until(lambda: len(_posts(first.db_path, 1)) == len(CONFIGURED))
     _kill(first)
-    time.sleep(2.5)
-    assert all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()), "Slack took every update"
+    wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))  # Slack took them
     assert [post["ts"] for post in _posts(first.db_path, 1)] == [None] * len(CONFIGURED)
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
