@@ -12,6 +12,7 @@ import yaml
 from commands.esc import ids
 from commands.line3.ids import ACTION_ACK
 from standin import form_values, selected_user
+from storage.escalation_effects import REMINDER
 from tests.blockkit import assert_valid_blocks, assert_valid_view
 from tests.flow import L1, L3, cards_in, raise_by_command, rows, wait_until
 from tests.harness import TEAM_YAML, start_bot
@@ -127,3 +128,15 @@ def test_the_leads_alert_mentions_the_leads_and_offers_assign_and_take(fast_bot,
     fast_bot.driver.block_action(ids.ACTION_TAKE, take["value"], user="U0LEAD1", channel=LEADS, message_ts=alert["ts"])
     owned = lambda: rows(fast_bot.db_path, "SELECT escalation_id, user FROM line_owners ORDER BY escalation_id")  # noqa: E731
     wait_until(lambda: owned() == [{"escalation_id": 1, "user": "U0SPEC1"}, {"escalation_id": 2, "user": "U0LEAD1"}])
+
+
+def test_a_reminder_held_back_until_someone_took_the_case_is_not_sent(fast_bot, standin):  # noqa: F811
+    standin.fail("chat.postMessage", status=500, times=4, where=is_reminder)  # the row backs off for about 3 s
+    raise_by_command(fast_bot, standin, "new P1 Refunds stuck")
+    standin.wait_for("chat.postMessage", where=lambda call: is_reminder(call.args), timeout=10)
+    assert fast_bot.driver.command("take ESC-1", user="U0AGENT1", channel=L1).status == 200
+    wait_until(lambda: rows(fast_bot.db_path, "SELECT done_at FROM outbox WHERE kind = ? AND done_at IS NOT NULL",
+                            [REMINDER]), timeout=15)
+    standin.wait_idle()
+    assert reminder_posts(standin, L1) == [], "it would have offered Take on a case that has an owner"
+    assert owners(fast_bot) == [{"line": 1, "user": "U0AGENT1"}]
