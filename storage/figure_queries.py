@@ -115,7 +115,9 @@ def events_by_line(db: Database, window: Window, action: str) -> dict[int, int]:
 
 
 def seconds_to_resolve(db: Database, window: Window) -> list[float]:
-    sql = ("SELECT round((julianday(resolved_at) - julianday(created_at)) * 86400) AS s FROM escalations"
+    """Waiting on the customer is left out: it is the customer's time, not the team's."""
+    sql = ("SELECT round((julianday(resolved_at) - julianday(created_at)) * 86400) - waited_seconds AS s"
+           " FROM escalations"
            f" WHERE resolved_at IS NOT NULL AND {IN_WINDOW.format(column='resolved_at')} ORDER BY s")
     return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
 
