@@ -122,6 +122,13 @@ def seconds_to_resolve(db: Database, window: Window) -> list[float]:
     return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
 
 
+def seconds_waiting(db: Database, window: Window) -> list[float]:
+    """How long each escalation resolved in the window waited on its customer, for those that did."""
+    sql = ("SELECT waited_seconds FROM escalations WHERE resolved_at IS NOT NULL AND waited_seconds > 0"
+           f" AND {IN_WINDOW.format(column='resolved_at')} ORDER BY waited_seconds")
+    return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
+
+
 def seconds_to_acknowledge(db: Database, window: Window) -> list[float]:
     sql = ("SELECT round((julianday(stopped_at) - julianday(started_at)) * 86400) AS s FROM sla_clocks"
            f" WHERE stopped_at IS NOT NULL AND {IN_WINDOW.format(column='stopped_at')}"

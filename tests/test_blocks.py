@@ -5,7 +5,8 @@ import pytest
 from bot.config import parse_team_config
 from commands.esc import ids
 from commands.esc import parse as p
-from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
+from commands.esc.card_blocks import CardRole, CardState, card_role, parse_button_value, render_card
+from commands.esc.note_blocks import note_text
 from commands.esc.escalate_form import REASON_LIMIT, EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.note_blocks import thread_note
@@ -48,7 +49,8 @@ def test_card_shows_id_priority_line_owner_per_line_status_age_and_buttons():
     assert "*L1 owner*\\n<@U0AGENT1>" in text and "*L2 owner*\\n_unowned_" in text and "*L3 owner*\\n—" in text
     assert f"<!date^{int(T0.timestamp())}^{{ago}}|2026-11-24 09:00 UTC>" in text
     buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
-    assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE]
+    assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE,
+                                                 ids.ACTION_CARD_MENU]
     assert parse_button_value(buttons[1]["value"]) == (7, Seen(2, None))
 
 
