@@ -13,7 +13,8 @@ from storage.errors import UserError
 from storage.queries import get_escalation
 
 def handle_card_menu(turn: Turn, deps: Deps) -> None:
-    verb, _, value = turn.body["actions"][0]["selected_option"]["value"].partition("|")
+    chosen = turn.body["actions"][0].get("selected_option") or {}
+    verb, _, value = str(chosen.get("value", "")).partition("|")
     if verb not in CARD_CHOICES:
         raise UserError("That menu is out of date.", "Use the card's latest menu, or the slash command.")
     escalation_id, seen = parse_button_value(value)

@@ -9,6 +9,7 @@ from commands.esc.escalating import check_escalate_form, handle_escalate_form
 from commands.esc.form import check_form, handle_form
 from commands.esc.list_menu import check_assign_form, handle_assign_form, handle_row_menu
 from commands.esc.message_triggers import handle_reaction, handle_shortcut
+from commands.esc.requester_replies import handle_requester_reply
 from commands.esc.slash import handle_esc
 from jobs.sla_reminders import deliver_reminder
 from storage.escalation_effects import REMINDER
@@ -18,6 +19,7 @@ def register(surface: SlackSurface) -> None:
     surface.command(ids.COMMAND, handle_esc, description="Raise and work support escalations",
                     usage_hint="new [P1-P4] [L1|L2|L3] summary · take|release|wait|resume|edit|up|down|resolve ESC-12 · list · help")
     surface.event("reaction_added", handle_reaction)
+    surface.event("message", handle_requester_reply)
     surface.message_shortcut(ids.SHORTCUT_ESCALATE_MESSAGE, handle_shortcut, name=ids.SHORTCUT_NAME,
                              description="Raise an escalation from this message")
     for action_id in ids.CARD_BUTTONS:
