@@ -30,7 +30,7 @@ def test_release_gives_it_back_and_a_stranger_is_refused(bot, standin):
     assert rows(bot.db_path, "SELECT user FROM line_owners") == [{"user": "U0AGENT1"}], "refused: nothing changed"
     assert "back in line 1's queue" in run(bot, standin, "release ESC-1", user="U0LEAD1")["text"]
     card = card_text(cards_in(standin, L1)[-1])
-    assert "*L1 owner*\\n_unowned_" in card and "take due" in card
+    assert "*Owner*\\n_unowned_" in card and "take due" in card
     assert any("<@U0LEAD1> released ESC-1 from <@U0AGENT1>" in note for note in thread_notes(standin, esc))
     clocks = rows(bot.db_path, "SELECT outcome FROM sla_clocks ORDER BY id")
     assert [c["outcome"] for c in clocks] == ["met", None], "the take clock restarted"
@@ -42,7 +42,7 @@ def test_release_from_the_card_menu(bot, standin):
     standin.wait_idle()
     choose(bot, standin, "release", "U0AGENT1")
     wait_until(lambda: not rows(bot.db_path, "SELECT * FROM line_owners"))
-    wait_until(lambda: "*L1 owner*\\n_unowned_" in card_text(cards_in(standin, L1)[-1]))
+    wait_until(lambda: "*Owner*\\n_unowned_" in card_text(cards_in(standin, L1)[-1]))
     assert menu_choice(cards_in(standin, L1)[-1], "release") is None, "nothing to release while unowned"
 
 

@@ -8,6 +8,7 @@ from bot.config import TeamConfig
 from commands.block_kit import button
 from commands.button_values import numbers_and_user_in
 from commands.esc import ids
+from commands.esc.priorities import PRIORITY_NAMES
 from commands.line3.ids import ACTION_ACK
 from commands.people import mentions
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
@@ -16,7 +17,8 @@ from storage.ownership import Seen
 from storage.sla import ACK_LINE, Clock
 
 TITLE_SUMMARY_LIMIT = 120
-PRIORITY_BADGE = {"P1": "🔴 P1", "P2": "🟠 P2", "P3": "🟡 P3", "P4": "⚪ P4"}
+# One meaning per emoji: colours tell status (🟢 open, 🔴 overdue, ✅ resolved), so priority is words.
+PRIORITY_BADGE = {priority: f"{priority} · {name}" for priority, name in PRIORITY_NAMES.items()}
 SOURCE_WORDS = {
     Source.COMMAND: "with /esc",
     Source.MODAL: "with the /esc form",
@@ -152,7 +154,9 @@ def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     ]
     if sla := sla_text(state.clock, state.now):
         fields.append(f"*SLA*\n{sla}")
-    fields += [f"*L{level} owner*\n{_owner(esc, level)}" for level in LINES]
+    fields.append(f"*Owner*\n{mention(esc.current_owner)}")
+    if trail := owner_trail(esc):
+        fields.append(f"*Trail*\n{trail}")
     if esc.category:
         fields.append(f"*Category*\n{escape(esc.category)}")
     if esc.customer_ref:
@@ -160,10 +164,13 @@ def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     return [{"type": "mrkdwn", "text": text} for text in fields[:10]]
 
 
-def _owner(esc: Escalation, level: int) -> str:
-    if level in esc.owners:
-        return mention(esc.owners[level])
-    return "_unowned_" if level == esc.line else "—"
+def owner_trail(esc: Escalation) -> str | None:
+    """Who has it on each line it was owned on, and its current line: "L1 <@Ana> → L2 <@Sam> → L3
+    _unowned_"; None while that is one line, where the Owner field says it all."""
+    reached = sorted(set(esc.owners) | {esc.line})
+    if len(reached) < 2:
+        return None
+    return " → ".join(f"L{level} {mention(esc.owners.get(level))}" for level in reached)
 
 
 def _provenance(esc: Escalation) -> str:
