@@ -101,6 +101,11 @@ def count_waiting_for_ack(db: Database) -> int:
     return db.execute(sql).fetchone()[0]
 
 
+def count_waiting_on_customer(db: Database) -> int:
+    sql = "SELECT count(*) FROM escalations WHERE status = 'open' AND waiting_since IS NOT NULL"
+    return db.execute(sql).fetchone()[0]
+
+
 def raised_by(db: Database, window: Window, column: str) -> dict[str | None, int]:
     """Escalations raised in the window, counted by one of their columns; None counts those without
     a value, last among equals."""

@@ -1,18 +1,24 @@
 """Release, waiting on the customer and edits in the core, with a fixed clock."""
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from commands.digest.digest_blocks import render_digest
 from storage import escalations as core
 from storage import working
+from storage.digest_figures import digest_figures
 from storage.errors import InvalidTransition, UsageError
 from storage.figure_queries import seconds_to_resolve
 from storage.model import Details, NewEscalation, Source
 from storage.ownership import NotYours
 from storage.periods import Window
 from storage.queries import timeline
+from storage.shift_figures import shift_summary
 from storage.sla import SlaPolicy, claim_due_reminders, latest_clock, running_clock
+from tests.blockkit import assert_valid_blocks
+from tests.test_blocks import TEAM
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 POLICY = SlaPolicy(ack={p: timedelta(minutes=15 * n) for n, p in enumerate(("P1", "P2", "P3", "P4"), 1)},
@@ -114,3 +120,20 @@ def test_edit_writes_one_event_per_field_and_a_new_priority_restarts_the_clock(d
     with pytest.raises(NotYours, match="edit"):
         working.edit(db, at(11), esc.id, "U0ANA", Details("y", "P1", None, None), "e4", LEADS, POLICY)
     assert [e.action for e in timeline(db, esc.id)[1]].count("edited") == 3
+
+
+def test_the_digest_and_the_shift_summary_show_waiting_apart(db):
+    esc = raise_one(db)
+    other = core.raise_escalation(db, T0, NewEscalation("Login loops", "U0CUST", "C0HELP", Source.COMMAND), "r2",
+                                  POLICY).escalation
+    working.wait(db, at(10), esc.id, "U0ANA", None, "w", LEADS, POLICY)
+    core.resolve(db, at(40), esc.id, "U0ANA", None, "done", POLICY)
+    working.wait(db, at(41), other.id, "U0ANA", None, "w2", LEADS, POLICY)
+    window = Window("day", T0, at(120))
+    figures = digest_figures(db, window, ZoneInfo("UTC"))
+    assert (figures.time_to_resolve.median, figures.time_waiting.median) == (10 * 60, 30 * 60)
+    blocks = render_digest(figures, TEAM, "Daily digest", at(120))
+    assert_valid_blocks(blocks)
+    text = repr(blocks)
+    assert "Time to resolve (waits on the customer left out)" in text and "Waiting on the customer" in text
+    assert shift_summary(db, "EMEA", window, at(120)).waiting_on_customer_count == 1
