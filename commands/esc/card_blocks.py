@@ -1,4 +1,4 @@
-"""The escalation card and the short notes that follow it: pure functions from values to Block Kit."""
+"""The escalation card: pure functions from values to Block Kit (its thread notes: note_blocks.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -134,9 +134,8 @@ def sla_text(clock: Clock | None, now: datetime) -> str | None:
     if clock is None or clock.stopped_at is not None:
         return None
     if clock.paused_at is not None:
-        left = clock.remaining(now).total_seconds()
-        return f"⏸ {clock.kind} clock paused, {duration_words(int(left))} left" if left > 0 else \
-            f"⏸ {clock.kind} clock paused, overdue"
+        left = int(clock.remaining(now).total_seconds())
+        return f"⏸ {clock.kind} clock paused, " + (f"{duration_words(left)} left" if left > 0 else "overdue")
     token = "{time}" if abs(clock.due_at - now) < SAME_DAY else "{date_short_pretty} {time}"
     when = slack_date(clock.due_at, token)
     return f"🔴 {clock.kind} overdue since {when}" if clock.is_overdue(now) else f"⏱ {clock.kind} due {when}"
@@ -203,7 +202,11 @@ def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
 
 def _menu(esc: Escalation, value: str) -> dict:
     """Edit…, Wait on customer (or Resume), and Release while someone owns it."""
-    labels = {"edit": "Edit…", "resume" if esc.is_waiting else "wait": "Resume" if esc.is_waiting else "Wait on customer"}
+    labels = {"edit": "Edit…"}
+    if esc.is_waiting:
+        labels["resume"] = "Resume"
+    else:
+        labels["wait"] = "Wait on customer"
     if esc.current_owner:
         labels["release"] = "Release to the queue"
     options = [{"text": {"type": "plain_text", "text": label}, "value": card_choice_value(verb, value)}
