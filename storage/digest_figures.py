@@ -44,7 +44,8 @@ class DigestFigures:
     by_category: dict[str | None, int]  # None: uncategorised
     by_channel: dict[str | None, int]
     backlog: int
-    time_to_resolve: Spread
+    time_to_resolve: Spread  # waiting on the customer left out
+    time_waiting: Spread  # on the customer, of those resolved that waited
     time_to_acknowledge: Spread
     first_contact: tuple[int, int]
     deadlines: tuple[int, int]  # (met, breached)
@@ -97,6 +98,7 @@ def digest_figures(db: Database, window: Window, tz: ZoneInfo) -> DigestFigures:
         by_channel=q.raised_by(db, window, "origin_channel"),
         backlog=q.backlog_at(db, q.bounds(window)[1]),
         time_to_resolve=spread(q.seconds_to_resolve(db, window)),
+        time_waiting=spread(q.seconds_waiting(db, window)),
         time_to_acknowledge=spread(q.seconds_to_acknowledge(db, window)),
         first_contact=q.first_contact_resolutions(db, window),
         deadlines=q.deadlines_met(db, window),

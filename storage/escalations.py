@@ -107,7 +107,8 @@ def resolve(db: Database, now: datetime, escalation_id: int, actor: str, note: s
     def decide(db: Database, esc: Escalation) -> list[Event]:
         require_open(esc)
         require_as_seen(esc, seen)
-        records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now))
+        records.update_escalation(db, esc.id, status=str(Status.RESOLVED), resolved_at=records.to_text(now),
+                                  **waiting_over(esc, now))
         return [Event(esc.id, now, actor, Action.RESOLVED, esc.line, "open", "resolved", note)]
 
     def ask_requester(db: Database) -> None:
@@ -179,6 +180,14 @@ def change(db: Database, now: datetime, escalation_id: int, actor: str, request_
         effects.thread_hears(db, now, escalation_id, event_ids)
         also(db)
         return Outcome(changed, tuple(events))
+
+
+def waiting_over(esc: Escalation, now: datetime) -> dict:
+    """The columns that end a wait on the customer, adding its length to the time waited."""
+    if not esc.is_waiting:
+        return {}
+    seconds = max(0, int((now - esc.waiting_since).total_seconds()))
+    return {"waiting_since": None, "waiting_reason": None, "waited_seconds": esc.waited_seconds + seconds}
 
 
 def require_open(esc: Escalation) -> None:

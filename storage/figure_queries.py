@@ -101,6 +101,11 @@ def count_waiting_for_ack(db: Database) -> int:
     return db.execute(sql).fetchone()[0]
 
 
+def count_waiting_on_customer(db: Database) -> int:
+    sql = "SELECT count(*) FROM escalations WHERE status = 'open' AND waiting_since IS NOT NULL"
+    return db.execute(sql).fetchone()[0]
+
+
 def raised_by(db: Database, window: Window, column: str) -> dict[str | None, int]:
     """Escalations raised in the window, counted by one of their columns; None counts those without
     a value, last among equals."""
@@ -115,8 +120,17 @@ def events_by_line(db: Database, window: Window, action: str) -> dict[int, int]:
 
 
 def seconds_to_resolve(db: Database, window: Window) -> list[float]:
-    sql = ("SELECT round((julianday(resolved_at) - julianday(created_at)) * 86400) AS s FROM escalations"
+    """Waiting on the customer is left out: it is the customer's time, not the team's."""
+    sql = ("SELECT round((julianday(resolved_at) - julianday(created_at)) * 86400) - waited_seconds AS s"
+           " FROM escalations"
            f" WHERE resolved_at IS NOT NULL AND {IN_WINDOW.format(column='resolved_at')} ORDER BY s")
+    return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
+
+
+def seconds_waiting(db: Database, window: Window) -> list[float]:
+    """How long each escalation resolved in the window waited on its customer, for those that did."""
+    sql = ("SELECT waited_seconds FROM escalations WHERE resolved_at IS NOT NULL AND waited_seconds > 0"
+           f" AND {IN_WINDOW.format(column='resolved_at')} ORDER BY waited_seconds")
     return [row[0] for row in db.execute(sql, bounds(window)).fetchall()]
 
 

@@ -366,6 +366,22 @@ def record_who_raised_and_the_origin_link(db: Database) -> None:
     )
 
 
+@migrations(name="0015_waiting_on_the_customer")
+def record_waiting_on_the_customer(db: Database) -> None:
+    """An escalation can wait on its customer: since when and why (NULL while it does not), and
+    how long it has waited in all, which time to resolve leaves out. A clock running while it
+    waits is paused (`paused_at`): no reminder is due, and resuming moves its deadline on by
+    the pause."""
+    db.executescript(
+        """
+        ALTER TABLE escalations ADD COLUMN waiting_since TEXT;
+        ALTER TABLE escalations ADD COLUMN waiting_reason TEXT;
+        ALTER TABLE escalations ADD COLUMN waited_seconds INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sla_clocks ADD COLUMN paused_at TEXT;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -34,6 +34,10 @@ class Action(StrEnum):
     HANDED_OFF = "handed_off"
     ACKNOWLEDGED = "acknowledged"
     SLA_BREACHED = "sla_breached"
+    RELEASED = "released"
+    WAITING = "waiting"
+    RESUMED = "resumed"
+    EDITED = "edited"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,16 @@ class NewEscalation:
     customer_ref: str | None = None
     raised_by: str | None = None  # who reacted to, or used the shortcut on, the requester's message
     origin_link: str | None = None  # the permalink of that message
+
+
+@dataclass(frozen=True)
+class Details:
+    """What `/esc edit` may change."""
+
+    summary: str
+    priority: str
+    category: str | None
+    customer_ref: str | None
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,17 @@ class Escalation:
     owners: dict[int, str] = field(default_factory=dict)
     raised_by: str | None = None
     origin_link: str | None = None
+    waiting_since: datetime | None = None  # waiting on the customer since
+    waiting_reason: str | None = None
+    waited_seconds: int = 0  # on the customer, in all, before now
+
+    @property
+    def details(self) -> Details:
+        return Details(self.summary, self.priority, self.category, self.customer_ref)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.waiting_since is not None
 
     @property
     def raiser(self) -> str:

@@ -48,6 +48,17 @@ class NotOnCrew(InvalidTransition):
         self.verb = verb
 
 
+class NotYours(InvalidTransition):
+    """Someone owns the escalation on its line: only they or a lead may do this."""
+
+    def __init__(self, esc: Escalation, verb: str):
+        super().__init__(f"{esc.key} is owned on line {esc.line}: only its owner or a lead can {verb} it. Nothing changed.")
+        self.key = esc.key
+        self.verb = verb
+        self.owner = esc.current_owner
+        self.line = esc.line
+
+
 class CardChanged(InvalidTransition):
     """The escalation is no longer as the clicked card showed it; carries what it is now."""
 
@@ -69,6 +80,13 @@ class CrewUnknown(InvalidTransition):
 def require_as_seen(esc: Escalation, seen: Seen | None) -> None:
     if seen is not None and (esc.line, esc.current_owner) != (seen.line, seen.owner):
         raise CardChanged(esc, seen)
+
+
+def require_owner_or_lead(esc: Escalation, actor: str, leads: frozenset[str], verb: str) -> None:
+    """Anyone may work an unowned escalation; an owned one is its owner's or a lead's."""
+    owner = esc.current_owner
+    if owner is not None and actor != owner and actor not in leads:
+        raise NotYours(esc, verb)
 
 
 def require_on_crew(esc: Escalation, actor: str, crew: Crew | None, verb: str) -> None:

@@ -66,6 +66,9 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
         owners=owners,
         raised_by=row["raised_by"],
         origin_link=row["origin_link"],
+        waiting_since=from_text(row["waiting_since"]),
+        waiting_reason=row["waiting_reason"],
+        waited_seconds=row["waited_seconds"],
     )
 
 

@@ -34,6 +34,7 @@ class ShiftSummary:
     unowned_count: int
     waiting_ack: list[q.WaitingAck]  # the longest waiting
     waiting_ack_count: int
+    waiting_on_customer_count: int  # open and paused until the customer answers
     breaches: list[q.Breach]
     csat: q.CsatFigures
 
@@ -70,6 +71,7 @@ def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> Sh
         unowned_count=open_now.unowned,
         waiting_ack=q.waiting_for_ack(db, LISTED_PER_LIST),
         waiting_ack_count=q.count_waiting_for_ack(db),
+        waiting_on_customer_count=q.count_waiting_on_customer(db),
         breaches=q.breaches_in(db, window),
         csat=q.csat_in(db, window),
     )

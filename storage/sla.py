@@ -60,9 +60,14 @@ class Clock:
     breached_at: datetime | None
     reminders_sent: int
     next_reminder_at: datetime | None
+    paused_at: datetime | None = None  # while the escalation waits on its customer
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.stopped_at is None and now >= self.due_at
+        return self.stopped_at is None and self.paused_at is None and now >= self.due_at
+
+    def remaining(self, now: datetime) -> timedelta:
+        """Time left before the deadline; a paused clock keeps what it had when it paused."""
+        return self.due_at - (self.paused_at or now)
 
 
 @dataclass(frozen=True)
@@ -88,19 +93,44 @@ def follow(db: Database, now: datetime, esc: Escalation, actor: str, policy: Sla
         _stop(db, now, running, actor, _outcome(running, now) if owned else "cancelled")
         running = None
     if waiting and running is None:
-        _start(db, now, esc, policy)
+        _start(db, now, esc, policy, now)
+    elif running and running.paused_at is None and esc.is_waiting:
+        db.execute("UPDATE sla_clocks SET paused_at = ? WHERE id = ?", [records.to_text(now), running.id])
+    elif running and running.paused_at is not None and not esc.is_waiting:
+        _unpause(db, now, running)
+
+
+def restart_on_priority(db: Database, now: datetime, esc: Escalation, actor: str, arrived: datetime,
+                        policy: SlaPolicy) -> None:
+    """A new priority: the running clock is replaced by one on that priority's deadline,
+    counted from `arrived` (when the escalation reached its line)."""
+    running = running_clock(db, esc.id)
+    if running is None:
+        return
+    _stop(db, now, running, actor, "cancelled")
+    _start(db, now, esc, policy, arrived)
+
+
+def _unpause(db: Database, now: datetime, clock: Clock) -> None:
+    """The deadline and the next reminder move on by the time the clock stood still."""
+    pause = now - clock.paused_at
+    moved = clock.next_reminder_at + pause if clock.next_reminder_at else None
+    db.execute("UPDATE sla_clocks SET paused_at = NULL, due_at = ?, next_reminder_at = ? WHERE id = ?",
+               [records.to_text(clock.due_at + pause), records.to_text(moved) if moved else None, clock.id])
 
 
 def _outcome(clock: Clock, now: datetime) -> str:
-    return "met" if now <= clock.due_at else "late"
+    return "met" if clock.remaining(now) >= timedelta(0) else "late"
 
 
-def _start(db: Database, now: datetime, esc: Escalation, policy: SlaPolicy) -> None:
+def _start(db: Database, now: datetime, esc: Escalation, policy: SlaPolicy, started: datetime) -> None:
+    """A clock started while the escalation waits on its customer starts paused."""
     kind = kind_for(esc.line)
-    due = now + policy.allowed(kind, esc.priority)
+    due = started + policy.allowed(kind, esc.priority)
     records.insert_row(db, "sla_clocks", {
         "escalation_id": esc.id, "line": esc.line, "kind": kind, "priority": esc.priority,
-        "started_at": records.to_text(now), "due_at": records.to_text(due), "next_reminder_at": records.to_text(due),
+        "started_at": records.to_text(started), "due_at": records.to_text(due), "next_reminder_at": records.to_text(due),
+        "paused_at": records.to_text(now) if esc.is_waiting else None,
     })
 
 
@@ -127,7 +157,7 @@ def claim_due_reminders(db: Database, now: datetime, policy: SlaPolicy) -> list[
     with it (storage/escalation_effects.py), so a reminder claimed is a reminder sent. A clock
     that fell behind (the bot was down) gets one reminder now, not a burst of the ones it missed."""
     with write_transaction(db):
-        sql = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? ORDER BY next_reminder_at"
+        sql = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? AND paused_at IS NULL ORDER BY next_reminder_at"
         due = [_clock(row) for row in db.query(sql, [records.to_text(now)])]
         return [_advance(db, now, clock, policy) for clock in due]
 
@@ -167,4 +197,5 @@ def _clock(row: dict) -> Clock:
         due_at=records.from_text(row["due_at"]), stopped_at=records.from_text(row["stopped_at"]),
         outcome=row["outcome"], breached_at=records.from_text(row["breached_at"]),
         reminders_sent=row["reminders_sent"], next_reminder_at=records.from_text(row["next_reminder_at"]),
+        paused_at=records.from_text(row["paused_at"]),
     )

@@ -5,7 +5,9 @@ import pytest
 from bot.config import parse_team_config
 from commands.esc import ids
 from commands.esc import parse as p
-from commands.esc.card_blocks import CardRole, CardState, card_role, note_text, parse_button_value, render_card
+from commands.esc.card_blocks import CardRole, CardState, card_role, parse_button_value, render_card
+from commands.esc.note_blocks import note_text
+from storage.sla import Clock
 from commands.esc.escalate_form import REASON_LIMIT, EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.esc.modal_view import FormOrigin, form_errors, read_form, render_form
 from commands.esc.note_blocks import thread_note
@@ -39,16 +41,18 @@ def all_text(blocks):
     return repr(blocks)
 
 
-def test_card_shows_id_priority_line_owner_per_line_status_age_and_buttons():
+def test_card_shows_id_priority_line_owner_trail_status_age_and_buttons():
     blocks = render_card(escalation(), TEAM)
     assert_valid_blocks(blocks)
     text = all_text(blocks)
     assert "ESC-7 · Checkout fails for EU cards" in text
     assert "P1" in text and "L2 · Specialists" in text and "🟢 Open" in text
-    assert "*L1 owner*\\n<@U0AGENT1>" in text and "*L2 owner*\\n_unowned_" in text and "*L3 owner*\\n—" in text
+    assert "*Owner*\\n_unowned_" in text and "*Trail*\\nL1 <@U0AGENT1> → L2 _unowned_" in text
+    assert "P1 · Critical" in text and "🔴" not in text, "a colour means status, not priority"
     assert f"<!date^{int(T0.timestamp())}^{{ago}}|2026-11-24 09:00 UTC>" in text
     buttons = [b for b in blocks if b["type"] == "actions"][0]["elements"]
-    assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE]
+    assert [b["action_id"] for b in buttons] == [ids.ACTION_TAKE, ids.ACTION_ESCALATE, ids.ACTION_RESOLVE,
+                                                 ids.ACTION_CARD_MENU]
     assert parse_button_value(buttons[1]["value"]) == (7, Seen(2, None))
 
 
@@ -177,7 +181,7 @@ def test_each_copy_of_a_card_knows_its_role():
         CardRole.QUEUE, CardRole.ORIGIN, CardRole.LEFT, CardRole.LEFT]
     origin = render_card(esc, TEAM, CardState(now=T0, role=CardRole.ORIGIN))
     assert_valid_blocks(origin)
-    assert "actions" not in [block["type"] for block in origin] and "*L1 owner*\\n<@U0AGENT1>" in all_text(origin)
+    assert "actions" not in [block["type"] for block in origin] and "*Trail*\\nL1 <@U0AGENT1>" in all_text(origin)
     left = render_card(escalation(line=2, summary=HOSTILE), TEAM, CardState(now=T0, role=CardRole.LEFT))
     assert_valid_blocks(left)
     assert len(left) == 1 and "is on L2 · Specialists now: <#C0SUPL2>" in left[0]["text"]["text"]
@@ -199,3 +203,24 @@ def test_the_reason_for_its_line_shows_on_the_card():
     blocks = render_card(escalation(), TEAM, CardState(now=T0, reason="needs <!here> logs"))
     assert_valid_blocks(blocks)
     assert "*Why on L2:* needs &lt;!here&gt; logs" in all_text(blocks)
+
+
+def test_a_waiting_card_says_since_when_and_why_and_its_clock_is_paused():
+    esc = escalation(waiting_since=T0 + timedelta(minutes=5), waiting_reason="asked for <logs>")
+    clock = Clock(1, 7, 2, "take", "P1", T0, T0 + timedelta(minutes=30), None, None, None, 0,
+                  T0 + timedelta(minutes=30), paused_at=T0 + timedelta(minutes=5))
+    blocks = render_card(esc, TEAM, CardState(now=T0 + timedelta(hours=2), clock=clock))
+    assert_valid_blocks(blocks)
+    text = all_text(blocks)
+    since = int((T0 + timedelta(minutes=5)).timestamp())
+    assert f"⏸ *Waiting on the customer* since <!date^{since}^" in text and "asked for &lt;logs&gt;" in text
+    assert "⏸ take clock paused, 25 min left" in text and "overdue" not in text
+    menu = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["type"] == "overflow"][0]
+    assert [o["text"]["text"] for o in menu["options"]] == ["Edit…", "Resume"]
+
+
+def test_the_card_menu_offers_release_only_while_someone_owns_it():
+    owned = render_card(escalation(owners={1: "U0AGENT1", 2: "U0SPEC1"}), TEAM)
+    menu = [e for b in owned if b["type"] == "actions" for e in b["elements"] if e["type"] == "overflow"][0]
+    assert [o["value"] for o in menu["options"]] == ["edit|7:2:U0SPEC1", "wait|7:2:U0SPEC1", "release|7:2:U0SPEC1"]
+    assert "*Trail*\\nL1 <@U0AGENT1> → L2 <@U0SPEC1>" in all_text(owned)

@@ -14,7 +14,7 @@ def test_the_askers_card_shows_status_and_owner_but_no_work_buttons(bot, standin
     raise_by_command(bot, standin)
     run(bot, standin, "take ESC-1", user="U0AGENT2")
     origin, queue = card_text(cards_in(standin, HELP)[-1]), card_text(cards_in(standin, L1)[-1])
-    assert "🟢 Open" in origin and "*L1 owner*\\n<@U0AGENT2>" in origin
+    assert "🟢 Open" in origin and "*Owner*\\n<@U0AGENT2>" in origin
     assert "'actions'" not in origin and ids.ACTION_TAKE not in origin
     assert ids.ACTION_TAKE in queue and ids.ACTION_ESCALATE in queue and ids.ACTION_RESOLVE in queue
 

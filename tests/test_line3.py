@@ -22,7 +22,7 @@ def test_ack_reply_in_the_thread_owns_it_and_tells_the_asker(bot, standin):
     assert rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG1"}]
     card = card_text(l3_card(standin))
     assert ACTION_ACK not in card and "ack due" not in card and "S0ENGINEERS" not in card
-    assert "*L3 owner*\\n<@U0ENG1>" in card
+    assert "*Owner*\\n<@U0ENG1>" in card
     notes = origin_notes(standin, esc)
     assert any("<@U0ENG1> acknowledged ESC-1 on line 3 after" in note for note in notes)
     assert standin.calls_to("reactions.add")[-1].args["name"] == "white_check_mark"

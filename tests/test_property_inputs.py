@@ -24,6 +24,7 @@ from tests.flow import count, raise_by_command, rows
 from tests.incident_flow import GENERAL, LEAD, STATUS, draft, incident, open_modal, reply
 
 VERBS = ["new", "take", "ack", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help",
+         "release", "wait", "resume", "edit",
          "draft", "preview", "broadcast", "update", "summary", "today", "yesterday", "7d", "2026-11-23", "2026-02-30",
          "EMEA", "P1", "L3", "ESC-1", "INC-1", "5", "0", "<@U0GONE>", "<!here>"]
 # Text people and attackers type: words the parsers know, Slack markup, and anything at all.
@@ -135,6 +136,32 @@ def test_any_form_values_get_field_errors_or_an_escalation_never_a_5xx(bot, stan
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
 
+EDIT_FORM = st.fixed_dictionaries({
+    f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": st.one_of(MAYBE_TEXT, st.text(max_size=400), LONG_TEXT),
+    f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": _option(["P1", "P2", "P3", "P4"], "radio_buttons"),
+    f"{esc_ids.BLOCK_CATEGORY}/{esc_ids.INPUT_CATEGORY}": _option(["billing", "outage"]),
+    f"{esc_ids.BLOCK_CUSTOMER}/{esc_ids.INPUT_CUSTOMER}": st.one_of(MAYBE_TEXT, LONG_TEXT),
+}).flatmap(_drop_some)
+
+
+@given(fields=EDIT_FORM)
+@LIVE
+def test_any_edit_form_values_get_field_errors_or_are_saved_never_a_5xx(bot, standin, fields):
+    if not count(bot.db_path, "escalations"):
+        raise_by_command(bot, standin)
+    forms = len(standin.calls_to("views.open"))
+    bot.driver.command("edit ESC-1", channel="C0HELP")
+    opened = standin.wait_for("views.open", count=forms + 1)[-1].args["view"]
+    before = rows(bot.db_path, "SELECT summary, priority, category, customer_ref FROM escalations")
+    events = count(bot.db_path, "events")
+    response = bot.driver.view_submission(opened, form_values(fields))
+    standin.wait_idle(quiet=0.15)
+    if _refused_in_the_form(response, {block["block_id"] for block in opened["blocks"]}):
+        assert rows(bot.db_path, "SELECT summary, priority, category, customer_ref FROM escalations") == before
+        assert count(bot.db_path, "events") == events, "refused: nothing stored"
+    assert "Traceback" not in bot.log(), bot.log()[-2000:]
+
+
 INCIDENT_FORM = st.fixed_dictionaries({
     f"{incident_ids.BLOCK_CHANNELS}/{incident_ids.INPUT_CHANNELS}": st.one_of(
         st.none(), st.builds(lambda picked: {"type": "multi_conversations_select", "selected_conversations": picked},
@@ -203,7 +230,7 @@ def test_any_survey_comment_is_stored_as_typed_or_refused_in_the_form(bot, stand
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
 
-BUTTONS = (*esc_ids.CARD_BUTTONS, esc_ids.ACTION_NEXT_PAGE, line3_ids.ACTION_ACK, *incident_ids.CARD_BUTTONS,
+BUTTONS = (*esc_ids.CARD_BUTTONS, esc_ids.ACTION_CARD_MENU, esc_ids.ACTION_NEXT_PAGE, line3_ids.ACTION_ACK, *incident_ids.CARD_BUTTONS,
            incident_ids.ACTION_RETRY, *csat_ids.ACTION_SCORES, csat_ids.ACTION_COMMENT)
 # A button's value as a hand-made payload could carry it: the bot's own formats, near misses, anything.
 BUTTON_VALUE = st.one_of(

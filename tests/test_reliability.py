@@ -116,7 +116,7 @@ def test_stale_card_is_replaced_by_a_fresh_one(bot, standin, error):
     standin.wait_idle()
     for channel in (HELP, L1):
         fresh = rows(bot.db_path, "SELECT ts FROM cards WHERE channel = ?", [channel])[0]["ts"]
-        assert fresh != old[channel] and "*L1 owner*\\n<@U0AGENT1>" in card_text(standin.message(channel, fresh))
+        assert fresh != old[channel] and "*Owner*\\n<@U0AGENT1>" in card_text(standin.message(channel, fresh))
     assert rows(bot.db_path, "SELECT user FROM line_owners")[0]["user"] == "U0AGENT1"
 
 

@@ -51,7 +51,7 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     esc = raise_by_command(bot, standin)
     assert "You own *ESC-1* on line 1" in run(bot, standin, "take ESC-1")["text"]
     assert "Moved *ESC-1* to line 2" in run(bot, standin, "up esc-1 needs a specialist")["text"]
-    assert "<@U0AGENT1>" in card_text(cards_in(standin, L2)[0]) and "*L2 owner*\\n_unowned_" in card_text(cards_in(standin, L2)[0])
+    assert "<@U0AGENT1>" in card_text(cards_in(standin, L2)[0]) and "*Owner*\\n_unowned_" in card_text(cards_in(standin, L2)[0])
     run(bot, standin, "take 1", user="U0SPEC1")
     run(bot, standin, "up 1 reproduced, needs a fix")
     run(bot, standin, "take 1", user="U0ENG1")
@@ -74,8 +74,8 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
 def test_buttons_do_what_the_commands_do(bot, standin):
     raise_by_command(bot, standin)
     click(bot, standin, ids.ACTION_TAKE, L1, "U0AGENT2")
-    assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, L1)[-1])
-    assert "*L1 owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, HELP)[-1])
+    assert "*Owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, L1)[-1])
+    assert "*Owner*\\n<@U0AGENT2>" in card_text(cards_in(standin, HELP)[-1])
     form = escalate_form(bot, standin, L1, "U0AGENT2")
     assert form["callback_id"] == ids.MODAL_ESCALATE and form["submit"]["text"] == "Escalate to L2"
     assert not standin.calls_to("views.open")[0].args["view"].get("blocks")[1]["element"].get("initial_value")
@@ -149,4 +149,4 @@ def test_a_change_while_the_first_cards_are_still_posting_adds_no_second_card(bo
     standin.wait_idle(quiet=1.5)
     (queue_card,) = cards_in(standin, L1)
     (origin_card,) = cards_in(standin, HELP)
-    assert "*L1 owner*\\n<@U0AGENT1>" in card_text(queue_card) and "*L1 owner*\\n<@U0AGENT1>" in card_text(origin_card)
+    assert "*Owner*\\n<@U0AGENT1>" in card_text(queue_card) and "*Owner*\\n<@U0AGENT1>" in card_text(origin_card)

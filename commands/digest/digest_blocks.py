@@ -55,7 +55,8 @@ def _headline(figures: DigestFigures) -> dict:
     return fields([
         ("Raised", figures.raised), ("Resolved", figures.resolved), ("Reopened", figures.reopened),
         ("Backlog at day end", figures.backlog),
-        ("Time to resolve", _spread(figures.time_to_resolve, "nothing resolved")),
+        ("Time to resolve (waits on the customer left out)", _spread(figures.time_to_resolve, "nothing resolved")),
+        ("Waiting on the customer", _spread(figures.time_waiting, "no resolved case waited")),
         ("Time to acknowledge (L3)", _spread(figures.time_to_acknowledge, "nothing acknowledged")),
         ("First-contact resolution", _share(first_contact, resolved, "nothing resolved")),
         ("SLA compliance", _share(met, met + breached, "no deadline fell due")),

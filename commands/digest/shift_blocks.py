@@ -67,6 +67,7 @@ def _figures(summary: ShiftSummary) -> dict:
         ("Raised", summary.raised), ("Taken", summary.taken), ("Resolved", summary.resolved),
         ("Reopened", summary.reopened), ("Handoffs", summary.handoffs), ("SLA breaches", summary.breach_count),
         ("Waiting for L3 ack", summary.waiting_ack_count), ("Unowned", summary.unowned_count),
+        ("Waiting on the customer", summary.waiting_on_customer_count),
         ("CSAT received", csat_words(summary.csat.count, summary.csat.average)),
     ])
 

@@ -1,4 +1,4 @@
-"""The escalation card and the short notes that follow it: pure functions from values to Block Kit."""
+"""The escalation card: pure functions from values to Block Kit (its thread notes: note_blocks.py)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,15 +8,17 @@ from bot.config import TeamConfig
 from commands.block_kit import button
 from commands.button_values import numbers_and_user_in
 from commands.esc import ids
+from commands.esc.priorities import PRIORITY_NAMES
 from commands.line3.ids import ACTION_ACK
 from commands.people import mentions
 from commands.text import clip, duration_words, escape, mention, one_line, slack_date
-from storage.model import LINES, Action, Escalation, Event, Source
+from storage.model import LINES, Escalation, Source
 from storage.ownership import Seen
 from storage.sla import ACK_LINE, Clock
 
 TITLE_SUMMARY_LIMIT = 120
-PRIORITY_BADGE = {"P1": "🔴 P1", "P2": "🟠 P2", "P3": "🟡 P3", "P4": "⚪ P4"}
+# One meaning per emoji: colours tell status (🟢 open, 🔴 overdue, ✅ resolved), so priority is words.
+PRIORITY_BADGE = {priority: f"{priority} · {name}" for priority, name in PRIORITY_NAMES.items()}
 SOURCE_WORDS = {
     Source.COMMAND: "with /esc",
     Source.MODAL: "with the /esc form",
@@ -26,6 +28,7 @@ SOURCE_WORDS = {
 
 
 SAME_DAY = timedelta(hours=12)
+CARD_CHOICES = ("edit", "wait", "resume", "release")  # the queue card's menu
 
 
 class CardRole(StrEnum):
@@ -86,6 +89,8 @@ def render_card(esc: Escalation, team: TeamConfig, state: CardState | None = Non
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _ack_request(team)}})
     if one_line(esc.summary, TITLE_SUMMARY_LIMIT) != esc.summary:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(escape(esc.summary), 3000)}})
+    if esc.is_open and esc.is_waiting:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": waiting_text(esc)}})
     if state.reason:
         why = f"*Why on L{esc.line}:* {clip(escape(state.reason), 2900)}"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": why}})
@@ -116,10 +121,21 @@ def _ack_request(team: TeamConfig) -> str:
     return f"{ask} Reply `ack` in the thread, react :{'eyes'}: or press *Acknowledge*."
 
 
+def waiting_text(esc: Escalation) -> str:
+    """"⏸ Waiting on the customer since 10:05: asked for the invoice", seen in each reader's zone."""
+    since = slack_date(esc.waiting_since, "{date_short_pretty} {time}")
+    reason = f": _{clip(escape(one_line(esc.waiting_reason, 500)), 600)}_" if esc.waiting_reason else ""
+    return f"⏸ *Waiting on the customer* since {since}{reason}"
+
+
 def sla_text(clock: Clock | None, now: datetime) -> str | None:
-    """`ack due 10:45`, `take due …`, or `overdue since …`; None once no deadline applies."""
+    """`ack due 10:45`, `take due …`, `overdue since …`, or paused with the time left; None once
+    no deadline applies."""
     if clock is None or clock.stopped_at is not None:
         return None
+    if clock.paused_at is not None:
+        left = int(clock.remaining(now).total_seconds())
+        return f"⏸ {clock.kind} clock paused, " + (f"{duration_words(left)} left" if left > 0 else "overdue")
     token = "{time}" if abs(clock.due_at - now) < SAME_DAY else "{date_short_pretty} {time}"
     when = slack_date(clock.due_at, token)
     return f"🔴 {clock.kind} overdue since {when}" if clock.is_overdue(now) else f"⏱ {clock.kind} due {when}"
@@ -127,6 +143,8 @@ def sla_text(clock: Clock | None, now: datetime) -> str | None:
 
 def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     status = "✅ Resolved " + slack_date(esc.resolved_at, "{ago}") if not esc.is_open else "🟢 Open"
+    if esc.is_open and esc.is_waiting:
+        status = "⏸ Waiting on customer"
     fields = [
         f"*Status*\n{status}",
         f"*Priority*\n{PRIORITY_BADGE[esc.priority]}",
@@ -135,7 +153,9 @@ def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     ]
     if sla := sla_text(state.clock, state.now):
         fields.append(f"*SLA*\n{sla}")
-    fields += [f"*L{level} owner*\n{_owner(esc, level)}" for level in LINES]
+    fields.append(f"*Owner*\n{mention(esc.current_owner)}")
+    if trail := owner_trail(esc):
+        fields.append(f"*Trail*\n{trail}")
     if esc.category:
         fields.append(f"*Category*\n{escape(esc.category)}")
     if esc.customer_ref:
@@ -143,10 +163,13 @@ def _fields(esc: Escalation, team: TeamConfig, state: CardState) -> list[dict]:
     return [{"type": "mrkdwn", "text": text} for text in fields[:10]]
 
 
-def _owner(esc: Escalation, level: int) -> str:
-    if level in esc.owners:
-        return mention(esc.owners[level])
-    return "_unowned_" if level == esc.line else "—"
+def owner_trail(esc: Escalation) -> str | None:
+    """Who has it on each line it was owned on, and its current line: "L1 <@Ana> → L2 <@Sam> → L3
+    _unowned_"; None while that is one line, where the Owner field says it all."""
+    reached = sorted(set(esc.owners) | {esc.line})
+    if len(reached) < 2:
+        return None
+    return " → ".join(f"L{level} {mention(esc.owners.get(level))}" for level in reached)
 
 
 def _provenance(esc: Escalation) -> str:
@@ -174,8 +197,21 @@ def _buttons(esc: Escalation, asks_ack: bool) -> list[dict]:
     resolve = button("Resolve", ids.ACTION_RESOLVE, value)
     resolve["confirm"] = _confirm(f"Resolve {esc.key}?", "The requester is told in the thread. You can reopen it later.",
                                   "Resolve")
-    buttons.append(resolve)
-    return buttons
+    return [*buttons, resolve, _menu(esc, value)]
+
+
+def _menu(esc: Escalation, value: str) -> dict:
+    """Edit…, Wait on customer (or Resume), and Release while someone owns it."""
+    labels = {"edit": "Edit…"}
+    if esc.is_waiting:
+        labels["resume"] = "Resume"
+    else:
+        labels["wait"] = "Wait on customer"
+    if esc.current_owner:
+        labels["release"] = "Release to the queue"
+    options = [{"text": {"type": "plain_text", "text": label}, "value": card_choice_value(verb, value)}
+               for verb, label in labels.items()]
+    return {"type": "overflow", "action_id": ids.ACTION_CARD_MENU, "options": options}
 
 
 def _take_over(esc: Escalation, value: str) -> dict:
@@ -201,57 +237,15 @@ def card_value(esc: Escalation) -> str:
     return f"{esc.id}:{esc.line}:{owner}" if owner else f"{esc.id}:{esc.line}"
 
 
+def card_choice_value(verb: str, card_value: str) -> str:
+    """An option of the card's menu: what to do, and the state the card showed."""
+    return f"{verb}|{card_value}"
+
+
 def parse_button_value(value: str) -> tuple[int, Seen]:
     """(escalation id, the state the card showed): a stale or double click then changes nothing."""
     (escalation_id, line), owner = numbers_and_user_in(value, 2)
     return escalation_id, Seen(line, owner)
-
-
-def note_text(event: Event, esc: Escalation, team: TeamConfig) -> str:
-    """One short threaded line telling the asker what just happened."""
-    emoji, sentence, gives_reason = _note(event, esc, team)
-    return f"{emoji} {sentence}{_ending(event, gives_reason, italic=True)}"
-
-
-def note_notification(event: Event, esc: Escalation, team: TeamConfig) -> str:
-    """The same, plain and naming the escalation first: a phone's push shows it raw."""
-    _, sentence, gives_reason = _note(event, esc, team)
-    return f"{esc.key}: {sentence}{_ending(event, gives_reason, italic=False)}"
-
-
-def _note(event: Event, esc: Escalation, team: TeamConfig) -> tuple[str, str, bool]:
-    """(emoji, sentence, whether the event's note is a reason to quote)."""
-    who = f"<@{event.actor}>"
-    line = line_label(team, event.line)
-    notes = {
-        Action.RAISED: ("🆘", f"{who} raised {esc.key} on {line}", False),
-        Action.TAKEN: ("🙋", f"{who} took {esc.key}{_from(event.from_value)} on {line}", False),
-        Action.ASSIGNED: ("👉", f"{who} assigned {esc.key} to {mention(event.to_value)} on {line}", False),
-        Action.MOVED_UP: ("⬆️", f"{who} moved {esc.key} up to {line}", True),
-        Action.MOVED_DOWN: ("⬇️", f"{who} moved {esc.key} back down to {line}", True),
-        Action.RESOLVED: ("✅", f"{who} resolved {esc.key}", True),
-        Action.REOPENED: ("↩️", f"{who} reopened {esc.key}", False),
-        Action.HANDED_OFF: ("🤝", f"{who} handed {esc.key} off to {mention(event.to_value)} on {line}", False),
-        Action.ACKNOWLEDGED: ("👀", f"{who} acknowledged {esc.key} on line {event.line}{_waited(event.note)}", False),
-        Action.SLA_BREACHED: ("⏰", f"{esc.key} missed its {escape(event.to_value or '')} deadline on {line}", False),
-    }
-    return notes[Action(event.action)]
-
-
-def _ending(event: Event, gives_reason: bool, italic: bool) -> str:
-    if not (gives_reason and event.note):
-        return "."
-    reason = escape(one_line(event.note, 300))
-    return f": _{reason}_" if italic else f": {reason}"
-
-
-def _from(previous_owner: str | None) -> str:
-    return f" over from {mention(previous_owner)}" if previous_owner else ""
-
-
-def _waited(seconds: str | None) -> str:
-    """An acknowledgement's note holds the seconds it waited on line 3."""
-    return f" after {duration_words(int(seconds))}" if seconds and seconds.isdigit() else ""
 
 
 def render_note(text: str) -> list[dict]:

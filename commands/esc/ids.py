@@ -35,3 +35,6 @@ INPUT_ASSIGNEE = "esc-assignee-input"
 MODAL_ESCALATE = "esc-escalate-modal"
 BLOCK_REASON = "esc-reason"
 INPUT_REASON = "esc-reason-input"
+
+ACTION_CARD_MENU = "esc-card-menu"
+MODAL_EDIT = "esc-edit-modal"

@@ -9,7 +9,7 @@ from commands.esc import ids
 from commands.esc.parse import SUMMARY_LIMIT
 from commands.esc.priorities import ack_words, priority_label
 from commands.text import clip, too_long
-from storage.model import DEFAULT_PRIORITY, PRIORITIES, Source
+from storage.model import DEFAULT_PRIORITY, PRIORITIES, Details, Source
 from storage.sla import SlaPolicy
 
 CUSTOMER_REF_LIMIT = 200
@@ -47,16 +47,7 @@ class FormValues:
 
 def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict:
     line_labels = {f"L{line.level}": f"L{line.level} · {line.name}" for line in team.lines}
-    blocks = [
-        _input(ids.BLOCK_SUMMARY, "Summary", _summary_input(summary)),
-        _input(ids.BLOCK_PRIORITY, "Priority", _priority_radios(team.sla)),
-        _input(ids.BLOCK_LINE, "Support line", _select(ids.INPUT_LINE, list(line_labels), "L1", labels=line_labels)),
-    ]
-    if team.categories:
-        blocks.append(_input(ids.BLOCK_CATEGORY, "Category", _select(ids.INPUT_CATEGORY, team.categories), optional=True))
-    customer = {"type": "plain_text_input", "action_id": ids.INPUT_CUSTOMER, "max_length": CUSTOMER_REF_LIMIT,
-                "placeholder": {"type": "plain_text", "text": "Ticket or account, e.g. ZD-4821"}}
-    blocks.append(_input(ids.BLOCK_CUSTOMER, "Customer or ticket reference", customer, optional=True))
+    line = _input(ids.BLOCK_LINE, "Support line", _select(ids.INPUT_LINE, list(line_labels), "L1", labels=line_labels))
     return {
         "type": "modal",
         "callback_id": ids.MODAL_NEW,
@@ -64,8 +55,26 @@ def render_form(team: TeamConfig, origin: FormOrigin, summary: str = "") -> dict
         "title": {"type": "plain_text", "text": "New escalation"},
         "submit": {"type": "plain_text", "text": "Escalate"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": blocks,
+        "blocks": detail_inputs(team, Details(summary, DEFAULT_PRIORITY, None, None), line),
     }
+
+
+def detail_inputs(team: TeamConfig, details: Details, line: dict | None = None) -> list[dict]:
+    """Summary, priority, (the line, when raising), category and customer reference, filled in
+    with `details`: the raise form and the edit form ask the same way."""
+    blocks = [_input(ids.BLOCK_SUMMARY, "Summary", _summary_input(details.summary)),
+              _input(ids.BLOCK_PRIORITY, "Priority", _priority_radios(team.sla, details.priority))]
+    blocks += [line] if line else []
+    if team.categories:
+        category = _select(ids.INPUT_CATEGORY, team.categories,
+                           details.category if details.category in team.categories else None)
+        blocks.append(_input(ids.BLOCK_CATEGORY, "Category", category, optional=True))
+    customer = {"type": "plain_text_input", "action_id": ids.INPUT_CUSTOMER, "max_length": CUSTOMER_REF_LIMIT,
+                "placeholder": {"type": "plain_text", "text": "Ticket or account, e.g. ZD-4821"}}
+    if details.customer_ref:
+        customer["initial_value"] = clip(details.customer_ref, CUSTOMER_REF_LIMIT)
+    blocks.append(_input(ids.BLOCK_CUSTOMER, "Customer or ticket reference", customer, optional=True))
+    return blocks
 
 
 def _summary_input(summary: str) -> dict:
@@ -96,27 +105,33 @@ def _option(value: str, label: str, description: str | None = None) -> dict:
     return option
 
 
-def _priority_radios(policy: SlaPolicy) -> dict:
+def _priority_radios(policy: SlaPolicy, initial: str) -> dict:
     """Each priority with what it promises: "P1 · Critical — owner within 10 min", and line 3's
     acknowledgement deadline under it."""
     options = {priority: _option(priority, priority_label(priority, policy), ack_words(priority, policy).capitalize())
                for priority in PRIORITIES}
     return {"type": "radio_buttons", "action_id": ids.INPUT_PRIORITY, "options": list(options.values()),
-            "initial_option": options[DEFAULT_PRIORITY]}
+            "initial_option": options.get(initial, options[DEFAULT_PRIORITY])}
 
 
 def read_form(state_values: dict) -> FormValues:
     """The submitted form's values (view.state.values) as typed values."""
+    details = read_details(state_values)
+    line = (input_state(state_values, ids.BLOCK_LINE, ids.INPUT_LINE).get("selected_option") or {}).get("value")
+    return FormValues(summary=details.summary, priority=details.priority, line=_line_level(line or "L1"),
+                      category=details.category, customer_ref=details.customer_ref)
+
+
+def read_details(state_values: dict) -> Details:
     def selected(block_id: str, action_id: str) -> str | None:
         return (input_state(state_values, block_id, action_id).get("selected_option") or {}).get("value")
 
     def typed(block_id: str, action_id: str) -> str:
         return (input_state(state_values, block_id, action_id).get("value") or "").strip()
 
-    return FormValues(
+    return Details(
         summary=typed(ids.BLOCK_SUMMARY, ids.INPUT_SUMMARY),
         priority=selected(ids.BLOCK_PRIORITY, ids.INPUT_PRIORITY) or DEFAULT_PRIORITY,
-        line=_line_level(selected(ids.BLOCK_LINE, ids.INPUT_LINE) or "L1"),
         category=selected(ids.BLOCK_CATEGORY, ids.INPUT_CATEGORY) or None,
         customer_ref=typed(ids.BLOCK_CUSTOMER, ids.INPUT_CUSTOMER) or None,
     )
@@ -128,6 +143,13 @@ def _line_level(option: str) -> int | None:
 
 def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
     """Per-field messages Slack shows under the inputs; empty when the form is fine."""
+    errors = detail_errors(Details(values.summary, values.priority, values.category, values.customer_ref), team)
+    if values.line not in {line.level for line in team.lines}:
+        errors[ids.BLOCK_LINE] = "Pick one of the listed support lines."
+    return errors
+
+
+def detail_errors(values: Details, team: TeamConfig) -> dict[str, str]:
     errors = {}
     if not values.summary:
         errors[ids.BLOCK_SUMMARY] = "Say in a sentence what is wrong."
@@ -137,8 +159,6 @@ def form_errors(values: FormValues, team: TeamConfig) -> dict[str, str]:
         errors[ids.BLOCK_CUSTOMER] = too_long(values.customer_ref, CUSTOMER_REF_LIMIT)
     if values.priority not in PRIORITIES:
         errors[ids.BLOCK_PRIORITY] = "Pick P1 to P4."
-    if values.line not in {line.level for line in team.lines}:
-        errors[ids.BLOCK_LINE] = "Pick one of the listed support lines."
     if values.category and values.category not in team.categories:
         errors[ids.BLOCK_CATEGORY] = "Pick one of the listed categories."
     return errors

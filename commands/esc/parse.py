@@ -19,6 +19,10 @@ USAGE = {
     "down": "/esc down ESC-12 [reason]",
     "resolve": "/esc resolve ESC-12 [note]",
     "reopen": "/esc reopen ESC-12",
+    "release": "/esc release ESC-12",
+    "wait": "/esc wait ESC-12 [reason]",
+    "resume": "/esc resume ESC-12",
+    "edit": "/esc edit ESC-12",
     "list": "/esc list [mine|unowned|open|L1|L2|L3]",
     "show": "/esc show ESC-12",
     "handoff": "/esc handoff @person",
@@ -28,6 +32,7 @@ ESCALATION_ID = re.compile(r"^(?:esc-)?([1-9][0-9]{0,8})$", re.IGNORECASE)
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 BARE_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 SUMMARY_LIMIT = 3000
+WAIT_REASON_LIMIT = 500
 ROW_CHOICES = ("take", "assign", "show")  # each row of /esc list offers these
 
 
@@ -74,6 +79,27 @@ class Resolve:
 
 @dataclass(frozen=True)
 class Reopen:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Release:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Wait:
+    escalation_id: int
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Resume:
+    escalation_id: int
+
+
+@dataclass(frozen=True)
+class Edit:
     escalation_id: int
 
 
@@ -228,6 +254,14 @@ def _resolve(args: list[str]) -> Resolve:
     return Resolve(*_id_and_rest("resolve", args))
 
 
+def _wait(args: list[str]) -> Wait:
+    escalation_id, reason = _id_and_rest("wait", args)
+    if reason and len(reason) > WAIT_REASON_LIMIT:
+        raise UsageError(f"The reason is {len(reason)} characters; the limit is {WAIT_REASON_LIMIT}.",
+                         f"Say it shortly and put the rest in the thread. Usage: `{USAGE['wait']}`")
+    return Wait(escalation_id, reason)
+
+
 def _list(args: list[str]) -> List:
     views = {view.lower(): view for view in LIST_VIEWS}
     if not args:
@@ -248,7 +282,8 @@ def _help(args: list[str]) -> Help:
 
 
 SYNONYMS = {"escalate": "up", "close": "resolve", "acknowledge": "ack", "claim": "take", "raise": "new",
-            "timeline": "show", "reassign": "assign"}
+            "timeline": "show", "reassign": "assign", "unassign": "release", "hold": "wait", "pause": "wait",
+            "unpause": "resume", "continue": "resume", "change": "edit"}
 PARSERS = {
     "new": _new,
     "take": lambda args: Take(_id_only("take", args)),
@@ -258,6 +293,10 @@ PARSERS = {
     "down": _move(-1),
     "resolve": _resolve,
     "reopen": lambda args: Reopen(_id_only("reopen", args)),
+    "release": lambda args: Release(_id_only("release", args)),
+    "wait": _wait,
+    "resume": lambda args: Resume(_id_only("resume", args)),
+    "edit": lambda args: Edit(_id_only("edit", args)),
     "list": _list,
     "show": lambda args: Show(_id_only("show", args)),
     "handoff": _handoff,

@@ -9,7 +9,7 @@ from bot.config import TeamConfig
 from commands.people import members, mentions
 from commands.text import mention
 from storage.errors import InvalidTransition
-from storage.ownership import CardChanged, Crew, NotOnCrew
+from storage.ownership import CardChanged, Crew, NotOnCrew, NotYours
 from storage.sla import ACK_LINE
 
 CHANGED_HINT = "Its card shows it as it is now; press again if you still mean it."
@@ -17,8 +17,12 @@ CHANGED_HINT = "Its card shows it as it is now; press again if you still mean it
 
 def line_3_crew(client: WebClient, team: TeamConfig) -> Crew:
     responders = team.line(ACK_LINE).responders
-    return Crew(responders=members(client, responders), leads=members(client, team.leads_users),
+    return Crew(responders=members(client, responders), leads=lead_members(client, team),
                 configured=bool(responders))
+
+
+def lead_members(client: WebClient, team: TeamConfig) -> frozenset[str]:
+    return members(client, team.leads_users)
 
 
 @contextmanager
@@ -32,6 +36,13 @@ def in_slack_words(team: TeamConfig):
         raise InvalidTransition(
             f"Only line 3's responders ({names}) or a lead can {refused.verb} {refused.key}. Nothing changed.",
             "Ask a responder to reply `ack` in the card's thread, or move it with `/esc down`.",
+        ) from None
+    except NotYours as refused:
+        leads = f" ({mentions(team.leads_users, ', ')})" if team.leads_users else ""
+        raise InvalidTransition(
+            f"{refused.key} belongs to {mention(refused.owner)} on line {refused.line}: only they or a lead{leads}"
+            f" can {refused.verb} it. Nothing changed.",
+            f"Ask {mention(refused.owner)}, or a lead.",
         ) from None
 
 

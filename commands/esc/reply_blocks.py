@@ -6,7 +6,8 @@ from commands.command_help import usage_row
 from commands.csat.survey_blocks import USAGE as CSAT_USAGE
 from commands.digest.parse import DIGEST_USAGE, SHIFT_USAGE
 from commands.esc import ids
-from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label, note_text
+from commands.esc.card_blocks import PRIORITY_BADGE, card_title, line_label
+from commands.esc.note_blocks import note_text
 from commands.esc.parse import USAGE, next_page_value, row_choice_value
 from commands.esc.priorities import priority_lines
 from commands.incident.parse import USAGE as INCIDENT_USAGE
@@ -100,6 +101,10 @@ def _chunks(rows: list[str], limit: int) -> list[str]:
 WORK = [
     (USAGE["take"], "own it on its current line (or press *Take* on the card)"),
     (USAGE["assign"], "give it to someone on its current line"),
+    (USAGE["release"], "give it back to its line's queue, unowned (its owner or a lead; or *Release* in the card's ⋮ menu)"),
+    (USAGE["wait"], "waiting on the customer: its SLA clock pauses, no reminders (or *Wait on customer* in the ⋮ menu)"),
+    (USAGE["resume"], "work it again with the time it had left; the requester's reply in its thread does it too"),
+    (USAGE["edit"], "change its summary, priority, category or customer reference (or *Edit…* in the ⋮ menu)"),
     (USAGE["ack"], "acknowledge it on line 3; or reply `ack` in the card's thread, or react :eyes: (👀)"),
     (USAGE["up"], "move it to the next line (or press *Escalate*)"),
     (USAGE["down"], "send it back a line, to the owner it had there"),

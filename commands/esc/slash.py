@@ -1,8 +1,10 @@
 """`/esc …`: parse the text and hand it to the matching operation."""
 
 from commands.deps import Deps
+from commands.esc import case_work
 from commands.esc import operations as op
 from commands.esc import parse as p
+from commands.esc.card_menu import open_edit_form
 from commands.esc.reply_blocks import render_help
 from commands.esc.list_menu import show_list
 from commands.esc.modal_view import FormOrigin, render_form
@@ -32,6 +34,14 @@ def handle_esc(turn: Turn, deps: Deps) -> None:
             op.resolve(turn, deps, request)
         case p.Reopen(escalation_id):
             op.reopen(turn, deps, escalation_id)
+        case p.Release(escalation_id):
+            case_work.release(turn, deps, escalation_id)
+        case p.Wait():
+            case_work.wait(turn, deps, request)
+        case p.Resume(escalation_id):
+            case_work.resume(turn, deps, escalation_id)
+        case p.Edit(escalation_id):
+            open_edit_form(turn, deps, escalation_id)
         case p.List():
             show_list(turn, deps, request)
         case p.Show(escalation_id):
