@@ -90,7 +90,9 @@ def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
         "/esc", "/incident", "/csat", "/digest", "/shift"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
     assert [s["name"] for s in manifest["features"]["shortcuts"]] == ["Escalate message", "Use as incident notice"]
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.channels", "message.groups", "reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened", "message.channels", "message.groups", "reaction_added"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
 
 

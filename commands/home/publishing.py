@@ -1,0 +1,66 @@
+"""Publishing a person's Home: the outbox's `home-publish` rows (storage/home_visits.py).
+
+A row renders the Home as it is when delivered, so several changes in a row make one publish.
+What the Home showed the person (their lines, whether they lead) is written with the row's end,
+so later changes know whose Home they concern.
+"""
+
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from bot.delivery import Delivery
+from commands.home.audience import ChannelMembers, Roles, roles_of
+from commands.home.home_blocks import INCIDENTS_SHOWN, MINE_SHOWN, QUEUE_SHOWN, HomeFacts, render_home
+from commands.home.team_blocks import render_team_view
+from storage import home_queries as q
+from storage import home_visits
+from storage.queries import cards_of
+from storage.sla import ACK_LINE
+from storage.team_figures import team_figures
+
+
+@dataclass
+class HomePublisher:
+    channel_members: ChannelMembers = field(default_factory=ChannelMembers)
+    workspace_url: str | None = None  # from auth.test, once: permalinks are built from it
+
+    def deliver(self, job: Delivery) -> None:
+        user = job.payload["user"]
+        roles = roles_of(user, job.client, job.deps.team, self.channel_members, job.deps.clock())
+        view = render_home(self.facts(job, user, roles), job.deps.team)
+        job.still_mine()
+        job.client.views_publish(user_id=user, view=view)
+        at = job.deps.clock()
+        job.record(lambda db: home_visits.published(db, user, at, roles.audience))
+
+    def facts(self, job: Delivery, user: str, roles: Roles) -> HomeFacts:
+        db, team, now = job.db(), job.deps.team, job.deps.clock()
+        queues = {line: q.waiting_on_line(db, line, QUEUE_SHOWN) for line in roles.lines if line != ACK_LINE}
+        waiting_ack = q.waiting_on_line(db, ACK_LINE, QUEUE_SHOWN) if roles.acknowledges else None
+        incidents = q.active_incidents(db) if roles.broadcaster else None
+        listings = [q.owned_by(db, user, MINE_SHOWN), *queues.values(), *([waiting_ack] if waiting_ack else [])]
+        base = self._url(job.client)
+        card_links = {}
+        for row in (row for listing in listings for row in listing.rows):
+            queue = team.line(row.escalation.line).channel
+            cards = sorted(cards_of(db, row.escalation.id), key=lambda card: card.channel != queue)
+            if cards:
+                card_links[row.escalation.id] = permalink(base, cards[0].channel, cards[0].ts)
+        incident_links = {incident.id: permalink(base, incident.card_channel, incident.card_ts)
+                          for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
+        team_view = []
+        if roles.lead:
+            days = home_visits.period_days(db, user)
+            team_view = render_team_view(team_figures(db, now, days, team.timezone), team)
+        return HomeFacts(now, listings[0], queues, waiting_ack, incidents, card_links, incident_links, team_view)
+
+    def _url(self, client: WebClient) -> str:
+        if self.workspace_url is None:
+            self.workspace_url = client.auth_test()["url"]
+        return self.workspace_url
+
+
+def permalink(workspace_url: str, channel: str, ts: str) -> str:
+    """Slack's message permalink: https://team.slack.com/archives/C123/p1712345678000100."""
+    return f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
