@@ -148,6 +148,10 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "@here The provider fixed it; payments work again.", "*🛠️ Identified*", "*✅ Resolved* after",
                  'The form "Update INC-1" shows', '"Post to 3 channels"', "we expect payments to work again"):
         assert seen in incident_scene, seen
+    homes = shown[shown.index("━━━━━━━━ Ana's Home"):]
+    for seen in ("[New escalation]", "*Waiting for an owner on L1 · Frontline*", "[Take]", "━━━━━━━━ Lea the lead's Home",
+                 "== Your team · last 7 days ==", "[Show 30 days]", "@Ana Agent · *"):
+        assert seen in homes, seen
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):

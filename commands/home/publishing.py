@@ -6,9 +6,12 @@ so later changes know whose Home they concern.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from slack_sdk import WebClient
+from sqlite_utils import Database
 
+from bot.config import TeamConfig
 from bot.delivery import Delivery
 from commands.home.audience import ChannelMembers, Roles, roles_of
 from commands.home.home_blocks import INCIDENTS_SHOWN, MINE_SHOWN, QUEUE_SHOWN, HomeFacts, render_home
@@ -26,39 +29,39 @@ class HomePublisher:
     workspace_url: str | None = None  # from auth.test, once: permalinks are built from it
 
     def deliver(self, job: Delivery) -> None:
-        user = job.payload["user"]
-        roles = roles_of(user, job.client, job.deps.team, self.channel_members, job.deps.clock())
-        view = render_home(self.facts(job, user, roles), job.deps.team)
+        user, now = job.payload["user"], job.deps.clock()
+        roles = roles_of(user, job.client, job.deps.team, self.channel_members, now)
+        view = build_home(job.db(), job.deps.team, now, user, roles, self._url(job.client))
         job.still_mine()
         job.client.views_publish(user_id=user, view=view)
-        at = job.deps.clock()
-        job.record(lambda db: home_visits.published(db, user, at, roles.audience))
-
-    def facts(self, job: Delivery, user: str, roles: Roles) -> HomeFacts:
-        db, team, now = job.db(), job.deps.team, job.deps.clock()
-        queues = {line: q.waiting_on_line(db, line, QUEUE_SHOWN) for line in roles.lines if line != ACK_LINE}
-        waiting_ack = q.waiting_on_line(db, ACK_LINE, QUEUE_SHOWN) if roles.acknowledges else None
-        incidents = q.active_incidents(db) if roles.broadcaster else None
-        listings = [q.owned_by(db, user, MINE_SHOWN), *queues.values(), *([waiting_ack] if waiting_ack else [])]
-        base = self._url(job.client)
-        card_links = {}
-        for row in (row for listing in listings for row in listing.rows):
-            queue = team.line(row.escalation.line).channel
-            cards = sorted(cards_of(db, row.escalation.id), key=lambda card: card.channel != queue)
-            if cards:
-                card_links[row.escalation.id] = permalink(base, cards[0].channel, cards[0].ts)
-        incident_links = {incident.id: permalink(base, incident.card_channel, incident.card_ts)
-                          for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
-        team_view = []
-        if roles.lead:
-            days = home_visits.period_days(db, user)
-            team_view = render_team_view(team_figures(db, now, days, team.timezone), team)
-        return HomeFacts(now, listings[0], queues, waiting_ack, incidents, card_links, incident_links, team_view)
+        job.record(lambda db: home_visits.published(db, user, now, roles.audience))
 
     def _url(self, client: WebClient) -> str:
         if self.workspace_url is None:
             self.workspace_url = client.auth_test()["url"]
         return self.workspace_url
+
+
+def build_home(db: Database, team: TeamConfig, now: datetime, user: str, roles: Roles, workspace_url: str) -> dict:
+    """The person's Home view from the database: no Slack call."""
+    queues = {line: q.waiting_on_line(db, line, QUEUE_SHOWN) for line in roles.lines if line != ACK_LINE}
+    waiting_ack = q.waiting_on_line(db, ACK_LINE, QUEUE_SHOWN) if roles.acknowledges else None
+    incidents = q.active_incidents(db) if roles.broadcaster else None
+    mine = q.owned_by(db, user, MINE_SHOWN)
+    listings = [mine, *queues.values(), *([waiting_ack] if waiting_ack else [])]
+    card_links = {}
+    for esc in (row.escalation for listing in listings for row in listing.rows):
+        queue = team.line(esc.line).channel
+        cards = sorted(cards_of(db, esc.id), key=lambda card: card.channel != queue)
+        if cards:
+            card_links[esc.id] = permalink(workspace_url, cards[0].channel, cards[0].ts)
+    incident_links = {incident.id: permalink(workspace_url, incident.card_channel, incident.card_ts)
+                      for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
+    team_view = []
+    if roles.lead:
+        team_view = render_team_view(team_figures(db, now, home_visits.period_days(db, user), team.timezone), team)
+    facts = HomeFacts(now, mine, queues, waiting_ack, incidents, card_links, incident_links, team_view)
+    return render_home(facts, team)
 
 
 def permalink(workspace_url: str, channel: str, ts: str) -> str:
