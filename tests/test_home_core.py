@@ -8,6 +8,7 @@ from slack_sdk.models.views import View
 
 from bot.config import parse_team_config
 from commands.home import ids
+from commands.home.audience import Members, roles_of
 from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, render_refusal, within_limit
 from commands.home.team_blocks import render_team_view
 from storage import escalations as core
@@ -145,3 +146,36 @@ def test_opening_home_twice_keeps_one_pending_publish(db):
     home_visits.open_home(db, later(0.01), "U0AGENT1")
     assert home_rows(db) == [("home:U0AGENT1", T0.isoformat())]
     assert outbox.pending_count(db) == 1
+
+
+class CountingSlack:
+    """Answers member look-ups and counts them."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def usergroups_users_list(self, usergroup):
+        self.calls += 1
+        return {"users": ["U0ENG1"]}
+
+    def conversations_members(self, channel, limit):
+        self.calls += 1
+        return [{"members": ["U0AGENT1", "U0AGENT2"]}]
+
+
+def test_roles_read_channel_and_group_members_from_slack_at_most_every_few_minutes():
+    team = parse_team_config({
+        "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"},
+                  {"level": 2, "name": "Specialists", "channel": "C0SUPL2", "responders": ["U0SPEC1"]},
+                  {"level": 3, "name": "Engineering", "channel": "C0ENGESC", "responders": ["S0ENGINEERS"]}],
+        "leads": {"users": ["U0LEAD1"]},
+    })
+    slack, known = CountingSlack(), Members()
+    roles = roles_of("U0ENG1", slack, team, known, T0)
+    assert roles.lines == frozenset({3}) and roles.acknowledges and not roles.lead
+    assert roles_of("U0AGENT1", slack, team, known, later(4)).lines == frozenset({1})
+    assert slack.calls == 2
+    roles_of("U0AGENT1", slack, team, known, later(5))
+    assert slack.calls == 4
+    lead = roles_of("U0LEAD1", slack, team, known, later(5))
+    assert lead.lead and lead.acknowledges and lead.audience == Audience(frozenset({3}), lead=True)

@@ -1,11 +1,14 @@
 """Who a person is to their Home, from Slack: the lines they work, whether they lead or broadcast.
 
 A line's agents are its `responders` (people or user groups); a line without responders counts
-the members of its channel, read from Slack at most every few minutes.
+the members of its channel. Channel and user-group members are read from Slack at most every few
+minutes: Homes are published often, `usergroups.users.list` allows about 20 calls a minute and
+a team changes rarely.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Callable
 
 from slack_sdk import WebClient
 
@@ -14,7 +17,7 @@ from commands.people import members
 from storage.home_visits import Audience
 from storage.sla import ACK_LINE
 
-CHANNEL_MEMBERS_FOR = timedelta(minutes=5)
+MEMBERS_KEPT_FOR = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -33,25 +36,34 @@ class Roles:
         return Audience(self.lines | ({ACK_LINE} if self.lead else set()), self.lead)
 
 
-class ChannelMembers:
-    """Members of a channel, kept for CHANNEL_MEMBERS_FOR: a Home is published often, a team changes rarely."""
+class Members:
+    """Members of channels and user groups, each kept for MEMBERS_KEPT_FOR."""
 
     def __init__(self) -> None:
         self._known: dict[str, tuple[datetime, frozenset[str]]] = {}
 
-    def of(self, client: WebClient, channel: str, now: datetime) -> frozenset[str]:
-        read_at, people = self._known.get(channel, (None, frozenset()))
-        if read_at is None or now - read_at >= CHANNEL_MEMBERS_FOR:
-            people = frozenset(user for page in client.conversations_members(channel=channel, limit=200)
-                               for user in page["members"])
-            self._known[channel] = (now, people)
+    def of_channel(self, client: WebClient, channel: str, now: datetime) -> frozenset[str]:
+        return self._kept(channel, now, lambda: frozenset(
+            user for page in client.conversations_members(channel=channel, limit=200) for user in page["members"]))
+
+    def of_people(self, client: WebClient, refs: tuple[str, ...], now: datetime) -> frozenset[str]:
+        """User IDs as they are, user groups (S…) as their members."""
+        found = {ref for ref in refs if not ref.startswith("S")}
+        for group in set(refs) - found:
+            found |= self._kept(group, now, lambda group=group: members(client, (group,)))
+        return frozenset(found)
+
+    def _kept(self, key: str, now: datetime, read: Callable[[], frozenset[str]]) -> frozenset[str]:
+        read_at, people = self._known.get(key, (None, frozenset()))
+        if read_at is None or now - read_at >= MEMBERS_KEPT_FOR:
+            people = read()
+            self._known[key] = (now, people)
         return people
 
 
-def roles_of(user: str, client: WebClient, team: TeamConfig, channel_members: ChannelMembers,
-             now: datetime) -> Roles:
+def roles_of(user: str, client: WebClient, team: TeamConfig, known: Members, now: datetime) -> Roles:
     lines = frozenset(line.level for line in team.lines
-                      if user in (members(client, line.responders) if line.responders
-                                  else channel_members.of(client, line.channel, now)))
-    return Roles(lines, user in members(client, team.leads_users),
-                 user in members(client, team.incidents.broadcasters))
+                      if user in (known.of_people(client, line.responders, now) if line.responders
+                                  else known.of_channel(client, line.channel, now)))
+    return Roles(lines, user in known.of_people(client, team.leads_users, now),
+                 user in known.of_people(client, team.incidents.broadcasters, now))

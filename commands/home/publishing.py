@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from bot.config import TeamConfig
 from bot.delivery import Delivery
-from commands.home.audience import ChannelMembers, Roles, roles_of
+from commands.home.audience import Members, Roles, roles_of
 from commands.home.home_blocks import INCIDENTS_SHOWN, MINE_SHOWN, QUEUE_SHOWN, HomeFacts, render_home
 from commands.home.team_blocks import render_team_view
 from storage import home_queries as q
@@ -25,12 +25,12 @@ from storage.team_figures import team_figures
 
 @dataclass
 class HomePublisher:
-    channel_members: ChannelMembers = field(default_factory=ChannelMembers)
+    members: Members = field(default_factory=Members)
     workspace_url: str | None = None  # from auth.test, once: permalinks are built from it
 
     def deliver(self, job: Delivery) -> None:
         user, now = job.payload["user"], job.deps.clock()
-        roles = roles_of(user, job.client, job.deps.team, self.channel_members, now)
+        roles = roles_of(user, job.client, job.deps.team, self.members, now)
         view = build_home(job.db(), job.deps.team, now, user, roles, self._url(job.client))
         job.still_mine()
         job.client.views_publish(user_id=user, view=view)
