@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from storage import records
-from storage.backlog import UNOWNED
 from storage.figure_queries import CsatFigures, bounds, csat_in
 from storage.model import LINES
 from storage.periods import Window, day_window
@@ -58,30 +57,43 @@ def team_figures(db: Database, now: datetime, days: int, timezone: str) -> TeamF
     period = Window(f"{days}d", now - timedelta(days=days), now)
     before = Window(f"{days}d before", period.start - timedelta(days=days), period.start)
     today = day_window(now.astimezone(ZoneInfo(timezone)).date(), ZoneInfo(timezone))
-    return TeamFigures(days, _lines(db, today), csat_in(db, period), csat_in(db, before), _people(db, period))
+    owned = _open_owned(db)
+    return TeamFigures(days, _lines(db, today, owned), csat_in(db, period), csat_in(db, before),
+                       _people(db, period, owned))
 
 
-def _lines(db: Database, today: Window) -> list[LineNow]:
-    sql = (f"SELECT line, count(*), coalesce(sum({UNOWNED}), 0), min(created_at) FROM escalations"
-           " WHERE status = 'open' GROUP BY line")
-    counted = {line: (n, unowned, oldest) for line, n, unowned, oldest in db.execute(sql).fetchall()}
+def _open_owned(db: Database) -> dict[tuple[str, int], int]:
+    """{(person, line): open escalations they own on their current line}: one walk of the open
+    rows, asking line_owners' primary key about each."""
+    return {(user, line): n for user, line, n in db.execute(
+        "SELECT o.user, e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id"
+        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.user, e.line")}
+
+
+def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> list[LineNow]:
+    """Open per line over the open rows' (status, line, created_at) index; the unowned are the
+    open less the owned."""
+    counted = {line: (n, oldest) for line, n, oldest in db.execute(
+        "SELECT line, count(*), min(created_at) FROM escalations WHERE status = 'open' GROUP BY line")}
     breaches = dict(db.execute("SELECT line, count(*) FROM sla_clocks WHERE breached_at >= ? AND breached_at < ?"
-                               " GROUP BY line", bounds(today)).fetchall())
+                               " GROUP BY line", bounds(today)))
     lines = []
     for line in LINES:
-        n, unowned, oldest = counted.get(line, (0, 0, None))
-        lines.append(LineNow(line, n, unowned, records.from_text(oldest), breaches.get(line, 0)))
+        n, oldest = counted.get(line, (0, None))
+        owned_here = sum(count for (_, level), count in owned.items() if level == line)
+        lines.append(LineNow(line, n, n - owned_here, records.from_text(oldest), breaches.get(line, 0)))
     return lines
 
 
-def _people(db: Database, period: Window) -> list[PersonFigures]:
+def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], int]) -> list[PersonFigures]:
     waits: dict[str, list[float]] = {}
     sql = ("SELECT ev.actor, ev.at, e.created_at FROM events ev JOIN escalations e ON e.id = ev.escalation_id"
            " WHERE ev.at >= ? AND ev.at < ? AND ev.action = 'resolved'")
     for actor, at, created in db.execute(sql, bounds(period)).fetchall():
         waits.setdefault(actor, []).append((records.from_text(at) - records.from_text(created)).total_seconds())
-    owned = dict(db.execute("SELECT o.user, count(*) FROM escalations e JOIN line_owners o"
-                            " ON o.escalation_id = e.id AND o.line = e.line WHERE e.status = 'open' GROUP BY o.user"))
+    owned: dict[str, int] = {}
+    for (user, _), n in owned_by_line.items():
+        owned[user] = owned.get(user, 0) + n
     breaches = dict(db.execute("SELECT o.user, count(*) FROM sla_clocks c JOIN line_owners o"
                                " ON o.escalation_id = c.escalation_id AND o.line = c.line"
                                " WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o.user", bounds(period)))
