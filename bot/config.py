@@ -25,6 +25,9 @@ __all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "lo
 
 @dataclass(frozen=True)
 class Line:
+    """One support line. Its `responders` (user or user-group IDs) are mentioned in its SLA
+    reminders on any line; on line 3 only they and the leads may take or acknowledge."""
+
     level: int
     name: str
     channel: str

@@ -2,9 +2,9 @@
 
 Every Slack effect of a change is an outbox row (storage/outbox.py), and this loop is the only
 thing that performs them. A feature registers one handler per kind of row; the handler gets a
-`Delivery`, checks or renews its lease before each Slack call (`still_mine`) and records what
-Slack did through `record`: written when the row ends, in the same transaction, only while the
-claim holds. A Slack refusal past the client's
+`Delivery`, checks its lease before each Slack call (`still_mine`) and records what Slack did
+through `record`: written when the row ends, in the same transaction, only while the claim
+holds. The loop renews the leases of the rows it is delivering while the process lives. A Slack refusal past the client's
 own retries (429, 5xx, a dropped connection) backs the row off and frees it for any process;
 the next try sees `retried` and looks for its post by metadata before posting again.
 """
@@ -17,7 +17,6 @@ import sqlite3
 import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Callable
 
 from slack_sdk import WebClient
@@ -44,11 +43,8 @@ class Delivery:
     client: WebClient
     deps: Deps
     owner: str
-    renewed_at: datetime | None = None  # when the lease was last taken or renewed, by this process's clock
     writes: list[outbox.Write] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.renewed_at = self.renewed_at or self.deps.clock()
+    lost: bool = False  # the lease keeper found the row taken over
 
     @property
     def payload(self) -> dict:
@@ -67,16 +63,9 @@ class Delivery:
         return self.deps.store.db()
 
     def still_mine(self) -> None:
-        """Right before each Slack call: stop if the row was taken over. A lease taken or renewed
-        in the last third of its time still has most of it left, so a read tells; an older one
-        is renewed, which takes the write lock."""
-        now = self.deps.clock()
-        if now - self.renewed_at < outbox.LEASE / 3:
-            holds = outbox.holds(self.db(), self.claim)
-        else:
-            holds = outbox.renew(self.db(), self.claim, now)
-            self.renewed_at = now
-        if not holds:
+        """Right before each Slack call: stop if the row was taken over. The loop's lease keeper
+        renews the lease while this process lives, so a read tells."""
+        if self.lost or not outbox.holds(self.db(), self.claim):
             raise LeaseLost(self.claim.id)
 
     def record(self, write: outbox.Write) -> None:
@@ -101,15 +90,37 @@ class DeliveryLoop:
         self._in_flight = threading.Semaphore(IN_FLIGHT)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="supportbot-delivery", daemon=True)
+        self._keeper = threading.Thread(target=self._keep_leases_alive, name="supportbot-leases", daemon=True)
+        self._held: dict[int, Delivery] = {}  # rows this process is delivering now
+        self._held_lock = threading.Lock()
         deps.doorbell.answer_with(self.deliver_subject)
 
     def start(self) -> None:
         self._thread.start()
+        self._keeper.start()
 
     def stop(self) -> None:
         self._stopping.set()
         self.deps.doorbell.ring()
         self._thread.join()
+        self._keeper.join()
+
+    def _keep_leases_alive(self) -> None:
+        """A delivery can outlast a lease (Slack's Retry-After, a slow channel): while this process
+        lives it renews what it holds, every third of a lease on the monotonic clock. A paused or
+        dead process renews nothing, so its rows pass on when their lease runs out."""
+        while not self._stopping.wait(outbox.LEASE.total_seconds() / 3):
+            try:
+                self.keep_leases()
+            except sqlite3.OperationalError as error:
+                log.warning("leases not renewed this time: %s", error)
+
+    def keep_leases(self) -> None:
+        with self._held_lock:
+            held = list(self._held.values())
+        for job in held:
+            if not outbox.renew(self.deps.store.db(), job.claim, self.deps.clock()):
+                job.lost = True
 
     def _run(self) -> None:
         while not self._stopping.is_set():
@@ -155,6 +166,16 @@ class DeliveryLoop:
             outbox.try_again_later(db, claim, self.deps.clock(), f"unknown kind {claim.kind}")
             return
         job = Delivery(claim, self.client, self.deps, self.owner)
+        with self._held_lock:
+            self._held[claim.id] = job
+        try:
+            self._carry_out(db, handler, job)
+        finally:
+            with self._held_lock:
+                self._held.pop(claim.id, None)
+
+    def _carry_out(self, db: Database, handler: Handler, job: Delivery) -> None:
+        claim = job.claim
         try:
             handler(job)
         except LeaseLost:

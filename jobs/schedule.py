@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from commands.deps import Deps
 from jobs.heartbeat import heartbeat_trigger, send_heartbeat
-from jobs.incident_broadcasts import resume_trigger, resume_unfinished_steps, send_due_broadcasts
+from jobs.incident_broadcasts import send_due_broadcasts
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
@@ -45,7 +45,6 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
-        ScheduledJob("incident-resume", resume_trigger(), resume_unfinished_steps, run_at_start=True),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
         *(ScheduledJob(f"{job.name}-retry", retry_trigger(), job.run) for job in report_jobs(deps.team)),
         ScheduledJob("report-recovery", recovery_trigger(), finish_left_behind_reports),

@@ -3,7 +3,8 @@
 The database says which reminder is due and claims each once, writing it to the outbox in the
 same transaction (storage/sla.py); this job only wakes up to ask, every half second. The
 outbox's delivery posts it: in the thread of the escalation's card in that line's channel,
-calling line 3's responders or the line's channel.
+mentioning the line's responders, or shown in the channel too when the line names none; after
+the last one, the leads are mentioned in their channel. Each carries the card's work button.
 """
 
 import logging
@@ -15,14 +16,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery import Delivery
 from commands.deps import Deps
-from commands.esc.card_blocks import line_label, render_note
+from commands.esc.reminder_blocks import (leads_alert_notification, reminder_notification, render_leads_alert,
+                                          render_reminder)
 from commands.message_search import find_by_metadata, message_metadata
-from commands.people import mentions
 from commands.posting import send_once
-from commands.text import duration_words, slack_date
 from storage.model import Escalation
 from storage.queries import cards_of, get_escalation
-from storage.sla import ACK_LINE, Reminder, claim_due_reminders, load_clock
+from storage.sla import Reminder, claim_due_reminders, load_clock
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(seconds=0.5)
@@ -44,19 +44,34 @@ def deliver_reminder(job: Delivery) -> None:
     clock = load_clock(job.db(), job.payload["clock_id"])
     reminder = Reminder(clock=clock, number=job.payload["number"], tells_leads=job.payload["tells_leads"])
     esc = get_escalation(job.db(), clock.escalation_id)
+    if not _still_waits(esc, reminder):
+        log.info("%s no longer waits on line %s: its reminder is not sent", esc.key, clock.line)
+        return
     if reminder.tells_leads:
         _tell_leads(job, esc, reminder)
         return
-    channel = job.deps.team.line(clock.line).channel
-    text = _reminder_text(job.deps, esc, reminder)
-    _post_once(job, channel, _card_ts(job.deps, esc, channel), render_note(text), text, _reminder_metadata(reminder))
+    deps, now = job.deps, job.deps.clock()
+    line = deps.team.line(clock.line)
+    card_ts = _card_ts(deps, esc, line.channel)
+    text = reminder_notification(esc, reminder, deps.team, now)
+    # with nobody named to call, the reply is shown in the channel too, so the queue sees it
+    broadcast = {"reply_broadcast": True} if card_ts and not line.responders else {}
+    _post_once(job, line.channel, card_ts, render_reminder(esc, reminder, deps.team, now), text,
+               _reminder_metadata(reminder), **broadcast)
 
 
-def _post_once(job: Delivery, channel: str, thread_ts: str | None, blocks: list[dict], text: str, metadata: dict) -> None:
+def _still_waits(esc: Escalation, reminder: Reminder) -> bool:
+    """Taken, acknowledged, moved or resolved since the reminder was claimed: nobody needs it, and
+    its button would show a state that is gone."""
+    return esc.is_open and esc.line == reminder.clock.line and esc.current_owner is None
+
+
+def _post_once(job: Delivery, channel: str, thread_ts: str | None, blocks: list[dict], text: str, metadata: dict,
+               **options) -> None:
     if job.retried and find_by_metadata(job.client, channel, metadata, job.deps.clock() - LOOK_BACK, thread_ts):
         return
     job.still_mine()
-    send_once(job.client, channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata)
+    send_once(job.client, channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata, **options)
 
 
 def _reminder_metadata(reminder: Reminder) -> dict:
@@ -65,31 +80,14 @@ def _reminder_metadata(reminder: Reminder) -> dict:
                             tells_leads=reminder.tells_leads)
 
 
-def _reminder_text(deps: Deps, esc: Escalation, reminder: Reminder) -> str:
-    clock, policy = reminder.clock, deps.team.sla
-    waited = duration_words(int((deps.clock() - clock.started_at).total_seconds()))
-    count = f"Reminder {reminder.number} of {policy.max_reminders}"
-    due = slack_date(clock.due_at, "{time}")
-    if clock.line == ACK_LINE:
-        responders = mentions(deps.team.line(ACK_LINE).responders) or "Engineers"
-        return (f"⏰ {count}: {responders}, {esc.key} ({esc.priority}) has waited {waited} for an acknowledgement"
-                f" (due {due}). Reply `ack` here to take it.")
-    channel = deps.team.line(clock.line).channel
-    return (f"⏰ {count}: <#{channel}>, {esc.key} ({esc.priority}) has waited {waited} with nobody taking it"
-            f" (due {due}). Press *Take* or use `/esc take {esc.key}`.")
-
-
 def _tell_leads(job: Delivery, esc: Escalation, reminder: Reminder) -> None:
-    deps = job.deps
+    deps, now = job.deps, job.deps.clock()
     if not deps.team.leads_channel:
         log.warning("%s breached its SLA after every reminder, and no leads channel is set", esc.key)
         return
-    clock = reminder.clock
-    waited = duration_words(int((deps.clock() - clock.started_at).total_seconds()))
-    what = "an acknowledgement" if clock.kind == "ack" else "an owner"
-    text = (f"🚨 {esc.key} ({esc.priority}) has waited {waited} on {line_label(deps.team, clock.line)} for {what},"
-            f" after {reminder.number} reminders. Its card: {_card_link(job.client, deps, esc, clock.line)}")
-    _post_once(job, deps.team.leads_channel, None, render_note(text), text, _reminder_metadata(reminder))
+    link = _card_link(job.client, deps, esc, reminder.clock.line)
+    _post_once(job, deps.team.leads_channel, None, render_leads_alert(esc, reminder, deps.team, now, link),
+               leads_alert_notification(esc, reminder, deps.team, now), _reminder_metadata(reminder))
 
 
 def _card_ts(deps: Deps, esc: Escalation, channel: str) -> str | None:

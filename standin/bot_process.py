@@ -40,12 +40,23 @@ def spawn_bot(env: dict, workdir: Path, log_path: Path) -> subprocess.Popen:
     return spawn([sys.executable, "-m", "bot", "run"], log_path, env=env, cwd=workdir)
 
 
+class PortTaken(RuntimeError):
+    """Another process bound the port between `free_port` and the bot's own bind."""
+
+
 def wait_healthy(process: subprocess.Popen, port: int, log_path: Path, timeout: float = 30.0) -> None:
-    """Until GET /healthz answers 200; RuntimeError with the log if the process exits or takes too long."""
+    """Until this process says it listens on `port` and GET /healthz answers 200 (another process
+    that took the port would answer too); RuntimeError with the log if the process exits or takes
+    too long, PortTaken if it could not bind."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{log_path.name}: exited with {process.returncode}:\n{log_path.read_text()}")
+            log = log_path.read_text()
+            error = PortTaken if "Address already in use" in log else RuntimeError
+            raise error(f"{log_path.name}: exited with {process.returncode}:\n{log}")
+        if f"listening on port {port}" not in log_path.read_text():
+            time.sleep(0.05)
+            continue
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
                 if response.status == 200:

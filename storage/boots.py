@@ -1,8 +1,9 @@
 """The bot's running processes ("boots"), each proving it is alive with a heartbeat.
 
-Incident posts and report periods are claimed before they are posted: each claim names its
-boot, and only a gone boot's unfinished claim is taken over; the heartbeat tells which boots
-are gone. (An escalation's cards need none of this: they are outbox rows, storage/outbox.py.)
+Report periods are claimed before they are posted, and requests are kept in the inbox before
+their ack: each names its boot, and only a gone boot's unfinished claim or request is taken
+over; the heartbeat tells which boots are gone. (Escalation and incident effects need none of
+this: they are outbox rows with leases, storage/outbox.py.)
 """
 
 from datetime import datetime, timedelta

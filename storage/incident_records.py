@@ -5,16 +5,12 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.boots import UNKNOWN_BOOT_SETTLE, gone_cutoff, is_gone, left_behind, left_behind_params
 from storage.errors import NotFound
 from storage.incident_model import Incident, IncidentStatus, Post, Revision, Step
 from storage.records import from_text, insert_row, to_text, update_row
 
 RECENT_LISTED = 10
-UNFINISHED_BY_GONE_BOOT = (
-    "incident_posts.ts IS NULL AND incident_posts.error IS NULL AND "
-    + left_behind("incident_posts.boot_id", "incident_posts.claimed_at")
-)  # a post claimed by a process that died before recording its ts or its error
+UNFINISHED = "ts IS NULL AND error IS NULL"  # a post claimed by a try that recorded neither its ts nor its error
 
 
 def load_incident(db: Database, incident_id: int) -> Incident:
@@ -45,37 +41,16 @@ def due_incident_ids(db: Database, now: datetime) -> list[int]:
     return [row["id"] for row in db.query(sql, [to_text(now)])]
 
 
-def steps_to_resume(db: Database, now: datetime, after: datetime) -> list[Step]:
-    """Steps written since `after` that a process left half done: a channel it claimed and never
-    recorded, or (once the fan-out is over: its boot is gone, or UNKNOWN_BOOT_SETTLE has passed)
-    a channel never claimed at all."""
-    sql = (
-        "SELECT s.*, EXISTS (SELECT 1 FROM incident_posts WHERE incident_posts.incident_id = s.incident_id"
-        f" AND incident_posts.step = s.step AND {UNFINISHED_BY_GONE_BOOT}) AS unfinished,"
-        f" s.at < ? OR {is_gone('s.boot_id')} AS fan_out_over"
-        " FROM incident_steps s WHERE s.at > ? ORDER BY s.incident_id, s.step"
-    )
-    settled = to_text(now - UNKNOWN_BOOT_SETTLE)
-    rows = list(db.query(sql, [*left_behind_params(now), settled, gone_cutoff(now), to_text(after)]))
-    steps = [(_step(row), row) for row in rows]
-    return [step for step, row in steps if row["unfinished"] or (row["fan_out_over"] and unclaimed_channels(db, step))]
+def unfinished_channels(db: Database, incident_id: int, step: int) -> list[str]:
+    """The channels of `step` an earlier try claimed and left with neither a ts nor an error."""
+    sql = f"SELECT channel FROM incident_posts WHERE incident_id = ? AND step = ? AND {UNFINISHED} ORDER BY rowid"
+    return [row["channel"] for row in db.query(sql, [incident_id, step])]
 
 
-def unfinished_channels(db: Database, now: datetime, incident_id: int, step: int) -> list[str]:
-    """The channels of `step` claimed by a gone process that recorded neither a ts nor an error."""
-    sql = (f"SELECT channel FROM incident_posts WHERE incident_id = ? AND step = ? AND {UNFINISHED_BY_GONE_BOOT}"
-           " ORDER BY rowid")
-    return [row["channel"] for row in db.query(sql, [incident_id, step, *left_behind_params(now)])]
-
-
-def unclaimed_channels(db: Database, step: Step) -> list[str]:
-    """The channels `step` is due in that nobody has claimed yet."""
-    claimed = _claimed(db, step)
-    return [channel for channel in _targets(db, step) if channel not in claimed]
-
-
-def _claimed(db: Database, step: Step) -> set[str]:
-    return {post.channel for post in posts_of(db, step.incident_id, step.number)}
+def reached_everywhere(db: Database, step: Step) -> bool:
+    """Every channel the step is due in has it, and every copy shows the current status."""
+    posted = {post.channel for post in posts_of(db, step.incident_id, step.number) if post.ts}
+    return posted >= set(_targets(db, step)) and not copies_out_of_step(db, step.incident_id)
 
 
 def _targets(db: Database, step: Step) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """The incident notice rules: drafting in a thread, broadcasting, following up, resolving.
 
-Each change runs in one write transaction with its audit event and the key of the Slack
-delivery that asked for it, so a redelivered click or form changes nothing twice. Posting is
-claimed per step and channel here too, before the adapter posts, so no channel gets the same
-notice twice whatever is redelivered or restarted.
+Each change runs in one write transaction with its audit event, the key of the Slack delivery
+that asked for it (so a redelivered click or form changes nothing twice) and the outbox row of
+each step it sends (storage/incident_effects.py). Posting is claimed per step and channel here
+too, before the delivery posts, so no channel gets the same notice twice: the claims are the
+step's progress, which a process taking the step's row over finishes.
 """
 
 import json
@@ -12,9 +13,9 @@ from typing import Callable
 
 from sqlite_utils import Database
 
+from storage import incident_effects as effects
 from storage import incident_records as ir
 from storage import records
-from storage.boots import left_behind_params
 from storage.db import write_transaction
 from storage.errors import InvalidTransition
 from storage.incident_model import (
@@ -107,9 +108,8 @@ def notice_text(db: Database, incident: Incident) -> str:
 
 
 def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: BroadcastPlan,
-              request_key: str, boot_id: int | None = None) -> IncidentOutcome:
-    """Send the draft now, or schedule it when the plan names a time. `boot_id` is the process
-    that will post the step (storage/boots.py)."""
+              request_key: str) -> IncidentOutcome:
+    """Send the draft now, or schedule it when the plan names a time."""
     def decide(db: Database, incident: Incident) -> Step | None:
         _require(incident, IncidentStatus.DRAFT, "has already been broadcast")
         notice_text(db, incident)
@@ -121,18 +121,18 @@ def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: B
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.SCHEDULED,
                                      detail=records.to_text(plan.scheduled_for))
             return None
-        return _start(db, now, ir.load_incident(db, incident.id), actor, boot_id)
+        return _start(db, now, ir.load_incident(db, incident.id), actor)
 
     return _change(db, now, incident_id, request_key, decide)
 
 
-def start_due(db: Database, now: datetime, incident_id: int, boot_id: int | None = None) -> IncidentOutcome | None:
+def start_due(db: Database, now: datetime, incident_id: int) -> IncidentOutcome | None:
     """Claim one scheduled broadcast whose time has come; None for every caller but the first."""
     with write_transaction(db):
         incident = ir.load_incident(db, incident_id)
         if incident.status is not IncidentStatus.SCHEDULED or incident.scheduled_for > now:
             return None
-        step = _start(db, now, incident, incident.broadcast_by or incident.created_by, boot_id)
+        step = _start(db, now, incident, incident.broadcast_by or incident.created_by)
         return IncidentOutcome(ir.load_incident(db, incident_id), step)
 
 
@@ -145,8 +145,8 @@ def cancel_schedule(db: Database, now: datetime, incident_id: int, actor: str, r
     return _change(db, now, incident_id, request_key, decide)
 
 
-def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice: FollowUp, request_key: str,
-              boot_id: int | None = None) -> IncidentOutcome:
+def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice: FollowUp,
+              request_key: str) -> IncidentOutcome:
     """Move a live incident to the form's status and post its words under every copy; Resolved
     closes it and needs a closing message."""
     def decide(db: Database, incident: Incident) -> Step:
@@ -164,7 +164,7 @@ def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice:
         else:
             ir.update_incident(db, incident.id, status=str(notice.status))
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(notice.status))
-        return _add_step(db, now, incident, notice.status, notice.text, actor, boot_id, notice.draft_ts)
+        return _add_step(db, now, incident, notice.status, notice.text, actor, notice.draft_ts)
 
     return _change(db, now, incident_id, request_key, decide)
 
@@ -190,32 +190,40 @@ def discard(db: Database, now: datetime, incident_id: int, actor: str, request_k
     return _change(db, now, incident_id, request_key, decide)
 
 
-def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str,
-               boot_id: int | None = None) -> bool:
-    """True for the one caller that may post this step to this channel; `boot_id` is its process."""
+def retry_step(db: Database, now: datetime, incident_id: int, step_number: int, actor: str,
+               request_key: str) -> IncidentOutcome:
+    """The Retry button: the step goes out again where it failed, in turn with the incident's other steps."""
+    def decide(db: Database, incident: Incident) -> Step:
+        step = ir.load_step(db, incident.id, step_number)
+        effects.step_is_retried(db, now, incident.id, step.number, actor)
+        return step
+
+    return _change(db, now, incident_id, request_key, decide)
+
+
+def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
+    """True for the one caller that may post this step to this channel."""
     with write_transaction(db):
-        sql = ("INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at, boot_id)"
-               " VALUES (?, ?, ?, ?, ?)")
-        return db.execute(sql, [incident_id, step, channel, records.to_text(now), boot_id]).rowcount == 1
+        sql = "INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
+        return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
 
 
-def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str,
-                boot_id: int | None = None) -> bool:
+def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
     """A channel that failed may be tried again, by one caller at a time."""
     with write_transaction(db):
-        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ?, boot_id = ? WHERE incident_id = ? AND step = ?"
+        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ? WHERE incident_id = ? AND step = ?"
                " AND channel = ? AND ts IS NULL AND error IS NOT NULL")
-        return db.execute(sql, [records.to_text(now), boot_id, incident_id, step, channel]).rowcount == 1
+        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
 
 
-def take_over_post(db: Database, now: datetime, incident_id: int, step: int, channel: str,
-                   boot_id: int | None) -> bool:
-    """True for the one caller that takes over a post claimed by a process that died before
-    recording its ts or its error. Slack may have it already; the caller looks before posting."""
+def take_over_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
+    """True while the post is claimed with neither its ts nor its error recorded: left by an
+    earlier try of the step's outbox row, whose holder only this row's holder can be now.
+    Slack may have it already; the caller looks before posting."""
     with write_transaction(db):
-        sql = (f"UPDATE incident_posts SET boot_id = ? WHERE incident_id = ? AND step = ? AND channel = ?"
-               f" AND {ir.UNFINISHED_BY_GONE_BOOT}")
-        return db.execute(sql, [boot_id, incident_id, step, channel, *left_behind_params(now)]).rowcount == 1
+        sql = (f"UPDATE incident_posts SET claimed_at = ? WHERE incident_id = ? AND step = ? AND channel = ?"
+               f" AND {ir.UNFINISHED}")
+        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
 
 
 def record_post(db: Database, now: datetime, incident_id: int, step: int, channel: str, ts: str, actor: str) -> None:
@@ -251,20 +259,20 @@ def record_copy_in_step(db: Database, now: datetime, incident_id: int, channel: 
             ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.BACK_IN_STEP, channel)
 
 
-def _start(db: Database, now: datetime, incident: Incident, actor: str, boot_id: int | None) -> Step:
+def _start(db: Database, now: datetime, incident: Incident, actor: str) -> Step:
     ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
     ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))
     text = notice_text(db, incident)
-    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, text, actor, boot_id,
-                     ir.draft_revision(db, incident).ts)
+    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, text, actor, ir.draft_revision(db, incident).ts)
 
 
 def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str,
-              boot_id: int | None, draft_ts: str | None = None) -> Step:
+              draft_ts: str | None = None) -> Step:
     number = len(ir.load_steps(db, incident.id))
     records.insert_row(db, "incident_steps", {"incident_id": incident.id, "step": number, "status": str(status),
                                               "text": text, "actor": actor, "at": records.to_text(now),
-                                              "boot_id": boot_id, "draft_ts": draft_ts})
+                                              "draft_ts": draft_ts})
+    effects.step_goes_out(db, now, incident.id, number)
     return ir.load_step(db, incident.id, number)
 
 

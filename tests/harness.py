@@ -7,10 +7,11 @@ from pathlib import Path
 
 from standin import SlackDriver, SlackStandIn
 from standin.bot_process import bot_env as process_env
-from standin.bot_process import spawn_bot, stop_process, wait_healthy
+from standin.bot_process import PortTaken, spawn_bot, stop_process, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"
+PORT_TRIES = 3
 TEAM_YAML = (REPO / "app.yaml").read_text()
 
 
@@ -43,10 +44,18 @@ def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subpr
 
 
 def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
-    """HTTP mode, ready once /healthz answers."""
-    bot = _spawn(standin, workdir, **overrides)
-    wait_healthy(bot.process, int(bot.url.rsplit(":", 1)[1]), bot.log_path, timeout=20)
-    return bot
+    """HTTP mode, ready once /healthz answers. A free port can be taken by another process before
+    the bot binds it (tests run side by side): then the bot starts again on another."""
+    tries_left = PORT_TRIES
+    while True:
+        bot = _spawn(standin, workdir, **overrides)
+        try:
+            wait_healthy(bot.process, int(bot.url.rsplit(":", 1)[1]), bot.log_path, timeout=20)
+            return bot
+        except PortTaken:
+            tries_left -= 1
+            if not tries_left:
+                raise
 
 
 def start_socket_mode_bot(standin: SlackStandIn, workdir: Path) -> RunningBot:

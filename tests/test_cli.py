@@ -138,7 +138,7 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "what only Bo saw after /esc take ESC-1", "(only you): ⚠️ ESC-1 is resolved.",
                  "@Ana Agent\nsupportbot: *ESC-1* is resolved", "How satisfied are you", "Thank you: 5 for ESC-1",
                  "Two hours on, nobody has taken ESC-2", "*SLA* 🔴 take overdue since ",
-                 "⏰ Reminder 1 of 3: #support-l1, ESC-2 (P3) has waited 2 h 1 min"):
+                 "⏰ Reminder 1 of 3: #support-l1, *ESC-2* (P3) has waited 2 h 1 min", "Press *Take*"):
         assert seen in shown, seen
     assert "<!date" not in shown and " UTC" not in shown, "dates read as Slack shows them in the team's zone"
     chart = Path(re.search(r"The digest's chart is saved at (\S+)", shown).group(1))

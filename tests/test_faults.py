@@ -6,7 +6,7 @@ from collections import Counter
 
 from tests.flow import HELP, L1, L2, L3, cards_in, count, rows
 from tests.line3_flow import reply
-from tests.test_sla_reminders import LEADS, fast_bot  # noqa: F401 - the fixture
+from tests.test_sla_reminders import fast_bot, is_reminder, leads_notices, shown  # noqa: F401 - the fixture
 
 SUMMARIES = [f"new P1 {'L3 ' if n % 2 else ''}Faulty day case {n}" for n in range(6)]
 
@@ -43,8 +43,7 @@ def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin)
     notes = [m["text"] for m in standin.thread(HELP, origin["origin_ts"])[1:]]
     assert sum(f"acknowledged ESC-{acked}" in note for note in notes) == 1
     assert sum("Looking at the logs now" in note for note in notes) == 1
-    reminders = Counter((m["text"].split(":")[0], m["thread_ts"]) for channel in (L1, L2, L3)
-                        for m in standin.messages(channel) if m["text"].startswith("⏰"))
+    reminders = Counter((shown(m).split(":")[0], m["thread_ts"]) for channel in (L1, L2, L3)
+                        for m in standin.messages(channel) if is_reminder(m))
     assert reminders and all(n == 1 for n in reminders.values()), reminders
-    leads = [m["text"] for m in standin.messages(LEADS) if m["text"].startswith("🚨")]
-    assert sorted(text.split(" ")[1] for text in leads) == sorted(f"ESC-{ids[n]}" for n in "02345")
+    assert sorted(text.split(" ")[0] for text in leads_notices(standin)) == sorted(f"ESC-{ids[n]}" for n in "02345")

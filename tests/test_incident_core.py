@@ -1,12 +1,13 @@
-"""The incident rules without Slack: numbering, the draft, the life cycle, claims."""
+"""The incident rules without Slack: numbering, the draft, the life cycle, claims, the outbox rows."""
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from storage import incident_records as ir
 from storage import incidents as core
-from storage.boots import GONE_AFTER, beat, start_boot
+from storage import outbox
 from storage.errors import InvalidTransition, NotFound
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 
@@ -113,24 +114,43 @@ def test_each_channel_is_claimed_once_and_only_failures_are_retried(db):
     assert ir.posts_of(db, 1) == [ir.Post("C0STATUS", "200.0", None)]
 
 
-def test_a_claim_left_by_a_gone_process_is_taken_over_once_and_a_live_ones_never(db):
+def test_a_claim_an_earlier_try_left_unfinished_is_taken_over_once_and_a_recorded_one_never(db):
     _drafted(db)
     core.add_revision(db, "C0HELP", CARD, "101.0", "U0AGENT1", "Checkout is down.")
-    dead, alive, resumer = (start_boot(db, NOW) for _ in range(3))
-    core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1", boot_id=dead)
-    core.claim_post(db, NOW, 1, 0, "C0STATUS", dead)
-    core.claim_post(db, NOW, 1, 0, "C0HELP", alive)
-    later = NOW + GONE_AFTER + timedelta(seconds=1)
-    beat(db, later, alive)
-    beat(db, later, resumer)
-    assert [step.number for step in ir.steps_to_resume(db, later, NOW - timedelta(days=1))] == [0]
-    assert ir.unfinished_channels(db, later, 1, 0) == ["C0STATUS"]
-    assert core.take_over_post(db, later, 1, 0, "C0HELP", resumer) is False, "its process is still posting it"
-    assert core.take_over_post(db, later, 1, 0, "C0STATUS", resumer) is True
-    assert core.take_over_post(db, later, 1, 0, "C0STATUS", alive) is False, "taken over once"
-    core.record_post(db, later, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
-    assert ir.unfinished_channels(db, later, 1, 0) == []
-    assert ir.steps_to_resume(db, later, NOW - timedelta(days=1)) == []
+    core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1")
+    core.claim_post(db, NOW, 1, 0, "C0STATUS")
+    core.claim_post(db, NOW, 1, 0, "C0HELP")
+    core.record_post(db, NOW, 1, 0, "C0HELP", "150.0", "U0LEAD1")
+    assert ir.unfinished_channels(db, 1, 0) == ["C0STATUS"]
+    assert core.take_over_post(db, NOW, 1, 0, "C0HELP") is False, "recorded already"
+    assert core.take_over_post(db, NOW, 1, 0, "C0STATUS") is True
+    core.record_post(db, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
+    assert core.take_over_post(db, NOW, 1, 0, "C0STATUS") is False
+    assert ir.unfinished_channels(db, 1, 0) == []
+    assert ir.reached_everywhere(db, ir.load_step(db, 1, 0))
+
+
+def _incident_rows(db) -> list[tuple]:
+    return [(row["subject"], json.loads(row["payload"])) for row in db.query("SELECT subject, payload FROM outbox")]
+
+
+def test_each_step_and_each_retry_commits_its_outbox_row_and_a_replay_adds_none(db):
+    _drafted(db)
+    core.add_revision(db, "C0HELP", CARD, "101.0", "U0AGENT1", "Checkout is down.")
+    core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1")
+    core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1")
+    core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.IDENTIFIED, "Found it."), "u1")
+    core.retry_step(db, NOW, 1, 0, "U0LEAD2", "r1")
+    core.retry_step(db, NOW, 1, 0, "U0LEAD2", "r1")
+    with pytest.raises(InvalidTransition):
+        core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.DRAFT, "No."), "u2")
+    assert _incident_rows(db) == [
+        ("incident:1", {"incident_id": 1, "step": 0}),
+        ("incident:1", {"incident_id": 1, "step": 1}),
+        ("incident:1", {"incident_id": 1, "step": 0, "retry": True, "actor": "U0LEAD2"}),
+    ]
+    claimed = outbox.claim_due(db, NOW, "one", 10)
+    assert [claim.payload.get("step") for claim in claimed] == [0], "the incident's rows go out one at a time, in order"
 
 
 def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):
@@ -147,6 +167,7 @@ def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):
     started = core.start_due(db, due, 1)
     assert started.step.text == "Maintenance tonight." and started.incident.status is IncidentStatus.INVESTIGATING
     assert core.start_due(db, due, 1) is None
+    assert _incident_rows(db) == [("incident:1", {"incident_id": 1, "step": 0})], "its step goes out once"
 
 
 def test_discard_only_a_draft_and_unknown_ids_say_so(db):

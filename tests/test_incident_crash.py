@@ -1,8 +1,10 @@
-"""Incident copies and follow-ups exactly once across a crash: a process killed mid-fan-out,
-after Slack took some posts but before the bot saved them, and before it reached the other
-channels, is finished by the next one: what Slack has is adopted (found by its metadata),
-only what is missing is posted."""
+"""Incident copies and follow-ups exactly once across a crash or a pause: a process killed (or
+paused past its lease) mid-fan-out, after Slack took some posts but before the bot saved them,
+and before it reached the other channels, is finished by the process that takes the step's
+outbox row over: what Slack has is adopted (found by its metadata), only what is missing is
+posted, and the paused process posts nothing more once it wakes."""
 
+import signal
 import time
 
 from commands.incident.fanout import PARALLEL_POSTS
@@ -21,8 +23,16 @@ def _kill(bot) -> None:
     bot.process.wait()
 
 
+def _more_channels_than_posted_at_once(standin) -> list[str]:
+    return CONFIGURED + [standin.add_channel(f"region-{n}") for n in range(PARALLEL_POSTS + 2 - len(CONFIGURED))]
+
+
+def _pending(db_path) -> int:
+    return rows(db_path, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"]
+
+
 def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_posts_the_rest(standin, tmp_path):
-    channels = CONFIGURED + [standin.add_channel(f"region-{n}") for n in range(PARALLEL_POSTS + 2 - len(CONFIGURED))]
+    channels = _more_channels_than_posted_at_once(standin)
     first = start_bot(standin, tmp_path)
     card = draft(first, standin)
     reply(first, standin, card, "Checkout fails for every card.")
@@ -31,7 +41,8 @@ def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_
     assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
     wait_until(lambda: len(_posts(first.db_path, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
     _kill(first)
-    time.sleep(2.5)  # the posts already sent land in Slack; their ts was never saved
+    wait_until(lambda: sum(bool(copies(standin, channel)) for channel in channels) == PARALLEL_POSTS)
+    standin.wait_idle(quiet=0.5)  # the posts already sent land in Slack; their ts was never saved
     reached = [channel for channel in channels if copies(standin, channel)]
     assert len(reached) == PARALLEL_POSTS and all(len(copies(standin, channel)) == 1 for channel in reached)
     assert [post["ts"] for post in _posts(first.db_path, 0)] == [None] * PARALLEL_POSTS
@@ -60,8 +71,7 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
     submit_follow_up(first, follow_up_form(first, standin))
     wait_until(lambda: len(_posts(first.db_path, 1)) == len(CONFIGURED))
     _kill(first)
-    time.sleep(2.5)
-    assert all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()), "Slack took every update"
+    wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))  # Slack took them
     assert [post["ts"] for post in _posts(first.db_path, 1)] == [None] * len(CONFIGURED)
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
@@ -75,3 +85,31 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
             assert "Identified" in repr(standin.message(channel, ts)["blocks"]), "the copy shows the new status"
     finally:
         second.stop()
+
+
+def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_no_copy_is_posted_twice(
+        standin, tmp_path):
+    channels = _more_channels_than_posted_at_once(standin)
+    paused, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        card = draft(paused, standin)
+        reply(paused, standin, card, "Checkout fails for every card.")
+        view = open_modal(paused, standin, card)
+        standin.delay("chat.postMessage", 1.5)
+        assert paused.driver.view_submission(view, plan(channels), user=LEAD).status == 200
+        wait_until(lambda: len(_posts(paused.db_path, 0)) == PARALLEL_POSTS)  # claimed and on their way to Slack
+        paused.process.send_signal(signal.SIGSTOP)
+        standin.delay("chat.postMessage", 0)
+        wait_until(lambda: all(post["ts"] for post in _posts(other.db_path, 0))
+                   and len(_posts(other.db_path, 0)) == len(channels), timeout=30)  # its lease ran out: taken over
+        paused.process.send_signal(signal.SIGCONT)
+        wait_until(lambda: _pending(other.db_path) == 0, timeout=15)
+        standin.wait_idle(quiet=1.0)
+        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+        recorded = {post["channel"]: post["ts"] for post in _posts(other.db_path, 0)}
+        assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
+        assert "taken over by another process" in paused.log(), "the paused instance stopped when it woke"
+    finally:
+        paused.process.send_signal(signal.SIGCONT)
+        paused.stop()
+        other.stop()

@@ -1,4 +1,5 @@
-"""Getting a notice out: many channels in parallel within Slack's limit, and planned work across a restart."""
+"""Getting a notice out: many channels in parallel within Slack's limit, its steps in order, a
+half-done step finished by the next try of its outbox row, and planned work across a restart."""
 
 import threading
 import time
@@ -9,14 +10,18 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import parse_team_config
+from bot.delivery import DeliveryLoop
 from bot.slack_client import make_client
 from commands.deps import Deps
 from commands.incident import ids
-from commands.incident.publish import NoticePublisher, post_metadata
-from jobs.incident_broadcasts import resume_unfinished_steps
+from commands.incident.card_posts import post_card
+from commands.incident.deliveries import DELIVERIES
+from commands.incident.publish import post_metadata
+from storage import incident_records as ir
 from storage import incidents as core
-from storage.boots import UNKNOWN_BOOT_SETTLE
+from storage import outbox
 from storage.db import Store, open_db, prepare_database
+from storage.incident_effects import subject
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from tests.flow import HELP, rows
 from tests.harness import start_bot
@@ -41,6 +46,7 @@ from tests.incident_flow import (
     wait_until,
 )
 from tests.test_incidents import buttons
+from tests.test_outbox import Inline
 
 FAN_OUT_CHANNELS = 20
 IDENTIFIED = FollowUp(IncidentStatus.IDENTIFIED, "Cause found: a full disk.")
@@ -98,8 +104,13 @@ def test_a_scheduled_broadcast_can_be_cancelled_and_goes_out_once_across_a_resta
         again.stop()
 
 
-def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_and_posting_nothing_twice(
-        standin, tmp_path):
+def _loop(standin, path, clock=None) -> DeliveryLoop:
+    """This process's delivery loop for incident rows, running each row in the calling thread."""
+    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML), **({"clock": clock} if clock else {}))
+    return DeliveryLoop(make_client(standin.bot_token, standin.api_url), deps, Inline(), DELIVERIES)
+
+
+def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting_what_slack_has(standin, tmp_path):
     path = tmp_path / "stopped.db"
     prepare_database(path)
     db = open_db(path)
@@ -110,16 +121,17 @@ def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_an
     core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
     plan = BroadcastPlan((*CONFIGURED, never_reached), "SEV2", False)
     step = core.broadcast(db, now, created.id, LEAD, plan, "send-1").step
+    assert [claim.payload for claim in outbox.claim_due(db, now, "a process that dies", 1)] == [{"incident_id": 1,
+                                                                                                 "step": 0}]
     client = make_client(standin.bot_token, standin.api_url)
     for channel in (STATUS, GENERAL, HELP):
         core.claim_post(db, now, created.id, 0, channel)
     taken = client.chat_postMessage(channel=STATUS, text="the copy Slack took",
                                     metadata=post_metadata(created.id, 0, STATUS))
     core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
-    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML),
-                clock=lambda: now + UNKNOWN_BOOT_SETTLE + timedelta(seconds=1))
-    assert resume_unfinished_steps(client, deps) == 1
-    assert resume_unfinished_steps(client, deps) == 0
+    loop = _loop(standin, path, clock=lambda: now + outbox.LEASE + timedelta(seconds=1))
+    assert loop.deliver_due() == 1, "its lease ran out: the row is tried again"
+    assert loop.deliver_due() == 0 and outbox.pending_count(db) == 0
     assert [m["ts"] for m in standin.messages(STATUS)] == [taken["ts"]], "adopted, not posted again"
     assert len(copies(standin, GENERAL)) == 1 and len(copies(standin, never_reached)) == 1
     assert not copies(standin, HELP)
@@ -130,21 +142,22 @@ def test_a_fan_out_stopped_half_way_is_finished_later_adopting_what_slack_has_an
 
 
 def broadcast_directly(standin, tmp_path):
-    """A notice broadcast to CONFIGURED by a publisher called in this process, so a test can run
-    its steps in the order a race would; returns the database, the publisher and the card's ts."""
+    """A notice broadcast to CONFIGURED by a delivery loop run in this test's thread, so a test
+    can interleave its steps as a race would; returns the database and the loop."""
     path = tmp_path / "direct.db"
     prepare_database(path)
     db = open_db(path)
-    deps = Deps(store=Store(path), team=parse_team_config(APP_YAML))
-    publisher = NoticePublisher(make_client(standin.bot_token, standin.api_url), deps, LEAD)
+    loop = _loop(standin, path)
+    deps = loop.deps
     created = core.create_incident(db, deps.clock(), "Search is down", "U0AGENT1", HELP, "draft-1").incident
-    publisher.post_card(created)
+    post_card(loop.client, deps, created)
     card = rows(path, "SELECT card_ts FROM incidents")[0]["card_ts"]
     core.add_revision(db, HELP, card, "1.000002", "U0AGENT1", "Search returns nothing.")
     step = core.broadcast(db, deps.clock(), created.id, LEAD, BroadcastPlan(tuple(CONFIGURED), "SEV2", False), "send-1")
-    assert publisher.send(step.step).complete
+    deps.doorbell.deliver_now(subject(created.id))
+    assert ir.reached_everywhere(db, step.step)
     core.add_revision(db, HELP, card, "1.000003", "U0AGENT1", "Cause found: a full disk.")
-    return db, publisher
+    return db, loop
 
 
 def assert_update_then_resolution_under_every_copy(standin):
@@ -155,27 +168,29 @@ def assert_update_then_resolution_under_every_copy(standin):
         assert "Resolved" in copies(standin, channel)[0]["blocks"][0]["text"]["text"]
 
 
-def test_a_resolution_handled_before_the_update_it_follows_still_posts_below_it(standin, tmp_path):
-    """An update and the resolution sent seconds apart run side by side; here the resolution's
-    fan-out starts first, as it sometimes does when their database writes race."""
-    db, publisher = broadcast_directly(standin, tmp_path)
+def test_a_resolution_stored_right_after_the_update_it_follows_posts_below_it(standin, tmp_path):
+    """An update and the resolution sent seconds apart: the resolution's row waits for the update's."""
+    db, loop = broadcast_directly(standin, tmp_path)
     update = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1").step
     resolution = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, RESOLVED, "resolve-1").step
-    assert publisher.send(resolution).complete and publisher.send(update).complete
+    loop.deps.doorbell.deliver_now(subject(1))
+    assert ir.reached_everywhere(db, update) and ir.reached_everywhere(db, resolution)
     assert_update_then_resolution_under_every_copy(standin)
 
 
 def test_an_update_whose_edits_slack_answers_late_never_puts_its_status_over_the_resolution(standin, tmp_path):
-    db, publisher = broadcast_directly(standin, tmp_path)
-    update = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1").step
+    db, loop = broadcast_directly(standin, tmp_path)
+    core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1")
     standin.fail("chat.update", status=500, times=3 * len(CONFIGURED))  # each copy's edit backs off three times
     edits = len(standin.calls_to("chat.update"))
-    first = threading.Thread(target=publisher.send, args=(update,))
+    first = threading.Thread(target=loop.deps.doorbell.deliver_now, args=(subject(1),))
     first.start()
     standin.wait_for("chat.update", count=edits + 1)  # the update's edits are under way, and refused
     resolution = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, RESOLVED, "resolve-1").step
-    assert publisher.send(resolution).complete
+    loop.deps.doorbell.deliver_now(subject(1))  # the update's row is still out: nothing here yet
     first.join()
+    loop.deps.doorbell.deliver_now(subject(1))
+    assert ir.reached_everywhere(db, resolution)
     assert_update_then_resolution_under_every_copy(standin)
 
 

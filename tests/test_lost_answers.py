@@ -15,7 +15,7 @@ from tests.line3_flow import reply as engineer_replies
 from tests.report_fixtures import fixture_day
 from tests.test_report_crash import digests, pieces
 from tests.test_report_jobs import cli, fixture_db
-from tests.test_sla_reminders import fast_bot, leads_notices, reminders_in  # noqa: F401 - the fixture
+from tests.test_sla_reminders import fast_bot, is_reminder, leads_notices, reminders_in  # noqa: F401 - the fixture
 
 
 def _stored_then_500(standin, where, status=500) -> None:
@@ -49,8 +49,8 @@ def test_a_thread_note_and_a_mirrored_reply_stored_before_a_500_appear_once(bot,
 
 
 def test_reminders_and_the_leads_notice_stored_before_a_500_are_sent_once(fast_bot, standin):  # noqa: F811
-    _stored_then_500(standin, lambda args: args.get("text", "").startswith("⏰ Reminder 1"))
-    _stored_then_500(standin, lambda args: args.get("text", "").startswith("🚨"))
+    _stored_then_500(standin, lambda args: is_reminder(args) and args["metadata"]["event_payload"]["number"] == 1)
+    _stored_then_500(standin, lambda args: is_reminder(args, tells_leads=True))
     raise_by_command(fast_bot, standin, "new P1 L3 Payments API returns 500")
     deadline = time.monotonic() + 15
     while not leads_notices(standin) and time.monotonic() < deadline:

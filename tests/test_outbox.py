@@ -198,3 +198,41 @@ def test_a_delivery_taken_over_records_nothing(loop_deps):
     with pytest.raises(LeaseLost):
         stale = outbox.Claim(row["id"], "escalation:1", "cards", {}, 1, 1)
         Delivery(stale, None, deps, loop.owner).still_mine()
+
+
+def test_a_delivery_slower_than_its_lease_keeps_its_row_while_the_process_lives(loop_deps):
+    deps, clock = loop_deps
+    db = deps.store.db()
+    with db.conn:
+        outbox.enqueue(db, T0, "escalation:1", "cards", {})
+    seen = {}
+
+    def slow(job):
+        for seconds in (8, 16, 24):  # Slack's Retry-After, a slow channel: longer than one lease in all
+            clock.now = at(seconds)
+            loop.keep_leases()  # the keeper's pass, every third of a lease
+            seen[seconds] = outbox.claim_due(db, clock.now, "other process", 1)
+        job.still_mine()
+
+    loop = DeliveryLoop(None, deps, Inline(), {"cards": slow})
+    loop.deliver_due()
+    assert seen == {8: [], 16: [], 24: []}, "never free for another process"
+    assert rows(db)[0]["done_at"] is not None and rows(db)[0]["generation"] == 1
+
+
+def test_the_keeper_marks_a_row_another_process_took_over_as_lost(loop_deps):
+    deps, clock = loop_deps
+    db = deps.store.db()
+    with db.conn:
+        outbox.enqueue(db, T0, "escalation:1", "cards", {})
+
+    def paused(job):
+        clock.now = T0 + outbox.LEASE + timedelta(seconds=1)  # nothing renewed meanwhile: the process slept
+        outbox.claim_due(db, clock.now, "other process", 1)
+        loop.keep_leases()  # the keeper wakes with it
+        assert job.lost
+        job.still_mine()
+
+    loop = DeliveryLoop(None, deps, Inline(), {"cards": paused})
+    loop.deliver_due()
+    assert rows(db)[0]["done_at"] is None and rows(db)[0]["generation"] == 2

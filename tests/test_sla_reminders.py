@@ -28,12 +28,23 @@ def fast_bot(standin, tmp_path):
     running.stop()
 
 
+def is_reminder(message: dict, tells_leads: bool = False) -> bool:
+    metadata = message.get("metadata") or {}
+    return (metadata.get("event_type") == "supportbot_reminder"
+            and metadata["event_payload"]["tells_leads"] is tells_leads)
+
+
+def shown(message: dict) -> str:
+    """What the reminder or alert says on screen: its first section."""
+    return message["blocks"][0]["text"]["text"]
+
+
 def reminders_in(standin, channel, card_ts):
-    return [m["text"] for m in standin.thread(channel, card_ts)[1:] if m["text"].startswith("⏰")]
+    return [shown(m) for m in standin.thread(channel, card_ts)[1:] if is_reminder(m)]
 
 
 def leads_notices(standin):
-    return [m["text"] for m in standin.messages(LEADS) if m["text"].startswith("🚨")]
+    return [m["text"] for m in standin.messages(LEADS) if is_reminder(m, tells_leads=True)]
 
 
 def test_reminders_keep_their_cadence_then_the_leads_are_told_once(fast_bot, standin):
@@ -55,7 +66,7 @@ def test_reminders_keep_their_cadence_then_the_leads_are_told_once(fast_bot, sta
 
 def test_lines_1_and_2_are_reminded_to_take_it_in_their_channel(fast_bot, standin):
     raise_by_command(fast_bot, standin, "new P1 Checkout down for everyone")
-    standin.wait_for("chat.postMessage", where=lambda call: call.args.get("text", "").startswith("⏰"), timeout=10)
+    standin.wait_for("chat.postMessage", where=lambda call: is_reminder(call.args), timeout=10)
     standin.wait_idle()
     reminder = reminders_in(standin, L1, cards_in(standin, L1)[0]["ts"])[0]
     assert "<#C0SUPL1>" in reminder and "nobody taking it" in reminder and "@here" not in reminder
@@ -77,7 +88,7 @@ def test_a_reminder_due_while_the_bot_was_down_is_sent_once_when_it_is_back(stan
     time.sleep(2.5)
     second = start_bot(standin, tmp_path)
     try:
-        standin.wait_for("chat.postMessage", where=lambda call: "Reminder 1 of 2" in call.args.get("text", ""))
+        standin.wait_for("chat.postMessage", where=lambda call: "reminder 1 of 2" in call.args.get("text", ""))
         time.sleep(0.6)
         reminders = reminders_in(standin, L3, l3_card(standin)["ts"])
         assert reminders[0].startswith("⏰ Reminder 1 of 2") and sum("Reminder 1 of" in r for r in reminders) == 1

@@ -1,5 +1,6 @@
-"""The card's Take / Escalate / Resolve / Reopen buttons and the list's "Next page": the same
-operations as the commands (Escalate asks for a reason first)."""
+"""The card's Take / Escalate / Resolve / Reopen buttons, the leads' alert's Assign… and the list's
+"Next page": the same operations as the commands (Escalate asks for a reason first, Assign… for
+a person)."""
 
 from commands.deps import Deps
 from commands.esc import ids
@@ -8,6 +9,7 @@ from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.escalating import open_escalate_form
 from commands.esc.list_menu import show_next_page
+from commands.esc.modal_view import render_assign_form
 from commands.turn import Turn
 
 
@@ -23,6 +25,8 @@ def handle_button(turn: Turn, deps: Deps) -> None:
             op.resolve(turn, deps, p.Resolve(escalation_id, None), seen)
         case ids.ACTION_REOPEN:
             op.reopen(turn, deps, escalation_id)
+        case ids.ACTION_ASSIGN:
+            turn.client.views_open(trigger_id=turn.body["trigger_id"], view=render_assign_form(escalation_id, turn.channel or ""))
 
 
 def handle_next_page(turn: Turn, deps: Deps) -> None:

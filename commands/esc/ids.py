@@ -9,10 +9,13 @@ ACTION_TAKE = "esc-take"
 ACTION_ESCALATE = "esc-escalate"
 ACTION_RESOLVE = "esc-resolve"
 ACTION_REOPEN = "esc-reopen"
-CARD_BUTTONS = (ACTION_TAKE, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_REOPEN)
+ACTION_ASSIGN = "esc-assign"  # the leads' breach alert: opens the Assign… people picker
+# every button that carries an escalation's state ("12:3[:U…]"), all handled by commands/esc/buttons.py
+CARD_BUTTONS = (ACTION_TAKE, ACTION_ESCALATE, ACTION_RESOLVE, ACTION_REOPEN, ACTION_ASSIGN)
 ACTION_NEXT_PAGE = "esc-list-next-page"
 
 BLOCK_CARD_ACTIONS = "esc-card-actions"
+BLOCK_REMINDER_ACTIONS = "esc-reminder-actions"
 BLOCK_SUMMARY = "esc-summary"
 BLOCK_PRIORITY = "esc-priority"
 BLOCK_LINE = "esc-line"

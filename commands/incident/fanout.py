@@ -4,9 +4,11 @@ Channels are posted in parallel; posts to one channel are spaced a second apart,
 allows, so 20 channels take about a second rather than twenty. Each channel is claimed in the
 database before its post, and its ts recorded after, so a redelivered click, a second instance
 or a restart cannot post the same step there again. A channel that still fails after the Web
-client's own retries is recorded with its error; the others go on. Each claim names this
-process's boot, so a claim left by a process that died is taken over by the next one. A copy
-whose edit still fails is recorded as out of step, and cleared by the next edit that lands.
+client's own retries is recorded with its error; the others go on. A claim left by a process
+that died is taken over by the one that takes the step's outbox row over. Each post and each
+edit first checks that the row is still this process's (`still_mine`), so a process that lost
+it (paused past its lease) stops. A copy whose edit still fails is recorded as out of step,
+and cleared by the next edit that lands.
 """
 
 import logging
@@ -16,10 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.delivery import Delivery
 from storage import incidents as core
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,9 @@ Edit = Callable[[str, str], object]  # (channel, ts of its copy)
 
 
 class Pacer:
-    """Work for one key (a channel, an incident) one at a time, each turn starting `interval`
-    after the previous one finished, across every thread of the process. Different keys never
-    wait for each other."""
+    """Work for one key (a channel) one at a time, each turn starting `interval` after the
+    previous one finished, across every thread of the process. Different keys never wait for
+    each other."""
 
     def __init__(self, interval: float = SECONDS_BETWEEN_POSTS):
         self.interval = interval
@@ -60,9 +61,9 @@ PACER = Pacer()  # posts to one channel a second apart
 
 
 class FanOut:
-    def __init__(self, client: WebClient, deps: Deps, actor: str):
-        self.client = client
-        self.deps = deps
+    def __init__(self, job: Delivery, actor: str):
+        self.job = job
+        self.deps = job.deps
         self.actor = actor
 
     def post_step(self, incident_id: int, step: int, channels: list[str], send: Send, retry: bool = False) -> dict[str, str]:
@@ -71,7 +72,7 @@ class FanOut:
         return self._post_claimed(incident_id, step, channels, claim, send)
 
     def take_over(self, incident_id: int, step: int, channels: list[str], send: Send) -> dict[str, str]:
-        """Post where a process that died had claimed the channel; `send` should look before posting."""
+        """Post where an earlier try of the step claimed the channel; `send` should look before posting."""
         return self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
 
     def edit_copies(self, incident_id: int, copies: dict[str, str], edit: Edit) -> dict[str, str]:
@@ -97,6 +98,7 @@ class FanOut:
             return None
         try:
             with PACER.turn(channel):
+                self.job.still_mine()
                 ts = send(channel)
         except (SlackApiError, OSError) as error:
             reason = _reason(error)
@@ -107,6 +109,7 @@ class FanOut:
         return None
 
     def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
+        self.job.still_mine()
         try:
             edit(channel, ts)
         except (SlackApiError, OSError) as error:
@@ -118,16 +121,13 @@ class FanOut:
         return None
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel,
-                                               self.deps.boot_id)
+        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel)
 
     def _retry_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel,
-                                                self.deps.boot_id)
+        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel)
 
     def _take_over_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.take_over_post(self._db(), self.deps.clock(), incident_id, step, channel,
-                                                   self.deps.boot_id)
+        return lambda channel: core.take_over_post(self._db(), self.deps.clock(), incident_id, step, channel)
 
     def _db(self):
         return self.deps.store.db()

@@ -1,4 +1,4 @@
-"""Each /incident request carried out: check who asks, call the core, publish, answer.
+"""Each /incident request carried out: check who asks, call the core, deliver its notice, answer.
 
 Shared by the slash command, the card buttons and the modal, so a button does exactly what
 its command does.
@@ -8,7 +8,7 @@ from commands.deps import Deps
 from commands.incident.card_blocks import render_copy
 from commands.incident.follow_up_form import channel_count, render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
-from commands.incident.publish import NoticePublisher
+from commands.incident.card_posts import post_card, refresh_card
 from commands.incident.reply_blocks import render_help, render_list, render_preview
 from commands.modals import open_modal
 from commands.people import is_member, mentions
@@ -18,7 +18,8 @@ from commands.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.errors import InvalidTransition, UserError
-from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
+from storage.incident_effects import subject
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentOutcome, IncidentStatus
 
 
 class NotBroadcaster(UserError):
@@ -28,7 +29,7 @@ class NotBroadcaster(UserError):
 def draft(turn: Turn, deps: Deps, title: str) -> None:
     outcome = core.create_incident(deps.store.db(), deps.clock(), title, turn.user, turn.channel or "", turn.request_key)
     if not outcome.duplicate:
-        NoticePublisher(turn.client, deps, turn.user).post_card(outcome.incident)
+        post_card(turn.client, deps, outcome.incident)
 
 
 def preview(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -50,18 +51,16 @@ def open_broadcast(turn: Turn, deps: Deps, incident_id: int) -> None:
 
 def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.broadcast(deps.store.db(), deps.clock(), incident_id, turn.user, plan, turn.request_key,
-                             deps.boot_id)
+    outcome = core.broadcast(deps.store.db(), deps.clock(), incident_id, turn.user, plan, turn.request_key)
     if outcome.duplicate:
         return
-    publisher = NoticePublisher(turn.client, deps, turn.user)
     if outcome.step is None:
-        publisher.refresh_card(incident_id)
+        refresh_card(turn.client, deps, incident_id)
         when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
         _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.",
                  f"{outcome.incident.key} goes out {plan.scheduled_for:%Y-%m-%d %H:%M} UTC.")
         return
-    if publisher.send(outcome.step).complete:
+    if _delivered(deps, outcome):
         _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.",
                  f"{outcome.incident.key} went out to {channel_count(plan.channels)}.")
 
@@ -84,9 +83,8 @@ def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentSta
 
 def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key,
-                             deps.boot_id)
-    if outcome.duplicate or not NoticePublisher(turn.client, deps, turn.user).send(outcome.step).complete:
+    outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key)
+    if outcome.duplicate or not _delivered(deps, outcome):
         return
     key = outcome.incident.key
     if notice.status is IncidentStatus.RESOLVED:
@@ -97,8 +95,8 @@ def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> Non
 
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
     require_broadcaster(turn, deps)
-    step = ir.load_step(deps.store.db(), incident_id, step_number)
-    if NoticePublisher(turn.client, deps, turn.user).send(step, retry=True).complete:
+    outcome = core.retry_step(deps.store.db(), deps.clock(), incident_id, step_number, turn.user, turn.request_key)
+    if not outcome.duplicate and _delivered(deps, outcome):
         text = f"INC-{incident_id} reached every channel, and every copy is up to date."
         turn.reply(render_confirmation(f"📣 {text}"), text)
 
@@ -107,7 +105,7 @@ def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
     require_broadcaster(turn, deps)
     outcome = core.cancel_schedule(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
     if not outcome.duplicate:
-        NoticePublisher(turn.client, deps, turn.user).refresh_card(incident_id)
+        refresh_card(turn.client, deps, incident_id)
 
 
 def discard(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -116,7 +114,7 @@ def discard(turn: Turn, deps: Deps, incident_id: int) -> None:
         require_broadcaster(turn, deps)
     outcome = core.discard(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
     if not outcome.duplicate:
-        NoticePublisher(turn.client, deps, turn.user).refresh_card(incident_id)
+        refresh_card(turn.client, deps, incident_id)
 
 
 def show_list(turn: Turn, deps: Deps) -> None:
@@ -135,6 +133,14 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
         who = mentions(broadcasters, ", ")
         raise NotBroadcaster("Only incident broadcasters can send, update or resolve notices; nothing was posted.",
                              f"Ask one of {who}." if who else "List them under `incidents.broadcasters` in app.yaml.")
+
+
+def _delivered(deps: Deps, outcome: IncidentOutcome) -> bool:
+    """Delivers the step here, so the receipt comes after it; True when it reached every channel
+    and every copy is in step. Otherwise the delivery has told the person what is undone (or
+    another process is still sending an earlier step, and the delivery will)."""
+    deps.doorbell.deliver_now(subject(outcome.incident.id))
+    return ir.reached_everywhere(deps.store.db(), outcome.step)
 
 
 def _confirm(turn: Turn, shown: str, plain: str) -> None:

@@ -1,0 +1,28 @@
+"""The Slack effects of an incident's change, as outbox rows written in its transaction.
+
+Slack-free: a row says "this step of the notice goes out" (or "try again where it failed");
+commands/incident/deliveries.py carries it out. Rows of one incident go out in order, one at a
+time, across processes, so an update never lands below the resolution that followed it.
+"""
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from storage import outbox
+
+STEP = "incident-step"
+
+
+def subject(incident_id: int) -> str:
+    return f"incident:{incident_id}"
+
+
+def step_goes_out(db: Database, now: datetime, incident_id: int, step: int) -> None:
+    outbox.enqueue(db, now, subject(incident_id), STEP, {"incident_id": incident_id, "step": step})
+
+
+def step_is_retried(db: Database, now: datetime, incident_id: int, step: int, actor: str) -> None:
+    """Post where the step failed and edit the copies left out of step; `actor` hears what is still undone."""
+    outbox.enqueue(db, now, subject(incident_id), STEP,
+                   {"incident_id": incident_id, "step": step, "retry": True, "actor": actor})
