@@ -11,6 +11,9 @@ What it measures
               figures and its Block Kit (not the chart's PNG, which draws the same 14 points always)
     summary   the figures and Block Kit of the shift that ended last before the history's end
     list      `/esc list open`: the query and its Block Kit
+    lead Home the App Home of a lead who also works lines 1-2, acknowledges on line 3 and
+              broadcasts: queues, waiting list, incidents and the team view over 7 days
+    agent Home an agent's App Home: their own escalations and line 1's unowned queue
     RSS       the peak resident memory (VmHWM) of `python -m bot run` over the file, after it has
               answered a signed `/esc list open` and `/digest yesterday` from the stand-in
 
@@ -21,7 +24,8 @@ What it measures
     Baseline, in the same run: `SELECT count(*)` of the escalations raised yesterday, over
     `created_at`'s index. Each time is printed with its ratio to it.
 
-Targets (printed, not enforced): digest < 200 ms, summary < 100 ms, list < 50 ms, RSS < 150 MB.
+Targets (printed, not enforced): digest < 200 ms, summary < 100 ms, list < 50 ms, lead Home < 150 ms,
+agent Home < 50 ms, RSS < 150 MB.
 
 Usage
     python bench/history_scale.py [--escalations 500000] [--csat 100000] [--runs 7]
@@ -50,6 +54,8 @@ from bot.config import TeamConfig, load_team_config
 from commands.digest.digest_blocks import render_digest
 from commands.digest.shift_blocks import render_shift_summary
 from commands.esc.reply_blocks import render_list
+from commands.home.audience import Roles
+from commands.home.publishing import build_home
 from jobs.report_posting import digest_title
 from storage.db import open_db
 from storage.digest_figures import daily_series, digest_figures
@@ -59,9 +65,13 @@ from storage.records import to_text
 from storage.shift_figures import shift_summary
 
 REPO = Path(__file__).resolve().parent.parent
-TARGETS_MS = {"digest": 200, "summary": 100, "list": 50}
+TARGETS_MS = {"digest": 200, "summary": 100, "list": 50, "lead_home": 150, "agent_home": 50}
 TARGET_RSS_MB = 150
 ASKER = "U0LEAD1"
+AGENT = "U1AGENT00"  # one of the generated year's line-1 agents
+LEAD_ROLES = Roles(frozenset({1, 2}), lead=True, broadcaster=True)
+AGENT_ROLES = Roles(frozenset({1}), lead=False, broadcaster=False)
+WORKSPACE_URL = "https://example.slack.com/"
 
 
 STRESS_NEVER_RESOLVED = 0.3
@@ -125,7 +135,14 @@ def _time_reports(db, team: TeamConfig, yesterday, runs: int) -> dict[str, float
     def open_list() -> list[dict]:
         return render_list(open_page(db, "open", ASKER, day.end), team)
 
-    jobs = {"baseline": baseline, "digest": digest, "summary": summary, "list": open_list}
+    def lead_home() -> dict:
+        return build_home(db, team, day.end, ASKER, LEAD_ROLES, WORKSPACE_URL)
+
+    def agent_home() -> dict:
+        return build_home(db, team, day.end, AGENT, AGENT_ROLES, WORKSPACE_URL)
+
+    jobs = {"baseline": baseline, "digest": digest, "summary": summary, "list": open_list,
+            "lead_home": lead_home, "agent_home": agent_home}
     return {name: _median_ms(job, runs) for name, job in jobs.items()}
 
 
@@ -153,7 +170,8 @@ def _report(figures: Figures, usual: Figures | None) -> None:
     print(f"open escalations: {figures.open_now:,}")
     print(f"baseline: SELECT count(*) of yesterday's escalations   {base:8.2f} ms")
     print("\nfigure                                     median     × baseline   target" + ("       × usual" if usual else ""))
-    labels = {"digest": "daily digest for yesterday", "summary": "shift summary", "list": "/esc list open (a page)"}
+    labels = {"digest": "daily digest for yesterday", "summary": "shift summary", "list": "/esc list open (a page)",
+              "lead_home": "App Home of a lead", "agent_home": "App Home of an agent"}
     for name, label in labels.items():
         took, target = figures.timings[name], TARGETS_MS[name]
         versus = f"   {took / usual.timings[name]:8.1f}×" if usual else ""

@@ -14,10 +14,12 @@ from commands.deps import Deps
 from commands.csat.register import register as register_csat
 from commands.digest.register import register as register_reports
 from commands.esc.register import register as register_escalations
+from commands.home.register import register as register_home
 from commands.incident.register import register as register_incidents
 from commands.line3.register import register as register_line3
 
-FEATURES = (register_escalations, register_line3, register_incidents, register_csat, register_reports)
+FEATURES = (register_escalations, register_line3, register_incidents, register_csat, register_reports,
+            register_home)
 
 
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> tuple[App, dict[str, DeliveryHandler]]:

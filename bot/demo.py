@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings, load_team_config
 from bot.demo_follow_up import play_reminder, play_survey
+from bot.demo_home import play_homes
 from bot.demo_incident import play_incident
 from bot.demo_reports import play_reports
 from bot.runner import prepare, serve_http
@@ -36,6 +37,7 @@ def play(out: TextIO) -> int:
             play_incident(slack, driver, out)
             play_reports(slack, Path(workdir) / "demo.db", DEMO_CONFIG, out)
             play_reminder(slack, Path(workdir) / "demo.db", out)
+            play_homes(slack, driver, out)
         finally:
             server.close()
             prepared.stop()

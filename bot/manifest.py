@@ -3,6 +3,7 @@
 import yaml
 
 from bot.surface import Declared
+from commands.home.ids import EVENT_OPENED as HOME_OPENED
 
 APP_NAME = "supportbot"
 # A Bolt `message` listener hears what these subscriptions deliver: channel and private-channel messages.
@@ -19,11 +20,15 @@ def build_manifest(declared: Declared, request_url: str | None = None) -> dict:
     if request_url:
         events["request_url"] = request_url
         interactivity["request_url"] = request_url
+    features: dict = {"bot_user": {"display_name": APP_NAME, "always_online": True}}
+    if HOME_OPENED in declared.events:
+        features["app_home"] = {"home_tab_enabled": True, "messages_tab_enabled": True,
+                                "messages_tab_read_only_enabled": False}
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {"name": APP_NAME, "description": DESCRIPTION, "background_color": "#1d3557"},
         "features": {
-            "bot_user": {"display_name": APP_NAME, "always_online": True},
+            **features,
             "slash_commands": commands,
             "shortcuts": declared.shortcuts,
         },

@@ -123,6 +123,11 @@ def views_update(ctx: ApiContext, args: dict) -> dict:
     return {"view": view}
 
 
+def views_publish(ctx: ApiContext, args: dict) -> dict:
+    user = ctx.workspace.user(arg_required(args, "user_id", "invalid_arguments"))
+    return {"view": ctx.views.publish(_view_argument(args), user.id)}
+
+
 def apps_connections_open(ctx: ApiContext, args: dict) -> dict:
     return {"url": ctx.socket_url()}
 
@@ -141,5 +146,6 @@ HANDLERS = {
     "views.open": views_open,
     "views.push": views_push,
     "views.update": views_update,
+    "views.publish": views_publish,
     "apps.connections.open": apps_connections_open,
 }

@@ -78,6 +78,15 @@ class _Driver:
                                               message_ts=message_ts, block_id=block_id, trigger_id=trigger_id)
         return self._send_interaction(payload)
 
+    def app_home_opened(self, *, user: str = "U0AGENT1", tab: str = "home"):
+        """The person opens the app's Home tab (or its Messages tab)."""
+        return self.event(self.payloads.app_home_opened(user, tab))
+
+    def home_action(self, action_id: str, value: str, *, user: str = "U0AGENT1", trigger_id: str | None = None):
+        """Click a button on the person's published Home."""
+        return self._send_interaction(self.payloads.home_block_actions(action_id, value, user=user,
+                                                                      trigger_id=trigger_id))
+
     def message_shortcut(self, callback_id: str, *, channel: str, message_ts: str, user: str = "U0AGENT1",
                          trigger_id: str | None = None):
         payload = self.payloads.message_shortcut(callback_id, channel=channel, message_ts=message_ts,

@@ -210,6 +210,26 @@ class Payloads:
             payload["message"] = self.standin.workspace.api_message(message) if message.get("channel") else message
         return payload
 
+    def app_home_opened(self, user: str, tab: str) -> dict:
+        event = {"type": "app_home_opened", "user": user, "channel": self.standin.workspace.im_channel(user).id, "tab": tab}
+        home = self.standin.home(user)
+        if home and tab == "home":
+            event["view"] = home
+        return event
+
+    def home_block_actions(self, action_id: str, value: str, *, user: str, trigger_id: str | None) -> dict:
+        """A click on a button of the person's published Home."""
+        home = self.standin.home(user)
+        element, block_id = _find_element(home or {}, action_id, value)
+        if element is None:
+            raise LookupError(f"{user}'s Home has no element with action_id {action_id!r} and value {value!r}")
+        action = {"action_id": action_id, "block_id": block_id or "b", "text": element["text"], "value": value,
+                  "type": "button", "action_ts": now_ts()}
+        payload = self._interaction_base("block_actions", user, trigger_id)
+        payload.update({"container": {"type": "view", "view_id": home["id"]}, "view": home,
+                        "state": {"values": {}}, "actions": [action]})
+        return payload
+
     def _clicked_message(self, channel: str, message_ts: str | None, action_id: str, value: str):
         """The message holding the button: the given one, else the newest (ephemeral or not) that has it."""
         if message_ts:

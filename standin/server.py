@@ -193,6 +193,10 @@ class SlackStandIn:
     def views(self) -> list[dict]:
         return copy.deepcopy(self._views.all())
 
+    def home(self, user: str) -> dict | None:
+        """The Home view last published for `user`, as their Home tab shows it."""
+        return copy.deepcopy(self._views.home(user))
+
     def last_view(self, callback_id: str | None = None) -> dict | None:
         return copy.deepcopy(self._views.latest(callback_id))
 

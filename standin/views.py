@@ -1,4 +1,4 @@
-"""Modal views opened, pushed and updated by the bot."""
+"""Modal views opened, pushed and updated by the bot, and each person's published Home."""
 
 from __future__ import annotations
 
@@ -63,6 +63,22 @@ class ViewStore:
         self._lock = threading.Lock()
         self._views: dict[str, dict] = {}
         self._used_triggers: set[str] = set()
+        self._homes: dict[str, dict] = {}
+
+    def publish(self, view_input: object, user_id: str) -> dict:
+        """views.publish: the person's Home tab now shows this view (one Home per person, its id kept)."""
+        view_input = _checked(view_input)
+        if view_input["type"] != "home":
+            raise SlackError("invalid_arguments")
+        with self._lock:
+            current = self._homes.get(user_id)
+            view_id = current["id"] if current else _new_view_id()
+            self._homes[user_id] = _render(view_input, view_id, view_id, None)
+            return self._homes[user_id]
+
+    def home(self, user_id: str) -> dict | None:
+        with self._lock:
+            return self._homes.get(user_id)
 
     def open(self, view_input: object, trigger_id: str, previous_view_id: str | None = None) -> dict:
         """A trigger opens one view: Slack answers a second use with `exchanged_trigger_id`."""

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage import outbox
+from storage import home_visits, outbox, records
 
 CARDS = "escalation-cards"
 NOTE = "escalation-note"
@@ -41,3 +41,16 @@ def reminder_goes_out(db: Database, now: datetime, escalation_id: int, clock_id:
                       tells_leads: bool) -> None:
     outbox.enqueue(db, now, subject(escalation_id), REMINDER,
                    {"clock_id": clock_id, "number": number, "tells_leads": tells_leads})
+
+
+def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:
+    """The Homes this change shows on: its owners', the people its events at `now` name (a
+    previous owner, an assignee), the agents of the lines it is on or left, and the leads'."""
+    people = {row[0] for row in db.execute("SELECT user FROM line_owners WHERE escalation_id = ?", [escalation_id])}
+    lines = {row[0] for row in db.execute("SELECT line FROM escalations WHERE id = ?", [escalation_id])}
+    for actor, line, before, after in db.execute(
+            "SELECT actor, line, from_value, to_value FROM events WHERE escalation_id = ? AND at = ?",
+            [escalation_id, records.to_text(now)]):
+        people |= {actor, before, after} - {None}
+        lines |= {line} | ({int(before)} if before and before.isdigit() else set())
+    home_visits.refresh(db, now, people, lines)

@@ -38,6 +38,7 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         escalation = records.load_escalation(db, escalation_id)
         sla.follow(db, now, escalation, raiser, policy)
         effects.cards_follow(db, now, escalation_id, reply_to)
+        effects.homes_follow(db, now, escalation_id)
         return Outcome(escalation, (event,))
 
 
@@ -178,6 +179,7 @@ def change(db: Database, now: datetime, escalation_id: int, actor: str, request_
         sla.follow(db, now, changed, actor, policy)
         effects.cards_follow(db, now, escalation_id, reply_to)
         effects.thread_hears(db, now, escalation_id, event_ids)
+        effects.homes_follow(db, now, escalation_id)
         also(db)
         return Outcome(changed, tuple(events))
 

@@ -381,6 +381,26 @@ def record_waiting_on_the_customer(db: Database) -> None:
         """
     )
 
+@migrations(name="0016_home_visits")
+def create_home_visits(db: Database) -> None:
+    """Who opened their App Home and when (storage/home_visits.py): a change re-publishes only the
+    Homes opened in the last day. `lines` (the lines the person works, "1,3") and `lead` are what
+    their last Home showed them, so the core can tell whose Home a change concerns without Slack. `period_days`
+    is the period of a lead's team view (7 or 30)."""
+    db.executescript(
+        """
+        CREATE TABLE home_visits (
+            user TEXT PRIMARY KEY,
+            opened_at TEXT NOT NULL,
+            published_at TEXT,
+            lines TEXT NOT NULL DEFAULT '',
+            lead INTEGER NOT NULL DEFAULT 0,
+            period_days INTEGER NOT NULL DEFAULT 7
+        );
+        CREATE INDEX home_visits_opened ON home_visits(opened_at);
+        """
+    )
+
 
 inbox_migrations = Migrations("supportbot-inbox")
 

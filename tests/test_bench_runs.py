@@ -43,6 +43,6 @@ def test_history_scale_benchmark_runs_a_tiny_history_for_both_backlogs_and_repor
     assert "=== 0.2% of the year never resolved ===" in usual and behind
     for table in (usual, behind):
         for row in ("generated in", "open escalations: ", "baseline: SELECT count(*)", "daily digest for yesterday",
-                    "shift summary", "/esc list open", "bot peak RSS (VmHWM)", "the bot answered: "):
+                    "shift summary", "/esc list open", "App Home of a lead", "App Home of an agent", "bot peak RSS (VmHWM)", "the bot answered: "):
             assert row in table, row
     assert "× usual" in behind and "× usual" not in usual

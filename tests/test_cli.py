@@ -90,7 +90,9 @@ def test_manifest_declares_exactly_what_the_code_registers(tmp_path):
         "/esc", "/incident", "/csat", "/digest", "/shift"]
     assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
     assert [s["name"] for s in manifest["features"]["shortcuts"]] == ["Escalate message", "Use as incident notice"]
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["message.channels", "message.groups", "reaction_added"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened", "message.channels", "message.groups", "reaction_added"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == declared.scopes
 
 
@@ -146,6 +148,10 @@ def test_demo_plays_the_whole_life_cycle_without_slack(tmp_path):
                  "@here The provider fixed it; payments work again.", "*🛠️ Identified*", "*✅ Resolved* after",
                  'The form "Update INC-1" shows', '"Post to 3 channels"', "we expect payments to work again"):
         assert seen in incident_scene, seen
+    homes = shown[shown.index("━━━━━━━━ Ana's Home"):]
+    for seen in ("[New escalation]", "*Waiting for an owner on L1 · Frontline*", "[Take]", "━━━━━━━━ Lea the lead's Home",
+                 "== Your team · last 7 days ==", "[Show 30 days]", "@Ana Agent · *"):
+        assert seen in homes, seen
 
 
 def test_dotenv_in_the_working_directory_is_read_and_the_environment_wins(standin, tmp_path):

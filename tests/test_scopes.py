@@ -27,6 +27,7 @@ BOT_SCOPES = {
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.join": ("channels:join",),
     "conversations.list": ("channels:read", "groups:read"),
+    "conversations.members": ("channels:read", "groups:read"),
     "conversations.open": ("im:write",),
     "conversations.replies": ("channels:history", "groups:history"),
     "files.completeUploadExternal": ("files:write",),
@@ -35,6 +36,7 @@ BOT_SCOPES = {
     "usergroups.users.list": ("usergroups:read",),
     "users.info": ("users:read",),
     "views.open": (),
+    "views.publish": (),
 }
 
 

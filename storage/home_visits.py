@@ -1,0 +1,82 @@
+"""Who opened their App Home, and what their Home showed them.
+
+Slack's `views.publish` is Tier 4 (about 100 a minute): a change re-publishes only the Homes
+opened in the last day, each at most once every few seconds, and only those it concerns. What
+a Home concerns (the lines its person works, whether they lead) is written when it is
+published, so the core decides whose Home a change touches without asking Slack.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from storage import outbox, records
+from storage.db import write_transaction
+
+RECENT = timedelta(hours=24)
+AT_MOST_EVERY = timedelta(seconds=2)  # one publish per person per this, however often their Home changes
+HOME = "home-publish"  # the outbox row kind: publish this person's Home as it is when delivered
+
+
+@dataclass(frozen=True)
+class Audience:
+    """What one person's Home shows beyond their own escalations."""
+
+    lines: frozenset[int] = frozenset()  # the lines whose unowned queue they see
+    lead: bool = False
+
+
+def subject(user: str) -> str:
+    return f"home:{user}"
+
+
+def open_home(db: Database, now: datetime, user: str) -> None:
+    """The person opened their Home tab (not the Messages tab): noted, and their Home published."""
+    with write_transaction(db):
+        db.execute("INSERT INTO home_visits (user, opened_at) VALUES (?, ?)"
+                   " ON CONFLICT(user) DO UPDATE SET opened_at = excluded.opened_at", [user, records.to_text(now)])
+        _publish(db, now, user)
+
+
+def choose_period(db: Database, now: datetime, user: str, days: int) -> None:
+    """A lead's team view switches between the last 7 and the last 30 days."""
+    with write_transaction(db):
+        db.execute("UPDATE home_visits SET period_days = ? WHERE user = ?", [days, user])
+        _publish(db, now, user)
+
+
+def period_days(db: Database, user: str) -> int:
+    row = db.execute("SELECT period_days FROM home_visits WHERE user = ?", [user]).fetchone()
+    return row[0] if row else 7
+
+
+def published(db: Database, user: str, now: datetime, audience: Audience) -> None:
+    lines = ",".join(str(line) for line in sorted(audience.lines))
+    db.execute("UPDATE home_visits SET published_at = ?, lines = ?, lead = ? WHERE user = ?",
+               [records.to_text(now), lines, int(audience.lead), user])
+
+
+def refresh(db: Database, now: datetime, people: set[str], lines: set[int]) -> None:
+    """Inside a change's transaction: re-publish the recent visitors' Homes it concerns, each
+    coalesced into a pending publish and no sooner than AT_MOST_EVERY after their last one."""
+    for user, not_before in _concerned(db, now, people, lines).items():
+        _publish(db, not_before, user)
+
+
+def _publish(db: Database, at: datetime, user: str) -> None:
+    outbox.enqueue(db, at, subject(user), HOME, {"user": user}, coalesce=True)
+
+
+def _concerned(db: Database, now: datetime, people: set[str], lines: set[int]) -> dict[str, datetime]:
+    """{person: earliest moment their Home may be published again} for the recent visitors who
+    are among `people`, work one of `lines` or lead."""
+    rows = db.execute("SELECT user, published_at, lines, lead FROM home_visits WHERE opened_at >= ?",
+                      [records.to_text(now - RECENT)]).fetchall()
+    found = {}
+    for user, published_at, shown_lines, lead in rows:
+        works = {int(line) for line in shown_lines.split(",") if line}
+        if user in people or works & lines or lead:
+            last = records.from_text(published_at)
+            found[user] = max(now, last + AT_MOST_EVERY) if last else now
+    return found

@@ -1,0 +1,118 @@
+"""The App Home end to end: published when opened, kept live through the outbox, its buttons
+doing what the card's do, and a refused click saying why."""
+
+import time
+
+from commands.esc import ids as esc_ids
+from commands.home import ids
+from standin import form_values
+from standin.payloads import selected_option
+from tests.flow import HELP, L1, L2, raise_by_command, rows, wait_until
+
+AGENT, OTHER_AGENT, ENGINEER, LEAD = "U0AGENT1", "U0AGENT2", "U0ENG1", "U0LEAD1"
+
+
+def home_text(standin, user: str) -> str:
+    home = standin.home(user)
+    return repr(home["blocks"]) if home else ""
+
+
+def open_home(bot, standin, user: str) -> dict:
+    """Opens the Home tab and returns the view published for it."""
+    def theirs(call) -> bool:
+        return call.args.get("user_id") == user
+
+    published = len([call for call in standin.calls_to("views.publish") if theirs(call)])
+    started = time.monotonic()
+    assert bot.driver.app_home_opened(user=user).status == 200
+    call = standin.wait_for("views.publish", count=published + 1, timeout=3, where=theirs)[-1]
+    assert time.monotonic() - started < 3
+    return call.args["view"]
+
+
+def buttons(standin, user: str, action_id: str) -> list[dict]:
+    return [element for block in standin.home(user)["blocks"]
+            for element in [*block.get("elements", []), block.get("accessory") or {}]
+            if element.get("action_id") == action_id]
+
+
+def test_opening_home_publishes_a_home_view_with_the_new_escalation_button(bot, standin):
+    view = open_home(bot, standin, AGENT)
+    assert view["type"] == "home"
+    assert "New escalation" in repr(view["blocks"])
+    assert "Nothing is yours right now" in repr(view["blocks"])
+
+
+def test_messages_tab_does_not_count_as_opening_home(bot, standin):
+    bot.driver.app_home_opened(user=AGENT, tab="messages")
+    open_home(bot, standin, OTHER_AGENT)
+    assert all(call.args["user_id"] != AGENT for call in standin.calls_to("views.publish"))
+
+
+def test_an_agent_sees_the_unowned_queue_with_take_and_after_taking_by_command_their_own(bot, standin):
+    open_home(bot, standin, AGENT)
+    esc = raise_by_command(bot, standin, "new P2 Refunds stuck", user=OTHER_AGENT)
+    key = f"ESC-{esc['id']}"
+    wait_until(lambda: buttons(standin, AGENT, ids.ACTION_TAKE))
+    take = buttons(standin, AGENT, ids.ACTION_TAKE)[0]
+    assert "Take" in take["text"]["text"] and take["value"].startswith(f"{esc['id']}:1")
+
+    published = len(standin.calls_to("views.publish"))
+    started = time.monotonic()
+    bot.driver.command(f"take {key}", user=AGENT)
+    wait_until(lambda: standin.calls_to("views.publish")[published:] and "Your open escalations* (1)" in home_text(standin, AGENT),
+               timeout=5)
+    assert time.monotonic() - started < 5
+    text = home_text(standin, AGENT)
+    assert key in text and buttons(standin, AGENT, ids.ACTION_RESOLVE) and not buttons(standin, AGENT, ids.ACTION_TAKE)
+
+
+def test_take_on_home_does_what_the_card_does_and_a_stale_take_is_refused_in_a_modal(bot, standin):
+    open_home(bot, standin, AGENT)
+    open_home(bot, standin, OTHER_AGENT)
+    esc = raise_by_command(bot, standin, "new P3 Login loops")
+    wait_until(lambda: buttons(standin, AGENT, ids.ACTION_TAKE) and buttons(standin, OTHER_AGENT, ids.ACTION_TAKE))
+    value = buttons(standin, OTHER_AGENT, ids.ACTION_TAKE)[0]["value"]
+
+    bot.driver.home_action(ids.ACTION_TAKE, value, user=AGENT)
+    wait_until(lambda: "_unowned_" not in repr(standin.messages(L1)[-1]["blocks"]))
+    assert f"<@{AGENT}>" in repr(standin.messages(L1)[-1]["blocks"])
+
+    opened = len(standin.calls_to("views.open"))
+    bot.driver.home_action(ids.ACTION_TAKE, value, user=OTHER_AGENT)
+    modal = standin.wait_for("views.open", count=opened + 1)[-1].args["view"]
+    assert modal["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(modal["blocks"])
+    owners = rows(bot.db_path, "SELECT user FROM line_owners WHERE escalation_id = ?", [esc["id"]])
+    assert owners == [{"user": AGENT}]
+
+
+def test_a_line_3_responder_sees_acknowledge_and_a_lead_the_resolved_counts(bot, standin):
+    open_home(bot, standin, ENGINEER)
+    open_home(bot, standin, LEAD)
+    esc = raise_by_command(bot, standin, "new P1 L3 Payments down", user=AGENT)
+    wait_until(lambda: buttons(standin, ENGINEER, ids.ACTION_ACKNOWLEDGE) and buttons(standin, LEAD, ids.ACTION_ACKNOWLEDGE))
+    assert "Acknowledge" in buttons(standin, ENGINEER, ids.ACTION_ACKNOWLEDGE)[0]["text"]["text"]
+
+    bot.driver.command(f"resolve ESC-{esc['id']}", user=AGENT)
+    wait_until(lambda: f"<@{AGENT}> · *1 resolved*" in home_text(standin, LEAD), timeout=8)
+    assert "Show 30 days" in home_text(standin, LEAD)
+
+
+def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bot, standin):
+    open_home(bot, standin, AGENT)
+    bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
+    form = standin.wait_for("views.open")[-1].args["view"]
+    picker = form["blocks"][0]["element"]
+    assert form["callback_id"] == ids.MODAL_NEW and picker["type"] == "conversations_select"
+    assert picker["initial_conversation"] == HELP
+
+    values = form_values({
+        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": L2},
+        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "Invoices show the wrong VAT",
+        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
+        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
+    })
+    bot.driver.view_submission({"callback_id": ids.MODAL_NEW}, values, user=AGENT)
+    standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == L2)
+    raised = wait_until(lambda: rows(bot.db_path, "SELECT origin_channel, raised_by FROM escalations"))
+    assert raised == [{"origin_channel": L2, "raised_by": AGENT}]

@@ -1,0 +1,181 @@
+"""App Home's queries, whose Home a change concerns, the leads' figures and the rendered views,
+with a fixed clock."""
+
+from datetime import datetime, timedelta, timezone
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.config import parse_team_config
+from commands.home import ids
+from commands.home.audience import Members, roles_of
+from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, render_refusal, within_limit
+from commands.home.team_blocks import render_team_view
+from storage import escalations as core
+from storage import home_queries as q
+from storage import home_visits, outbox
+from storage.home_visits import Audience
+from storage.model import NewEscalation, Source
+from storage.ownership import Crew
+from storage.team_figures import team_figures
+from tests.blockkit import assert_valid_view
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+TEAM = parse_team_config({
+    "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
+              {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
+    "escalations": {"watch_channels": ["C0HELP"]},
+})
+HOSTILE = "<!channel> pay now <https://evil.example|bank>"
+
+
+def later(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def raise_one(db, key: str, priority="P3", line=1, summary="Checkout fails", minutes=0):
+    new = NewEscalation(summary=summary, requester="U0AGENT1", channel="C0HELP", source=Source.COMMAND,
+                        priority=priority, line=line)
+    return core.raise_escalation(db, later(minutes), new, key).escalation
+
+
+def home_rows(db) -> list[tuple[str, str]]:
+    return [(row["subject"], row["next_try_at"]) for row in db.query(
+        "SELECT subject, next_try_at FROM outbox WHERE kind = ? AND done_at IS NULL ORDER BY id", [home_visits.HOME])]
+
+
+def assert_valid_home(view: dict) -> None:
+    View(**view).to_dict()
+    assert view["type"] == "home" and 0 < len(view["blocks"]) <= MAX_BLOCKS
+    for block in view["blocks"]:
+        Block.parse(block).to_dict()
+
+
+def test_own_escalations_most_urgent_first_and_the_queue_earliest_due_first(db):
+    low, urgent, other = raise_one(db, "a", "P4"), raise_one(db, "b", "P1", minutes=1), raise_one(db, "c", "P2", minutes=2)
+    for esc in (low, urgent):
+        core.take(db, later(3), esc.id, "U0AGENT1", f"take-{esc.id}")
+    mine = q.owned_by(db, "U0AGENT1", 10)
+    assert [row.escalation.key for row in mine.rows] == [urgent.key, low.key] and mine.total == 2
+    assert all(row.clock is None for row in mine.rows)
+    queue = q.waiting_on_line(db, 1, 1)
+    assert [row.escalation.key for row in queue.rows] == [other.key] and queue.more == 0
+    assert queue.rows[0].clock.kind == "take"
+
+
+def test_a_change_refreshes_only_recent_visitors_it_concerns_and_not_sooner_than_every_few_seconds(db):
+    for user in ("U0AGENT1", "U0SPEC1", "U0LEAD1", "U0STALE"):
+        home_visits.open_home(db, T0 - (timedelta(days=2) if user == "U0STALE" else timedelta()), user)
+    with db.conn:
+        home_visits.published(db, "U0AGENT1", T0, Audience(frozenset({1})))
+        home_visits.published(db, "U0SPEC1", T0, Audience(frozenset({2})))
+        home_visits.published(db, "U0LEAD1", T0, Audience(frozenset({3}), lead=True))
+        home_visits.published(db, "U0STALE", T0, Audience(frozenset({1})))
+        db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
+    raise_one(db, "a", minutes=0.01)
+    subjects = [subject for subject, _ in home_rows(db)]
+    assert subjects == ["home:U0AGENT1", "home:U0LEAD1"]  # the line-2 specialist and the stale visitor are not told
+    assert home_rows(db)[0][1] == (T0 + home_visits.AT_MOST_EVERY).isoformat()
+    raise_one(db, "b", minutes=0.02)
+    assert len(home_rows(db)) == 2  # coalesced into the pending publishes
+
+
+def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
+    esc = raise_one(db, "a", line=3)
+    for user in ("U0ENG1", "U0AGENT1"):
+        home_visits.open_home(db, T0, user)
+    with db.conn:
+        home_visits.published(db, "U0ENG1", T0, Audience(frozenset({3})))
+        db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
+    core.take(db, later(5), esc.id, "U0ENG1", "ack", crew=Crew(frozenset({"U0ENG1"}), configured=True))
+    core.take(db, later(6), esc.id, "U0AGENT1", "over", crew=Crew())
+    assert {subject for subject, _ in home_rows(db)} == {"home:U0ENG1", "home:U0AGENT1"}
+
+
+def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(db):
+    first, second, third = raise_one(db, "a"), raise_one(db, "b", minutes=1), raise_one(db, "c", minutes=2)
+    core.take(db, later(5), first.id, "U0AGENT1", "t1")
+    core.resolve(db, later(65), first.id, "U0AGENT2", None, "r1")
+    core.take(db, later(6), second.id, "U0AGENT1", "t2")
+    core.resolve(db, later(31), third.id, "U0AGENT2", None, "r3")
+    db["csat_answers"].insert({"subject": "escalation:1", "escalation_id": first.id, "score": 4, "source": "survey",
+                               "received_at": later(70).isoformat(), "recorded_at": later(70).isoformat(), "counts": 1})
+    figures = team_figures(db, later(120), 7, "Europe/Berlin")
+    agent2, agent1 = figures.people
+    assert (agent2.user, agent2.resolved, agent2.median_seconds_to_resolve) == ("U0AGENT2", 2, (65 * 60 + 29 * 60) / 2)
+    assert (agent2.csat_average, agent2.csat_count) == (4.0, 1)
+    assert (agent1.user, agent1.resolved, agent1.open_owned) == ("U0AGENT1", 0, 1)
+    assert figures.csat.count == 1 and figures.csat_before.count == 0
+    assert [(line.line, line.open, line.unowned) for line in figures.lines] == [(1, 1, 0), (2, 0, 0), (3, 0, 0)]
+    text = repr(render_team_view(figures, TEAM))
+    assert "<@U0AGENT2> · *2 resolved*" in text and "Show 30 days" in text
+
+
+def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
+    for n in range(14):
+        raise_one(db, f"q{n}", summary=HOSTILE, minutes=n)
+        raise_one(db, f"l3-{n}", line=3, minutes=n)
+    for n in range(12):
+        esc = raise_one(db, f"m{n}", line=2, minutes=n)
+        core.take(db, later(30), esc.id, "U0AGENT1", f"t{n}")
+    facts = HomeFacts(later(60), q.owned_by(db, "U0AGENT1", 10),
+                      {line: q.waiting_on_line(db, line, 10) for line in (1, 2)}, q.waiting_on_line(db, 3, 10), [],
+                      team_view=render_team_view(team_figures(db, later(60), 30, "UTC"), TEAM))
+    view = render_home(facts, TEAM)
+    assert_valid_home(view)
+    text = repr(view["blocks"])
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "…and 2 more: see `/esc list mine`" in text and "…and 4 more: see `/esc list unowned`" in text
+    assert text.count(f"'action_id': '{ids.ACTION_TAKE}'") == 10
+    assert text.count(f"'action_id': '{ids.ACTION_ACKNOWLEDGE}'") == 10
+
+
+def test_a_view_past_the_block_limit_is_cut_and_says_so():
+    blocks = within_limit([{"type": "divider"}] * 130)
+    assert len(blocks) == MAX_BLOCKS and "31 more" in repr(blocks[-1])
+
+
+def test_the_refusal_modal_says_why(db):
+    view = render_refusal("ESC-1 changed since you saw it. Nothing changed.", "Press again if you still mean it.")
+    assert_valid_view(view)
+    assert view["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(view["blocks"])
+
+
+def test_opening_home_twice_keeps_one_pending_publish(db):
+    home_visits.open_home(db, T0, "U0AGENT1")
+    home_visits.open_home(db, later(0.01), "U0AGENT1")
+    assert home_rows(db) == [("home:U0AGENT1", T0.isoformat())]
+    assert outbox.pending_count(db) == 1
+
+
+class CountingSlack:
+    """Answers member look-ups and counts them."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def usergroups_users_list(self, usergroup):
+        self.calls += 1
+        return {"users": ["U0ENG1"]}
+
+    def conversations_members(self, channel, limit):
+        self.calls += 1
+        return [{"members": ["U0AGENT1", "U0AGENT2"]}]
+
+
+def test_roles_read_channel_and_group_members_from_slack_at_most_every_few_minutes():
+    team = parse_team_config({
+        "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"},
+                  {"level": 2, "name": "Specialists", "channel": "C0SUPL2", "responders": ["U0SPEC1"]},
+                  {"level": 3, "name": "Engineering", "channel": "C0ENGESC", "responders": ["S0ENGINEERS"]}],
+        "leads": {"users": ["U0LEAD1"]},
+    })
+    slack, known = CountingSlack(), Members()
+    roles = roles_of("U0ENG1", slack, team, known, T0)
+    assert roles.lines == frozenset({3}) and roles.acknowledges and not roles.lead
+    assert roles_of("U0AGENT1", slack, team, known, later(4)).lines == frozenset({1})
+    assert slack.calls == 2
+    roles_of("U0AGENT1", slack, team, known, later(5))
+    assert slack.calls == 4
+    lead = roles_of("U0LEAD1", slack, team, known, later(5))
+    assert lead.lead and lead.acknowledges and lead.audience == Audience(frozenset({3}), lead=True)
