@@ -61,11 +61,11 @@ def refresh(db: Database, now: datetime, people: set[str], lines: set[int]) -> N
     """Inside a change's transaction: re-publish the recent visitors' Homes it concerns, each
     coalesced into a pending publish and no sooner than AT_MOST_EVERY after their last one."""
     for user, not_before in _concerned(db, now, people, lines).items():
-        _publish(db, not_before, user)
+        _publish(db, now, user, not_before)
 
 
-def _publish(db: Database, at: datetime, user: str) -> None:
-    outbox.enqueue(db, at, subject(user), HOME, {"user": user}, coalesce=True)
+def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> None:
+    outbox.enqueue(db, now, subject(user), HOME, {"user": user}, coalesce=True, not_before=not_before)
 
 
 def _concerned(db: Database, now: datetime, people: set[str], lines: set[int]) -> dict[str, datetime]:

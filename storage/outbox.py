@@ -42,16 +42,18 @@ class Claim:
         return self.attempt > 1
 
 
-def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict, coalesce: bool = False) -> int | None:
+def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict, coalesce: bool = False,
+            not_before: datetime | None = None) -> int | None:
     """Called inside the change's own write transaction. With `coalesce`, a pending row of the
     same kind and subject that no process has started yet covers this one: such a row renders
-    the present when it is delivered, so several changes in a row make one delivery."""
+    the present when it is delivered, so several changes in a row make one delivery.
+    `not_before` holds the row back (to space deliveries out)."""
     if coalesce and db.execute("SELECT 1 FROM outbox WHERE subject = ? AND kind = ? AND done_at IS NULL AND attempt = 0",
                                [subject, kind]).fetchone():
         return None
-    at = records.to_text(now)
     return records.insert_row(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
-                                             "created_at": at, "next_try_at": at})
+                                             "created_at": records.to_text(now),
+                                             "next_try_at": records.to_text(max(now, not_before or now))})
 
 
 def any_due(db: Database, now: datetime) -> bool:
