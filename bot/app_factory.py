@@ -10,7 +10,7 @@ from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from bot.replay_guard import refusing_replays
 from bot.surface import Declared, SlackSurface
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.csat.register import register as register_csat
 from commands.digest.register import register as register_reports
 from commands.esc.register import register as register_escalations

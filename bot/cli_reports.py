@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.channels import resolve_channels
 from bot.config import ConfigError, TeamConfig, load_settings, load_team_config
 from bot.slack_client import make_client
-from commands.deps import Deps, utc_now
+from bot.deps import Deps, utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once, report_jobs
 from jobs.schedule import scheduled_jobs
 from storage.csat_import import import_csat_csv

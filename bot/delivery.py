@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
 
-from commands.deps import Deps
+from bot.deps import Deps
 from storage import outbox
 from storage.db import database_unavailable
 

@@ -15,7 +15,7 @@ from bot.channels import resolve_channels
 from bot.config import load_team_config
 from bot.slack_client import make_client
 from standin import SlackStandIn
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.report_jobs import post_digest_once, post_shift_once
 from storage import escalations as core
 from storage.csat_import import import_csat_csv

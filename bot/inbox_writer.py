@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 
-from commands.deps import Deps
+from bot.deps import Deps
 from storage.inbox import done, keep_many
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from bot.database_check import open_database
 from bot.delivery import DeliveryLoop
 from bot.http_server import make_server, make_wsgi_app
 from bot.slack_client import make_client
-from commands.deps import Deps, utc_now
+from bot.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import Schedule, start_scheduler
 from storage.boots import start_boot

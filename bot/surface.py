@@ -14,10 +14,10 @@ from slack_sdk import WebClient
 
 from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.replies import render_error
-from commands.turn import DATABASE_BUSY as NOT_KEPT
-from commands.turn import Turn, answering_errors
+from bot.turn import DATABASE_BUSY as NOT_KEPT
+from bot.turn import Turn, answering_errors
 from storage.inbox import done as drop_from_inbox
 
 Handler = Callable[[Turn, Deps], None]

@@ -3,7 +3,7 @@
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.deps import Deps
 from storage.boots import HEARTBEAT_EVERY, beat
 
 

@@ -12,7 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.schedule import ScheduledJob
 from storage.inbox import claim_left_behind
 

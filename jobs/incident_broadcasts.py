@@ -9,7 +9,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.deps import Deps
 from storage import incidents as core
 from storage.incident_records import due_incident_ids
 

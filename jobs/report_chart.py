@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.digest.chart import chart_alt_text, render_chart
 from commands.digest.digest_blocks import CHART_SEPARATE, ChartImage
 from jobs.report_delivery import ReportDelivery

@@ -15,7 +15,7 @@ from typing import Callable
 
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.message_search import find_by_metadata, find_file_share, message_metadata
 from commands.posting import post_joining
 from storage.job_claims import posted_pieces, record_piece

@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.config import TeamConfig
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.report_delivery import ReportDelivery
 from jobs.report_posting import post_digest, post_shift_summary
 from storage.job_claims import Claim, claim_period, find_claim, record_posted, release_claim, watched_since

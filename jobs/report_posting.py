@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.digest.digest_blocks import digest_text, render_digest
 from commands.digest.shift_blocks import render_shift_summary
 from jobs.report_chart import DigestChart, chart_beside_digest, chart_in_digest, refused_as_not_ready

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.report_jobs import DIGEST_JOB, ON_TIME, SHIFT_JOB, Report, digest_report, post_claimed, shift_report
 from storage.job_claims import Claim, left_behind_claims, take_over_claim
 from storage.periods import shift_window

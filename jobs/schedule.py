@@ -19,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.heartbeat import heartbeat_trigger, send_heartbeat
 from jobs.incident_broadcasts import send_due_broadcasts
 from jobs.report_jobs import report_jobs, retry_trigger

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.delivery import Delivery
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc.reminder_blocks import (leads_alert_notification, reminder_notification, render_leads_alert,
                                           render_reminder)
 from commands.message_search import find_by_metadata, message_metadata

@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from bot.config import parse_team_config
-from commands.deps import Deps
-from commands.turn import BUSY_AFTER_STORING, DATABASE_BUSY, DATABASE_FULL, Turn, answering_errors
+from bot.deps import Deps
+from bot.turn import BUSY_AFTER_STORING, DATABASE_BUSY, DATABASE_FULL, Turn, answering_errors
 from storage.db import Store, inbox_path, prepare_database, write_transaction
 from storage.inbox import keep_many
 from storage.records import claim_request

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import parse_team_config
 from bot.delivery import DeliveryLoop
 from bot.slack_client import make_client
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident import ids
 from commands.incident.card_posts import post_card
 from commands.incident.deliveries import DELIVERIES

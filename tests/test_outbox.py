@@ -10,7 +10,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.config import parse_team_config
 from bot.delivery import Delivery, DeliveryLoop, LeaseLost
-from commands.deps import Deps
+from bot.deps import Deps
 from storage import escalation_effects as effects
 from storage import escalations as core
 from storage import outbox

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import pytest
 import yaml
 
-from commands.deps import utc_now
+from bot.deps import utc_now
 from jobs.report_delivery import report_metadata
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from jobs.report_recovery import finish_left_behind_reports

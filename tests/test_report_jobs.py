@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot.config import parse_team_config
-from commands.deps import utc_now
+from bot.deps import utc_now
 from storage.db import open_db, prepare_database
 from storage.periods import current_or_latest_window, latest_digest
 from tests.flow import rows, run_concurrently

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.channels import resolve_channels
 from bot.config import parse_team_config
 from bot.slack_client import make_client
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs.report_jobs import run_due_digest, run_due_shift_summaries
 from storage.db import Store, prepare_database
 from storage.job_claims import watched_since

@@ -7,7 +7,7 @@ import apscheduler.schedulers.base
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import parse_team_config
-from commands.deps import Deps
+from bot.deps import Deps
 from jobs import schedule
 from jobs.schedule import ScheduledJob, start_scheduler
 from storage.db import Store

@@ -3,11 +3,11 @@
 from commands.csat.survey_blocks import USAGE, answer_words
 from commands.command_help import asks_for_help, render_command_help
 from commands.csat import ids
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc.parse import parse_escalation_id
 from commands.replies import render_confirmation
 from commands.text import plain_text
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.csat import check_score, escalation_subject, score_escalation
 from storage.errors import UsageError
 

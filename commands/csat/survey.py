@@ -8,11 +8,11 @@ from commands.csat import ids
 from commands.csat.survey_blocks import (comment_errors, read_comment, render_comment_form, render_survey, render_thanks,
                                          survey_text)
 from bot.delivery import Delivery
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.message_search import find_by_metadata, message_metadata
 from commands.modals import open_modal
 from commands.posting import send_once
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.csat import score_escalation
 from storage.queries import get_escalation
 

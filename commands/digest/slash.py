@@ -3,12 +3,12 @@
 from zoneinfo import ZoneInfo
 
 from commands.command_help import asks_for_help, render_command_help
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.digest import ids
 from commands.digest.digest_blocks import digest_text, render_digest
 from commands.digest.parse import DIGEST_USAGE, SHIFT_USAGE, digest_period, shift_to_show
 from commands.digest.shift_blocks import render_shift_summary
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.digest_figures import digest_figures
 from storage.shift_figures import shift_summary
 

@@ -2,7 +2,7 @@
 "Next page": the same operations as the commands (Escalate asks for a reason first, Assign… for
 a person)."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import ids
 from commands.esc import operations as op
 from commands.esc import parse as p
@@ -10,7 +10,7 @@ from commands.esc.card_blocks import parse_button_value
 from commands.esc.escalating import open_escalate_form
 from commands.esc.list_menu import show_next_page
 from commands.esc.modal_view import render_assign_form
-from commands.turn import Turn
+from bot.turn import Turn
 
 
 def handle_button(turn: Turn, deps: Deps) -> None:

@@ -1,14 +1,14 @@
 """The queue card's menu (Edit…, Wait on customer / Resume, Release) and the edit form it opens:
 each does what its command does."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import case_work
 from commands.esc import parse as p
 from commands.esc.card_blocks import CARD_CHOICES, parse_button_value
 from commands.esc.edit_form import read_edit_origin, render_edit_form
 from commands.esc.modal_view import detail_errors, read_details
 from commands.modals import open_modal
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.errors import UserError
 from storage.queries import get_escalation
 

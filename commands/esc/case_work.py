@@ -1,11 +1,11 @@
 """`/esc release`, `wait`, `resume` and `edit`, from the command, the card's menu or the edit
 form: the same core call, answered like the other operations (commands/esc/operations.py)."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import parse as p
 from commands.esc.operations import changed, reply_to
 from commands.esc.refusals import in_slack_words, lead_members
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import working
 from storage.model import Details
 from storage.ownership import Seen

@@ -1,13 +1,13 @@
 """The card's Escalate button: it asks for a reason first, then moves the escalation up exactly
 as the button would have, refused if the card's state changed meanwhile."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.escalate_form import EscalateOrigin, read_reason, reason_errors, render_escalate_form
 from commands.modals import open_modal
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.model import LINES
 
 

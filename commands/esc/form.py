@@ -1,9 +1,9 @@
 """The "New escalation" form: checked while Slack waits, raised after the ack."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import operations as op
 from commands.esc.modal_view import FormOrigin, form_errors, read_form
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.model import NewEscalation
 
 

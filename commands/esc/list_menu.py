@@ -1,13 +1,13 @@
 """`/esc list` and what it offers: pages most urgent first, "Next page" in place of the page it
 was clicked on, and each row's menu (Take, Assign…, Show), which does what the commands do."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import ids
 from commands.esc import operations as op
 from commands.esc import parse as p
 from commands.esc.modal_view import read_assign_form, render_assign_form
 from commands.esc.reply_blocks import render_list
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.backlog import Page, open_page
 
 

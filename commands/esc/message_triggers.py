@@ -8,13 +8,13 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import operations as op
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.modals import open_modal
 from commands.people import name_mentions
 from commands.text import one_line, plain_text
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.escalations import refuse_if_escalated
 from storage.model import NewEscalation, Source
 

@@ -5,13 +5,13 @@ its command does. The core commits the cards and notes a change needs as outbox 
 (commands/esc/cards.py delivers them); the request's thread delivers them before it answers.
 """
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import parse as p
 from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.esc.reply_blocks import render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import escalation_effects as effects
 from storage import escalations as core
 from storage.model import Action, NewEscalation, Outcome, Source

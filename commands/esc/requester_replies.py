@@ -1,8 +1,8 @@
 """The requester writing in their escalation's thread while it waits on them: the customer is
 back, so it resumes with the time its SLA clock had left."""
 
-from commands.deps import Deps
-from commands.turn import Turn
+from bot.deps import Deps
+from bot.turn import Turn
 from storage import escalation_effects as effects
 from storage import working
 from storage.errors import InvalidTransition

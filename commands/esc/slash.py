@@ -1,6 +1,6 @@
 """`/esc …`: parse the text and hand it to the matching operation."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc import case_work
 from commands.esc import operations as op
 from commands.esc import parse as p
@@ -10,7 +10,7 @@ from commands.esc.list_menu import show_list
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.line3.acknowledging import acknowledge
 from commands.modals import open_modal
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.model import Source
 
 

@@ -4,7 +4,7 @@ same audit events, same card updates); a refusal opens a small modal saying why.
 import json
 
 from commands.block_kit import input_state
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc.buttons import handle_button
 from commands.esc.form import handle_form
 from commands.esc.modal_view import FormOrigin, render_form
@@ -13,7 +13,7 @@ from commands.home.home_blocks import render_refusal
 from commands.line3.acknowledging import handle_ack_button
 from commands.line3.ids import ACTION_ACK
 from commands.modals import open_modal
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import home_visits
 from storage.errors import UserError
 from storage.model import Source

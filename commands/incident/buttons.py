@@ -1,11 +1,11 @@
 """The draft card's buttons and the Retry button: the same operations as the commands."""
 
 from commands.button_values import numbers_in
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident import ids
 from commands.incident import operations as op
 from commands.incident.failure_blocks import parse_retry_value
-from commands.turn import Turn
+from bot.turn import Turn
 
 
 def handle_card_button(turn: Turn, deps: Deps) -> None:

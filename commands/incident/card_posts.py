@@ -5,7 +5,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident.card_blocks import card_text, render_card
 from commands.message_search import message_metadata
 from commands.posting import post_joining

@@ -4,12 +4,12 @@ Every feature's `message` handler sees every message; this one quietly ignores w
 not a person's reply under an incident card.
 """
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident.card_blocks import render_copy
 from commands.incident.reply_blocks import render_preview
 from commands.people import name_mentions
 from commands.text import plain_text
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 

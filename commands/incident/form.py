@@ -1,10 +1,10 @@
 """The incident forms: checked while Slack waits, sent after the ack."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident import follow_up_form as follow_ups
 from commands.incident import operations as op
 from commands.incident.modal import incident_of, plan_errors, read_plan
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import incident_records as ir
 
 

@@ -4,7 +4,7 @@ Shared by the slash command, the card buttons and the modal, so a button does ex
 its command does.
 """
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident.card_blocks import render_copy
 from commands.incident.follow_up_form import channel_count, render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
@@ -14,7 +14,7 @@ from commands.modals import open_modal
 from commands.people import is_member, mentions
 from commands.replies import render_confirmation
 from commands.text import slack_date
-from commands.turn import Turn
+from bot.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
 from storage.errors import InvalidTransition, UserError

@@ -1,9 +1,9 @@
 """`/incident …`: parse the text and hand it to the matching operation."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.incident import operations as op
 from commands.incident import parse as p
-from commands.turn import Turn
+from bot.turn import Turn
 
 
 def handle_incident(turn: Turn, deps: Deps) -> None:

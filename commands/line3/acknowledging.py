@@ -1,12 +1,12 @@
 """Acknowledging a line-3 escalation: the command, the button, the :eyes: reaction and a reply
 in the card's thread all come here, so each is checked and carried out the same way."""
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.esc.card_blocks import parse_button_value
 from commands.esc.operations import ACK_RECEIPT, changed
 from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.line3.ids import ACK_REACTION
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.acknowledgements import acknowledge as acknowledge_escalation
 from storage.queries import escalation_of_card
 from storage.sla import ACK_LINE

@@ -10,7 +10,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.message_search import message_metadata
 from commands.people import display_name, name_mentions
 from commands.posting import post_message

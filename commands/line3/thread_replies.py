@@ -4,12 +4,12 @@ mirrored to the asker; edits and deletions of mirrored replies follow them."""
 
 import re
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.line3.acknowledging import acknowledge
 from commands.line3.ids import CONFIRM_REACTION
 from commands.line3.mirroring import mirror_delete, mirror_edit, mirror_reply
 from commands.text import plain_text
-from commands.turn import Turn
+from bot.turn import Turn
 from storage.queries import escalation_of_card, get_escalation
 from storage.sla import ACK_LINE
 

@@ -10,7 +10,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from commands.deps import Deps
+from bot.deps import Deps
 from commands.replies import render_error, render_failure
 from storage.db import database_full, database_unavailable
 from storage.errors import UserError
