@@ -30,3 +30,13 @@ def test_bot_joins_a_public_channel_it_is_not_in_and_says_so_for_a_private_one(b
     warning = standin.responses[-1]["body"]["text"]
     assert "Saved, but Slack refused the card in <#" in warning and "not_in_channel" in warning and "/invite @supportbot" in warning
     assert len(cards_in(standin, L1)) == 2, "the queue card is still posted"
+
+
+def test_a_card_refused_in_an_archived_channel_says_it_is_archived(bot, standin):
+    archived = standin.add_channel("old-help")
+    standin.archive_channel(archived)
+    bot.driver.command("new Raised in an archived channel", channel=archived)
+    warning = standin.wait_for_response()[-1]["body"]["text"]
+    assert "Saved, but Slack refused the card in <#" in warning and "is archived" in warning
+    assert "/invite" not in warning, "inviting the bot would not help"
+    assert len(cards_in(standin, L1)) == 1 and count(bot.db_path, "escalations") == 1

@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 from commands.csat.survey_blocks import read_comment
 from commands.csat import ids as csat_ids
+from commands.esc import ids as esc_ids
+from commands.esc.escalate_form import read_reason
+from commands.esc.modal_view import read_details
 from commands.text import clean_user_text, plain_text
 from standin import form_values
 from tests.flow import HELP, rows
@@ -38,6 +41,15 @@ def test_an_escape_sequence_goes_whole_not_only_its_escape_character(before, seq
 def test_a_comment_typed_in_a_form_is_cleaned():
     typed = form_values({f"{csat_ids.BLOCK_COMMENT}/{csat_ids.INPUT_COMMENT}": "Fast\u202e kcab \x1b[1mthanks\x00"})
     assert read_comment(typed) == "Fast kcab thanks"
+
+
+def test_the_escalation_forms_fields_are_cleaned():
+    typed = form_values({f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": " Login\u202e pool \x1b[1mfails\x00 ",
+                         f"{esc_ids.BLOCK_CUSTOMER}/{esc_ids.INPUT_CUSTOMER}": "ACME\u2067 Corp\x00"})
+    details = read_details(typed)
+    assert (details.summary, details.customer_ref) == ("Login pool fails", "ACME Corp")
+    reason = form_values({f"{esc_ids.BLOCK_REASON}/{esc_ids.INPUT_REASON}": "needs\u202d a fix\x1b[0m"})
+    assert read_reason(reason) == "needs a fix"
 
 
 def test_a_title_and_a_thread_reply_are_stored_clean(bot, standin):

@@ -47,9 +47,20 @@ def deliver_cards(job: Delivery) -> None:
     cards = CardDelivery(job)
     cards.bring_up_to_date(job.payload["escalation_id"])
     if cards.problems and job.payload.get("reply_to"):
-        text = ("⚠️ Saved, but Slack refused the card in " + ", ".join(cards.problems)
-                + ". Invite me there with `/invite @supportbot`.")
+        text = "⚠️ Saved, but Slack refused the card in " + "; ".join(cards.problems) + "."
         answer_privately(job.payload["reply_to"], render_confirmation(text), text)
+
+
+REFUSAL_ADVICE = {
+    "is_archived": "the channel is archived: unarchive it, or give the line another channel in app.yaml",
+    "not_in_channel": "I am not a member: invite me there with `/invite @supportbot`",
+    "channel_not_found": "I cannot see that channel: invite me there with `/invite @supportbot`",
+}
+
+
+def _refusal(channel: str, reason: str) -> str:
+    advice = REFUSAL_ADVICE.get(reason)
+    return f"<#{channel}> (`{reason}`)" + (f": {advice}" if advice else "")
 
 
 def deliver_note(job: Delivery) -> None:
@@ -139,7 +150,7 @@ class CardDelivery:
             raise error
         reason = error.response.get("error", "unknown_error")
         log.warning("Slack refused a card of %s in %s: %s", esc.key, channel, reason)
-        self.problems.append(f"<#{channel}>: `{reason}`")
+        self.problems.append(_refusal(channel, reason))
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
         return CardState(now=self.deps.clock(), clock=self._clock, role=card_role(esc, channel, self.deps.team),

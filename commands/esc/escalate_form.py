@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from bot.config import TeamConfig
-from commands.block_kit import input_state
+from commands.block_kit import typed_text
 from commands.esc import ids
 from commands.esc.card_blocks import line_label
 from commands.text import too_long
@@ -49,7 +49,7 @@ def render_escalate_form(team: TeamConfig, escalation_id: int, to_line: int, ori
 
 
 def read_reason(state_values: dict) -> str | None:
-    return (input_state(state_values, ids.BLOCK_REASON, ids.INPUT_REASON).get("value") or "").strip() or None
+    return typed_text(state_values, ids.BLOCK_REASON, ids.INPUT_REASON) or None
 
 
 def reason_errors(reason: str | None) -> dict[str, str]:

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from bot.config import TeamConfig
-from commands.block_kit import input_state
+from commands.block_kit import input_state, typed_text
 from commands.esc import ids
 from commands.esc.parse import SUMMARY_LIMIT
 from commands.esc.priorities import ack_words, priority_label
@@ -126,14 +126,11 @@ def read_details(state_values: dict) -> Details:
     def selected(block_id: str, action_id: str) -> str | None:
         return (input_state(state_values, block_id, action_id).get("selected_option") or {}).get("value")
 
-    def typed(block_id: str, action_id: str) -> str:
-        return (input_state(state_values, block_id, action_id).get("value") or "").strip()
-
     return Details(
-        summary=typed(ids.BLOCK_SUMMARY, ids.INPUT_SUMMARY),
+        summary=typed_text(state_values, ids.BLOCK_SUMMARY, ids.INPUT_SUMMARY),
         priority=selected(ids.BLOCK_PRIORITY, ids.INPUT_PRIORITY) or DEFAULT_PRIORITY,
         category=selected(ids.BLOCK_CATEGORY, ids.INPUT_CATEGORY) or None,
-        customer_ref=typed(ids.BLOCK_CUSTOMER, ids.INPUT_CUSTOMER) or None,
+        customer_ref=typed_text(state_values, ids.BLOCK_CUSTOMER, ids.INPUT_CUSTOMER) or None,
     )
 
 

@@ -4,11 +4,11 @@ it is submitted."""
 
 import json
 
-from commands.block_kit import input_state
+from commands.block_kit import input_state, typed_text
 from commands.incident import ids
 from commands.incident.card_blocks import STATUS_BADGE
 from commands.incident.modal import input_block
-from commands.text import clean_user_text, too_long
+from commands.text import too_long
 from storage.incident_model import FOLLOW_UP_STATUSES, FollowUp, Incident, IncidentStatus
 
 TEXT_LIMIT = 3000  # a section's text, which is where every copy shows it
@@ -73,8 +73,7 @@ def _status(state_values: dict):
 
 
 def _text(state_values: dict) -> str:
-    value = input_state(state_values, ids.BLOCK_FOLLOW_UP_TEXT, ids.INPUT_FOLLOW_UP_TEXT).get("value")
-    return clean_user_text(value if isinstance(value, str) else "").strip()
+    return typed_text(state_values, ids.BLOCK_FOLLOW_UP_TEXT, ids.INPUT_FOLLOW_UP_TEXT)
 
 
 def _option(status: IncidentStatus) -> dict:
