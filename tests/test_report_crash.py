@@ -210,6 +210,6 @@ def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(stand
     assert finish_left_behind_reports(client, deps) == 0
     summaries = [m for m in standin.messages(LEADS) if not m.get("thread_ts")]
     assert [m["ts"] for m in summaries][0] == taken["ts"] and len(summaries) == 2
-    assert "Quiet EMEA shift" in summaries[1]["text"]
+    assert summaries[1]["text"].startswith("EMEA shift: quiet") and "<!date" not in summaries[1]["text"]
     posted = {row["period"]: row["posted_ts"] for row in rows(db_path, "SELECT period, posted_ts FROM job_claims")}
     assert posted == {"EMEA 2026-10-26": taken["ts"], "EMEA 2026-10-27": summaries[1]["ts"]}

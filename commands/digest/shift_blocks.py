@@ -45,8 +45,9 @@ def render_shift_summary(summary: ShiftSummary, team: TeamConfig, *, late: bool 
     title = f"{summary.shift} shift{' so far' if so_far else ''}"
     when = window_words(summary.window.start, summary.window.end)
     if summary.quiet:
-        text = f"😌 Quiet {title} ({when}): nothing raised, taken or resolved, and nothing is open."
-        return ShiftMessage([section(text)] + _late(late), text)
+        shown = f"😌 Quiet {title} ({when}): nothing raised, taken or resolved, and nothing is open."
+        return ShiftMessage([section(shown)] + _late(late),
+                            f"{title}: quiet, nothing raised, taken or resolved, and nothing is open")
     lists = _lists(summary, team)
     blocks = [header(f"🔄 {title}"), context(when), _figures(summary)]
     blocks += [_list_section(named, thread_allowed) for named in lists if named.rows]
