@@ -30,7 +30,11 @@ UNOWNED = ("NOT EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = esca
 # asking line_owners about every open escalation (220 ms for a page at 150,000 open).
 OWNED_BY = "(id, line) IN (SELECT escalation_id, line FROM line_owners WHERE user = ?)"
 OWNED_VIEWS = ("mine",)  # owning an escalation on its line stops its clock: these have no clocked rows
-RUNNING_CLOCK = "SELECT 1 FROM sla_clocks WHERE sla_clocks.escalation_id = escalations.id AND sla_clocks.stopped_at IS NULL"
+# A clock paused while its escalation waits on the customer has no deadline to sort by: the
+# escalation is listed with those that have no running clock.
+TICKING = "stopped_at IS NULL AND paused_at IS NULL"
+RUNNING_CLOCK = ("SELECT 1 FROM sla_clocks WHERE sla_clocks.escalation_id = escalations.id"
+                 " AND sla_clocks.stopped_at IS NULL AND sla_clocks.paused_at IS NULL")
 # The clock's escalation passes the view's filter; the filter's unqualified columns are the escalation's.
 IN_VIEW = "EXISTS (SELECT 1 FROM escalations WHERE escalations.id = sla_clocks.escalation_id AND {where})"
 
@@ -117,14 +121,14 @@ def _shown_before(db: Database, view: str, where: str, params: list, after: Book
 def _count_clocked(db: Database, where: str, params: list, upto: Bookmark | None) -> int:
     upto_sql, upto_params = ("AND (due_at, priority, escalation_id) <= (?, ?, ?)",
                              [upto.first, upto.second, upto.id]) if upto else ("", [])
-    sql = f"SELECT count(*) FROM sla_clocks WHERE stopped_at IS NULL {upto_sql} AND {IN_VIEW.format(where=where)}"
+    sql = f"SELECT count(*) FROM sla_clocks WHERE {TICKING} {upto_sql} AND {IN_VIEW.format(where=where)}"
     return db.execute(sql, [*upto_params, *params]).fetchone()[0]
 
 
 def _clocked(db: Database, where: str, params: list, after: Bookmark, limit: int) -> list[tuple[Bookmark, str | None]]:
     """Running clocks by deadline over their own index, each asked whether its escalation is in the view."""
     sql = ("SELECT due_at, priority, escalation_id FROM sla_clocks"
-           f" WHERE stopped_at IS NULL AND (due_at, priority, escalation_id) > (?, ?, ?) AND {IN_VIEW.format(where=where)}"
+           f" WHERE {TICKING} AND (due_at, priority, escalation_id) > (?, ?, ?) AND {IN_VIEW.format(where=where)}"
            " ORDER BY due_at, priority, escalation_id LIMIT ?")
     found = db.execute(sql, [after.first, after.second, after.id, *params, limit]).fetchall()
     return [(Bookmark(True, due, priority, esc_id), due) for due, priority, esc_id in found]

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from storage import escalations as core
 from storage.backlog import FIRST_PAGE, Urgency, open_page, urgency
 from storage.model import NewEscalation, Source
+from storage.working import wait
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 MINUTE = timedelta(minutes=1)
@@ -80,3 +81,12 @@ def test_urgency_is_read_against_now():
     assert urgency(T0, T0) is Urgency.OVERDUE
     assert urgency(T0 + 60 * MINUTE, T0) is Urgency.DUE_SOON
     assert urgency(T0 + 61 * MINUTE, T0) is Urgency.UNOWNED
+
+
+def test_an_escalation_waiting_on_the_customer_is_not_listed_as_overdue(db):
+    waiting = raise_at(db, T0 - 180 * MINUTE, "P3")  # its take deadline passed an hour ago
+    raise_at(db, T0 - 20 * MINUTE, "P1")  # due 10 minutes ago, not waiting
+    wait(db, T0 - 170 * MINUTE, waiting, "U0AGENT1", "asked for logs", "wait-1")
+    page = open_page(db, "open", "U0AGENT1", T0)
+    assert keys_and_groups(page) == [("ESC-2", Urgency.OVERDUE), ("ESC-1", Urgency.OTHERS)]
+    assert page.total == 2
