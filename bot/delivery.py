@@ -135,11 +135,13 @@ class DeliveryLoop:
         free = 0
         while self._in_flight.acquire(blocking=False):
             free += 1
-        db = self.deps.store.db()
-        claims = outbox.claim_due(db, self.deps.clock(), self.owner, free) if free and outbox.any_due(
-            db, self.deps.clock()) else []
-        for _ in range(free - len(claims)):
-            self._in_flight.release()
+        db, claims = self.deps.store.db(), []
+        try:
+            if free and outbox.any_due(db, self.deps.clock()):
+                claims = outbox.claim_due(db, self.deps.clock(), self.owner, free)
+        finally:  # a busy database must not cost the loop its slots
+            for _ in range(free - len(claims)):
+                self._in_flight.release()
         for claim in claims:
             self.workers.submit(self._deliver, claim)
         return len(claims)
