@@ -1,4 +1,4 @@
-"""`supportbot run | manifest | demo | backup`."""
+"""`supportbot run | manifest | demo | backup | db`."""
 
 import argparse
 import logging
@@ -10,11 +10,14 @@ from dotenv import load_dotenv
 from slack_sdk.errors import SlackApiError
 
 from bot.app_factory import declared_surface
+from bot.cli_db import add_commands as add_db_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.config import ConfigError, load_settings
+from bot.database_check import database_target
 from bot.manifest import build_manifest, manifest_yaml
 from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
 from storage.backup import backup_database
+from storage.db import is_postgres
 
 log = logging.getLogger("supportbot")
 
@@ -47,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="the new file, e.g. backups/supportbot-2026-12-02.db")
     backup.set_defaults(run=_backup)
     add_report_commands(commands)
+    add_db_commands(commands)
     return parser
 
 
@@ -73,7 +77,11 @@ def _manifest(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     load_dotenv(".env")
-    source = Path(os.environ.get("SUPPORTBOT_DB") or "supportbot.db")
+    target = database_target()
+    if is_postgres(target):
+        raise ConfigError("backup", "is for a SQLite file; SUPPORTBOT_DB names a PostgreSQL database",
+                          "use pg_dump, e.g. pg_dump -Fc -f supportbot.dump <the URL>")
+    source = Path(target)
     if not source.is_file():
         raise ConfigError("SUPPORTBOT_DB", f"{source} does not exist", "point SUPPORTBOT_DB at the bot's database")
     if args.path.exists():

@@ -13,7 +13,8 @@ from bot.deps import Deps, utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once, report_jobs
 from jobs.schedule import scheduled_jobs
 from storage.csat_import import import_csat_csv
-from storage.db import Store, prepare_database
+from bot.database_check import database_target, open_database
+from storage.db import Store
 from storage.periods import current_or_latest_window, local_day
 
 
@@ -34,14 +35,10 @@ def _team() -> TeamConfig:
     return load_team_config(Path(os.environ.get("SUPPORTBOT_CONFIG") or "app.yaml"))
 
 
-def _db_path() -> Path:
-    return Path(os.environ.get("SUPPORTBOT_DB") or "supportbot.db")
-
-
 def list_jobs(args: argparse.Namespace) -> int:
     team = _team()
     tz = ZoneInfo(team.timezone)
-    jobs = scheduled_jobs(Deps(store=Store(_db_path()), team=team))
+    jobs = scheduled_jobs(Deps(store=Store(database_target()), team=team))
     for job in jobs:
         upcoming = job.trigger.get_next_fire_time(None, utc_now().astimezone(tz))
         when = upcoming.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z") if upcoming else "never"
@@ -58,9 +55,9 @@ def run_job(args: argparse.Namespace) -> int:
 
 def _run_job(args: argparse.Namespace) -> RunResult:
     settings = load_settings(os.environ)
-    prepare_database(settings.db_path)
+    open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
-    deps = Deps(store=Store(settings.db_path), team=resolve_channels(client, settings.team))
+    deps = Deps(store=Store(settings.database), team=resolve_channels(client, settings.team))
     if args.job == DIGEST_JOB and deps.team.reports.digest:
         return post_digest_once(client, deps, _day(args.period, deps))
     if args.job == SHIFT_JOB and deps.team.reports.shifts:
@@ -98,9 +95,9 @@ def import_scores(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise ConfigError(str(args.file), "does not exist", "give the path of the exported CSV file")
     team = _team()
-    db_path = _db_path()
-    prepare_database(db_path)
-    report = import_csat_csv(Store(db_path).db(), utc_now(), args.file.read_text(encoding="utf-8-sig"), ZoneInfo(team.timezone))
+    target = database_target()
+    open_database(target)
+    report = import_csat_csv(Store(target).db(), utc_now(), args.file.read_text(encoding="utf-8-sig"), ZoneInfo(team.timezone))
     print(f"{report.loaded} rows loaded, {report.already_loaded} already loaded, {len(report.rejected)} rejected.")
     for line, reason in report.rejected:
         print(f"line {line}: {reason}")

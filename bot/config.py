@@ -75,7 +75,7 @@ class Settings:
     signing_secret: str | None
     api_url: str | None
     port: int
-    db_path: Path
+    database: str
     config_path: Path
     team: TeamConfig = field(repr=False)
     busy_timeout_ms: int = BUSY_TIMEOUT_MS
@@ -104,7 +104,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         signing_secret=signing_secret,
         api_url=_api_url(env.get("SLACK_API_URL")),
         port=_port(env.get("PORT", "3000")),
-        db_path=Path(env.get("SUPPORTBOT_DB") or "supportbot.db"),
+        database=env.get("SUPPORTBOT_DB") or "supportbot.db",
         config_path=config_path,
         team=load_team_config(config_path),
         busy_timeout_ms=_busy_timeout_ms(env.get("SUPPORTBOT_BUSY_TIMEOUT")),

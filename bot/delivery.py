@@ -13,7 +13,6 @@ import logging
 import os
 import secrets
 import socket
-import sqlite3
 import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from sqlite_utils import Database
 
 from bot.deps import Deps
 from storage import outbox
-from storage.db import database_unavailable
+from storage.db import DATABASE_ERRORS, database_unavailable
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2  # for rows of other processes, backoffs and expired leases; our own commits ring at once
@@ -112,7 +111,7 @@ class DeliveryLoop:
         while not self._stopping.wait(outbox.LEASE.total_seconds() / 3):
             try:
                 self.keep_leases()
-            except sqlite3.OperationalError as error:
+            except DATABASE_ERRORS as error:
                 log.warning("leases not renewed this time: %s", error)
 
     def keep_leases(self) -> None:
@@ -127,7 +126,7 @@ class DeliveryLoop:
             self.deps.doorbell.wait(POLL_SECONDS)
             try:
                 self.deliver_due()
-            except sqlite3.OperationalError as error:
+            except DATABASE_ERRORS as error:
                 log.warning("outbox not read this time: %s", error)
 
     def deliver_due(self) -> int:

@@ -46,7 +46,7 @@ def play(out: TextIO) -> int:
 
 def _start_bot(slack: SlackStandIn, db_path: Path):
     settings = Settings(bot_token=slack.bot_token, app_token=None, signing_secret=slack.signing_secret,
-                        api_url=slack.api_url, port=0, db_path=db_path, config_path=DEMO_CONFIG,
+                        api_url=slack.api_url, port=0, database=str(db_path), config_path=DEMO_CONFIG,
                         team=load_team_config(DEMO_CONFIG))
     prepared = prepare(settings)
     server = serve_http(prepared.app, port=0, host="127.0.0.1")

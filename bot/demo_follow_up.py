@@ -50,9 +50,9 @@ def _two_hours_back(db_path: Path, esc_id: int) -> None:
 
 
 def _move(db, table: str, columns: tuple[str, ...], where: str, esc_id: int) -> None:
-    for row in list(db.query(f"SELECT rowid AS row_key, {', '.join(columns)} FROM {table} WHERE {where}", [esc_id])):
+    for row in list(db.query(f"SELECT id AS row_key, {', '.join(columns)} FROM {table} WHERE {where}", [esc_id])):
         moved = [to_text(from_text(row[column]) - BACK) if row[column] else None for column in columns]
-        db.execute(f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in columns)} WHERE rowid = ?",
+        db.execute(f"UPDATE {table} SET {', '.join(f'{column} = ?' for column in columns)} WHERE id = ?",
                    [*moved, row["row_key"]])
 
 

@@ -15,11 +15,11 @@ without, in bench/ack_latency.py). The worker threads that take requests out aga
 
 import logging
 import queue
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 
 from bot.deps import Deps
+from storage.db import DATABASE_ERRORS
 from storage.inbox import done, keep_many
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class InboxWriter:
         return kept
 
     def _write_forever(self) -> None:
-        self._deps.store.inbox_db().execute("PRAGMA wal_autocheckpoint=0")
+        self._deps.store.engine.quiet_inbox_writer(self._deps.store.inbox_db())
         while True:
             batch = [self._queue.get()]
             while not self._queue.empty():
@@ -67,7 +67,7 @@ class InboxWriter:
         try:
             keep_many(deps.store.inbox_db(), deps.clock(), [(p.key, p.body) for p in batch], deps.boot_id)
             ok = True
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             log.warning("the inbox could not take %d request(s): %s", len(batch), error)
             ok = False
         for pending in batch:
@@ -81,5 +81,5 @@ class InboxWriter:
     def _take_out(self, key: str) -> None:
         try:
             done(self._deps.store.inbox_db(), key)
-        except sqlite3.Error as error:
+        except DATABASE_ERRORS as error:
             log.warning("could not take %s, given up, out of the inbox: %s", key, error)

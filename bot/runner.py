@@ -25,7 +25,6 @@ from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import Schedule, start_scheduler
 from storage.boots import start_boot
 from storage.db import Store
-from storage.migrations import schema_version
 from storage.outbox import KEEP_DONE, forget_done_before
 from storage.records import forget_requests_before
 
@@ -52,12 +51,13 @@ class Prepared:
 
 
 def prepare(settings: Settings) -> Prepared:
-    open_database(settings.db_path)
+    open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
     _check_token(client)
-    store = Store(settings.db_path, settings.busy_timeout_ms)
+    store = Store(settings.database, settings.busy_timeout_ms)
     deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
-    log.info("database %s at schema version %d", settings.db_path, schema_version(deps.store.db()))
+    log.info("database %s (%s) at schema version %d", store.engine.describe(), store.engine.name,
+             store.engine.schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     forget_done_before(deps.store.db(), deps.clock() - KEEP_DONE)
     workers = AckFirstPool(threads=WORKERS)

@@ -2,7 +2,6 @@
 
 import logging
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -12,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from commands.replies import render_error, render_failure
-from storage.db import database_full, database_unavailable
+from storage.db import DATABASE_ERRORS, database_full, database_unavailable
 from storage.errors import UserError
 from storage.inbox import done as drop_from_inbox
 from storage.records import request_handled
@@ -115,7 +114,7 @@ def _answer_busy(turn: Turn, deps: Deps, error: Exception) -> None:
     try:
         drop_from_inbox(deps.store.inbox_db(), turn.request_key)
         stored = request_handled(deps.store.db(), turn.request_key)
-    except sqlite3.Error as failing:
+    except DATABASE_ERRORS as failing:
         log.warning("could not tell whether %s was stored: %s", turn.request_key, failing)
         turn.reply(render_error(MAYBE_STORED), MAYBE_STORED.message)
         return

@@ -8,7 +8,6 @@ start instead of with `replace_existing=True`, which silently drops a run alread
 """
 
 import logging
-import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -26,7 +25,7 @@ from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 from jobs.ticker import Ticker
-from storage.db import database_unavailable
+from storage.db import DATABASE_ERRORS, database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], obje
         except SlackApiError as error:
             log.warning("Slack refused a call past the retries (%s): %s tries again on its next run",
                         error.response.get("error"), job.name)
-        except sqlite3.OperationalError as error:
+        except DATABASE_ERRORS as error:
             if not database_unavailable(error):
                 raise
             log.warning("database busy: %s tries again on its next run (%s)", job.name, error)

@@ -159,7 +159,7 @@ class OpenCounts:
 
 def open_counts(db: Database) -> OpenCounts:
     """One pass over the (status, line, created_at) index, asking line_owners about each row."""
-    sql = f"SELECT line, count(*), coalesce(sum({UNOWNED}), 0) FROM escalations WHERE status = 'open' GROUP BY line"
+    sql = f"SELECT line, count(*), coalesce(sum(CASE WHEN {UNOWNED} THEN 1 ELSE 0 END), 0) FROM escalations WHERE status = 'open' GROUP BY line"
     counted = {line: (n, unowned) for line, n, unowned in db.execute(sql).fetchall()}
     return OpenCounts({line: counted.get(line, (0, 0))[0] for line in LINES},
                       sum(unowned for _, unowned in counted.values()))

@@ -20,7 +20,7 @@ UNKNOWN_BOOT_SETTLE = timedelta(minutes=5)  # longer than any live process takes
 
 def start_boot(db: Database, now: datetime) -> int:
     with write_transaction(db):
-        return records.insert_row(db, "boots", {"started_at": records.to_text(now), "heartbeat_at": records.to_text(now)})
+        return records.insert_numbered(db, "boots", {"started_at": records.to_text(now), "heartbeat_at": records.to_text(now)})
 
 
 def beat(db: Database, now: datetime, boot_id: int) -> None:

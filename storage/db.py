@@ -1,80 +1,58 @@
-"""Opening the SQLite file: WAL mode, one connection per thread, write transactions."""
+"""Opening the database `SUPPORTBOT_DB` names, one connection per thread, write transactions;
+the engine (storage/engines/) carries what SQLite and PostgreSQL do differently."""
 
-import sqlite3
 import threading
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
-from sqlite_utils import Database
-
-from storage.migrations import apply_inbox_migrations, apply_migrations
+from storage.engines import database_errors, engine_for, is_postgres
+from storage.engines.base import Engine
+from storage.engines.sqlite import inbox_path
 
 BUSY_TIMEOUT_MS = 30_000
-START_TIMEOUT_MS = 5_000  # at start-up a lock held this long means another process is in the way
 QUICK_TIMEOUT_MS = 500  # for writes that must not hold up an acknowledgement
 
-
-def inbox_path(path: str | Path) -> Path:
-    """The inbox's own file beside the database: `supportbot.db` → `supportbot.inbox.db`."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}.inbox{path.suffix or '.db'}")
-
-
-def open_db(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
-    """A new connection. SQLite connections must not cross threads, so each unit of work opens its own."""
-    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
-    db = Database(conn)
-    db.writers = _writers_of(Path(path))
+def open_db(target, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, inbox: bool = False):
+    """A new connection. Connections must not cross threads, so each unit of work opens its own."""
+    engine = engine_for(target)
+    db = engine.connect(busy_timeout_ms, inbox=inbox)
+    db.engine = engine
+    db.writers = _writers_of(engine.target, inbox)
     db.busy_timeout_s = busy_timeout_ms / 1000
-    db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA synchronous=NORMAL")
     return db
 
 
-def prepare_database(path: str | Path) -> None:
-    """Switch the database and its inbox to WAL, bring their schemas up to date and prove they
-    can be written; safe at every start. Raises sqlite3.Error when a file cannot serve."""
-    _prepare(Path(path), apply_migrations)
-    _prepare(inbox_path(path), apply_inbox_migrations)
+def prepare_database(target) -> Engine:
+    """Bring the schema up to date and prove the database can be written; safe at every start.
+    Raises the driver's error when the database cannot serve."""
+    engine = engine_for(target)
+    engine.prepare()
+    return engine
 
 
-def _prepare(path: Path, migrate) -> None:
-    db = open_db(path, START_TIMEOUT_MS)
-    try:
-        with db.ensure_autocommit_on():
-            db.execute("PRAGMA journal_mode=WAL")
-        migrate(db)
-        with write_transaction(db):
-            db.execute("PRAGMA user_version")
-    finally:
-        db.close()
-
-
-_WRITER_LOCKS: dict[Path, threading.RLock] = {}
+_WRITER_LOCKS: dict[tuple[str, bool], threading.RLock] = {}
 _LOCKS_LOCK = threading.Lock()
 
 
-def _writers_of(path: Path) -> threading.RLock:
+def _writers_of(target: str, inbox: bool) -> threading.RLock:
     with _LOCKS_LOCK:
-        return _WRITER_LOCKS.setdefault(path.resolve(), threading.RLock())
+        return _WRITER_LOCKS.setdefault((target, inbox), threading.RLock())
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
-    """BEGIN IMMEDIATE takes the write lock up front, so two writers (threads or processes)
-    queue on busy_timeout instead of failing on a lock upgrade half-way through.
+def write_transaction(db) -> Iterator:
+    """The engine takes the one write lock up front (SQLite's BEGIN IMMEDIATE, an advisory lock
+    on PostgreSQL), so two writers (threads or processes) queue instead of failing half-way.
 
     Threads of one process queue on a Python lock first. SQLite's busy handler polls with
     sleeps growing to 100 ms, so a request thread that found the file locked by a sibling
     could wait that long; a Python lock hands over the moment the sibling commits. That wait
     counts against the same busy timeout: a writer that gets neither in time is refused, as
-    SQLite refuses one."""
+    the database refuses one."""
     if not db.writers.acquire(timeout=db.busy_timeout_s):
-        raise sqlite3.OperationalError("database is locked (this process's other writers held it)")
+        raise WritersBusy("database is locked (this process's other writers held it)")
     try:
-        db.execute("BEGIN IMMEDIATE")
+        db.engine.begin_write(db)
         try:
             yield db
         except BaseException:
@@ -85,40 +63,68 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.writers.release()
 
 
+class WritersBusy(Exception):
+    """This process's own writers held the write lock for the whole busy timeout."""
+
+
+DATABASE_ERRORS = (*database_errors(), WritersBusy)
+
+
+def _engines():
+    from storage.engines import sqlite
+    yield sqlite.SqliteEngine
+    try:
+        from storage.engines import postgres
+    except ImportError:
+        return
+    if postgres.psycopg is not None:
+        yield postgres.PostgresEngine
+
+
 def database_busy(error: Exception) -> bool:
-    """SQLite's answer once busy_timeout has passed with another connection holding the write lock."""
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+    """Another writer held the write lock for the whole busy timeout."""
+    return isinstance(error, WritersBusy) or any(engine.is_busy(error) for engine in _engines())
 
 
 def database_full(error: Exception) -> bool:
     """The disk under the database is full (or failing): nothing more can be written until it is mended."""
-    return isinstance(error, sqlite3.OperationalError) and ("full" in str(error) or "disk I/O" in str(error))
+    return any(engine.is_full(error) for engine in _engines())
+
+
+def database_gone(error: Exception) -> bool:
+    """The database server went away (restarted, unreachable); a new connection may find it back."""
+    return any(engine.is_gone(error) for engine in _engines())
 
 
 def database_unavailable(error: Exception) -> bool:
-    """Busy or full: a write that failed for the database's sake, not the request's."""
-    return database_busy(error) or database_full(error)
+    """A write that failed for the database's sake, not the request's."""
+    return database_busy(error) or database_full(error) or database_gone(error)
 
 
 class Store:
-    """Hands each thread its own connection to one database file."""
+    """Hands each thread its own connection to one database, and a new one once the server
+    dropped the old."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
-        self.path = Path(path)
+    def __init__(self, target, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+        self.target = str(target)
         self.busy_timeout_ms = busy_timeout_ms
+        self.engine = engine_for(self.target)
         self._local = threading.local()
 
-    def db(self) -> Database:
-        return self._connection("db", self.path, self.busy_timeout_ms)
+    def db(self):
+        return self._connection("db", self.busy_timeout_ms, inbox=False)
 
-    def inbox_db(self) -> Database:
-        """The inbox's file; a lock held over half a second there is given up on, since the
+    def inbox_db(self):
+        """The inbox's connection; a lock held over half a second there is given up on, since the
         writes to it must not hold up an acknowledgement."""
-        return self._connection("inbox_db", inbox_path(self.path), QUICK_TIMEOUT_MS)
+        return self._connection("inbox_db", QUICK_TIMEOUT_MS, inbox=True)
 
-    def _connection(self, name: str, path: Path, busy_timeout_ms: int) -> Database:
+    def _connection(self, name: str, busy_timeout_ms: int, inbox: bool):
         db = getattr(self._local, name, None)
+        if db is not None and getattr(db.conn, "broken", False):
+            db.close()
+            db = None
         if db is None:
-            db = open_db(path, busy_timeout_ms)
+            db = open_db(self.target, busy_timeout_ms, inbox=inbox)
             setattr(self._local, name, db)
         return db

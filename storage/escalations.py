@@ -50,7 +50,7 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
 
 
 def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
-    return records.insert_row(db, "escalations", {
+    return records.insert_numbered(db, "escalations", {
         "summary": new.summary,
         "priority": new.priority,
         "category": new.category,

@@ -143,8 +143,8 @@ def seconds_to_acknowledge(db: Database, window: Window) -> list[float]:
 
 def first_contact_resolutions(db: Database, window: Window) -> tuple[int, int]:
     """(resolved without ever leaving line 1, resolved) among escalations resolved in the window."""
-    sql = ("SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM events e WHERE e.escalation_id = escalations.id"
-           " AND e.action = 'moved_up') AND line = 1), 0) FROM escalations"
+    sql = ("SELECT count(*), coalesce(sum(CASE WHEN NOT EXISTS (SELECT 1 FROM events e WHERE e.escalation_id = escalations.id"
+           " AND e.action = 'moved_up') AND line = 1 THEN 1 ELSE 0 END), 0) FROM escalations"
            f" WHERE resolved_at IS NOT NULL AND {IN_WINDOW.format(column='resolved_at')}")
     resolved, first_contact = db.execute(sql, bounds(window)).fetchone()
     return first_contact, resolved
@@ -152,7 +152,8 @@ def first_contact_resolutions(db: Database, window: Window) -> tuple[int, int]:
 
 def deadlines_met(db: Database, window: Window) -> tuple[int, int]:
     """(met, breached) among SLA deadlines falling due in the window; a clock cancelled in time is not judged."""
-    sql = ("SELECT coalesce(sum(outcome = 'met'), 0), coalesce(sum(breached_at IS NOT NULL), 0) FROM sla_clocks"
+    sql = ("SELECT coalesce(sum(CASE WHEN outcome = 'met' THEN 1 ELSE 0 END), 0),"
+           " coalesce(sum(CASE WHEN breached_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM sla_clocks"
            f" WHERE {IN_WINDOW.format(column='due_at')}")
     met, breached = db.execute(sql, bounds(window)).fetchone()
     return met, breached

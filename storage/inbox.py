@@ -1,6 +1,7 @@
 """Requests kept before they are acknowledged, until their work is done.
 
-The inbox is a SQLite file of its own beside the database (storage/db.py: inbox_path).
+On SQLite the inbox is a file of its own beside the database (storage/engines/sqlite.py:
+inbox_path); on PostgreSQL it is a table of the same database, written without the write lock.
 Slack never resends a request the bot acknowledged, so work still waiting in a process that
 is killed would be lost. Each request is written here first and deleted when its work ends;
 what a dead process left behind is claimed once by a live one and run again. The handlers
@@ -29,8 +30,9 @@ def keep_many(db: Database, now: datetime, requests: list[tuple[str, dict]], boo
     """(key, body) pairs in one transaction; a key kept already (a redelivery) stays as it was."""
     received = records.to_text(now)
     with write_transaction(db):
-        db.conn.executemany("INSERT OR IGNORE INTO inbox (key, body, received_at, boot_id) VALUES (?, ?, ?, ?)",
-                            [(key, json.dumps(body), received, boot_id) for key, body in requests])
+        for key, body in requests:
+            db.execute("INSERT INTO inbox (key, body, received_at, boot_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                       [key, json.dumps(body), received, boot_id])
 
 
 def done(db: Database, key: str) -> None:
@@ -47,7 +49,7 @@ def claim_left_behind(inbox_db: Database, db: Database, now: datetime, boot_id: 
         return []
     marks = ",".join("?" * len(gone))
     with write_transaction(inbox_db):
-        rows = list(inbox_db.query(f"SELECT key, body FROM inbox WHERE boot_id IN ({marks}) ORDER BY received_at", gone))
-        for row in rows:
-            inbox_db.execute("UPDATE inbox SET boot_id = ? WHERE key = ?", [boot_id, row["key"]])
+        rows = list(inbox_db.query(f"UPDATE inbox SET boot_id = ? WHERE boot_id IN ({marks}) RETURNING key, body, received_at",
+                                   [boot_id, *gone]))
+    rows.sort(key=lambda row: row["received_at"])
     return [KeptRequest(row["key"], json.loads(row["body"])) for row in rows]

@@ -43,7 +43,7 @@ def due_incident_ids(db: Database, now: datetime) -> list[int]:
 
 def unfinished_channels(db: Database, incident_id: int, step: int) -> list[str]:
     """The channels of `step` an earlier try claimed and left with neither a ts nor an error."""
-    sql = f"SELECT channel FROM incident_posts WHERE incident_id = ? AND step = ? AND {UNFINISHED} ORDER BY rowid"
+    sql = f"SELECT channel FROM incident_posts WHERE incident_id = ? AND step = ? AND {UNFINISHED} ORDER BY claimed_at, channel"
     return [row["channel"] for row in db.query(sql, [incident_id, step])]
 
 
@@ -66,7 +66,7 @@ def draft_revision(db: Database, incident: Incident) -> Revision | None:
         picked = list(db.query(sql + " AND ts = ?", [incident.id, incident.picked_ts]))
         if picked:
             return Revision(**picked[0])
-    latest = list(db.query(sql + " ORDER BY CAST(ts AS REAL) DESC, ts DESC LIMIT 1", [incident.id]))
+    latest = list(db.query(sql + " ORDER BY CAST(ts AS DOUBLE PRECISION) DESC, ts DESC LIMIT 1", [incident.id]))
     return Revision(**latest[0]) if latest else None
 
 
@@ -97,7 +97,7 @@ def latest_words(db: Database, incident_id: int) -> str:
 
 
 def posts_of(db: Database, incident_id: int, step: int = 0) -> list[Post]:
-    sql = "SELECT channel, ts, error FROM incident_posts WHERE incident_id = ? AND step = ? ORDER BY rowid"
+    sql = "SELECT channel, ts, error FROM incident_posts WHERE incident_id = ? AND step = ? ORDER BY claimed_at, channel"
     return [Post(**row) for row in db.query(sql, [incident_id, step])]
 
 
@@ -109,7 +109,7 @@ def copies_of(db: Database, incident_id: int) -> list[Post]:
 def copies_out_of_step(db: Database, incident_id: int) -> list[Post]:
     """The copies whose last edit Slack refused, each with that refusal as its `error`."""
     sql = ("SELECT channel, ts, edit_error AS error FROM incident_posts WHERE incident_id = ? AND step = 0"
-           " AND ts IS NOT NULL AND edit_error IS NOT NULL ORDER BY rowid")
+           " AND ts IS NOT NULL AND edit_error IS NOT NULL ORDER BY claimed_at, channel")
     return [Post(**row) for row in db.query(sql, [incident_id])]
 
 

@@ -38,7 +38,7 @@ def create_incident(db: Database, now: datetime, title: str, actor: str, channel
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
             return IncidentOutcome(ir.load_incident(db, seen), duplicate=True)
-        incident_id = records.insert_row(db, "incidents", {
+        incident_id = records.insert_numbered(db, "incidents", {
             "title": title, "status": str(IncidentStatus.DRAFT), "created_by": actor,
             "card_channel": channel, "created_at": records.to_text(now),
         })
@@ -58,7 +58,8 @@ def add_revision(db: Database, channel: str, thread_ts: str, ts: str, author: st
     with write_transaction(db):
         incident = ir.find_by_card(db, channel, thread_ts)
         if incident:
-            db.execute("INSERT OR IGNORE INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)",
+            db.execute("INSERT INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)"
+                       " ON CONFLICT DO NOTHING",
                        [incident.id, ts, author, text])
         return incident
 
@@ -91,7 +92,8 @@ def pick_revision(db: Database, now: datetime, channel: str, thread_ts: str, ts:
         if incident is None:
             raise InvalidTransition("That message is not a reply in an incident's thread.",
                                     "Use it on a reply under a card from `/incident draft <title>`.")
-        db.execute("INSERT OR REPLACE INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)",
+        db.execute("INSERT INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (incident_id, ts) DO UPDATE SET author = excluded.author, text = excluded.text, deleted = 0",
                    [incident.id, ts, author, text])
         ir.update_incident(db, incident.id, picked_ts=ts)
         ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.PICKED, channel, ts)
@@ -204,7 +206,8 @@ def retry_step(db: Database, now: datetime, incident_id: int, step_number: int, 
 def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
     """True for the one caller that may post this step to this channel."""
     with write_transaction(db):
-        sql = "INSERT OR IGNORE INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
+        sql = ("INSERT INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT DO NOTHING")
         return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
 
 

@@ -34,7 +34,7 @@ def claim_period(db: Database, now: datetime, job: str, period: str, late: bool 
     """True for the one caller that claims this period first; it must then post it."""
     with write_transaction(db):
         inserted = db.execute(
-            "INSERT OR IGNORE INTO job_claims (job, period, claimed_at, late, boot_id) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO job_claims (job, period, claimed_at, late, boot_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [job, period, records.to_text(now), int(late), boot_id],
         )
         return inserted.rowcount == 1
@@ -69,8 +69,8 @@ def record_posted(db: Database, job: str, period: str, channel: str, ts: str) ->
 def record_piece(db: Database, now: datetime, job: str, period: str, piece: str, channel: str, slack_id: str) -> None:
     """One piece of a claimed period that Slack took (see `posted_pieces`)."""
     with write_transaction(db):
-        db.execute("INSERT OR IGNORE INTO report_pieces (job, period, piece, channel, slack_id, posted_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?)", [job, period, piece, channel, slack_id, records.to_text(now)])
+        db.execute("INSERT INTO report_pieces (job, period, piece, channel, slack_id, posted_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [job, period, piece, channel, slack_id, records.to_text(now)])
 
 
 def posted_pieces(db: Database, job: str, period: str) -> dict[str, str]:
@@ -93,5 +93,5 @@ def _claim(row: dict) -> Claim:
 def watched_since(db: Database, now: datetime, job: str) -> datetime:
     """Since when `job` has been scheduled here: periods due before that were never missed."""
     with write_transaction(db):
-        db.execute("INSERT OR IGNORE INTO job_watch (job, since) VALUES (?, ?)", [job, records.to_text(now)])
+        db.execute("INSERT INTO job_watch (job, since) VALUES (?, ?) ON CONFLICT DO NOTHING", [job, records.to_text(now)])
     return records.from_text(db.execute("SELECT since FROM job_watch WHERE job = ?", [job]).fetchone()[0])

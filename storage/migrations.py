@@ -1,5 +1,8 @@
 """Schema history. Append new migrations at the end; never edit one that has shipped."""
 
+from datetime import datetime, timezone
+from typing import Callable
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -31,11 +34,11 @@ def create_escalations(db: Database) -> None:
         CREATE TABLE line_owners (
             escalation_id INTEGER NOT NULL REFERENCES escalations(id),
             line INTEGER NOT NULL,
-            user TEXT NOT NULL,
+            "user" TEXT NOT NULL,
             since TEXT NOT NULL,
             PRIMARY KEY (escalation_id, line)
         );
-        CREATE INDEX line_owners_user ON line_owners(user);
+        CREATE INDEX line_owners_user ON line_owners("user");
         CREATE TABLE events (
             id INTEGER PRIMARY KEY,
             escalation_id INTEGER NOT NULL REFERENCES escalations(id),
@@ -390,7 +393,7 @@ def create_home_visits(db: Database) -> None:
     db.executescript(
         """
         CREATE TABLE home_visits (
-            user TEXT PRIMARY KEY,
+            "user" TEXT PRIMARY KEY,
             opened_at TEXT NOT NULL,
             published_at TEXT,
             lines TEXT NOT NULL DEFAULT '',
@@ -422,6 +425,9 @@ def create_inbox(db: Database) -> None:
     )
 
 
+MIGRATION_SETS = (migrations, inbox_migrations)
+
+
 def apply_migrations(db: Database) -> None:
     migrations.apply(db)
 
@@ -431,5 +437,25 @@ def apply_inbox_migrations(db: Database) -> None:
 
 
 def schema_version(db: Database) -> int:
-    """How many migrations this file has had; 0 for a new file."""
+    """How many migrations a SQLite file has had; 0 for a new file."""
     return len(migrations.applied(db))
+
+
+def steps_of(migration_set: Migrations) -> list[tuple[str, Callable]]:
+    """Each migration's name and function, in order, for an engine that records them itself."""
+    return [(step.name, step.fn) for step in migration_set._migrations]
+
+
+APPLIED_TABLE = "schema_migrations"
+
+
+def applied_names(db, set_name: str) -> set[str]:
+    """The migrations recorded on a server engine (PostgreSQL), which sqlite-utils does not serve."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {APPLIED_TABLE} (migration_set TEXT NOT NULL, name TEXT NOT NULL,"
+               " applied_at TEXT NOT NULL, PRIMARY KEY (migration_set, name))")
+    return {row["name"] for row in db.query(f"SELECT name FROM {APPLIED_TABLE} WHERE migration_set = ?", [set_name])}
+
+
+def record_applied(db, set_name: str, name: str) -> None:
+    db.execute(f"INSERT INTO {APPLIED_TABLE} (migration_set, name, applied_at) VALUES (?, ?, ?)",
+               [set_name, name, datetime.now(timezone.utc).isoformat()])

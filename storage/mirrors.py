@@ -20,7 +20,8 @@ def claim_mirror(db: Database, source_channel: str, source_ts: str, escalation_i
     """True for the one delivery that mirrors this reply."""
     with write_transaction(db):
         inserted = db.execute(
-            "INSERT OR IGNORE INTO mirrors (source_channel, source_ts, escalation_id, mirror_channel) VALUES (?, ?, ?, ?)",
+            "INSERT INTO mirrors (source_channel, source_ts, escalation_id, mirror_channel) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             [source_channel, source_ts, escalation_id, mirror_channel],
         )
         return inserted.rowcount == 1

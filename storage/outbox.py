@@ -51,7 +51,7 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
     if coalesce and db.execute("SELECT 1 FROM outbox WHERE subject = ? AND kind = ? AND done_at IS NULL AND attempt = 0",
                                [subject, kind]).fetchone():
         return None
-    return records.insert_row(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
+    return records.insert_numbered(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
                                              "created_at": records.to_text(now),
                                              "next_try_at": records.to_text(max(now, not_before or now))})
 

@@ -24,7 +24,7 @@ class Card:
 
 
 def cards_of(db: Database, escalation_id: int) -> list[Card]:
-    sql = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY rowid"
+    sql = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY ts"
     return [Card(**row) for row in db.query(sql, [escalation_id])]
 
 
@@ -32,7 +32,8 @@ def record_card(db: Database, escalation_id: int, card: Card, starts_thread: boo
     """Inside the caller's transaction. Where cards live is bookkeeping for chat.update, not a
     change of the escalation: no audit event. `starts_thread`: an escalation raised by command
     lives in the thread of its first card, and so learns its thread only once that is posted."""
-    db.execute("INSERT OR REPLACE INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)",
+    db.execute("INSERT INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (escalation_id, channel) DO UPDATE SET ts = excluded.ts, thread_ts = excluded.thread_ts",
                [escalation_id, card.channel, card.ts, card.thread_ts])
     if starts_thread:
         db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [card.ts, escalation_id])

@@ -72,15 +72,22 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
     )
 
 
-def insert_row(db: Database, table: str, row: dict) -> int:
+def insert_row(db: Database, table: str, row: dict) -> None:
     """Plain INSERT: sqlite-utils' insert() inspects the table on every call, too slow for the hot path."""
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
-    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values())).lastrowid
+    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+
+
+def insert_numbered(db: Database, table: str, row: dict) -> int:
+    """INSERT into a table whose `id` numbers itself; returns the new id."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id", list(row.values())).fetchone()[0]
 
 
 def insert_event(db: Database, event: Event) -> int:
-    return insert_row(db, "events", {
+    return insert_numbered(db, "events", {
         "escalation_id": event.escalation_id,
         "at": to_text(event.at),
         "actor": event.actor,
@@ -114,7 +121,8 @@ def _event(row: dict) -> Event:
 
 
 def set_owner(db: Database, escalation_id: int, line: int, user: str, now: datetime) -> None:
-    db.execute("INSERT OR REPLACE INTO line_owners (escalation_id, line, user, since) VALUES (?, ?, ?, ?)",
+    db.execute("INSERT INTO line_owners (escalation_id, line, user, since) VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (escalation_id, line) DO UPDATE SET user = excluded.user, since = excluded.since",
                [escalation_id, line, user, to_text(now)])
 
 

@@ -2,14 +2,32 @@ import pytest
 
 from standin import SlackStandIn
 from storage.db import open_db, prepare_database
+from tests.databases import database_for, drop_created, on_postgres
 from tests.harness import SECRET, start_bot
+
+
+def pytest_collection_modifyitems(config, items):
+    """Against a PostgreSQL server, the tests about SQLite's files (WAL, the inbox's file, a file
+    that is not a database, backup) are left out; they run in the SQLite run. The tests that need
+    a server (the copy to PostgreSQL) run in the PostgreSQL run."""
+    other_engine = "sqlite_only" if on_postgres() else "needs_postgres"
+    left_out = [item for item in items if item.get_closest_marker(other_engine)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(other_engine)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_databases():
+    yield
+    drop_created()
 
 
 @pytest.fixture
 def db(tmp_path):
-    path = tmp_path / "core.db"
-    prepare_database(path)
-    database = open_db(path)
+    target = database_for(tmp_path)
+    prepare_database(target)
+    database = open_db(target)
     yield database
     database.close()
 

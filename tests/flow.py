@@ -4,9 +4,9 @@ import threading
 import time
 from typing import Callable
 
-from sqlite_utils import Database
 
 from standin import SlackStandIn
+from storage.db import open_db
 
 HELP, L1, L2, L3 = "C0HELP", "C0SUPL1", "C0SUPL2", "C0ENGESC"
 
@@ -19,27 +19,27 @@ def card_text(message: dict) -> str:
     return repr(message["blocks"])
 
 
-def rows(db_path, sql: str, params=()) -> list[dict]:
-    db = Database(db_path)
+def rows(database, sql: str, params=()) -> list[dict]:
+    db = open_db(database)
     try:
         return list(db.query(sql, params))
     finally:
         db.close()
 
 
-def count(db_path, table: str) -> int:
-    return rows(db_path, f"SELECT count(*) AS n FROM {table}")[0]["n"]
+def count(database, table: str) -> int:
+    return rows(database, f"SELECT count(*) AS n FROM {table}")[0]["n"]
 
 
 def raise_by_command(bot, standin, text="new P2 Checkout fails for EU cards", channel=HELP, user="U0AGENT1"):
     """Raise one with /esc and wait for its cards; returns the escalation row."""
-    before = count(bot.db_path, "escalations")
+    before = count(bot.database, "escalations")
     posted = len(standin.calls_to("chat.postMessage"))
     response = bot.driver.command(text, channel=channel, user=user)
     assert response.status == 200
     standin.wait_for("chat.postMessage", count=posted + 1)
     standin.wait_idle()
-    found = rows(bot.db_path, "SELECT * FROM escalations ORDER BY id")
+    found = rows(bot.database, "SELECT * FROM escalations ORDER BY id")
     assert len(found) == before + 1
     return found[-1]
 

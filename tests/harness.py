@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standin import SlackDriver, SlackStandIn
+from tests.databases import database_for
 from standin.bot_process import bot_env as process_env
 from standin.bot_process import PortTaken, spawn_bot, stop_process, wait_healthy
 
@@ -19,7 +20,7 @@ TEAM_YAML = (REPO / "app.yaml").read_text()
 class RunningBot:
     process: subprocess.Popen
     url: str
-    db_path: Path
+    database: str
     log_path: Path
     driver: SlackDriver
 
@@ -35,7 +36,7 @@ def bot_env(standin: SlackStandIn, workdir: Path, **overrides: str) -> dict:
     if not config.exists():
         config.write_text(TEAM_YAML)
     return process_env(api_url=standin.api_url, bot_token=standin.bot_token, signing_secret=SECRET,
-                       workdir=workdir, config=config, **overrides)
+                       workdir=workdir, config=config, **{"SUPPORTBOT_DB": database_for(workdir), **overrides})
 
 
 def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -74,5 +75,5 @@ def _spawn(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot
     log_path = workdir / f"bot-{env['PORT']}.log"
     process = spawn_bot(env, workdir, log_path)
     base = f"http://127.0.0.1:{env['PORT']}"
-    return RunningBot(process, base, Path(env["SUPPORTBOT_DB"]), log_path,
+    return RunningBot(process, base, env["SUPPORTBOT_DB"], log_path,
                       SlackDriver(f"{base}/slack/events", SECRET, standin))

@@ -15,21 +15,21 @@ APP_YAML = yaml.safe_load((REPO / "app.yaml").read_text())
 
 
 def incident(bot, incident_id: int = 1) -> dict:
-    return rows(bot.db_path, "SELECT * FROM incidents WHERE id = ?", [incident_id])[0]
+    return rows(bot.database, "SELECT * FROM incidents WHERE id = ?", [incident_id])[0]
 
 
 def draft(bot, standin, title="Checkout is down", channel=HELP, user="U0AGENT1") -> str:
     """`/incident draft …`; returns the card's ts, the thread where the notice is written."""
-    before = len(rows(bot.db_path, "SELECT id FROM incidents"))
+    before = len(rows(bot.database, "SELECT id FROM incidents"))
     assert bot.driver.command(f"draft {title}", command=ids.COMMAND, user=user, channel=channel).status == 200
-    return wait_until(lambda: rows(bot.db_path, "SELECT card_ts FROM incidents WHERE id = ? AND card_ts IS NOT NULL",
+    return wait_until(lambda: rows(bot.database, "SELECT card_ts FROM incidents WHERE id = ? AND card_ts IS NOT NULL",
                                    [before + 1]))[0]["card_ts"]
 
 
 def reply(bot, standin, card_ts: str, text: str, user="U0AGENT1", channel=HELP) -> str:
     ts, response = bot.driver.user_message(channel, text, user=user, thread_ts=card_ts)
     assert response.status == 200
-    wait_until(lambda: rows(bot.db_path, "SELECT 1 FROM incident_revisions WHERE ts = ?", [ts]))
+    wait_until(lambda: rows(bot.database, "SELECT 1 FROM incident_revisions WHERE ts = ?", [ts]))
     return ts
 
 

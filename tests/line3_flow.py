@@ -27,4 +27,4 @@ def wait_for_ephemeral(standin, user: str) -> dict:
 
 
 def ack_events(bot) -> int:
-    return len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'acknowledged'"))
+    return len(rows(bot.database, "SELECT * FROM events WHERE action = 'acknowledged'"))

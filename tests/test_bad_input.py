@@ -8,14 +8,14 @@ from tests.flow import HELP, count, raise_by_command
 def refusal(bot, standin, text, user="U0AGENT1"):
     """Send `text`, wait, and return the ephemeral answer, checking nothing public was posted or edited."""
     public_before = len(standin.calls_to("chat.postMessage")) + len(standin.calls_to("chat.update"))
-    events_before = count(bot.db_path, "events")
+    events_before = count(bot.database, "events")
     answered = len(standin.responses)
     assert bot.driver.command(text, user=user, channel=HELP).status == 200
     body = standin.wait_for_response(count=answered + 1)[-1]["body"]
     standin.wait_idle()
     assert body["response_type"] == "ephemeral" and body.get("replace_original") is False
     assert len(standin.calls_to("chat.postMessage")) + len(standin.calls_to("chat.update")) == public_before
-    assert count(bot.db_path, "events") == events_before
+    assert count(bot.database, "events") == events_before
     return body
 
 

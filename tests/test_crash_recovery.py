@@ -30,16 +30,16 @@ def test_killed_between_posting_and_saving_its_cards_the_next_process_adopts_the
     first.process.wait()
     time.sleep(1.5)  # the queue card's post, already sent, lands too
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
-    assert L1 not in {row["channel"] for row in _card_rows(first.db_path)}, "the process died before saving it"
+    assert L1 not in {row["channel"] for row in _card_rows(first.database)}, "the process died before saving it"
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
     try:
-        _wait_for_recorded_cards(second.db_path)
+        _wait_for_recorded_cards(second.database)
         standin.wait_idle()
         assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1, "adopted, not posted twice"
-        assert {row["ts"] for row in _card_rows(second.db_path)} == {cards_in(standin, HELP)[0]["ts"],
+        assert {row["ts"] for row in _card_rows(second.database)} == {cards_in(standin, HELP)[0]["ts"],
                                                                   cards_in(standin, L1)[0]["ts"]}
-        assert rows(second.db_path, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]
+        assert rows(second.database, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]
     finally:
         second.stop()
 
@@ -56,7 +56,7 @@ def test_killed_before_the_queue_card_the_next_process_posts_only_that_one(stand
     assert (len(cards_in(standin, HELP)), len(cards_in(standin, L1))) == (1, 0)
     second = start_bot(standin, tmp_path)
     try:
-        _wait_for_recorded_cards(second.db_path)
+        _wait_for_recorded_cards(second.database)
         standin.wait_idle()
         assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
     finally:
@@ -76,13 +76,13 @@ def test_sigkill_in_a_burst_loses_no_acknowledged_command_and_doubles_no_card(st
     time.sleep(0.5)
     second = start_bot(standin, tmp_path)
     try:
-        _wait_for_recorded_cards(second.db_path, count=60, timeout=40)
+        _wait_for_recorded_cards(second.database, count=60, timeout=40)
         standin.wait_idle()
-        summaries = [row["summary"] for row in rows(second.db_path, "SELECT summary FROM escalations")]
+        summaries = [row["summary"] for row in rows(second.database, "SELECT summary FROM escalations")]
         assert sorted(summaries) == sorted(f"Burst case {n}" for n in range(30)), "each stored exactly once"
         for channel in (HELP, L1):
             titles = [card["blocks"][0]["text"]["text"] for card in cards_in(standin, channel)]
             assert len(titles) == 30 and len(set(titles)) == 30, channel
-        assert rows(inbox_path(second.db_path), "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
+        assert rows(inbox_path(second.database), "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
     finally:
         second.stop()

@@ -22,7 +22,7 @@ def click_score(bot, standin, score, message_ts):
 
 
 def counting_answers(bot):
-    return rows(bot.db_path, "SELECT subject, score, comment, source FROM csat_answers WHERE counts = 1")
+    return rows(bot.database, "SELECT subject, score, comment, source FROM csat_answers WHERE counts = 1")
 
 
 def test_the_requester_answers_the_survey_changes_the_answer_and_adds_a_comment(bot, standin):
@@ -43,7 +43,7 @@ def test_the_requester_answers_the_survey_changes_the_answer_and_adds_a_comment(
     bot.driver.view_submission(form, form_values({f"{ids.BLOCK_COMMENT}/{ids.INPUT_COMMENT}": "Took two days"}), user="U0AGENT1")
     standin.wait_idle()
     assert counting_answers(bot) == [{"subject": "ESC-1", "score": 2, "comment": "Took two days", "source": "survey"}]
-    assert len(rows(bot.db_path, "SELECT * FROM csat_answers")) == 3, "every answer stays in the trail"
+    assert len(rows(bot.database, "SELECT * FROM csat_answers")) == 3, "every answer stays in the trail"
 
 
 def test_csat_command_records_replaces_and_refuses_and_the_survey_can_be_off(standin, tmp_path):
@@ -59,7 +59,7 @@ def test_csat_command_records_replaces_and_refuses_and_the_survey_can_be_off(sta
         assert "from 1 to 5, not 7" in run(bot, standin, "ESC-1 7", "/csat")["text"]
         assert "needs an escalation and a score" in run(bot, standin, "ESC-1", "/csat")["text"]
         assert counting_answers(bot) == [{"subject": "ESC-1", "score": 3, "comment": None, "source": "command"}]
-        comment = rows(bot.db_path, "SELECT comment FROM csat_answers WHERE score = 5")[0]["comment"]
+        comment = rows(bot.database, "SELECT comment FROM csat_answers WHERE score = 5")[0]["comment"]
         assert comment == "@sam was great"
     finally:
         bot.stop()
@@ -77,6 +77,6 @@ def test_an_answer_delivered_twice_is_recorded_once(bot, standin):
     for _ in range(2):
         bot.driver.view_submission(form, form_values({f"{ids.BLOCK_COMMENT}/{ids.INPUT_COMMENT}": "Slow"}), user="U0AGENT1")
     standin.wait_idle()
-    answers = rows(bot.db_path, "SELECT score, comment, source FROM csat_answers ORDER BY id")
+    answers = rows(bot.database, "SELECT score, comment, source FROM csat_answers ORDER BY id")
     assert answers == [{"score": 4, "comment": "kind", "source": "command"}, {"score": 2, "comment": "Slow", "source": "survey"}]
     assert len(standin.responses) == 1, "the second delivery of the command is silent"

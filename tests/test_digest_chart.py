@@ -10,6 +10,7 @@ from jobs.report_jobs import DIGEST_JOB
 from tests.report_fixtures import fixture_day
 from tests.test_report_crash import pieces
 from tests.test_report_jobs import LEADS, chart_image, cli, fixture_db, shown
+from tests.databases import database_for
 
 DAY = "2026-11-23"
 
@@ -29,7 +30,7 @@ def test_a_chart_slack_is_still_processing_is_shown_in_the_digest_once_it_is_rea
     assert chart_image(digest)["slack_file"] == {"id": upload.id}
     tries = _digest_posts(standin, with_image=True)
     assert [call.response.get("error") for call in tries] == ["invalid_blocks", "invalid_blocks", None]
-    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": upload.id, "message": digest["ts"]}
+    assert pieces(database_for(tmp_path), DIGEST_JOB) == {"chart": upload.id, "message": digest["ts"]}
 
 
 def test_a_chart_that_never_gets_ready_is_shared_above_the_digest_which_says_it_is_separate(standin, tmp_path):
@@ -44,7 +45,7 @@ def test_a_chart_that_never_gets_ready_is_shared_above_the_digest_which_says_it_
     assert len(_digest_posts(standin, with_image=True)) == 5, "the first try and four more"
     assert len(_digest_posts(standin, with_image=False)) == 1
     private, _ = standin.completed_uploads()
-    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": private.id, "chart message": shared.id,
+    assert pieces(database_for(tmp_path), DIGEST_JOB) == {"chart": private.id, "chart message": shared.id,
                                                               "message": digest["ts"]}
 
 

@@ -20,10 +20,10 @@ def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin)
     for text in SUMMARIES:
         assert fast_bot.driver.command(text, channel=HELP).status == 200
     deadline = time.monotonic() + 40
-    while count(fast_bot.db_path, "cards") < 12 and time.monotonic() < deadline:
+    while count(fast_bot.database, "cards") < 12 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert count(fast_bot.db_path, "cards") == 12, "each case's card where it was raised and in its queue"
-    ids = {row["summary"][-1]: row["id"] for row in rows(fast_bot.db_path, "SELECT id, summary FROM escalations")}
+    assert count(fast_bot.database, "cards") == 12, "each case's card where it was raised and in its queue"
+    ids = {row["summary"][-1]: row["id"] for row in rows(fast_bot.database, "SELECT id, summary FROM escalations")}
     assert fast_bot.driver.command(f"up ESC-{ids['0']} needs a specialist", channel=L1).status == 200
     acked = ids["1"]
     l3_card = next(card for card in cards_in(standin, L3) if f"ESC-{acked} ·" in card["blocks"][0]["text"]["text"])
@@ -39,7 +39,7 @@ def test_random_429s_and_500s_lose_nothing_and_double_nothing(fast_bot, standin)
                 and m["blocks"][0]["text"]["text"].startswith(f"↪️ *ESC-{ids['0']}*")]
     assert len(moved_on) == 1, "the card of the line it left is kept, collapsed, not doubled"
     assert sum(_titles(standin, L3).values()) == 3
-    origin = rows(fast_bot.db_path, "SELECT origin_ts FROM escalations WHERE id = ?", [acked])[0]
+    origin = rows(fast_bot.database, "SELECT origin_ts FROM escalations WHERE id = ?", [acked])[0]
     notes = [m["text"] for m in standin.thread(HELP, origin["origin_ts"])[1:]]
     assert sum(f"acknowledged ESC-{acked}" in note for note in notes) == 1
     assert sum("Looking at the logs now" in note for note in notes) == 1

@@ -82,7 +82,7 @@ def test_take_on_home_does_what_the_card_does_and_a_stale_take_is_refused_in_a_m
     bot.driver.home_action(ids.ACTION_TAKE, value, user=OTHER_AGENT)
     modal = standin.wait_for("views.open", count=opened + 1)[-1].args["view"]
     assert modal["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(modal["blocks"])
-    owners = rows(bot.db_path, "SELECT user FROM line_owners WHERE escalation_id = ?", [esc["id"]])
+    owners = rows(bot.database, "SELECT user FROM line_owners WHERE escalation_id = ?", [esc["id"]])
     assert owners == [{"user": AGENT}]
 
 
@@ -114,5 +114,5 @@ def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bo
     })
     bot.driver.view_submission({"callback_id": ids.MODAL_NEW}, values, user=AGENT)
     standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == L2)
-    raised = wait_until(lambda: rows(bot.db_path, "SELECT origin_channel, raised_by FROM escalations"))
+    raised = wait_until(lambda: rows(bot.database, "SELECT origin_channel, raised_by FROM escalations"))
     assert raised == [{"origin_channel": L2, "raised_by": AGENT}]

@@ -39,21 +39,21 @@ def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_
     view = open_modal(first, standin, card)
     standin.delay("chat.postMessage", 2)
     assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-    wait_until(lambda: len(_posts(first.db_path, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
+    wait_until(lambda: len(_posts(first.database, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
     _kill(first)
     wait_until(lambda: sum(bool(copies(standin, channel)) for channel in channels) == PARALLEL_POSTS)
     standin.wait_idle(quiet=0.5)  # the posts already sent land in Slack; their ts was never saved
     reached = [channel for channel in channels if copies(standin, channel)]
     assert len(reached) == PARALLEL_POSTS and all(len(copies(standin, channel)) == 1 for channel in reached)
-    assert [post["ts"] for post in _posts(first.db_path, 0)] == [None] * PARALLEL_POSTS
+    assert [post["ts"] for post in _posts(first.database, 0)] == [None] * PARALLEL_POSTS
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
     try:
-        wait_until(lambda: all(post["ts"] for post in _posts(second.db_path, 0)) and len(_posts(second.db_path, 0))
+        wait_until(lambda: all(post["ts"] for post in _posts(second.database, 0)) and len(_posts(second.database, 0))
                    == len(channels), timeout=30)
         standin.wait_idle(quiet=1.0)
         assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
-        recorded = {post["channel"]: post["ts"] for post in _posts(second.db_path, 0)}
+        recorded = {post["channel"]: post["ts"] for post in _posts(second.database, 0)}
         assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
     finally:
         second.stop()
@@ -69,19 +69,19 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
     time.sleep(1)  # one post per second per channel: the update is not held back by the copies
     standin.delay("chat.postMessage", 2)
     submit_follow_up(first, follow_up_form(first, standin))
-    wait_until(lambda: len(_posts(first.db_path, 1)) == len(CONFIGURED))
+    wait_until(lambda: len(_posts(first.database, 1)) == len(CONFIGURED))
     _kill(first)
     wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))  # Slack took them
-    assert [post["ts"] for post in _posts(first.db_path, 1)] == [None] * len(CONFIGURED)
+    assert [post["ts"] for post in _posts(first.database, 1)] == [None] * len(CONFIGURED)
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
     try:
-        wait_until(lambda: all(post["ts"] for post in _posts(second.db_path, 1)), timeout=30)
+        wait_until(lambda: all(post["ts"] for post in _posts(second.database, 1)), timeout=30)
         standin.wait_idle(quiet=1.0)
         for channel, ts in threads.items():
             thread = standin.thread(channel, ts)
             assert len(thread) == 2 and "failing over" in repr(thread[1]["blocks"]), channel
-            assert {post["channel"]: post["ts"] for post in _posts(second.db_path, 1)}[channel] == thread[1]["ts"]
+            assert {post["channel"]: post["ts"] for post in _posts(second.database, 1)}[channel] == thread[1]["ts"]
             assert "Identified" in repr(standin.message(channel, ts)["blocks"]), "the copy shows the new status"
     finally:
         second.stop()
@@ -97,16 +97,16 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
         view = open_modal(paused, standin, card)
         standin.delay("chat.postMessage", 1.5)
         assert paused.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-        wait_until(lambda: len(_posts(paused.db_path, 0)) == PARALLEL_POSTS)  # claimed and on their way to Slack
+        wait_until(lambda: len(_posts(paused.database, 0)) == PARALLEL_POSTS)  # claimed and on their way to Slack
         paused.process.send_signal(signal.SIGSTOP)
         standin.delay("chat.postMessage", 0)
-        wait_until(lambda: all(post["ts"] for post in _posts(other.db_path, 0))
-                   and len(_posts(other.db_path, 0)) == len(channels), timeout=30)  # its lease ran out: taken over
+        wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
+                   and len(_posts(other.database, 0)) == len(channels), timeout=30)  # its lease ran out: taken over
         paused.process.send_signal(signal.SIGCONT)
-        wait_until(lambda: _pending(other.db_path) == 0, timeout=15)
+        wait_until(lambda: _pending(other.database) == 0, timeout=15)
         standin.wait_idle(quiet=1.0)
         assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
-        recorded = {post["channel"]: post["ts"] for post in _posts(other.db_path, 0)}
+        recorded = {post["channel"]: post["ts"] for post in _posts(other.database, 0)}
         assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
         assert "taken over by another process" in paused.log(), "the paused instance stopped when it woke"
     finally:

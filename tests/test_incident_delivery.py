@@ -47,6 +47,7 @@ from tests.incident_flow import (
 )
 from tests.test_incidents import buttons
 from tests.test_outbox import Inline
+from tests.databases import database_for
 
 FAN_OUT_CHANNELS = 20
 IDENTIFIED = FollowUp(IncidentStatus.IDENTIFIED, "Cause found: a full disk.")
@@ -98,7 +99,7 @@ def test_a_scheduled_broadcast_can_be_cancelled_and_goes_out_once_across_a_resta
         assert "Checkout pauses for 10 minutes" in repr(copies(standin, CONFIGURED[0])[0]["blocks"])
         assert time.time() >= due
         assert buttons(standin, card) == ["Preview", "Update", "Resolve"]
-        events = [e["action"] for e in rows(again.db_path, "SELECT action FROM incident_events ORDER BY id")]
+        events = [e["action"] for e in rows(again.database, "SELECT action FROM incident_events ORDER BY id")]
         assert events[:5] == ["drafted", "scheduled", "cancelled", "scheduled", "broadcast"]
     finally:
         again.stop()
@@ -111,7 +112,7 @@ def _loop(standin, path, clock=None) -> DeliveryLoop:
 
 
 def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting_what_slack_has(standin, tmp_path):
-    path = tmp_path / "stopped.db"
+    path = database_for(tmp_path)
     prepare_database(path)
     db = open_db(path)
     now = datetime.now(timezone.utc)
@@ -144,7 +145,7 @@ def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting
 def broadcast_directly(standin, tmp_path):
     """A notice broadcast to CONFIGURED by a delivery loop run in this test's thread, so a test
     can interleave its steps as a race would; returns the database and the loop."""
-    path = tmp_path / "direct.db"
+    path = database_for(tmp_path)
     prepare_database(path)
     db = open_db(path)
     loop = _loop(standin, path)
@@ -217,7 +218,7 @@ def test_an_update_paced_in_one_instance_lands_above_the_resolution_another_send
         # channel); the second instance has posted nothing there, so it would resolve at once.
         closing = follow_up_form(two, standin, "resolve INC-1 Certificate renewed.")
         follow_up(one, standin, "update INC-1")
-        wait_until(lambda: rows(one.db_path, "SELECT count(*) AS n FROM incident_posts WHERE step = 1")[0]["n"] == 3)
+        wait_until(lambda: rows(one.database, "SELECT count(*) AS n FROM incident_posts WHERE step = 1")[0]["n"] == 3)
         submit_follow_up(two, closing)
         wait_until(lambda: all(len(notes(standin, channel)) == 2 for channel in CONFIGURED), timeout=20)
         standin.wait_idle(quiet=0.5)

@@ -39,7 +39,7 @@ def header(standin, channel: str) -> str:
 
 
 def posts(bot) -> dict[tuple[int, str], tuple[bool, str | None, str | None]]:
-    found = rows(bot.db_path, "SELECT step, channel, ts, error, edit_error FROM incident_posts")
+    found = rows(bot.database, "SELECT step, channel, ts, error, edit_error FROM incident_posts")
     return {(row["step"], row["channel"]): (row["ts"] is not None, row["error"], row["edit_error"]) for row in found}
 
 
@@ -108,7 +108,7 @@ def test_an_archived_and_a_rate_limited_channel_are_named_with_why_and_retry_rea
     assert [len(copies(standin, channel)) for channel in (STATUS, archived, busy)] == [1, 1, 1]
     assert len(told(standin, "could not reach")) == 2
     assert posts(bot) == {(0, channel): (True, None, None) for channel in (STATUS, archived, busy)}
-    failed = rows(bot.db_path, "SELECT channel, detail FROM incident_events WHERE action = 'post_failed' ORDER BY id")
+    failed = rows(bot.database, "SELECT channel, detail FROM incident_events WHERE action = 'post_failed' ORDER BY id")
     assert sorted((row["channel"], row["detail"]) for row in failed) == [
         (archived, "0:is_archived"), (busy, "0:ratelimited"), (busy, "0:ratelimited")]
 
@@ -148,7 +148,7 @@ def test_a_copy_slack_will_not_edit_is_reported_and_retry_or_the_next_update_bri
     assert all("Resolved" in header(standin, channel) for channel in channels)
     assert all(len(notes(standin, channel)) == 3 for channel in channels)
     assert posts(bot)[(0, GENERAL)] == (True, None, None) and incident(bot)["status"] == "resolved"
-    events = rows(bot.db_path, "SELECT action, channel FROM incident_events WHERE action IN"
+    events = rows(bot.database, "SELECT action, channel FROM incident_events WHERE action IN"
                                " ('edit_failed', 'back_in_step') ORDER BY id")
     assert [(e["action"], e["channel"]) for e in events] == [("edit_failed", GENERAL), ("back_in_step", GENERAL)] * 2
 

@@ -55,9 +55,9 @@ def test_update_and_resolve_post_only_the_submitted_words_and_every_copy_shows_t
         assert "Monitoring" in update and "expired certificate" in update and "lol" not in update
         shown = repr(copies(standin, channel)[0]["blocks"])
         assert "Cause found: an expired certificate." in shown and "EU cards" not in shown and "Monitoring" in shown
-    assert rows(bot.db_path, "SELECT status, draft_ts FROM incident_steps WHERE step = 1") == [
+    assert rows(bot.database, "SELECT status, draft_ts FROM incident_steps WHERE step = 1") == [
         {"status": "monitoring", "draft_ts": chatty}]
-    assert rows(bot.db_path, "SELECT detail FROM incident_events WHERE action = 'updated'") == [{"detail": "monitoring"}]
+    assert rows(bot.database, "SELECT detail FROM incident_events WHERE action = 'updated'") == [{"detail": "monitoring"}]
 
     form = opened_form(standin, ids.MODAL_FOLLOW_UP, lambda: click(bot, standin, ids.ACTION_RESOLVE, card))
     closing = _inputs(form)[ids.BLOCK_FOLLOW_UP_TEXT]

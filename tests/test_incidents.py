@@ -49,7 +49,7 @@ def test_the_draft_follows_replies_edits_deletions_and_the_explicit_pick(bot, st
     picked = standin.wait_for_response(count=answered + 1)[-1]["body"]
     assert "INC-1 now uses this reply" in picked["text"] and picked["response_type"] == "ephemeral"
     assert "some cards" in preview_text(bot, standin) and "workaround" not in preview_text(bot, standin)
-    assert len(rows(bot.db_path, "SELECT * FROM incident_revisions")) == 3
+    assert len(rows(bot.database, "SELECT * FROM incident_revisions")) == 3
     assert not standin.calls_to("views.open") and len(copies(standin, STATUS)) == 0, "nothing went out yet"
 
 
@@ -93,7 +93,7 @@ def test_broadcast_to_three_channels_then_update_and_resolve_every_copy(bot, sta
     assert buttons(standin, card) == []
     stored = incident(bot)
     assert (stored["status"], stored["severity"], stored["broadcast_by"]) == ("resolved", "SEV1", LEAD)
-    events = [e["action"] for e in rows(bot.db_path, "SELECT action FROM incident_events ORDER BY id")]
+    events = [e["action"] for e in rows(bot.database, "SELECT action FROM incident_events ORDER BY id")]
     assert events.count("posted") == 12 and events[:2] == ["drafted", "broadcast"] and "resolved" in events
     listed = command(bot, standin, "list", user="U0AGENT1")
     assert "INC-1" in repr(listed["blocks"]) and "/archives/C0STATUS/p" in repr(listed["blocks"])
@@ -146,8 +146,8 @@ def test_a_failing_channel_does_not_stop_the_others_and_retry_reaches_only_it(bo
     wait_until(lambda: copies(standin, private))
     standin.wait_idle(quiet=0.3)
     assert len(copies(standin, private)) == 1 and len(copies(standin, STATUS)) == 1 and len(copies(standin, HELP)) == 1
-    assert [p["error"] for p in rows(bot.db_path, "SELECT error FROM incident_posts")] == [None, None, None]
-    failed = rows(bot.db_path, "SELECT channel, detail FROM incident_events WHERE action = 'post_failed'")
+    assert [p["error"] for p in rows(bot.database, "SELECT error FROM incident_posts")] == [None, None, None]
+    failed = rows(bot.database, "SELECT channel, detail FROM incident_events WHERE action = 'post_failed'")
     assert failed == [{"channel": private, "detail": "0:not_in_channel"}]
 
 
@@ -168,8 +168,8 @@ def test_duplicate_deliveries_of_the_form_and_the_buttons_post_once(bot, standin
     for channel, ts in threads.items():
         assert len(standin.thread(channel, ts)) == 2, "one update under each copy"
         assert len(copies(standin, channel)) == 1
-    assert len(rows(bot.db_path, "SELECT * FROM incident_steps")) == 2
-    assert len(rows(bot.db_path, "SELECT * FROM incident_posts")) == 6
+    assert len(rows(bot.database, "SELECT * FROM incident_steps")) == 2
+    assert len(rows(bot.database, "SELECT * FROM incident_posts")) == 6
 
 
 def test_modal_field_errors_show_in_the_form(bot, standin):

@@ -19,7 +19,7 @@ def test_line_3_card_calls_the_responders_and_shows_the_ack_clock(bot, standin):
 def test_ack_reply_in_the_thread_owns_it_and_tells_the_asker(bot, standin):
     esc = raise_by_command(bot, standin, "new P1 L3 Exports time out")
     reply(bot, standin, "Ack — looking at the export workers now", user="U0ENG1")
-    assert rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG1"}]
+    assert rows(bot.database, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG1"}]
     card = card_text(l3_card(standin))
     assert ACTION_ACK not in card and "ack due" not in card and "S0ENGINEERS" not in card
     assert "*Owner*\\n<@U0ENG1>" in card
@@ -27,7 +27,7 @@ def test_ack_reply_in_the_thread_owns_it_and_tells_the_asker(bot, standin):
     assert any("<@U0ENG1> acknowledged ESC-1 on line 3 after" in note for note in notes)
     assert standin.calls_to("reactions.add")[-1].args["name"] == "white_check_mark"
     assert not any("export workers" in note for note in notes), "the ack reply itself is not mirrored"
-    assert rows(bot.db_path, "SELECT outcome FROM sla_clocks WHERE kind = 'ack'") == [{"outcome": "met"}]
+    assert rows(bot.database, "SELECT outcome FROM sla_clocks WHERE kind = 'ack'") == [{"outcome": "met"}]
 
 
 def test_every_ack_word_opens_a_message_and_others_do_not(bot, standin):
@@ -35,7 +35,7 @@ def test_every_ack_word_opens_a_message_and_others_do_not(bot, standin):
     reply(bot, standin, "acknowledged is not the word", user="U0ENG1")
     assert ack_events(bot) == 0
     reply(bot, standin, "TAKING THIS one", user="U0ENG2")
-    assert rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG2"}]
+    assert rows(bot.database, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG2"}]
 
 
 def test_a_non_responder_is_refused_and_nothing_changes(bot, standin):
@@ -43,7 +43,7 @@ def test_a_non_responder_is_refused_and_nothing_changes(bot, standin):
     reply(bot, standin, "ack", user="U0AGENT2")
     refusal = wait_for_ephemeral(standin, "U0AGENT2")
     assert "Only line 3's responders (<!subteam^S0ENGINEERS>) or a lead can acknowledge ESC-1" in refusal["text"]
-    assert ack_events(bot) == 0 and rows(bot.db_path, "SELECT * FROM line_owners") == []
+    assert ack_events(bot) == 0 and rows(bot.database, "SELECT * FROM line_owners") == []
 
 
 def test_a_second_ack_is_a_friendly_no_op(bot, standin):
@@ -55,7 +55,7 @@ def test_a_second_ack_is_a_friendly_no_op(bot, standin):
     reply(bot, standin, "on it", user="U0ENG2")
     note = wait_for_ephemeral(standin, "U0ENG2")
     assert "already acknowledged: <@U0ENG1> owns it on line 3" in note["text"]
-    assert ack_events(bot) == 1 and rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG1"}]
+    assert ack_events(bot) == 1 and rows(bot.database, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0ENG1"}]
 
 
 def test_a_redelivered_ack_reply_has_one_effect(bot, standin):
@@ -78,7 +78,7 @@ def test_eyes_on_the_card_and_the_command_acknowledge_too(bot, standin):
     assert bot.driver.command("ack ESC-2", user="U0ENG2", channel=HELP).status == 200
     confirmation = standin.wait_for_response(count=answered + 1)[-1]["body"]
     assert "You acknowledged *ESC-2* on line 3" in confirmation["text"]
-    owners = rows(bot.db_path, "SELECT escalation_id, user FROM line_owners WHERE line = 3 ORDER BY escalation_id")
+    owners = rows(bot.database, "SELECT escalation_id, user FROM line_owners WHERE line = 3 ORDER BY escalation_id")
     assert owners == [{"escalation_id": 1, "user": "U0ENG1"}, {"escalation_id": 2, "user": "U0ENG2"}]
 
 
@@ -93,4 +93,4 @@ def test_ack_below_line_3_says_why(bot, standin):
 def test_a_lead_may_acknowledge_too(bot, standin):
     raise_by_command(bot, standin, "new P1 L3 Nobody from engineering is around")
     reply(bot, standin, "on it, paging the database team", user="U0LEAD1")
-    assert rows(bot.db_path, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0LEAD1"}]
+    assert rows(bot.database, "SELECT user FROM line_owners WHERE line = 3") == [{"user": "U0LEAD1"}]

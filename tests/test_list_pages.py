@@ -57,7 +57,7 @@ def open_keys_most_urgent_first(db_path, where: str = "") -> list[str]:
 
 def test_pages_cover_every_open_escalation_once_in_order_even_when_one_is_resolved_between_clicks(bot, standin, tmp_path):
     fixture_db(tmp_path, backlog)
-    expected = open_keys_most_urgent_first(bot.db_path)
+    expected = open_keys_most_urgent_first(bot.database)
     assert len(expected) == 98
     pages = [run(bot, standin, "list")]
     assert "Open escalations (98)" in repr(pages[0]["blocks"]) and "1–15 of 98, most urgent first." in repr(pages[0]["blocks"])
@@ -79,7 +79,7 @@ def test_pages_cover_every_open_escalation_once_in_order_even_when_one_is_resolv
 def test_a_line_view_pages_its_own_rows_and_a_stale_or_forged_button_is_refused_plainly(bot, standin, tmp_path):
     fixture_db(tmp_path, backlog)
     on_line_2 = run(bot, standin, "list L2")
-    expected = open_keys_most_urgent_first(bot.db_path, "AND e.line = 2")
+    expected = open_keys_most_urgent_first(bot.database, "AND e.line = 2")
     assert f"Open on line 2 ({len(expected)})" in repr(on_line_2["blocks"])
     pages = [on_line_2]
     while value := next_page_value(pages[-1]):
@@ -124,4 +124,4 @@ def test_each_row_offers_take_assign_and_show(bot, standin):
 
 
 def owners(bot, esc_id) -> list[tuple[str, int]]:
-    return [(row["user"], row["line"]) for row in rows(bot.db_path, "SELECT user, line FROM line_owners WHERE escalation_id = ?", [esc_id])]
+    return [(row["user"], row["line"]) for row in rows(bot.database, "SELECT user, line FROM line_owners WHERE escalation_id = ?", [esc_id])]

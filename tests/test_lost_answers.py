@@ -16,6 +16,7 @@ from tests.report_fixtures import fixture_day
 from tests.test_report_crash import digests, pieces
 from tests.test_report_jobs import cli, fixture_db
 from tests.test_sla_reminders import fast_bot, is_reminder, leads_notices, reminders_in  # noqa: F401 - the fixture
+from tests.databases import database_for
 
 
 def _stored_then_500(standin, where, status=500) -> None:
@@ -28,7 +29,7 @@ def test_a_card_slack_stored_before_its_answer_was_lost_is_adopted_not_posted_ag
     esc = raise_by_command(bot, standin)
     (card,) = cards_in(standin, L1)
     assert len(cards_in(standin, HELP)) == 1
-    recorded = wait_until(lambda: rows(bot.db_path, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?",
+    recorded = wait_until(lambda: rows(bot.database, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?",
                                        [esc["id"], L1]))
     assert recorded == [{"ts": card["ts"]}], "the card Slack has is the one the bot edits"
     assert len(cards_in(standin, L1)) == 1
@@ -90,4 +91,4 @@ def test_a_digest_stored_before_a_500_is_posted_once_and_recorded(standin, tmp_p
     result = cli(standin, tmp_path, "jobs", "run", "daily-digest", "--for", "2026-11-23")
     assert result.returncode == 0, result.stderr
     (digest,) = digests(standin)
-    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB)["message"] == digest["ts"]
+    assert pieces(database_for(tmp_path), DIGEST_JOB)["message"] == digest["ts"]

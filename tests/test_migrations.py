@@ -1,6 +1,8 @@
 """The schema upgrades an existing file without loss, from the first version on."""
 
 import pytest
+
+pytestmark = pytest.mark.sqlite_only
 from sqlite_utils import Database
 
 from storage.db import open_db, prepare_database

@@ -32,7 +32,7 @@ def test_an_edit_updates_the_mirror_and_a_deletion_removes_it(bot, standin):
     assert mirrors(standin, esc) == ["Eli Engineer: Looking at the invoice job: it stopped at 03:00"]
     assert bot.driver.delete_message(L3, ts).status == 200
     standin.wait_idle()
-    assert mirrors(standin, esc) == [] and rows(bot.db_path, "SELECT * FROM mirrors") == []
+    assert mirrors(standin, esc) == [] and rows(bot.database, "SELECT * FROM mirrors") == []
 
 
 def test_bot_messages_and_other_threads_are_not_mirrored(bot, standin):
@@ -44,4 +44,4 @@ def test_bot_messages_and_other_threads_are_not_mirrored(bot, standin):
              "ts": "1.000001", "thread_ts": l3_card(standin)["ts"]}
     assert bot.driver.event(event).status == 200
     standin.wait_idle()
-    assert mirrors(standin, esc) == [] and rows(bot.db_path, "SELECT * FROM mirrors") == []
+    assert mirrors(standin, esc) == [] and rows(bot.database, "SELECT * FROM mirrors") == []

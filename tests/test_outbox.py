@@ -17,6 +17,7 @@ from storage import outbox
 from storage.db import Store, prepare_database
 from storage.model import NewEscalation, Source
 from tests.incident_flow import APP_YAML
+from tests.databases import database_for
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -130,9 +131,9 @@ class FakeClock:
 
 @pytest.fixture
 def loop_deps(tmp_path):
-    prepare_database(tmp_path / "loop.db")
+    prepare_database(database_for(tmp_path))
     clock = FakeClock()
-    return Deps(store=Store(tmp_path / "loop.db"), team=parse_team_config(APP_YAML), clock=clock), clock
+    return Deps(store=Store(database_for(tmp_path)), team=parse_team_config(APP_YAML), clock=clock), clock
 
 
 def _failure(status: int, error: str) -> SlackApiError:

@@ -24,7 +24,7 @@ def test_killed_after_a_resolve_committed_the_next_process_finishes_its_cards_no
     standin.delay("chat.update", 3)
     assert first.driver.command("resolve ESC-1 fixed in 4.2.1").status == 200
     standin.wait_for_arrival("chat.update")  # the change is committed; its Slack work has only begun
-    assert _status(first.db_path) == "resolved"
+    assert _status(first.database) == "resolved"
     first.process.kill()
     first.process.wait()
     standin.delay("chat.update", 0)
@@ -37,7 +37,7 @@ def test_killed_after_a_resolve_committed_the_next_process_finishes_its_cards_no
             assert "✅ Resolved" in card_text(cards_in(standin, channel)[-1]), channel
         assert sum("resolved ESC-1" in note for note in origin_notes(standin, esc)) == 1
         assert len(_surveys(standin)) == 1
-        assert count(second.db_path, "events") == 2
+        assert count(second.database, "events") == 2
     finally:
         second.stop()
 
@@ -55,12 +55,12 @@ def test_two_instances_racing_on_one_escalation_leave_one_queue_card_per_line_an
                 two.driver.command(f"resolve ESC-{n}")
 
             run_concurrently(lambda n=n: one.driver.command(f"up ESC-{n}"), resolve_a_moment_later)
-        wait_until(lambda: rows(one.db_path, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
+        wait_until(lambda: rows(one.database, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
                    timeout=30)
         standin.wait_idle()
         for n in range(1, 4):
             title = f"ESC-{n} · Race {n}"
-            (esc,) = rows(one.db_path, "SELECT status, line FROM escalations WHERE id = ?", [n])
+            (esc,) = rows(one.database, "SELECT status, line FROM escalations WHERE id = ?", [n])
             assert esc["status"] == "resolved"
             moved_up_first = esc["line"] == 2
             shown = {HELP: "card", L1: "moved on" if moved_up_first else "card", L2: "card" if moved_up_first else None}
@@ -87,11 +87,11 @@ def test_an_instance_paused_past_its_lease_is_taken_over_and_doubles_nothing(sta
         standin.delay("chat.postMessage", 0)
         wait_until(lambda: len(cards_in(standin, L1)) == 1, timeout=25)  # the other took the row over
         paused.process.send_signal(signal.SIGCONT)
-        wait_until(lambda: rows(other.db_path, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
+        wait_until(lambda: rows(other.database, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
                    timeout=15)
         standin.wait_idle(quiet=1.0)
         assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
-        recorded = {row["ts"] for row in rows(other.db_path, "SELECT ts FROM cards")}
+        recorded = {row["ts"] for row in rows(other.database, "SELECT ts FROM cards")}
         assert recorded == {cards_in(standin, HELP)[0]["ts"], cards_in(standin, L1)[0]["ts"]}
     finally:
         paused.process.send_signal(signal.SIGCONT)

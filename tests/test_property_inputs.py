@@ -60,7 +60,7 @@ def test_every_digest_period_is_understood_or_refused_with_the_usage(text):
 def _tables(bot):
     tables = ("escalations", "events", "line_owners", "incidents", "incident_steps", "incident_posts",
               "incident_events", "csat_answers", "job_claims")
-    return {table: count(bot.db_path, table) for table in tables}
+    return {table: count(bot.database, table) for table in tables}
 
 
 @pytest.mark.parametrize("command", [command["command"] for command in declared_surface().commands])
@@ -132,7 +132,7 @@ def test_any_form_values_get_field_errors_or_an_escalation_never_a_5xx(bot, stan
     else:
         standin.wait_for("chat.postMessage", count=posted + 1)
         standin.wait_idle(quiet=0.15)
-        assert count(bot.db_path, "escalations") == before["escalations"] + 1, "accepted: stored and its card posted"
+        assert count(bot.database, "escalations") == before["escalations"] + 1, "accepted: stored and its card posted"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
 
@@ -147,18 +147,18 @@ EDIT_FORM = st.fixed_dictionaries({
 @given(fields=EDIT_FORM)
 @LIVE
 def test_any_edit_form_values_get_field_errors_or_are_saved_never_a_5xx(bot, standin, fields):
-    if not count(bot.db_path, "escalations"):
+    if not count(bot.database, "escalations"):
         raise_by_command(bot, standin)
     forms = len(standin.calls_to("views.open"))
     bot.driver.command("edit ESC-1", channel="C0HELP")
     opened = standin.wait_for("views.open", count=forms + 1)[-1].args["view"]
-    before = rows(bot.db_path, "SELECT summary, priority, category, customer_ref FROM escalations")
-    events = count(bot.db_path, "events")
+    before = rows(bot.database, "SELECT summary, priority, category, customer_ref FROM escalations")
+    events = count(bot.database, "events")
     response = bot.driver.view_submission(opened, form_values(fields))
     standin.wait_idle(quiet=0.15)
     if _refused_in_the_form(response, {block["block_id"] for block in opened["blocks"]}):
-        assert rows(bot.db_path, "SELECT summary, priority, category, customer_ref FROM escalations") == before
-        assert count(bot.db_path, "events") == events, "refused: nothing stored"
+        assert rows(bot.database, "SELECT summary, priority, category, customer_ref FROM escalations") == before
+        assert count(bot.database, "events") == events, "refused: nothing stored"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
 
@@ -211,7 +211,7 @@ def _answer_a_survey(bot, standin):
 @given(comment=st.one_of(MAYBE_TEXT, LONG_TEXT, st.just(...)))
 @LIVE
 def test_any_survey_comment_is_stored_as_typed_or_refused_in_the_form(bot, standin, comment):
-    if not count(bot.db_path, "escalations"):
+    if not count(bot.database, "escalations"):
         _answer_a_survey(bot, standin)
     opened = len(standin.calls_to("views.open"))
     bot.driver.block_action(csat_ids.ACTION_COMMENT, '{"escalation_id": 1, "score": 4}', channel=DM,
@@ -225,7 +225,7 @@ def test_any_survey_comment_is_stored_as_typed_or_refused_in_the_form(bot, stand
     if _refused_in_the_form(response, {csat_ids.BLOCK_COMMENT}):
         assert _tables(bot) == before, "refused: nothing stored"
     else:
-        stored = rows(bot.db_path, "SELECT score, comment FROM csat_answers WHERE counts = 1")
+        stored = rows(bot.database, "SELECT score, comment FROM csat_answers WHERE counts = 1")
         assert stored == [{"score": 4, "comment": clean_user_text(comment).strip()}], "accepted: the comment as typed counts"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
 
@@ -243,7 +243,7 @@ BUTTON_VALUE = st.one_of(
 @given(action_id=st.sampled_from(BUTTONS), value=BUTTON_VALUE)
 @LIVE
 def test_any_button_value_gets_an_answer_or_an_effect_never_a_traceback(bot, standin, action_id, value):
-    if not count(bot.db_path, "escalations"):
+    if not count(bot.database, "escalations"):
         raise_by_command(bot, standin)
     card = standin.messages("C0HELP")[0]
     before, answered, posted = _tables(bot), len(standin.responses), len(standin.calls)

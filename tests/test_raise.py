@@ -10,7 +10,7 @@ def test_command_raises_with_cards_in_origin_and_queue(bot, standin):
     for card in (origin[0], queue[0]):
         assert "ESC-1 · Checkout fails for EU cards" in card_text(card) and "P2" in card_text(card)
     assert not standin.responses and not standin.ephemerals, "the card in the channel is the answer"
-    assert count(bot.db_path, "events") == 1
+    assert count(bot.database, "events") == 1
 
 
 def test_priority_and_line_choose_the_queue(bot, standin):
@@ -39,4 +39,4 @@ def test_a_card_refused_in_an_archived_channel_says_it_is_archived(bot, standin)
     warning = standin.wait_for_response()[-1]["body"]["text"]
     assert "Saved, but Slack refused the card in <#" in warning and "is archived" in warning
     assert "/invite" not in warning, "inviting the bot would not help"
-    assert len(cards_in(standin, L1)) == 1 and count(bot.db_path, "escalations") == 1
+    assert len(cards_in(standin, L1)) == 1 and count(bot.database, "escalations") == 1

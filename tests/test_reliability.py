@@ -12,6 +12,7 @@ from storage.db import open_db, prepare_database
 from storage.model import NewEscalation, Source
 from tests.flow import HELP, L1, card_text, cards_in, count, raise_by_command, rows, run_concurrently
 from tests.harness import start_bot
+from tests.databases import database_for
 
 
 def test_redelivered_event_raises_once_even_concurrently(bot, standin):
@@ -20,7 +21,7 @@ def test_redelivered_event_raises_once_even_concurrently(bot, standin):
                        for retry in (None, 1, 2)))
     standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 1
+    assert count(bot.database, "escalations") == 1
     assert len(cards_in(standin, L1)) == 1
     assert not standin.ephemerals, "a replay is silent"
 
@@ -30,7 +31,7 @@ def test_same_command_delivered_twice_has_one_effect(bot, standin):
         assert bot.driver.command("new Twice delivered", trigger_id="trig.SAME").status == 200
     standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 1 and len(cards_in(standin, HELP)) == 1
+    assert count(bot.database, "escalations") == 1 and len(cards_in(standin, HELP)) == 1
 
 
 def test_same_click_delivered_twice_takes_once(bot, standin):
@@ -41,7 +42,7 @@ def test_same_click_delivered_twice_takes_once(bot, standin):
         bot.driver.block_action("esc-take", value, channel=L1, message_ts=card["ts"], trigger_id="trig.CLICK")
     standin.wait_for("chat.update", count=2)
     standin.wait_idle()
-    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'taken'")) == 1
+    assert len(rows(bot.database, "SELECT * FROM events WHERE action = 'taken'")) == 1
     assert not standin.ephemerals, "the replay is silent"
 
 
@@ -58,7 +59,7 @@ def test_event_redelivered_after_a_restart_has_one_effect(standin, tmp_path):
     try:
         assert second.driver.reaction_added(HELP, ts, event_id="Ev0RESTART", retry_num=1).status == 200
         standin.wait_idle()
-        assert count(second.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
+        assert count(second.database, "escalations") == 1 and len(cards_in(standin, L1)) == 1
     finally:
         second.stop()
 
@@ -70,7 +71,7 @@ def test_two_instances_on_one_database_raise_once(standin, tmp_path):
         run_concurrently(*(lambda b=b: b.driver.reaction_added(HELP, ts, event_id="Ev0TWO") for b in (one, two)))
         standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
-        assert count(one.db_path, "escalations") == 1 and len(cards_in(standin, L1)) == 1
+        assert count(one.database, "escalations") == 1 and len(cards_in(standin, L1)) == 1
     finally:
         one.stop()
         two.stop()
@@ -90,7 +91,7 @@ def test_forged_stale_and_malformed_requests_get_401_and_change_nothing(bot, sta
     for headers in (forged, stale, not_a_number, missing):
         assert bot.driver.raw(body, headers).status == 401
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
+    assert count(bot.database, "escalations") == 0 and not standin.calls_to("chat.postMessage")
 
 
 def test_a_replayed_request_gets_401_but_a_fresh_retry_is_accepted(bot, standin):
@@ -103,7 +104,7 @@ def test_a_replayed_request_gets_401_but_a_fresh_retry_is_accepted(bot, standin)
     assert bot.driver.raw(body, fresh).status == 200, "Slack's retry is signed afresh"
     standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 1, "and deduplicated by its trigger"
+    assert count(bot.database, "escalations") == 1, "and deduplicated by its trigger"
 
 
 @pytest.mark.parametrize("error", ["message_not_found", "cant_update_message", "edit_window_closed"])
@@ -115,9 +116,9 @@ def test_stale_card_is_replaced_by_a_fresh_one(bot, standin, error):
     standin.wait_for_response(count=1)
     standin.wait_idle()
     for channel in (HELP, L1):
-        fresh = rows(bot.db_path, "SELECT ts FROM cards WHERE channel = ?", [channel])[0]["ts"]
+        fresh = rows(bot.database, "SELECT ts FROM cards WHERE channel = ?", [channel])[0]["ts"]
         assert fresh != old[channel] and "*Owner*\\n<@U0AGENT1>" in card_text(standin.message(channel, fresh))
-    assert rows(bot.db_path, "SELECT user FROM line_owners")[0]["user"] == "U0AGENT1"
+    assert rows(bot.database, "SELECT user FROM line_owners")[0]["user"] == "U0AGENT1"
 
 
 def test_ack_does_not_wait_for_a_web_api_taking_10_seconds(bot, standin):
@@ -127,9 +128,9 @@ def test_ack_does_not_wait_for_a_web_api_taking_10_seconds(bot, standin):
     acked_after = time.monotonic() - started
     assert response.status == 200
     assert not standin.calls_to("chat.postMessage"), f"acked after {acked_after:.2f}s, before any card was posted"
-    assert count(bot.db_path, "escalations") <= 1
+    assert count(bot.database, "escalations") <= 1
     standin.wait_for("chat.postMessage", count=1, timeout=15)
-    assert count(bot.db_path, "escalations") == 1
+    assert count(bot.database, "escalations") == 1
     standin.delay("chat.postMessage", 0)
 
 
@@ -153,8 +154,8 @@ def test_failing_slack_never_loses_the_stored_escalation(bot, standin):
     bot.driver.command("new Slack is down too")
     body = standin.wait_for_response(timeout=30)[-1]["body"]
     assert "Saved, but Slack refused the card" in body["text"] and body["response_type"] == "ephemeral"
-    esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
-    assert esc["summary"] == "Slack is down too" and count(bot.db_path, "events") == 1
+    esc = rows(bot.database, "SELECT * FROM escalations")[0]
+    assert esc["summary"] == "Slack is down too" and count(bot.database, "events") == 1
 
 
 def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standin):
@@ -170,7 +171,7 @@ def test_every_subscribed_event_command_and_shortcut_is_answered_200(bot, standi
     for shortcut in declared.shortcuts:
         assert bot.driver.message_shortcut(shortcut["callback_id"], channel=HELP, message_ts=ts).status == 200
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 0
+    assert count(bot.database, "escalations") == 0
 
 
 def test_healthz_answers_200(bot):
@@ -187,8 +188,8 @@ def test_stopping_finishes_work_already_acknowledged(bot, standin):
 
 
 def test_cards_never_posted_before_a_crash_are_posted_once_at_the_next_start(standin, tmp_path):
-    prepare_database(tmp_path / "supportbot.db")
-    db = open_db(tmp_path / "supportbot.db")
+    prepare_database(database_for(tmp_path))
+    db = open_db(database_for(tmp_path))
     crashed_at = datetime.now(timezone.utc) - timedelta(minutes=10)
     core.raise_escalation(db, crashed_at, NewEscalation("Stored, then the host died", "U0AGENT1", HELP, Source.COMMAND), "k")
     db.close()
@@ -200,4 +201,4 @@ def test_cards_never_posted_before_a_crash_are_posted_once_at_the_next_start(sta
         finally:
             bot.stop()
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
-    assert rows(bot.db_path, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]
+    assert rows(bot.database, "SELECT origin_ts FROM escalations")[0]["origin_ts"] == cards_in(standin, HELP)[0]["ts"]

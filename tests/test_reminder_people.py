@@ -38,7 +38,7 @@ def posted_message(standin, channel, post: dict) -> dict:
 
 
 def started_at(bot, esc_id: int) -> datetime:
-    row = rows(bot.db_path, "SELECT started_at FROM sla_clocks WHERE escalation_id = ? ORDER BY id", [esc_id])[0]
+    row = rows(bot.database, "SELECT started_at FROM sla_clocks WHERE escalation_id = ? ORDER BY id", [esc_id])[0]
     return datetime.fromisoformat(row["started_at"])
 
 
@@ -91,7 +91,7 @@ def test_a_line_3_reminder_acknowledges_for_a_responder_and_refuses_anyone_else(
     assert "Only line 3's responders" in answer_to(standin, "U0AGENT1")["text"] and owners(fast_bot) == []
     fast_bot.driver.block_action(ACTION_ACK, ack["value"], user="U0ENG1", channel=L3, message_ts=reminder["ts"])
     wait_until(lambda: owners(fast_bot) == [{"line": 3, "user": "U0ENG1"}])
-    assert rows(fast_bot.db_path, "SELECT actor FROM events WHERE action = 'acknowledged'") == [{"actor": "U0ENG1"}]
+    assert rows(fast_bot.database, "SELECT actor FROM events WHERE action = 'acknowledged'") == [{"actor": "U0ENG1"}]
 
 
 def test_reminders_and_the_leads_alert_notify_in_plain_words_key_first(fast_bot, standin):  # noqa: F811
@@ -126,7 +126,7 @@ def test_the_leads_alert_mentions_the_leads_and_offers_assign_and_take(fast_bot,
     take = buttons(second)[ids.ACTION_TAKE]
     assert take["value"] == "2:1"
     fast_bot.driver.block_action(ids.ACTION_TAKE, take["value"], user="U0LEAD1", channel=LEADS, message_ts=alert["ts"])
-    owned = lambda: rows(fast_bot.db_path, "SELECT escalation_id, user FROM line_owners ORDER BY escalation_id")  # noqa: E731
+    owned = lambda: rows(fast_bot.database, "SELECT escalation_id, user FROM line_owners ORDER BY escalation_id")  # noqa: E731
     wait_until(lambda: owned() == [{"escalation_id": 1, "user": "U0SPEC1"}, {"escalation_id": 2, "user": "U0LEAD1"}])
 
 
@@ -135,7 +135,7 @@ def test_a_reminder_held_back_until_someone_took_the_case_is_not_sent(fast_bot, 
     raise_by_command(fast_bot, standin, "new P1 Refunds stuck")
     standin.wait_for("chat.postMessage", where=lambda call: is_reminder(call.args), timeout=10)
     assert fast_bot.driver.command("take ESC-1", user="U0AGENT1", channel=L1).status == 200
-    wait_until(lambda: rows(fast_bot.db_path, "SELECT done_at FROM outbox WHERE kind = ? AND done_at IS NOT NULL",
+    wait_until(lambda: rows(fast_bot.database, "SELECT done_at FROM outbox WHERE kind = ? AND done_at IS NOT NULL",
                             [REMINDER]), timeout=15)
     standin.wait_idle()
     assert reminder_posts(standin, L1) == [], "it would have offered Take on a case that has an owner"

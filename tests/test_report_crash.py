@@ -27,6 +27,7 @@ from tests.incident_flow import wait_until
 from tests.report_fixtures import LISTED_ONCE, OVERFLOWING, at, open_backlog
 from tests.test_report_jobs import BERLIN, LEADS, chart_image, fixture_db
 from tests.test_report_schedule import deps_at
+from tests.databases import database_for
 
 
 def reports_due_ten_minutes_ago(workdir, watched=(DIGEST_JOB,), fill=lambda db: None):
@@ -90,7 +91,7 @@ def _kill(bot) -> None:
 
 def run_until_posted(standin, workdir, periods: int = 1, instances: int = 1) -> None:
     """Start the bot and stop it once `periods` periods are posted."""
-    posted = lambda: sum(bool(claim["posted_ts"]) for claim in claims(workdir / "supportbot.db")) == periods  # noqa: E731
+    posted = lambda: sum(bool(claim["posted_ts"]) for claim in claims(database_for(workdir))) == periods  # noqa: E731
     run_until(standin, workdir, posted, instances)
 
 
@@ -114,12 +115,12 @@ def test_killed_between_slack_taking_the_digest_and_saving_it_the_next_process_a
     standin.wait_for_arrival("chat.postMessage", where=to_leads)  # the chart is up and the digest sent
     _kill(first)
     standin.wait_for("chat.postMessage", where=to_leads)  # Slack took it; nobody heard back
-    assert len(digests(standin)) == 1 and claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
+    assert len(digests(standin)) == 1 and claims(first.database) == [{"period": day.isoformat(), "posted_ts": None}]
     standin.delay("chat.postMessage", 0)
     run_until_posted(standin, tmp_path)
     (digest,), (upload,) = digests(standin), standin.completed_uploads()
     assert chart_image(digest)["slack_file"] == {"id": upload.id} and charts(standin) == [], "adopted, not posted again"
-    assert claims(first.db_path)[0]["posted_ts"] == digest["ts"]
+    assert claims(first.database)[0]["posted_ts"] == digest["ts"]
 
 
 def test_killed_between_the_chart_upload_and_the_digest_the_next_process_shows_a_new_upload(standin, tmp_path):
@@ -129,13 +130,13 @@ def test_killed_between_the_chart_upload_and_the_digest_the_next_process_shows_a
     standin.wait_for_arrival("files.completeUploadExternal")
     _kill(first)
     standin.wait_for("files.completeUploadExternal")  # the chart is uploaded; the digest was never sent
-    assert len(standin.completed_uploads()) == 1 and digests(standin) == [] and pieces(first.db_path, DIGEST_JOB) == {}
+    assert len(standin.completed_uploads()) == 1 and digests(standin) == [] and pieces(first.database, DIGEST_JOB) == {}
     standin.delay("files.completeUploadExternal", 0)
     run_until_posted(standin, tmp_path)
     (digest,), (unseen, shown) = digests(standin), standin.completed_uploads()
     assert chart_image(digest)["slack_file"] == {"id": shown.id} and "Posted late" in repr(digest["blocks"])
     assert charts(standin) == [] and unseen.channel is None, "the first upload was never shared: nobody sees it"
-    assert pieces(first.db_path, DIGEST_JOB) == {"chart": shown.id, "message": digest["ts"]}
+    assert pieces(first.database, DIGEST_JOB) == {"chart": shown.id, "message": digest["ts"]}
 
 
 def test_killed_after_sharing_a_chart_slack_would_not_show_the_next_process_posts_the_digest_below_it(standin,
@@ -148,13 +149,13 @@ def test_killed_after_sharing_a_chart_slack_would_not_show_the_next_process_post
     _kill(first)
     standin.wait_for("files.completeUploadExternal", count=2)
     (chart,) = charts(standin)
-    assert digests(standin) == [] and "chart message" not in pieces(first.db_path, DIGEST_JOB)
+    assert digests(standin) == [] and "chart message" not in pieces(first.database, DIGEST_JOB)
     standin.delay("files.completeUploadExternal", 0)
     run_until_posted(standin, tmp_path)
     (digest,) = digests(standin)
     assert charts(standin) == [chart] and chart["ts"] < digest["ts"], "the shared chart is adopted, not shared again"
     assert chart_image(digest) is None and "it is separate, the file just above" in repr(digest["blocks"])
-    assert pieces(first.db_path, DIGEST_JOB)["chart message"] == chart["files"][0]["id"]
+    assert pieces(first.database, DIGEST_JOB)["chart message"] == chart["files"][0]["id"]
 
 
 @pytest.mark.parametrize("sent_before_the_kill", [1, 2], ids=["the summary", "the summary and its first reply"])
@@ -167,35 +168,35 @@ def test_killed_between_the_summary_and_its_thread_the_next_process_posts_each_r
     _kill(first)
     standin.wait_for("chat.postMessage", count=sent_before_the_kill, where=to_leads)  # Slack took what was sent
     (summary,) = late_summaries(standin)
-    assert len(thread_replies(standin, summary)) == sent_before_the_kill - 1 and claims(first.db_path)[0]["posted_ts"] is None
+    assert len(thread_replies(standin, summary)) == sent_before_the_kill - 1 and claims(first.database)[0]["posted_ts"] is None
     standin.delay("chat.postMessage", 0)
     run_until_posted(standin, tmp_path)
     assert late_summaries(standin) == [summary], "the summary is not posted again"
     replies = thread_replies(standin, summary)
     assert [reply["metadata"]["event_payload"]["piece"] for reply in replies] == ["reply 1", "reply 2"]
     assert listed_cases(replies) == LISTED_ONCE, "unowned, or owned on L1: never both"
-    assert pieces(first.db_path, SHIFT_JOB) == {"message": summary["ts"], "reply 1": replies[0]["ts"],
+    assert pieces(first.database, SHIFT_JOB) == {"message": summary["ts"], "reply 1": replies[0]["ts"],
                                                 "reply 2": replies[1]["ts"]}
-    assert claims(first.db_path)[0]["posted_ts"] == summary["ts"]
+    assert claims(first.database)[0]["posted_ts"] == summary["ts"]
 
 
 def test_killed_after_claiming_the_day_but_before_posting_it_the_next_process_posts_it_late(standin, tmp_path):
     day = reports_due_ten_minutes_ago(tmp_path)
     standin.delay("files.getUploadURLExternal", 3)
     first = start_bot(standin, tmp_path)
-    wait_until(lambda: claims(first.db_path))
+    wait_until(lambda: claims(first.database))
     _kill(first)
     time.sleep(3.5)
-    assert digests(standin) == [] and claims(first.db_path) == [{"period": day.isoformat(), "posted_ts": None}]
+    assert digests(standin) == [] and claims(first.database) == [{"period": day.isoformat(), "posted_ts": None}]
     standin.delay("files.getUploadURLExternal", 0)
     run_until_posted(standin, tmp_path)
     (digest,) = digests(standin)
     assert "Posted late" in repr(digest["blocks"]) and day.strftime("%a %d %b %Y") in repr(digest["blocks"])
-    assert claims(first.db_path)[0]["posted_ts"] == digest["ts"]
+    assert claims(first.database)[0]["posted_ts"] == digest["ts"]
 
 
 def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(standin, tmp_path):
-    db_path = tmp_path / "s.db"
+    db_path = database_for(tmp_path)
     prepare_database(db_path)
     now = datetime(2026, 10, 27, 16, 0, 10, tzinfo=BERLIN)
     client, deps = deps_at(standin, db_path, [now])

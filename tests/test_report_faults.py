@@ -12,6 +12,7 @@ from tests.test_report_crash import (charts, claims, digests, late_summaries, li
 from tests.harness import start_bot
 from tests.incident_flow import wait_until
 from tests.test_report_jobs import LEADS, chart_image, cli, fixture_db, shown
+from tests.databases import database_for
 
 SEEDS = range(1, 7)  # two instances interleave their calls, so which fail differs from run to run too
 
@@ -50,7 +51,7 @@ def test_random_429s_and_500s_two_instances_post_one_digest_one_chart_one_summar
     replies = thread_replies(standin, summary)
     assert [_piece(reply) for reply in replies] == ["reply 1", "reply 2"]
     assert listed_cases(replies) == LISTED_ONCE
-    assert sorted(claim["posted_ts"] for claim in claims(tmp_path / "supportbot.db")) == sorted([digest["ts"], summary["ts"]])
+    assert sorted(claim["posted_ts"] for claim in claims(database_for(tmp_path))) == sorted([digest["ts"], summary["ts"]])
 
 
 def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_replies_missing(standin, tmp_path):
@@ -60,7 +61,7 @@ def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_re
     assert failed.returncode == 1 and "ratelimited" in failed.stderr and "Traceback" not in failed.stderr
     (summary,) = [m for m in standin.messages(LEADS) if not m.get("thread_ts")]
     (first_reply,) = thread_replies(standin, summary)
-    assert claims(tmp_path / "supportbot.db") == [], "the period is given back"
+    assert claims(database_for(tmp_path)) == [], "the period is given back"
 
     again = cli(standin, tmp_path, "jobs", "run", "shift-summaries", "--for", "EMEA")
     assert again.returncode == 0 and "shift-summaries: posted EMEA" in again.stdout, again.stderr
@@ -70,7 +71,7 @@ def test_a_thread_reply_failing_past_the_retries_leaves_the_next_run_only_the_re
     assert listed_cases(replies) == LISTED_ONCE
     tried = [_piece(call.args) for call in standin.calls_to("chat.postMessage")]
     assert tried == ["message", "reply 1"] + ["reply 2"] * 7, "the second run posted only the missing reply"
-    assert pieces(tmp_path / "supportbot.db", SHIFT_JOB) == {"message": summary["ts"], "reply 1": first_reply["ts"],
+    assert pieces(database_for(tmp_path), SHIFT_JOB) == {"message": summary["ts"], "reply 1": first_reply["ts"],
                                                              "reply 2": replies[1]["ts"]}
 
 
@@ -86,7 +87,7 @@ def test_a_digest_failing_past_the_retries_is_posted_by_the_next_run_with_the_ch
     (upload,), (digest,) = standin.completed_uploads(), digests(standin)
     assert chart_image(digest)["slack_file"] == {"id": upload.id} and "Mon 23 Nov 2026" in shown(digest)
     assert len(standin.calls_to("files.getUploadURLExternal")) == 1, "the chart is not uploaded again"
-    assert pieces(tmp_path / "supportbot.db", DIGEST_JOB) == {"chart": upload.id, "message": digest["ts"]}
+    assert pieces(database_for(tmp_path), DIGEST_JOB) == {"chart": upload.id, "message": digest["ts"]}
 
 
 def test_a_digest_failing_past_the_retries_is_posted_by_the_running_bot_on_its_next_try(standin, tmp_path):

@@ -12,6 +12,7 @@ from storage.periods import current_or_latest_window, latest_digest
 from tests.flow import rows, run_concurrently
 from tests.harness import REPO, TEAM_YAML, bot_env, run_cli, start_bot
 from tests.report_fixtures import at, clock, csat, escalation, event, fixture_day
+from tests.databases import database_for
 
 LEADS = "C0LEADS"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -23,8 +24,8 @@ def cli(standin, workdir, *args):
 
 
 def fixture_db(workdir, fill):
-    prepare_database(workdir / "supportbot.db")
-    db = open_db(workdir / "supportbot.db")
+    prepare_database(database_for(workdir))
+    db = open_db(database_for(workdir))
     fill(db)
     db.conn.commit()
     db.close()
@@ -156,7 +157,7 @@ def test_a_period_missed_while_down_is_posted_late_once_by_two_instances_and_not
     digests = [m for m in standin.messages(LEADS) if "Daily digest" in shown(m)]
     assert len(digests) == 1 and "Posted late" in shown(digests[0])
     assert day.strftime("%a %d %b %Y") in shown(digests[0])
-    assert rows(tmp_path / "supportbot.db", "SELECT period, late FROM job_claims") == [{"period": day.isoformat(), "late": 1}]
+    assert rows(database_for(tmp_path), "SELECT period, late FROM job_claims") == [{"period": day.isoformat(), "late": 1}]
     restarted = start_bot(standin, tmp_path)
     try:
         standin.wait_idle(quiet=1.0)
@@ -178,7 +179,7 @@ def test_jobs_list_csv_import_and_a_bad_shift_setting(standin, tmp_path):
                                          "line 3: score 'five' is not a whole number from 1 to 5", "line 5: there is no ESC-77"]
     again = cli(standin, tmp_path, "csat", "import", str(scores))
     assert again.stdout.splitlines()[0] == "0 rows loaded, 2 already loaded, 2 rejected."
-    assert len(rows(tmp_path / "supportbot.db", "SELECT * FROM csat_answers")) == 2
+    assert len(rows(database_for(tmp_path), "SELECT * FROM csat_answers")) == 2
     broken = yaml.safe_load((REPO / "app.yaml").read_text())
     broken["shifts"][1]["days"] = "weekdays"
     (tmp_path / "app.yaml").write_text(yaml.safe_dump(broken))

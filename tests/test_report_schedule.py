@@ -16,6 +16,7 @@ from jobs.report_jobs import run_due_digest, run_due_shift_summaries
 from storage.db import Store, prepare_database
 from storage.job_claims import watched_since
 from tests.harness import TEAM_YAML
+from tests.databases import database_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -40,7 +41,7 @@ def run_digest_at(standin, db_path, moment: datetime):
 
 
 def test_digest_runs_post_on_time_or_late_once_and_only_within_grace(standin, tmp_path):
-    db_path = tmp_path / "s.db"
+    db_path = database_for(tmp_path)
     prepare_database(db_path)
     watched_since(Store(db_path).db(), datetime(2026, 3, 1, tzinfo=BERLIN), "daily-digest")
     assert run_digest_at(standin, db_path, datetime(2026, 3, 27, 9, 0, 1, tzinfo=BERLIN)) == [("2026-03-26", True)]
@@ -53,7 +54,7 @@ def test_digest_runs_post_on_time_or_late_once_and_only_within_grace(standin, tm
 
 
 def test_a_new_installation_posts_nothing_from_before_it_started(standin, tmp_path):
-    db_path = tmp_path / "s.db"
+    db_path = database_for(tmp_path)
     prepare_database(db_path)
     assert run_digest_at(standin, db_path, datetime(2026, 10, 25, 9, 30, tzinfo=BERLIN)) == []
     assert run_digest_at(standin, db_path, datetime(2026, 10, 26, 9, 0, 1, tzinfo=BERLIN)) == [("2026-10-25", True)]
@@ -66,7 +67,7 @@ def test_a_new_installation_posts_nothing_from_before_it_started(standin, tmp_pa
 
 
 def test_a_failed_post_gives_the_period_back_for_the_next_run(standin, tmp_path):
-    db_path = tmp_path / "s.db"
+    db_path = database_for(tmp_path)
     prepare_database(db_path)
     watched_since(Store(db_path).db(), datetime(2026, 11, 1, tzinfo=BERLIN), "daily-digest")
     standin.fail("chat.postMessage", error="channel_not_found")

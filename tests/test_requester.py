@@ -18,7 +18,7 @@ def test_a_reacted_message_is_its_authors_escalation_and_the_survey_goes_to_the_
     bot.driver.reaction_added(HELP, ts, user="U0AGENT1")
     standin.wait_for("chat.postMessage", count=2)
     standin.wait_idle()
-    esc = rows(bot.db_path, "SELECT requester, raised_by, origin_link FROM escalations")[0]
+    esc = rows(bot.database, "SELECT requester, raised_by, origin_link FROM escalations")[0]
     link = standin.calls_to("chat.getPermalink")[0].response["permalink"]
     assert esc == {"requester": "U0AGENT2", "raised_by": "U0AGENT1", "origin_link": link}
     card = bot_thread(standin, HELP, ts)[0]

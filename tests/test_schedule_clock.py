@@ -13,6 +13,7 @@ from jobs.schedule import ScheduledJob, start_scheduler
 from storage.db import Store
 from tests.flow import wait_until
 from tests.incident_flow import APP_YAML
+from tests.databases import database_for
 
 
 class SteppedBack(datetime):
@@ -30,7 +31,7 @@ def test_a_frequent_job_keeps_its_pace_after_the_wall_clock_steps_back_an_hour(m
     monkeypatch.setattr(apscheduler.schedulers.base, "datetime", SteppedBack)
     runs: list[int] = []
     job = ScheduledJob("counting", IntervalTrigger(seconds=0.2), lambda client, deps: runs.append(1))
-    deps = Deps(store=Store(tmp_path / "unused.db"), team=parse_team_config(APP_YAML))
+    deps = Deps(store=Store(database_for(tmp_path)), team=parse_team_config(APP_YAML))
     running = start_scheduler(None, deps, (job,))
     try:
         wait_until(lambda: len(runs) >= 2, timeout=5)

@@ -63,9 +63,9 @@ def test_reminders_keep_their_cadence_then_the_leads_are_told_once(fast_bot, sta
     assert len(leads_notices(standin)) == 1 and "ESC-1 (P1)" in leads_notices(standin)[0]
     assert 3.5 <= time.monotonic() - raised < 8, "due at 2 s, then 1 s apart, then the leads one interval later"
     assert "ack overdue since" in card_text(card)
-    clock = rows(fast_bot.db_path, "SELECT line, priority, breached_at, reminders_sent FROM sla_clocks")[0]
+    clock = rows(fast_bot.database, "SELECT line, priority, breached_at, reminders_sent FROM sla_clocks")[0]
     assert (clock["line"], clock["priority"], clock["reminders_sent"]) == (3, "P1", 2) and clock["breached_at"]
-    assert len(rows(fast_bot.db_path, "SELECT * FROM events WHERE action = 'sla_breached'")) == 1
+    assert len(rows(fast_bot.database, "SELECT * FROM events WHERE action = 'sla_breached'")) == 1
 
 
 def test_lines_1_and_2_are_reminded_to_take_it_in_their_channel(fast_bot, standin):
@@ -81,7 +81,7 @@ def test_an_ack_before_the_deadline_cancels_every_reminder(fast_bot, standin):
     reply(fast_bot, standin, "on it", user="U0ENG1")
     time.sleep(3.5)
     assert reminders_in(standin, L3, l3_card(standin)["ts"]) == [] and leads_notices(standin) == []
-    assert rows(fast_bot.db_path, "SELECT outcome, breached_at FROM sla_clocks") == [{"outcome": "met", "breached_at": None}]
+    assert rows(fast_bot.database, "SELECT outcome, breached_at FROM sla_clocks") == [{"outcome": "met", "breached_at": None}]
 
 
 def test_a_reminder_due_while_the_bot_was_down_is_sent_once_when_it_is_back(standin, tmp_path):

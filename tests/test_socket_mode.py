@@ -13,7 +13,7 @@ def test_raise_reconnect_and_redelivery_over_socket_mode(standin, tmp_path):
         assert "envelope_id" in ack
         standin.wait_for("chat.postMessage", count=2)
         standin.wait_idle()
-        assert rows(bot.db_path, "SELECT summary, priority FROM escalations") == [{"summary": "Raised over the socket", "priority": "P1"}]
+        assert rows(bot.database, "SELECT summary, priority FROM escalations") == [{"summary": "Raised over the socket", "priority": "P1"}]
 
         assert standin.request_reconnect(timeout=20) == 2
         ts = standin.post_user_message(HELP, "Webhooks are delayed")
@@ -22,7 +22,7 @@ def test_raise_reconnect_and_redelivery_over_socket_mode(standin, tmp_path):
         standin.wait_idle()
         assert socket.reaction_added(HELP, ts, event_id="Ev0SOCKET", retry_num=1)["envelope_id"]
         standin.wait_idle()
-        assert count(bot.db_path, "escalations") == 2
+        assert count(bot.database, "escalations") == 2
         assert len(cards_in(standin, L1)) == 2
         assert not standin.calls_to("chat.postEphemeral"), "the redelivery is recognised, not refused"
     finally:

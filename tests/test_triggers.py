@@ -19,7 +19,7 @@ def test_bare_esc_opens_the_form_and_submitting_raises_in_that_channel(bot, stan
     assert bot.driver.view_submission(opened, values).status == 200
     standin.wait_for("chat.postMessage")
     standin.wait_idle()
-    esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
+    esc = rows(bot.database, "SELECT * FROM escalations")[0]
     assert (esc["summary"], esc["priority"], esc["line"], esc["category"], esc["customer_ref"], esc["source"]) == (
         "Invoices show the wrong VAT", "P2", 2, "billing", "ZD-4821", "modal")
     assert cards_in(standin, HELP)[0]["ts"] == esc["origin_ts"]
@@ -32,7 +32,7 @@ def test_form_with_blank_summary_shows_the_error_in_the_form(bot, standin):
     response = bot.driver.view_submission(opened, form_values({f"{ids.BLOCK_SUMMARY}/{ids.INPUT_SUMMARY}": "   "}))
     assert response.json == {"response_action": "errors", "errors": {ids.BLOCK_SUMMARY: "Say in a sentence what is wrong."}}
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 0
+    assert count(bot.database, "escalations") == 0
 
 
 def test_reaction_in_a_watched_channel_raises_once_in_the_message_thread(bot, standin):
@@ -40,7 +40,7 @@ def test_reaction_in_a_watched_channel_raises_once_in_the_message_thread(bot, st
     assert bot.driver.reaction_added(HELP, ts, user="U0AGENT1").status == 200
     standin.wait_for("chat.postMessage")
     standin.wait_idle()
-    esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
+    esc = rows(bot.database, "SELECT * FROM escalations")[0]
     assert (esc["source"], esc["origin_ts"], esc["summary"]) == ("reaction", ts, "Customer @Bo Agent says login loops @here")
     in_thread = [m for m in standin.thread(HELP, ts) if m["ts"] != ts]
     assert len(in_thread) == 1 and "ESC-1" in card_text(in_thread[0])
@@ -50,7 +50,7 @@ def test_reaction_in_a_watched_channel_raises_once_in_the_message_thread(bot, st
     assert bot.driver.reaction_added(HELP, ts, user="U0SPEC1").status == 200
     standin.wait_for("chat.postEphemeral")
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 1
+    assert count(bot.database, "escalations") == 1
     told = standin.ephemerals[-1]
     assert told["user"] == "U0SPEC1" and "already escalated as ESC-1" in told["text"]
 
@@ -61,7 +61,7 @@ def test_other_reactions_and_unwatched_channels_do_nothing_but_are_answered(bot,
     assert bot.driver.reaction_added(HELP, ts, reaction="tada").status == 200
     assert bot.driver.reaction_added(L1, other).status == 200
     standin.wait_idle()
-    assert count(bot.db_path, "escalations") == 0 and not standin.calls_to("chat.postMessage")
+    assert count(bot.database, "escalations") == 0 and not standin.calls_to("chat.postMessage")
 
 
 def test_message_shortcut_opens_the_form_prefilled_and_raises_in_the_thread(bot, standin):
@@ -74,7 +74,7 @@ def test_message_shortcut_opens_the_form_prefilled_and_raises_in_the_thread(bot,
     bot.driver.view_submission(opened, values, user="U0AGENT1")
     standin.wait_for("chat.postMessage")
     standin.wait_idle()
-    esc = rows(bot.db_path, "SELECT * FROM escalations")[0]
+    esc = rows(bot.database, "SELECT * FROM escalations")[0]
     assert (esc["source"], esc["origin_ts"], esc["requester"], esc["raised_by"]) == ("shortcut", ts, "U0AGENT2", "U0AGENT1")
     assert esc["origin_link"] == standin.calls_to("chat.getPermalink")[0].response["permalink"]
     assert any("ESC-1" in card_text(m) for m in standin.thread(HELP, ts) if m.get("blocks"))

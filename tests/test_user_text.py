@@ -55,7 +55,7 @@ def test_the_escalation_forms_fields_are_cleaned():
 def test_a_title_and_a_thread_reply_are_stored_clean(bot, standin):
     card = draft(bot, standin, title="Checkout\u202e nwod \x1b[31mdown\x00")
     reply(bot, standin, card, "Payments\u2066 fail\x1b[0m for \x00EU cards.")
-    (stored,) = rows(bot.db_path, "SELECT title FROM incidents")
-    (revision,) = rows(bot.db_path, "SELECT text FROM incident_revisions")
+    (stored,) = rows(bot.database, "SELECT title FROM incidents")
+    (revision,) = rows(bot.database, "SELECT text FROM incident_revisions")
     assert (stored["title"], revision["text"]) == ("Checkout nwod down", "Payments fail for EU cards.")
     assert "\u202e" not in repr(standin.message(HELP, card)["blocks"])

@@ -16,7 +16,7 @@ def answer_to(standin, user: str) -> dict:
 
 
 def owners(bot) -> list[dict]:
-    return rows(bot.db_path, "SELECT line, user FROM line_owners ORDER BY line")
+    return rows(bot.database, "SELECT line, user FROM line_owners ORDER BY line")
 
 
 def test_a_non_responder_may_not_take_on_line_3_by_command_or_button(bot, standin):
@@ -29,7 +29,7 @@ def test_a_non_responder_may_not_take_on_line_3_by_command_or_button(bot, standi
     bot.driver.block_action(ids.ACTION_TAKE, "1:3", user="U0AGENT2", channel=L3, message_ts=card["ts"])
     assert "can take ESC-1" in answer_to(standin, "U0AGENT2")["text"]
     standin.wait_idle()
-    assert owners(bot) == [] and rows(bot.db_path, "SELECT action FROM events") == [{"action": "raised"}]
+    assert owners(bot) == [] and rows(bot.database, "SELECT action FROM events") == [{"action": "raised"}]
     assert not standin.calls_to("chat.update"), "no card changed"
 
 
@@ -51,7 +51,7 @@ def test_two_takes_of_one_card_state_make_one_owner_and_the_second_is_told_who(b
                        for user in ("U0AGENT1", "U0AGENT2")))
     refusal = standin.wait_for_response()[-1]
     standin.wait_idle()
-    taken = rows(bot.db_path, "SELECT actor FROM events WHERE action = 'taken'")
+    taken = rows(bot.database, "SELECT actor FROM events WHERE action = 'taken'")
     assert len(taken) == 1
     winner, loser = taken[0]["actor"], refusal["user"]
     assert {winner, loser} == {"U0AGENT1", "U0AGENT2"} and len(standin.responses) == 1

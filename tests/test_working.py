@@ -67,7 +67,7 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     assert len(notes) == 6
     assert "ESC-1: <@U0AGENT1> moved ESC-1 up to L2 · Specialists: needs a specialist" in notes[1]
     assert notes[-1] == "ESC-1: <@U0AGENT1> resolved ESC-1: fixed in 4.2.1"
-    events = rows(bot.db_path, "SELECT action, actor, from_value, to_value FROM events ORDER BY id")
+    events = rows(bot.database, "SELECT action, actor, from_value, to_value FROM events ORDER BY id")
     assert [e["action"] for e in events] == ["raised", "taken", "moved_up", "taken", "moved_up", "acknowledged", "resolved"]
 
 
@@ -80,11 +80,11 @@ def test_buttons_do_what_the_commands_do(bot, standin):
     assert form["callback_id"] == ids.MODAL_ESCALATE and form["submit"]["text"] == "Escalate to L2"
     assert not standin.calls_to("views.open")[0].args["view"].get("blocks")[1]["element"].get("initial_value")
     submit_reason(bot, standin, form, "Refund API returns 500 for <!channel> orders", "U0AGENT2")
-    assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
+    assert rows(bot.database, "SELECT line FROM escalations")[0]["line"] == 2
     card = card_text(cards_in(standin, L2)[-1])
     assert "L2 · Specialists" in card and "*Why on L2:* Refund API returns 500 for &lt;!channel&gt; orders" in card
     click(bot, standin, ids.ACTION_RESOLVE, L2, "U0SPEC1")
-    assert rows(bot.db_path, "SELECT status FROM escalations")[0]["status"] == "resolved"
+    assert rows(bot.database, "SELECT status FROM escalations")[0]["status"] == "resolved"
     assert not standin.ephemerals, "clicks answer through the card"
 
 
@@ -97,8 +97,8 @@ def test_two_escalate_forms_from_one_card_move_it_once(bot, standin):
     refusal = standin.ephemerals[-1]
     assert (refusal["user"], refusal["channel"]) == ("U0AGENT2", L1)
     assert "ESC-1 has already moved to line 2: nobody owns it there. Nothing changed." in refusal["text"]
-    assert rows(bot.db_path, "SELECT line FROM escalations")[0]["line"] == 2
-    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'moved_up'")) == 1
+    assert rows(bot.database, "SELECT line FROM escalations")[0]["line"] == 2
+    assert len(rows(bot.database, "SELECT * FROM events WHERE action = 'moved_up'")) == 1
 
 
 def test_assign_down_reopen_and_timeline(bot, standin):
@@ -134,9 +134,9 @@ def test_handoff_gives_all_my_open_escalations_away(bot, standin):
     run(bot, standin, "take 2")
     answer = run(bot, standin, "handoff <@U0AGENT2|bo>")
     assert "Handed 2 to <@U0AGENT2>: ESC-1, ESC-2" in answer["text"]
-    owners = rows(bot.db_path, "SELECT user FROM line_owners ORDER BY escalation_id")
+    owners = rows(bot.database, "SELECT user FROM line_owners ORDER BY escalation_id")
     assert [o["user"] for o in owners] == ["U0AGENT2", "U0AGENT2"]
-    assert len(rows(bot.db_path, "SELECT * FROM events WHERE action = 'handed_off'")) == 2
+    assert len(rows(bot.database, "SELECT * FROM events WHERE action = 'handed_off'")) == 2
 
 
 def test_a_change_while_the_first_cards_are_still_posting_adds_no_second_card(bot, standin):

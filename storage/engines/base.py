@@ -1,0 +1,41 @@
+"""What each engine provides; `storage/db.py` is the only caller."""
+
+from typing import Any, Protocol
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be used at all here (its driver is not installed, its URL is malformed)."""
+
+    def __init__(self, problem: str, fix: str):
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
+class Engine(Protocol):
+    name: str
+    target: str
+
+    def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Any:
+        """A new connection with `execute`, `query`, `executescript` and `close`."""
+
+    def begin_write(self, db: Any) -> None:
+        """Open a write transaction holding the write lock, or raise a busy error in time."""
+
+    def prepare(self) -> None:
+        """Bring the schema up to date and prove it can be written; safe at every start."""
+
+    def schema_version(self, db: Any) -> int: ...
+
+    @staticmethod
+    def is_busy(error: Exception) -> bool: ...
+
+    @staticmethod
+    def is_full(error: Exception) -> bool: ...
+
+    @staticmethod
+    def is_gone(error: Exception) -> bool:
+        """The connection to the server was lost (only a server has one to lose)."""
+
+    def describe(self) -> str:
+        """Where the data lives, fit for a log line: never a password."""

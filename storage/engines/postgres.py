@@ -1,0 +1,216 @@
+"""PostgreSQL, for teams that run several instances on a shared, managed database.
+
+Connections run in autocommit; a writer opens its own transaction and takes one
+transaction-scoped advisory lock, so writers queue one at a time exactly as SQLite's
+`BEGIN IMMEDIATE` makes them: every read-then-write rule above keeps the guarantees it has
+on SQLite, on every instance, with no row-lock reasoning of its own. `lock_timeout` bounds
+that wait by `SUPPORTBOT_BUSY_TIMEOUT`, as `busy_timeout` does on SQLite. The inbox's
+connections keep requests without that lock (an insert that conflicts with nothing), so a
+request is kept before its ack while a long write holds the lock."""
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from storage.engines.base import EngineUnavailable
+from storage.migrations import MIGRATION_SETS, applied_names, record_applied, steps_of
+
+try:
+    import psycopg
+    from psycopg import errors as pg_errors
+    from psycopg.adapt import Loader
+    from psycopg.rows import dict_row
+except ImportError:  # the [postgres] extra is not installed: EngineUnavailable says so
+    psycopg = None
+
+WRITE_LOCK = 0x5B07  # the advisory lock every writer takes (SQLite's one write lock)
+MIGRATION_LOCK = 0x5B08  # held by the one instance that migrates while the others wait
+CONNECT_TIMEOUT_S = 5
+START_TIMEOUT_MS = 15_000
+
+SQLITE_FUNCTIONS = """
+CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT extract(epoch FROM t::timestamptz) / 86400.0 + 2440587.5 $$;
+"""
+
+
+class PostgresEngine:
+    name = "postgresql"
+
+    def __init__(self, url: str):
+        if psycopg is None:
+            raise EngineUnavailable("PostgreSQL needs psycopg, which is not installed",
+                                    "pip install 'supportbot[postgres]'")
+        self.target = url
+        self.url = _checked(url)
+
+    def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> "PgDatabase":
+        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                               application_name="supportbot")
+        conn.adapters.register_loader("numeric", _NumberLoader)
+        return PgDatabase(conn, write_lock=None if inbox else WRITE_LOCK, busy_timeout_ms=busy_timeout_ms)
+
+    @staticmethod
+    def quiet_inbox_writer(db: "PgDatabase") -> None:
+        """The server checkpoints on its own schedule; nothing to hold back."""
+
+    def begin_write(self, db: "PgDatabase") -> None:
+        steps = f"BEGIN; SET LOCAL lock_timeout = {int(db.busy_timeout_ms)}"
+        if db.write_lock is not None:
+            steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
+        db.conn.execute(steps)
+
+    def prepare(self) -> None:
+        """Two instances starting at once: the first takes the migration lock and migrates,
+        the second waits for it and then finds nothing pending."""
+        db = self.connect(START_TIMEOUT_MS)
+        try:
+            db.conn.execute(f"SET lock_timeout = {START_TIMEOUT_MS}")
+            db.conn.execute(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+            try:
+                db.conn.execute(SQLITE_FUNCTIONS)
+                for migrations in MIGRATION_SETS:
+                    done = applied_names(db, migrations.name)
+                    for name, migrate in steps_of(migrations):
+                        if name in done:
+                            continue
+                        self.begin_write(db)
+                        try:
+                            migrate(db)
+                            record_applied(db, migrations.name, name)
+                        except BaseException:
+                            db.conn.execute("ROLLBACK")
+                            raise
+                        db.conn.execute("COMMIT")
+            finally:
+                db.conn.execute(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            self.begin_write(db)
+            db.conn.execute("COMMIT")
+        finally:
+            db.close()
+
+    @staticmethod
+    def table_names(db: "PgDatabase") -> list[str]:
+        sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+               " AND table_type = 'BASE TABLE' ORDER BY table_name")
+        return [row["table_name"] for row in db.query(sql)]
+
+    def schema_version(self, db: "PgDatabase") -> int:
+        return len(applied_names(db, MIGRATION_SETS[0].name))
+
+    @staticmethod
+    def is_busy(error: Exception) -> bool:
+        return isinstance(error, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected,
+                                  pg_errors.SerializationFailure))
+
+    @staticmethod
+    def is_full(error: Exception) -> bool:
+        return isinstance(error, psycopg.Error) and (error.sqlstate or "").startswith("53")
+
+    @staticmethod
+    def is_gone(error: Exception) -> bool:
+        if not isinstance(error, psycopg.OperationalError) or PostgresEngine.is_busy(error):
+            return False
+        state = error.sqlstate
+        return state is None or state.startswith(("08", "57P"))
+
+    def describe(self) -> str:
+        return without_password(self.target)
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+def _checked(url: str) -> str:
+    """`postgres://` is the same URL under its older name; libpq takes both."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises ValueError on a port that is not a number
+    except ValueError as error:
+        raise EngineUnavailable(f"the URL does not parse ({error})",
+                                "write it as postgresql://user:password@host:5432/dbname") from None
+    if not parts.hostname or not parts.path.strip("/"):
+        raise EngineUnavailable("the URL names no host or no database",
+                                "write it as postgresql://user:password@host:5432/dbname")
+    return url
+
+
+class PgDatabase:
+    """The same calls as sqlite-utils' Database that the storage layer uses."""
+
+    def __init__(self, conn, write_lock: int | None, busy_timeout_ms: int):
+        self.conn = conn
+        self.write_lock = write_lock
+        self.busy_timeout_ms = busy_timeout_ms
+
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(_placeholders(sql), _values(params))
+
+    def query(self, sql: str, params=()):
+        cursor = self.conn.cursor(row_factory=dict_row)
+        cursor.execute(_placeholders(sql), _values(params))
+        yield from cursor
+
+    def executescript(self, sql: str) -> None:
+        self.conn.execute(ddl(sql))
+
+    def rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
+_RESERVED = re.compile(r"(?<![\w.])user\b|(?<=\.)user\b")
+_INDEX_HINT = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])")  # SQLite's unary + keeping its planner off an index
+
+
+@lru_cache(maxsize=4096)
+def _placeholders(sql: str) -> str:
+    """The shared dialect as psycopg and PostgreSQL take it: `?` → `%s` and a literal `%` doubled
+    outside quoted text, the column `user` (a reserved word here) quoted, and SQLite's index
+    hints (a unary `+` before a column) dropped."""
+    parts = _QUOTED.split(sql)
+    for i in range(0, len(parts), 2):
+        parts[i] = _INDEX_HINT.sub("", _RESERVED.sub('"user"', parts[i].replace("%", "%%").replace("?", "%s")))
+    for i in range(1, len(parts), 2):
+        if parts[i].startswith("'"):
+            parts[i] = parts[i].replace("%", "%%")
+    return "".join(parts)
+
+
+def _values(params) -> list:
+    """Booleans are stored as 0/1 in INTEGER columns on both engines."""
+    if isinstance(params, dict):
+        raise TypeError("named parameters are not used by the storage layer")
+    return [int(value) if isinstance(value, bool) else value for value in params]
+
+
+_DDL_TYPES = (
+    (re.compile(r"\bINTEGER PRIMARY KEY\b", re.I), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
+    (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
+)
+
+
+def ddl(sql: str) -> str:
+    """SQLite's DDL types as PostgreSQL's: an `INTEGER PRIMARY KEY` numbers itself on both."""
+    for pattern, replacement in _DDL_TYPES:
+        sql = pattern.sub(replacement, sql)
+    return "".join(part if i % 2 else _RESERVED.sub('"user"', part) for i, part in enumerate(_QUOTED.split(sql)))
+
+
+if psycopg is not None:
+    class _NumberLoader(Loader):
+        """numeric (avg, sum of bigints) as Python numbers, as SQLite gives them, not Decimal."""
+
+        def load(self, data):
+            text = bytes(data).decode()
+            return float(text) if "." in text or "e" in text.lower() else int(text)

@@ -1,0 +1,82 @@
+"""SQLite, the embedded default: one file (and the inbox's file beside it), WAL mode, one
+connection per thread, `BEGIN IMMEDIATE` for writers. sqlite-utils is its tool."""
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.migrations import apply_inbox_migrations, apply_migrations, schema_version
+
+START_TIMEOUT_MS = 5_000  # at start-up a lock held this long means another process is in the way
+
+
+def inbox_path(path: str | Path) -> Path:
+    """The inbox's own file beside the database: `supportbot.db` → `supportbot.inbox.db`."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.inbox{path.suffix or '.db'}")
+
+
+class SqliteEngine:
+    name = "sqlite"
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.target = str(path)
+
+    def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Database:
+        return _open(inbox_path(self.path) if inbox else self.path, busy_timeout_ms)
+
+    @staticmethod
+    def quiet_inbox_writer(db: Database) -> None:
+        """The inbox writer's connection never checkpoints the WAL (bot/inbox_writer.py)."""
+        db.execute("PRAGMA wal_autocheckpoint=0")
+
+    def begin_write(self, db: Database) -> None:
+        db.execute("BEGIN IMMEDIATE")
+
+    def prepare(self) -> None:
+        """Switch the database and its inbox to WAL, bring their schemas up to date and prove
+        they can be written. Raises sqlite3.Error when a file cannot serve."""
+        for inbox, migrate in ((False, apply_migrations), (True, apply_inbox_migrations)):
+            db = self.connect(START_TIMEOUT_MS, inbox=inbox)
+            try:
+                with db.ensure_autocommit_on():
+                    db.execute("PRAGMA journal_mode=WAL")
+                migrate(db)
+                self.begin_write(db)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+
+    @staticmethod
+    def table_names(db: Database) -> list[str]:
+        return db.table_names()
+
+    def schema_version(self, db: Database) -> int:
+        return schema_version(db)
+
+    @staticmethod
+    def is_busy(error: Exception) -> bool:
+        """SQLite's answer once busy_timeout has passed with another connection holding the write lock."""
+        return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+    @staticmethod
+    def is_full(error: Exception) -> bool:
+        return isinstance(error, sqlite3.OperationalError) and ("full" in str(error) or "disk I/O" in str(error))
+
+    @staticmethod
+    def is_gone(error: Exception) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return str(self.path)
+
+
+def _open(path: Path, busy_timeout_ms: int) -> Database:
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
