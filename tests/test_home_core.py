@@ -21,11 +21,12 @@ from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-TEAM = parse_team_config({
-    "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
-              {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
-    "escalations": {"watch_channels": ["C0HELP"]},
-})
+LINES = [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
+         {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}]
+TEAM = parse_team_config({"lines": LINES, "escalations": {"watch_channels": ["C0HELP"]}})
+SHIFTS_TEAM = parse_team_config({"lines": LINES, "timezone": "Europe/Berlin", "summaries": {"channel": "C0LEADS"}, "shifts": [
+    {"name": "EMEA", "start": "08:00", "end": "16:00", "days": "mon-fri"},
+    {"name": "Americas", "start": "16:00", "end": "00:00", "days": "mon-fri"}]})
 HOSTILE = "<!channel> pay now <https://evil.example|bank>"
 
 
@@ -100,7 +101,7 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     core.resolve(db, later(31), third.id, "U0AGENT2", None, "r3")
     db["csat_answers"].insert({"subject": "escalation:1", "escalation_id": first.id, "score": 4, "source": "survey",
                                "received_at": later(70).isoformat(), "recorded_at": later(70).isoformat(), "counts": 1})
-    figures = team_figures(db, later(120), 7, "Europe/Berlin")
+    figures = team_figures(db, later(120), 7, "Europe/Berlin", ())
     agent2, agent1 = figures.people
     assert (agent2.user, agent2.resolved, agent2.median_seconds_to_resolve) == ("U0AGENT2", 2, (65 * 60 + 29 * 60) / 2)
     assert (agent2.csat_average, agent2.csat_count) == (4.0, 1)
@@ -109,6 +110,19 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     assert [(line.line, line.open, line.unowned) for line in figures.lines] == [(1, 1, 0), (2, 0, 0), (3, 0, 0)]
     text = repr(render_team_view(figures, TEAM))
     assert "<@U0AGENT2> · *2 resolved*" in text and "Show 30 days" in text
+
+
+def test_the_team_view_says_which_shift_is_on_duty_and_until_when_in_the_readers_zone(db):
+    def on_duty_text(now: datetime) -> str:
+        blocks = render_team_view(team_figures(db, now, 7, SHIFTS_TEAM.timezone, SHIFTS_TEAM.reports.shifts), SHIFTS_TEAM)
+        return next(block["text"]["text"] for block in blocks if "On duty" in block.get("text", {}).get("text", ""))
+
+    emea_ends = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)  # 16:00 in Berlin, a Tuesday
+    assert on_duty_text(T0) == f"*On duty:* EMEA until <!date^{int(emea_ends.timestamp())}^{{date_short_pretty}} {{time}}|2026-11-24 15:00 UTC>"
+    assert on_duty_text(emea_ends).startswith("*On duty:* Americas until <!date^")
+    assert on_duty_text(datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)) == "*On duty:* no shift right now"  # a Saturday
+    no_shifts = render_team_view(team_figures(db, T0, 7, "UTC", ()), TEAM)
+    assert "On duty" not in repr(no_shifts)
 
 
 def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
@@ -120,7 +134,7 @@ def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
         core.take(db, later(30), esc.id, "U0AGENT1", f"t{n}")
     facts = HomeFacts(later(60), q.owned_by(db, "U0AGENT1", 10),
                       {line: q.waiting_on_line(db, line, 10) for line in (1, 2)}, q.waiting_on_line(db, 3, 10), [],
-                      team_view=render_team_view(team_figures(db, later(60), 30, "UTC"), TEAM))
+                      team_view=render_team_view(team_figures(db, later(60), 30, "UTC", ()), TEAM))
     view = render_home(facts, TEAM)
     assert_valid_home(view)
     text = repr(view["blocks"])

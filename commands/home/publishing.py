@@ -59,7 +59,8 @@ def build_home(db: Database, team: TeamConfig, now: datetime, user: str, roles: 
                       for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
     team_view = []
     if roles.lead:
-        team_view = render_team_view(team_figures(db, now, home_visits.period_days(db, user), team.timezone), team)
+        figures = team_figures(db, now, home_visits.period_days(db, user), team.timezone, team.reports.shifts)
+        team_view = render_team_view(figures, team)
     facts = HomeFacts(now, mine, queues, waiting_ack, incidents, card_links, incident_links, team_view)
     return render_home(facts, team)
 
