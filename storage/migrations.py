@@ -402,6 +402,13 @@ def create_home_visits(db: Database) -> None:
     )
 
 
+@migrations(name="0017_home_visits_broadcaster")
+def record_whether_a_home_shows_incidents(db: Database) -> None:
+    """Whether a person's last Home showed the active incidents (they broadcast), so an incident's
+    change re-publishes the Homes it shows on, as `lines` and `lead` do for an escalation's."""
+    db.execute("ALTER TABLE home_visits ADD COLUMN broadcaster INTEGER NOT NULL DEFAULT 0")
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -166,6 +166,7 @@ def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Re
     if clock.breached_at is None:
         records.insert_event(db, Event(clock.escalation_id, now, SYSTEM_ACTOR, Action.SLA_BREACHED, clock.line,
                                        clock.priority, clock.kind))
+        effects.homes_follow(db, now, clock.escalation_id)  # overdue now, and one more breach in the leads' figures
     tells_leads = clock.reminders_sent >= policy.max_reminders
     sent = clock.reminders_sent if tells_leads else clock.reminders_sent + 1
     upcoming = None if tells_leads else _next_slot(clock, sent, now, policy)

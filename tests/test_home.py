@@ -8,6 +8,7 @@ from commands.home import ids
 from standin import form_values
 from standin.payloads import selected_option
 from tests.flow import HELP, L1, L2, raise_by_command, rows, wait_until
+from tests.incident_flow import draft
 
 AGENT, OTHER_AGENT, ENGINEER, LEAD = "U0AGENT1", "U0AGENT2", "U0ENG1", "U0LEAD1"
 
@@ -116,3 +117,11 @@ def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bo
     standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == L2)
     raised = wait_until(lambda: rows(bot.db_path, "SELECT origin_channel, raised_by FROM escalations"))
     assert raised == [{"origin_channel": L2, "raised_by": AGENT}]
+
+
+def test_a_broadcasters_home_lists_an_incident_once_drafted_with_a_link_to_its_card(bot, standin):
+    open_home(bot, standin, LEAD)
+    assert "Active incidents* (0)" in home_text(standin, LEAD)
+    card_ts = draft(bot, standin, "Checkout is down")
+    wait_until(lambda: f"/archives/{HELP}/p{card_ts.replace('.', '')}|INC-1>* · Draft" in home_text(standin, LEAD), timeout=5)
+    assert "Checkout is down" in home_text(standin, LEAD)

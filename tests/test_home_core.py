@@ -1,6 +1,7 @@
 """App Home's queries, whose Home a change concerns, the leads' figures and the rendered views,
 with a fixed clock."""
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from slack_sdk.models.blocks import Block
@@ -11,12 +12,16 @@ from commands.home import ids
 from commands.home.audience import Members, roles_of
 from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, render_refusal, within_limit
 from commands.home.team_blocks import render_team_view
+from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
 from storage import home_visits, outbox
+from storage import incidents as incident_core
 from storage.home_visits import Audience
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
 from storage.ownership import Crew
+from storage.sla import DEFAULT_POLICY, claim_due_reminders
 from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
 
@@ -91,6 +96,73 @@ def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
     core.take(db, later(5), esc.id, "U0ENG1", "ack", crew=Crew(frozenset({"U0ENG1"}), configured=True))
     core.take(db, later(6), esc.id, "U0AGENT1", "over", crew=Crew())
     assert {subject for subject, _ in home_rows(db)} == {"home:U0ENG1", "home:U0AGENT1"}
+
+
+def visited(db, audiences: dict[str, Audience]) -> None:
+    """These people opened their Home at T0 and it was published, showing them what `audiences` say."""
+    for user in audiences:
+        home_visits.open_home(db, T0, user)
+    with db.conn:
+        for user, audience in audiences.items():
+            home_visits.published(db, user, T0, audience)
+        db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
+
+
+def published_homes(db) -> set[str]:
+    homes = {subject for subject, _ in home_rows(db)}
+    with db.conn:
+        db.execute("UPDATE outbox SET done_at = ? WHERE kind = ?", [T0.isoformat(), home_visits.HOME])
+    return homes
+
+
+def test_an_incident_drafted_carded_and_moving_status_refreshes_the_broadcasters_homes_only(db):
+    visited(db, {"U0BCAST": Audience(broadcaster=True), "U0LEAD1": Audience(frozenset({3}), lead=True),
+                 "U0AGENT1": Audience(frozenset({1}))})
+    incident = incident_core.create_incident(db, later(1), "Checkout is down", "U0AGENT1", "C0HELP", "d1").incident
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.attach_card(db, later(2), incident.id, "100.000100")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.add_revision(db, "C0HELP", "100.000100", "100.000200", "U0AGENT1", "Checkout fails for everyone.")
+    assert published_homes(db) == set(), "a draft's wording is not on Home"
+    incident_core.broadcast(db, later(3), incident.id, "U0BCAST", BroadcastPlan(("C0STATUS",), "SEV2", False), "b1")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.follow_up(db, later(4), incident.id, "U0BCAST", FollowUp(IncidentStatus.IDENTIFIED, "Found it."), "u1")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.retry_step(db, later(5), incident.id, 1, "U0BCAST", "r1")
+    assert published_homes(db) == set(), "a retry moves no status"
+    incident_core.follow_up(db, later(6), incident.id, "U0BCAST", FollowUp(IncidentStatus.RESOLVED, "Fixed."), "u2")
+    assert published_homes(db) == {"home:U0BCAST"}
+
+
+def test_an_sla_breach_refreshes_the_homes_of_the_line_and_the_leads(db):
+    esc = raise_one(db, "a", priority="P1")
+    visited(db, {"U0AGENT1": Audience(frozenset({1})), "U0SPEC1": Audience(frozenset({2})),
+                 "U0LEAD1": Audience(frozenset({3}), lead=True)})
+    due = DEFAULT_POLICY.allowed("take", "P1")
+    claim_due_reminders(db, T0 + due, DEFAULT_POLICY)
+    assert published_homes(db) == {"home:U0AGENT1", "home:U0LEAD1"}
+    claim_due_reminders(db, T0 + due + DEFAULT_POLICY.remind_every, DEFAULT_POLICY)
+    assert published_homes(db) == set(), "a second reminder moves no figure"
+    assert q.waiting_on_line(db, 1, 1).rows[0].escalation.id == esc.id
+
+
+def test_a_handoff_refreshes_the_new_owners_home(db):
+    esc = raise_one(db, "a", line=2)
+    core.take(db, later(1), esc.id, "U0SPEC1", "t1")
+    visited(db, {"U0SPEC2": Audience(), "U0AGENT1": Audience(frozenset({1}))})
+    core.handoff(db, later(2), "U0SPEC1", "U0SPEC2", "h1")
+    assert published_homes(db) == {"home:U0SPEC2"}
+
+
+def test_a_counting_csat_answer_refreshes_the_leads_homes(db):
+    esc = raise_one(db, "a")
+    core.resolve(db, later(1), esc.id, "U0AGENT1", None, "r1")
+    visited(db, {"U0LEAD1": Audience(lead=True), "U0AGENT2": Audience(frozenset({1}))})
+    answer = csat.CsatAnswer(f"escalation:{esc.id}", esc.id, 5, None, "U0REQ1", "survey", later(2))
+    csat.record_answer(db, later(2), answer)
+    assert published_homes(db) == {"home:U0LEAD1"}
+    csat.record_answer(db, later(3), dataclasses.replace(answer, score=1, received_at=later(-1)))
+    assert published_homes(db) == set(), "an older answer does not count"
 
 
 def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(db):
