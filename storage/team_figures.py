@@ -69,8 +69,8 @@ def _open_owned(db: Database) -> dict[tuple[str, int], int]:
     """{(person, line): open escalations they own on their current line}: one walk of the open
     rows, asking line_owners' primary key about each."""
     return {(user, line): n for user, line, n in db.execute(
-        "SELECT o.user, e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id"
-        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.user, e.line")}
+        'SELECT o."user", e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id'
+        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.\"user\", e.line")}
 
 
 def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> list[LineNow]:
@@ -97,14 +97,14 @@ def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], i
     owned: dict[str, int] = {}
     for (user, _), n in owned_by_line.items():
         owned[user] = owned.get(user, 0) + n
-    breaches = dict(db.execute("SELECT o.user, count(*) FROM sla_clocks c JOIN line_owners o"
+    breaches = dict(db.execute('SELECT o."user", count(*) FROM sla_clocks c JOIN line_owners o'
                                " ON o.escalation_id = c.escalation_id AND o.line = c.line"
-                               " WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o.user", bounds(period)))
+                               ' WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o."user"', bounds(period)))
     csat = {user: (average, n) for user, average, n in db.execute(
-        "SELECT (SELECT actor FROM events WHERE escalation_id = a.escalation_id AND action = 'resolved'"
-        " ORDER BY id DESC LIMIT 1) AS resolver, avg(score), count(*) FROM csat_answers a"
-        " WHERE counts = 1 AND received_at >= ? AND received_at < ? AND resolver IS NOT NULL GROUP BY resolver",
-        bounds(period))}
+        "SELECT resolver, avg(score), count(*) FROM (SELECT a.score, (SELECT actor FROM events"
+        " WHERE escalation_id = a.escalation_id AND action = 'resolved' ORDER BY id DESC LIMIT 1) AS resolver"
+        " FROM csat_answers a WHERE a.counts = 1 AND a.received_at >= ? AND a.received_at < ?) answered"
+        " WHERE resolver IS NOT NULL GROUP BY resolver", bounds(period))}
     people = set(waits) | set(owned) | set(breaches) | set(csat)
     figures = [PersonFigures(user, len(waits.get(user, [])), owned.get(user, 0),
                              median(waits[user]) if user in waits else None, breaches.get(user, 0),
