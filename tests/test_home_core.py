@@ -10,13 +10,15 @@ from slack_sdk.models.views import View
 from bot.config import parse_team_config
 from commands.home import ids
 from commands.home.audience import Members, roles_of
-from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, render_refusal, within_limit
+from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
+from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
 from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
 from storage import home_visits, outbox
 from storage import incidents as incident_core
+from storage.errors import UserError
 from storage.home_visits import Audience
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
@@ -222,9 +224,10 @@ def test_a_view_past_the_block_limit_is_cut_and_says_so():
 
 
 def test_the_refusal_modal_says_why(db):
-    view = render_refusal("ESC-1 changed since you saw it. Nothing changed.", "Press again if you still mean it.")
+    refused = UserError("ESC-1 changed since you saw it. Nothing changed.", "Press again if you still mean it.")
+    view = render_reply_modal(render_error(refused))
     assert_valid_view(view)
-    assert view["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(view["blocks"])
+    assert view["callback_id"] == REPLY_MODAL and "Nothing changed" in repr(view["blocks"])
 
 
 def test_opening_home_twice_keeps_one_pending_publish(db):
