@@ -21,7 +21,7 @@ from storage import escalations as core
 from storage.csat_import import import_csat_csv
 from storage.db import Store
 from storage.model import NewEscalation, Source
-from storage.periods import local_day, running_window
+from storage.periods import local_day, shift_on_duty
 
 HISTORY_DAYS = 13
 STILL_OPEN = {(9, 2), (4, 1)}  # (days back, case of the day): two old cases nobody closed
@@ -35,9 +35,9 @@ def play_reports(slack: SlackStandIn, db_path: Path, config: Path, out: TextIO) 
     say("Two weeks of history, and the helpdesk's CSAT export loaded with `supportbot csat import`")
     _history(deps)
     tz = ZoneInfo(deps.team.timezone)
-    shift = next(shift for shift in deps.team.reports.shifts if running_window(shift, deps.clock(), tz))
-    say(f"The {shift.name} shift's summary so far (`supportbot jobs run shift-summaries --for {shift.name}`)")
-    post_shift_once(client, deps, shift, running_window(shift, deps.clock(), tz))
+    on_duty = shift_on_duty(deps.team.reports.shifts, deps.clock(), tz)
+    say(f"The {on_duty.shift.name} shift's summary so far (`supportbot jobs run shift-summaries --for {on_duty.shift.name}`)")
+    post_shift_once(client, deps, on_duty.shift, on_duty.window)
     say("Today's digest showing its chart (`supportbot jobs run daily-digest`; the schedule posts yesterday's at 09:00)")
     post_digest_once(client, deps, local_day(deps.clock(), tz))
     print(f"\n━━━━━━━━ #support-leads ━━━━━━━━\n{slack.transcript(LEADS)}", file=out)

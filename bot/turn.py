@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from commands.replies import render_error, render_failure
+from commands.modals import open_modal
+from commands.replies import render_error, render_failure, render_reply_modal
 from storage.db import DATABASE_ERRORS, database_full, database_unavailable
 from storage.errors import UserError
 from storage.inbox import done as drop_from_inbox
@@ -41,13 +42,16 @@ class Turn:
         """Tell only the person who asked; nobody else sees refusals or no-ops.
 
         The response_url works in any conversation but expires (30 minutes, five uses);
-        when it fails, chat.postEphemeral takes over."""
+        when it fails, chat.postEphemeral takes over. A click on Home, or a form opened there,
+        has neither: its trigger opens a small modal instead."""
         if self.body.get("response_url") and self._respond_ephemeral(blocks, text):
             return
         if self.channel:
             thread_ts = self.body.get("event", {}).get("thread_ts")
             self.client.chat_postEphemeral(channel=self.channel, user=self.user, blocks=blocks, text=text,
                                            thread_ts=thread_ts)
+        elif self.body.get("trigger_id"):
+            open_modal(self.client, self.body["trigger_id"], render_reply_modal(blocks))
 
     def _respond_ephemeral(self, blocks: list[dict], text: str) -> bool:
         try:

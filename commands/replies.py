@@ -18,3 +18,13 @@ def render_failure(reference: str, detail: str) -> list[dict]:
 
 def render_confirmation(text: str) -> list[dict]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+
+
+REPLY_MODAL = "reply-modal"
+
+
+def render_reply_modal(blocks: list[dict]) -> dict:
+    """A reply where there is no conversation to answer in (Home, a form opened from it): a small
+    modal saying why nothing was done."""
+    return {"type": "modal", "callback_id": REPLY_MODAL, "title": {"type": "plain_text", "text": "Not done"},
+            "close": {"type": "plain_text", "text": "OK"}, "blocks": blocks}

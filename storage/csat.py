@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage import records
+from storage import home_visits, records
 from storage.db import write_transaction
 from storage.errors import UsageError
 
@@ -73,6 +73,8 @@ def record_answer(db: Database, now: datetime, answer: CsatAnswer, import_key: s
             "received_at": records.to_text(answer.received_at), "recorded_at": records.to_text(now),
             "counts": int(counts), "import_key": import_key,
         })
+        if counts:
+            home_visits.refresh(db, now, leads=True)  # the leads' CSAT figures move
         return Recorded(counted=counts, replaced_score=current[1] if counts and current else None)
 
 

@@ -150,6 +150,7 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
             sla.follow(db, now, changed, actor, policy)
             effects.cards_follow(db, now, esc.id, reply_to)
             effects.thread_hears(db, now, esc.id, [event_id])
+            effects.homes_follow(db, now, esc.id)
             outcomes.append(Outcome(changed, (event,)))
         return outcomes
 

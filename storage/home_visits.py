@@ -2,10 +2,12 @@
 
 Slack's `views.publish` is Tier 4 (about 100 a minute): a change re-publishes only the Homes
 opened in the last day, each at most once every few seconds, and only those it concerns. What
-a Home concerns (the lines its person works, whether they lead) is written when it is
-published, so the core decides whose Home a change touches without asking Slack.
+a Home concerns (the lines its person works, whether they lead, whether they see the incidents)
+is written when it is published, so the core decides whose Home a change touches without asking
+Slack.
 """
 
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,7 +26,8 @@ class Audience:
     """What one person's Home shows beyond their own escalations."""
 
     lines: frozenset[int] = frozenset()  # the lines whose unowned queue they see
-    lead: bool = False
+    lead: bool = False  # the team view
+    broadcaster: bool = False  # the active incidents
 
 
 def subject(user: str) -> str:
@@ -34,49 +37,43 @@ def subject(user: str) -> str:
 def open_home(db: Database, now: datetime, user: str) -> None:
     """The person opened their Home tab (not the Messages tab): noted, and their Home published."""
     with write_transaction(db):
-        db.execute("INSERT INTO home_visits (user, opened_at) VALUES (?, ?)"
-                   " ON CONFLICT(user) DO UPDATE SET opened_at = excluded.opened_at", [user, records.to_text(now)])
+        db.execute('INSERT INTO home_visits ("user", opened_at) VALUES (?, ?)'
+                   ' ON CONFLICT ("user") DO UPDATE SET opened_at = excluded.opened_at', [user, records.to_text(now)])
         _publish(db, now, user)
 
 
 def choose_period(db: Database, now: datetime, user: str, days: int) -> None:
     """A lead's team view switches between the last 7 and the last 30 days."""
     with write_transaction(db):
-        db.execute("UPDATE home_visits SET period_days = ? WHERE user = ?", [days, user])
+        db.execute('UPDATE home_visits SET period_days = ? WHERE "user" = ?', [days, user])
         _publish(db, now, user)
 
 
 def period_days(db: Database, user: str) -> int:
-    row = db.execute("SELECT period_days FROM home_visits WHERE user = ?", [user]).fetchone()
+    row = db.execute('SELECT period_days FROM home_visits WHERE "user" = ?', [user]).fetchone()
     return row[0] if row else 7
 
 
 def published(db: Database, user: str, now: datetime, audience: Audience) -> None:
     lines = ",".join(str(line) for line in sorted(audience.lines))
-    db.execute("UPDATE home_visits SET published_at = ?, lines = ?, lead = ? WHERE user = ?",
-               [records.to_text(now), lines, int(audience.lead), user])
+    db.execute('UPDATE home_visits SET published_at = ?, lines = ?, lead = ?, broadcaster = ? WHERE "user" = ?',
+               [records.to_text(now), lines, int(audience.lead), int(audience.broadcaster), user])
 
 
-def refresh(db: Database, now: datetime, people: set[str], lines: set[int]) -> None:
-    """Inside a change's transaction: re-publish the recent visitors' Homes it concerns, each
-    coalesced into a pending publish and no sooner than AT_MOST_EVERY after their last one."""
-    for user, not_before in _concerned(db, now, people, lines).items():
-        _publish(db, now, user, not_before)
+def refresh(db: Database, now: datetime, people: Set[str] = frozenset(), lines: Set[int] = frozenset(), *,
+            leads: bool = False, broadcasters: bool = False) -> None:
+    """Inside a change's transaction: re-publish the Homes of the recent visitors it concerns
+    (among `people`, working one of `lines`, and with `leads` / `broadcasters` every lead's /
+    broadcaster's), each coalesced into a pending publish and no sooner than AT_MOST_EVERY after
+    their last one."""
+    rows = db.execute('SELECT "user", published_at, lines, lead, broadcaster FROM home_visits WHERE opened_at >= ?',
+                      [records.to_text(now - RECENT)]).fetchall()
+    for user, published_at, shown_lines, lead, broadcaster in rows:
+        works = {int(line) for line in shown_lines.split(",") if line}
+        if user in people or works & lines or (leads and lead) or (broadcasters and broadcaster):
+            last = records.from_text(published_at)
+            _publish(db, now, user, max(now, last + AT_MOST_EVERY) if last else now)
 
 
 def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> None:
     outbox.enqueue(db, now, subject(user), HOME, {"user": user}, coalesce=True, not_before=not_before)
-
-
-def _concerned(db: Database, now: datetime, people: set[str], lines: set[int]) -> dict[str, datetime]:
-    """{person: earliest moment their Home may be published again} for the recent visitors who
-    are among `people`, work one of `lines` or lead."""
-    rows = db.execute("SELECT user, published_at, lines, lead FROM home_visits WHERE opened_at >= ?",
-                      [records.to_text(now - RECENT)]).fetchall()
-    found = {}
-    for user, published_at, shown_lines, lead in rows:
-        works = {int(line) for line in shown_lines.split(",") if line}
-        if user in people or works & lines or lead:
-            last = records.from_text(published_at)
-            found[user] = max(now, last + AT_MOST_EVERY) if last else now
-    return found

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage import outbox
+from storage import home_visits, outbox
 
 STEP = "incident-step"
 
@@ -26,3 +26,9 @@ def step_is_retried(db: Database, now: datetime, incident_id: int, step: int, ac
     """Post where the step failed and edit the copies left out of step; `actor` hears what is still undone."""
     outbox.enqueue(db, now, subject(incident_id), STEP,
                    {"incident_id": incident_id, "step": step, "retry": True, "actor": actor})
+
+
+def homes_follow(db: Database, now: datetime) -> None:
+    """The Homes that list the active incidents (the broadcasters') show this change: an incident
+    drafted, its card posted, its status moved."""
+    home_visits.refresh(db, now, broadcasters=True)

@@ -44,13 +44,16 @@ def create_incident(db: Database, now: datetime, title: str, actor: str, channel
         })
         ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.DRAFTED, channel, title)
         records.link_request(db, request_key, incident_id)
+        effects.homes_follow(db, now)
         return IncidentOutcome(ir.load_incident(db, incident_id))
 
 
-def attach_card(db: Database, incident_id: int, card_ts: str) -> None:
-    """Where the card lives is bookkeeping (its thread is the drafting space), not a change."""
+def attach_card(db: Database, now: datetime, incident_id: int, card_ts: str) -> None:
+    """Where the card lives is bookkeeping (its thread is the drafting space), not a change; the
+    Homes listing the incident link to it from now on."""
     with write_transaction(db):
         ir.update_incident(db, incident_id, card_ts=card_ts)
+        effects.homes_follow(db, now)
 
 
 def add_revision(db: Database, channel: str, thread_ts: str, ts: str, author: str, text: str) -> Incident | None:
@@ -135,6 +138,7 @@ def start_due(db: Database, now: datetime, incident_id: int) -> IncidentOutcome 
         if incident.status is not IncidentStatus.SCHEDULED or incident.scheduled_for > now:
             return None
         step = _start(db, now, incident, incident.broadcast_by or incident.created_by)
+        effects.homes_follow(db, now)
         return IncidentOutcome(ir.load_incident(db, incident_id), step)
 
 
@@ -280,12 +284,17 @@ def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentS
 
 
 def _change(db: Database, now: datetime, incident_id: int, request_key: str, decide: Decision) -> IncidentOutcome:
+    """A change that moves the incident's status shows on the Homes listing it."""
     with write_transaction(db):
         if records.claim_request(db, request_key, now) is not None:
             return IncidentOutcome(ir.load_incident(db, incident_id), duplicate=True)
-        step = decide(db, ir.load_incident(db, incident_id))
+        before = ir.load_incident(db, incident_id)
+        step = decide(db, before)
         records.link_request(db, request_key, incident_id)
-        return IncidentOutcome(ir.load_incident(db, incident_id), step)
+        after = ir.load_incident(db, incident_id)
+        if after.status is not before.status:
+            effects.homes_follow(db, now)
+        return IncidentOutcome(after, step)
 
 
 def _require(incident: Incident, status: IncidentStatus, otherwise: str) -> None:

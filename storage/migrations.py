@@ -405,6 +405,28 @@ def create_home_visits(db: Database) -> None:
     )
 
 
+@migrations(name="0017_home_visits_broadcaster")
+def record_whether_a_home_shows_incidents(db: Database) -> None:
+    """Whether a person's last Home showed the active incidents (they broadcast), so an incident's
+    change re-publishes the Homes it shows on, as `lines` and `lead` do for an escalation's."""
+    db.execute("ALTER TABLE home_visits ADD COLUMN broadcaster INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations(name="0018_home_indexes")
+def index_what_home_reads(db: Database) -> None:
+    """A line's unowned queue on Home (storage/home_queries.py) is its running clocks by deadline:
+    walking sla_clocks_running_by_due to the few of line 2 read every running clock when line 1
+    has 150,000, and counting a line's read each one's row; this one starts at the line and
+    counts without the table. The leads' per-person figures (storage/team_figures.py) read the
+    period's resolutions, not every event of the period."""
+    db.executescript(
+        """
+        CREATE INDEX sla_clocks_running_by_line ON sla_clocks(line, due_at, priority, escalation_id) WHERE stopped_at IS NULL;
+        CREATE INDEX events_resolved ON events(at, actor, escalation_id) WHERE action = 'resolved';
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

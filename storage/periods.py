@@ -8,6 +8,7 @@ change and a night shift is an hour shorter or longer; each still has one period
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -93,6 +94,18 @@ def latest_ended_window(shift: ShiftSpec, now: datetime, tz: ZoneInfo) -> Window
 def running_window(shift: ShiftSpec, now: datetime, tz: ZoneInfo) -> Window | None:
     window = current_or_latest_window(shift, now, tz)
     return window if window.end > now else None
+
+
+@dataclass(frozen=True)
+class OnDuty:
+    shift: ShiftSpec
+    window: Window  # the shift's window running now: on duty until its end
+
+
+def shift_on_duty(shifts: Sequence[ShiftSpec], now: datetime, tz: ZoneInfo) -> OnDuty | None:
+    """The shift on duty at `now`: the first configured one whose window is running (shifts that
+    overlap hand over in the order app.yaml lists them); None between shifts."""
+    return next((OnDuty(shift, window) for shift in shifts if (window := running_window(shift, now, tz))), None)
 
 
 def day_window(day: date, tz: ZoneInfo) -> Window:

@@ -142,8 +142,16 @@ def _stop(db: Database, now: datetime, clock: Clock, actor: str, outcome: str) -
 
 
 def running_clock(db: Database, escalation_id: int) -> Clock | None:
-    rows = list(db.query("SELECT * FROM sla_clocks WHERE escalation_id = ? AND stopped_at IS NULL", [escalation_id]))
-    return _clock(rows[0]) if rows else None
+    return running_clocks(db, [escalation_id]).get(escalation_id)
+
+
+def running_clocks(db: Database, escalation_ids: list[int]) -> dict[int, Clock]:
+    """{escalation id: its running clock} for those of `escalation_ids` that have one."""
+    if not escalation_ids:
+        return {}
+    marks = ",".join("?" * len(escalation_ids))
+    sql = f"SELECT * FROM sla_clocks WHERE escalation_id IN ({marks}) AND stopped_at IS NULL"
+    return {clock.escalation_id: clock for clock in map(_clock, db.query(sql, escalation_ids))}
 
 
 def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:
@@ -166,6 +174,7 @@ def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Re
     if clock.breached_at is None:
         records.insert_event(db, Event(clock.escalation_id, now, SYSTEM_ACTOR, Action.SLA_BREACHED, clock.line,
                                        clock.priority, clock.kind))
+        effects.homes_follow(db, now, clock.escalation_id)  # overdue now, and one more breach in the leads' figures
     tells_leads = clock.reminders_sent >= policy.max_reminders
     sent = clock.reminders_sent if tells_leads else clock.reminders_sent + 1
     upcoming = None if tells_leads else _next_slot(clock, sent, now, policy)

@@ -1,5 +1,5 @@
-"""The leads' team view on Home: each line now, CSAT this period against the one before, and
-each person's figures for the period. Plain values; commands/home/team_blocks.py draws them.
+"""The leads' team view on Home: each line now, the shift on duty, CSAT this period against the
+one before, and each person's figures for the period. Plain values; commands/home/team_blocks.py draws them.
 
 Every read is over an indexed column (the open rows, `events.at`, `sla_clocks.breached_at`,
 `csat_answers.received_at`), so it reads the period's rows, not the history.
@@ -12,6 +12,7 @@ before they picked it up); a CSAT answer for the person whose resolution it answ
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -19,7 +20,7 @@ from sqlite_utils import Database
 from storage import records
 from storage.figure_queries import CsatFigures, bounds, csat_in
 from storage.model import LINES
-from storage.periods import Window, day_window
+from storage.periods import OnDuty, ShiftSpec, Window, day_window, shift_on_duty
 
 PERIODS = (7, 30)  # days: the lead's toggle
 
@@ -48,26 +49,28 @@ class PersonFigures:
 class TeamFigures:
     days: int
     lines: list[LineNow]
+    on_duty: OnDuty | None  # None between shifts, or when none are set up
     csat: CsatFigures
     csat_before: CsatFigures  # the same number of days just before
     people: list[PersonFigures]  # most resolved first
 
 
-def team_figures(db: Database, now: datetime, days: int, timezone: str) -> TeamFigures:
+def team_figures(db: Database, now: datetime, days: int, timezone: str, shifts: Sequence[ShiftSpec]) -> TeamFigures:
+    tz = ZoneInfo(timezone)
     period = Window(f"{days}d", now - timedelta(days=days), now)
     before = Window(f"{days}d before", period.start - timedelta(days=days), period.start)
-    today = day_window(now.astimezone(ZoneInfo(timezone)).date(), ZoneInfo(timezone))
+    today = day_window(now.astimezone(tz).date(), tz)
     owned = _open_owned(db)
-    return TeamFigures(days, _lines(db, today, owned), csat_in(db, period), csat_in(db, before),
-                       _people(db, period, owned))
+    return TeamFigures(days, _lines(db, today, owned), shift_on_duty(shifts, now, tz), csat_in(db, period),
+                       csat_in(db, before), _people(db, period, owned))
 
 
 def _open_owned(db: Database) -> dict[tuple[str, int], int]:
     """{(person, line): open escalations they own on their current line}: one walk of the open
     rows, asking line_owners' primary key about each."""
     return {(user, line): n for user, line, n in db.execute(
-        "SELECT o.user, e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id"
-        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.user, e.line")}
+        'SELECT o."user", e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id'
+        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.\"user\", e.line")}
 
 
 def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> list[LineNow]:
@@ -94,14 +97,14 @@ def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], i
     owned: dict[str, int] = {}
     for (user, _), n in owned_by_line.items():
         owned[user] = owned.get(user, 0) + n
-    breaches = dict(db.execute("SELECT o.user, count(*) FROM sla_clocks c JOIN line_owners o"
+    breaches = dict(db.execute('SELECT o."user", count(*) FROM sla_clocks c JOIN line_owners o'
                                " ON o.escalation_id = c.escalation_id AND o.line = c.line"
-                               " WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o.user", bounds(period)))
+                               ' WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o."user"', bounds(period)))
     csat = {user: (average, n) for user, average, n in db.execute(
-        "SELECT (SELECT actor FROM events WHERE escalation_id = a.escalation_id AND action = 'resolved'"
-        " ORDER BY id DESC LIMIT 1) AS resolver, avg(score), count(*) FROM csat_answers a"
-        " WHERE counts = 1 AND received_at >= ? AND received_at < ? AND resolver IS NOT NULL GROUP BY resolver",
-        bounds(period))}
+        "SELECT resolver, avg(score), count(*) FROM (SELECT a.score, (SELECT actor FROM events"
+        " WHERE escalation_id = a.escalation_id AND action = 'resolved' ORDER BY id DESC LIMIT 1) AS resolver"
+        " FROM csat_answers a WHERE a.counts = 1 AND a.received_at >= ? AND a.received_at < ?) answered"
+        " WHERE resolver IS NOT NULL GROUP BY resolver", bounds(period))}
     people = set(waits) | set(owned) | set(breaches) | set(csat)
     figures = [PersonFigures(user, len(waits.get(user, [])), owned.get(user, 0),
                              median(waits[user]) if user in waits else None, breaches.get(user, 0),

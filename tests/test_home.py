@@ -5,9 +5,11 @@ import time
 
 from commands.esc import ids as esc_ids
 from commands.home import ids
+from commands.replies import REPLY_MODAL
 from standin import form_values
 from standin.payloads import selected_option
 from tests.flow import HELP, L1, L2, raise_by_command, rows, wait_until
+from tests.incident_flow import draft
 
 AGENT, OTHER_AGENT, ENGINEER, LEAD = "U0AGENT1", "U0AGENT2", "U0ENG1", "U0LEAD1"
 
@@ -81,7 +83,7 @@ def test_take_on_home_does_what_the_card_does_and_a_stale_take_is_refused_in_a_m
     opened = len(standin.calls_to("views.open"))
     bot.driver.home_action(ids.ACTION_TAKE, value, user=OTHER_AGENT)
     modal = standin.wait_for("views.open", count=opened + 1)[-1].args["view"]
-    assert modal["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(modal["blocks"])
+    assert modal["callback_id"] == REPLY_MODAL and "Nothing changed" in repr(modal["blocks"])
     owners = rows(bot.database, "SELECT user FROM line_owners WHERE escalation_id = ?", [esc["id"]])
     assert owners == [{"user": AGENT}]
 
@@ -116,3 +118,50 @@ def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bo
     standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == L2)
     raised = wait_until(lambda: rows(bot.database, "SELECT origin_channel, raised_by FROM escalations"))
     assert raised == [{"origin_channel": L2, "raised_by": AGENT}]
+
+
+def test_a_broadcasters_home_lists_an_incident_once_drafted_with_a_link_to_its_card(bot, standin):
+    open_home(bot, standin, LEAD)
+    assert "Active incidents* (0)" in home_text(standin, LEAD)
+    card_ts = draft(bot, standin, "Checkout is down")
+    wait_until(lambda: f"/archives/{HELP}/p{card_ts.replace('.', '')}|INC-1>* · Draft" in home_text(standin, LEAD), timeout=5)
+    assert "Checkout is down" in home_text(standin, LEAD)
+
+
+def reply_modals(standin, user: str) -> list[dict]:
+    return [call.args["view"] for call in standin.calls_to("views.open")
+            if call.args["view"].get("callback_id") == REPLY_MODAL and not call.failed]
+
+
+def test_an_escalate_form_from_home_refused_after_submitting_says_why_in_a_modal(bot, standin):
+    esc = raise_by_command(bot, standin, "new P2 Refunds stuck", user=AGENT)
+    bot.driver.command(f"take ESC-{esc['id']}", user=AGENT)
+    open_home(bot, standin, AGENT)
+    wait_until(lambda: buttons(standin, AGENT, ids.ACTION_ESCALATE))
+    escalate = buttons(standin, AGENT, ids.ACTION_ESCALATE)[0]
+    bot.driver.home_action(ids.ACTION_ESCALATE, escalate["value"], user=AGENT)
+    form = standin.wait_for("views.open", where=lambda call: call.args["view"]["callback_id"] == esc_ids.MODAL_ESCALATE)[-1]
+    bot.driver.command(f"up ESC-{esc['id']} customer is a partner", user=AGENT)  # the case moves on meanwhile
+    wait_until(lambda: rows(bot.database, "SELECT line FROM escalations") == [{"line": 2}])
+
+    values = form_values({f"{esc_ids.BLOCK_REASON}/{esc_ids.INPUT_REASON}": "Needs a specialist"})
+    assert bot.driver.view_submission(form.args["view"], values, user=AGENT, trigger_id="T0SUBMIT").status == 200
+    modal = wait_until(lambda: reply_modals(standin, AGENT))[-1]
+    assert f"ESC-{esc['id']}" in repr(modal["blocks"])
+    assert standin.calls_to("views.open")[-1].args["trigger_id"] == "T0SUBMIT"
+    assert rows(bot.database, "SELECT line FROM escalations") == [{"line": 2}]
+
+
+def test_the_new_escalation_form_from_home_names_the_field_to_fix(bot, standin):
+    open_home(bot, standin, AGENT)
+    bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
+    form = standin.wait_for("views.open")[-1].args["view"]
+    values = form_values({
+        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": L2},
+        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "",
+        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
+        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
+    })
+    refused = bot.driver.view_submission(form, values, user=AGENT)
+    assert refused.json["response_action"] == "errors" and esc_ids.BLOCK_SUMMARY in refused.json["errors"]
+    assert rows(bot.database, "SELECT id FROM escalations") == []

@@ -1,6 +1,7 @@
 """App Home's queries, whose Home a change concerns, the leads' figures and the rendered views,
 with a fixed clock."""
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
 from slack_sdk.models.blocks import Block
@@ -9,23 +10,30 @@ from slack_sdk.models.views import View
 from bot.config import parse_team_config
 from commands.home import ids
 from commands.home.audience import Members, roles_of
-from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, render_refusal, within_limit
+from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
+from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
+from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
 from storage import home_visits, outbox
+from storage import incidents as incident_core
+from storage.errors import UserError
 from storage.home_visits import Audience
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
 from storage.ownership import Crew
+from storage.sla import DEFAULT_POLICY, claim_due_reminders
 from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
-TEAM = parse_team_config({
-    "lines": [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
-              {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}],
-    "escalations": {"watch_channels": ["C0HELP"]},
-})
+LINES = [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
+         {"level": 3, "name": "Engineering", "channel": "C0ENGESC"}]
+TEAM = parse_team_config({"lines": LINES, "escalations": {"watch_channels": ["C0HELP"]}})
+SHIFTS_TEAM = parse_team_config({"lines": LINES, "timezone": "Europe/Berlin", "summaries": {"channel": "C0LEADS"}, "shifts": [
+    {"name": "EMEA", "start": "08:00", "end": "16:00", "days": "mon-fri"},
+    {"name": "Americas", "start": "16:00", "end": "00:00", "days": "mon-fri"}]})
 HOSTILE = "<!channel> pay now <https://evil.example|bank>"
 
 
@@ -92,6 +100,73 @@ def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
     assert {subject for subject, _ in home_rows(db)} == {"home:U0ENG1", "home:U0AGENT1"}
 
 
+def visited(db, audiences: dict[str, Audience]) -> None:
+    """These people opened their Home at T0 and it was published, showing them what `audiences` say."""
+    for user in audiences:
+        home_visits.open_home(db, T0, user)
+    with db.conn:
+        for user, audience in audiences.items():
+            home_visits.published(db, user, T0, audience)
+        db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
+
+
+def published_homes(db) -> set[str]:
+    homes = {subject for subject, _ in home_rows(db)}
+    with db.conn:
+        db.execute("UPDATE outbox SET done_at = ? WHERE kind = ?", [T0.isoformat(), home_visits.HOME])
+    return homes
+
+
+def test_an_incident_drafted_carded_and_moving_status_refreshes_the_broadcasters_homes_only(db):
+    visited(db, {"U0BCAST": Audience(broadcaster=True), "U0LEAD1": Audience(frozenset({3}), lead=True),
+                 "U0AGENT1": Audience(frozenset({1}))})
+    incident = incident_core.create_incident(db, later(1), "Checkout is down", "U0AGENT1", "C0HELP", "d1").incident
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.attach_card(db, later(2), incident.id, "100.000100")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.add_revision(db, "C0HELP", "100.000100", "100.000200", "U0AGENT1", "Checkout fails for everyone.")
+    assert published_homes(db) == set(), "a draft's wording is not on Home"
+    incident_core.broadcast(db, later(3), incident.id, "U0BCAST", BroadcastPlan(("C0STATUS",), "SEV2", False), "b1")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.follow_up(db, later(4), incident.id, "U0BCAST", FollowUp(IncidentStatus.IDENTIFIED, "Found it."), "u1")
+    assert published_homes(db) == {"home:U0BCAST"}
+    incident_core.retry_step(db, later(5), incident.id, 1, "U0BCAST", "r1")
+    assert published_homes(db) == set(), "a retry moves no status"
+    incident_core.follow_up(db, later(6), incident.id, "U0BCAST", FollowUp(IncidentStatus.RESOLVED, "Fixed."), "u2")
+    assert published_homes(db) == {"home:U0BCAST"}
+
+
+def test_an_sla_breach_refreshes_the_homes_of_the_line_and_the_leads(db):
+    esc = raise_one(db, "a", priority="P1")
+    visited(db, {"U0AGENT1": Audience(frozenset({1})), "U0SPEC1": Audience(frozenset({2})),
+                 "U0LEAD1": Audience(frozenset({3}), lead=True)})
+    due = DEFAULT_POLICY.allowed("take", "P1")
+    claim_due_reminders(db, T0 + due, DEFAULT_POLICY)
+    assert published_homes(db) == {"home:U0AGENT1", "home:U0LEAD1"}
+    claim_due_reminders(db, T0 + due + DEFAULT_POLICY.remind_every, DEFAULT_POLICY)
+    assert published_homes(db) == set(), "a second reminder moves no figure"
+    assert q.waiting_on_line(db, 1, 1).rows[0].escalation.id == esc.id
+
+
+def test_a_handoff_refreshes_the_new_owners_home(db):
+    esc = raise_one(db, "a", line=2)
+    core.take(db, later(1), esc.id, "U0SPEC1", "t1")
+    visited(db, {"U0SPEC2": Audience(), "U0AGENT1": Audience(frozenset({1}))})
+    core.handoff(db, later(2), "U0SPEC1", "U0SPEC2", "h1")
+    assert published_homes(db) == {"home:U0SPEC2"}
+
+
+def test_a_counting_csat_answer_refreshes_the_leads_homes(db):
+    esc = raise_one(db, "a")
+    core.resolve(db, later(1), esc.id, "U0AGENT1", None, "r1")
+    visited(db, {"U0LEAD1": Audience(lead=True), "U0AGENT2": Audience(frozenset({1}))})
+    answer = csat.CsatAnswer(f"escalation:{esc.id}", esc.id, 5, None, "U0REQ1", "survey", later(2))
+    csat.record_answer(db, later(2), answer)
+    assert published_homes(db) == {"home:U0LEAD1"}
+    csat.record_answer(db, later(3), dataclasses.replace(answer, score=1, received_at=later(-1)))
+    assert published_homes(db) == set(), "an older answer does not count"
+
+
 def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(db):
     first, second, third = raise_one(db, "a"), raise_one(db, "b", minutes=1), raise_one(db, "c", minutes=2)
     core.take(db, later(5), first.id, "U0AGENT1", "t1")
@@ -100,7 +175,7 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     core.resolve(db, later(31), third.id, "U0AGENT2", None, "r3")
     db["csat_answers"].insert({"subject": "escalation:1", "escalation_id": first.id, "score": 4, "source": "survey",
                                "received_at": later(70).isoformat(), "recorded_at": later(70).isoformat(), "counts": 1})
-    figures = team_figures(db, later(120), 7, "Europe/Berlin")
+    figures = team_figures(db, later(120), 7, "Europe/Berlin", ())
     agent2, agent1 = figures.people
     assert (agent2.user, agent2.resolved, agent2.median_seconds_to_resolve) == ("U0AGENT2", 2, (65 * 60 + 29 * 60) / 2)
     assert (agent2.csat_average, agent2.csat_count) == (4.0, 1)
@@ -109,6 +184,19 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     assert [(line.line, line.open, line.unowned) for line in figures.lines] == [(1, 1, 0), (2, 0, 0), (3, 0, 0)]
     text = repr(render_team_view(figures, TEAM))
     assert "<@U0AGENT2> · *2 resolved*" in text and "Show 30 days" in text
+
+
+def test_the_team_view_says_which_shift_is_on_duty_and_until_when_in_the_readers_zone(db):
+    def on_duty_text(now: datetime) -> str:
+        blocks = render_team_view(team_figures(db, now, 7, SHIFTS_TEAM.timezone, SHIFTS_TEAM.reports.shifts), SHIFTS_TEAM)
+        return next(block["text"]["text"] for block in blocks if "On duty" in block.get("text", {}).get("text", ""))
+
+    emea_ends = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)  # 16:00 in Berlin, a Tuesday
+    assert on_duty_text(T0) == f"*On duty:* EMEA until <!date^{int(emea_ends.timestamp())}^{{date_short_pretty}} {{time}}|2026-11-24 15:00 UTC>"
+    assert on_duty_text(emea_ends).startswith("*On duty:* Americas until <!date^")
+    assert on_duty_text(datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)) == "*On duty:* no shift right now"  # a Saturday
+    no_shifts = render_team_view(team_figures(db, T0, 7, "UTC", ()), TEAM)
+    assert "On duty" not in repr(no_shifts)
 
 
 def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
@@ -120,7 +208,7 @@ def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
         core.take(db, later(30), esc.id, "U0AGENT1", f"t{n}")
     facts = HomeFacts(later(60), q.owned_by(db, "U0AGENT1", 10),
                       {line: q.waiting_on_line(db, line, 10) for line in (1, 2)}, q.waiting_on_line(db, 3, 10), [],
-                      team_view=render_team_view(team_figures(db, later(60), 30, "UTC"), TEAM))
+                      team_view=render_team_view(team_figures(db, later(60), 30, "UTC", ()), TEAM))
     view = render_home(facts, TEAM)
     assert_valid_home(view)
     text = repr(view["blocks"])
@@ -136,9 +224,10 @@ def test_a_view_past_the_block_limit_is_cut_and_says_so():
 
 
 def test_the_refusal_modal_says_why(db):
-    view = render_refusal("ESC-1 changed since you saw it. Nothing changed.", "Press again if you still mean it.")
+    refused = UserError("ESC-1 changed since you saw it. Nothing changed.", "Press again if you still mean it.")
+    view = render_reply_modal(render_error(refused))
     assert_valid_view(view)
-    assert view["callback_id"] == ids.MODAL_REFUSED and "Nothing changed" in repr(view["blocks"])
+    assert view["callback_id"] == REPLY_MODAL and "Nothing changed" in repr(view["blocks"])
 
 
 def test_opening_home_twice_keeps_one_pending_publish(db):

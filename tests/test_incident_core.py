@@ -18,7 +18,7 @@ PLAN = BroadcastPlan(channels=("C0STATUS", "C0HELP"), severity="SEV1", notify_he
 
 def _drafted(db, title="Checkout is down", key="k1"):
     outcome = core.create_incident(db, NOW, title, "U0AGENT1", "C0HELP", key)
-    core.attach_card(db, outcome.incident.id, CARD if outcome.incident.id == 1 else f"{100 + outcome.incident.id}.0")
+    core.attach_card(db, NOW, outcome.incident.id, CARD if outcome.incident.id == 1 else f"{100 + outcome.incident.id}.0")
     return ir.load_incident(db, outcome.incident.id)
 
 

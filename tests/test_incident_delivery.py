@@ -118,7 +118,7 @@ def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting
     now = datetime.now(timezone.utc)
     never_reached = standin.add_channel("never-reached")
     created = core.create_incident(db, now, "Search is down", "U0AGENT1", HELP, "draft-1").incident
-    core.attach_card(db, created.id, "1.000001")
+    core.attach_card(db, now, created.id, "1.000001")
     core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
     plan = BroadcastPlan((*CONFIGURED, never_reached), "SEV2", False)
     step = core.broadcast(db, now, created.id, LEAD, plan, "send-1").step

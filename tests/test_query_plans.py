@@ -5,9 +5,11 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from storage.backlog import Bookmark, open_page
+from storage.home_queries import waiting_on_line
 from storage.digest_figures import digest_figures
 from storage.periods import day_window
 from storage.shift_figures import shift_summary
+from storage.team_figures import team_figures
 
 # sqlite_stat1 as ANALYZE writes it for a year of history: half the rows match any one status.
 YEAR_OF_STATISTICS = [
@@ -18,6 +20,9 @@ YEAR_OF_STATISTICS = [
     ("sla_clocks", "sla_clocks_one_running", "150000 1"),  # a backlog of 150,000 waiting unowned
     ("sla_clocks", "sla_clocks_running_by_due", "150000 1 1 1"),
     ("sla_clocks", "sla_clocks_due", "1800000 1"),
+    ("sla_clocks", "sla_clocks_running_by_line", "150000 50000 1 1 1"),
+    ("events", "events_at", "1800000 2"),
+    ("events", "events_resolved", "500000 2 2 1"),
 ]
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 LATER_CLOCKED_PAGE = Bookmark(True, "2026-11-24T08:00:00+00:00", "P2", 70_000)
@@ -80,3 +85,12 @@ def test_the_digest_and_the_shift_summary_never_read_the_whole_history(db):
     plans += _plans_of_statements(db, lambda: shift_summary(db, "Late", day, datetime(2026, 11, 24, tzinfo=timezone.utc)))
     assert len(plans) > 20
     assert not [plan for plan in plans if WHOLE_TABLE.search(plan)]
+
+
+def test_a_homes_queue_starts_at_its_line_and_the_team_view_reads_the_periods_resolutions(db):
+    _with_a_year_of_statistics(db)
+    queue = _plans_of_statements(db, lambda: waiting_on_line(db, 2, 10))
+    assert all("sla_clocks_running_by_line (line=?)" in plan for plan in queue), queue
+    plans = _plans_of_statements(db, lambda: team_figures(db, NOW, 7, "Europe/Berlin", ()))
+    assert any("events_resolved (at>? AND at<?)" in plan for plan in plans), plans
+    assert not [plan for plan in plans if WHOLE_TABLE.search(plan)], plans

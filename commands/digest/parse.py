@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from bot.config_digests import ReportsConfig
 from commands.text import as_code
 from storage.errors import UsageError
-from storage.periods import ShiftSpec, Window, current_or_latest_window, day_window, local_day, running_window
+from storage.periods import ShiftSpec, Window, current_or_latest_window, day_window, local_day, shift_on_duty
 
 DIGEST_USAGE = "/digest [today|yesterday|7d|YYYY-MM-DD]"
 SHIFT_USAGE = "/shift summary [NAME]"
@@ -46,8 +46,7 @@ def shift_to_show(text: str, reports: ReportsConfig, now: datetime, tz: ZoneInfo
         if shift is None:
             raise UsageError(f"There is no shift called `{as_code(words[1].strip())}`.", f"Shifts: {names}.")
         return shift, current_or_latest_window(shift, now, tz)
-    running = [(shift, running_window(shift, now, tz)) for shift in reports.shifts]
-    shift, window = next(((shift, window) for shift, window in running if window), (None, None))
-    if shift is None:
+    on_duty = shift_on_duty(reports.shifts, now, tz)
+    if on_duty is None:
         raise UsageError("No shift is running now.", f"Name one: `/shift summary NAME` ({names}).")
-    return shift, window
+    return on_duty.shift, on_duty.window

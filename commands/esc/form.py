@@ -12,9 +12,14 @@ def check_form(body: dict, deps: Deps) -> dict[str, str]:
 
 
 def handle_form(turn: Turn, deps: Deps) -> None:
-    values = read_form(turn.body["view"]["state"]["values"])
+    """A refusal reaches the person in the conversation the form was opened from."""
     origin = FormOrigin.from_metadata(turn.body["view"]["private_metadata"])
     turn.channel = origin.channel
+    raise_from_form(turn, deps, origin)
+
+
+def raise_from_form(turn: Turn, deps: Deps, origin: FormOrigin) -> None:
+    values = read_form(turn.body["view"]["state"]["values"])
     new = NewEscalation(
         summary=values.summary, requester=origin.author or turn.user, channel=origin.channel, source=origin.source,
         priority=values.priority, line=values.line, message_ts=origin.message_ts,

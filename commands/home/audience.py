@@ -33,7 +33,7 @@ class Roles:
 
     @property
     def audience(self) -> Audience:
-        return Audience(self.lines | ({ACK_LINE} if self.lead else set()), self.lead)
+        return Audience(self.lines | ({ACK_LINE} if self.lead else set()), self.lead, self.broadcaster)
 
 
 class Members:

@@ -1,32 +1,28 @@
 """What people do on their Home: its escalation buttons run the card's own handlers (same rules,
 same audit events, same card updates); a refusal opens a small modal saying why."""
 
-import json
+import dataclasses
 
 from commands.block_kit import input_state
 from bot.deps import Deps
 from commands.esc.buttons import handle_button
-from commands.esc.form import handle_form
+from commands.esc.form import raise_from_form
 from commands.esc.modal_view import FormOrigin, render_form
 from commands.home import ids
-from commands.home.home_blocks import render_refusal
 from commands.line3.acknowledging import handle_ack_button
 from commands.line3.ids import ACTION_ACK
 from commands.modals import open_modal
 from bot.turn import Turn
 from storage import home_visits
-from storage.errors import UserError
 from storage.model import Source
 
 
 def handle_home_button(turn: Turn, deps: Deps) -> None:
+    """A refusal reaches the person as every reply from Home does: a small modal (bot/turn.py)."""
     action = turn.body["actions"][0]
     action["action_id"] = ids.CARD_ACTION[action["action_id"]]
     handler = handle_ack_button if action["action_id"] == ACTION_ACK else handle_button
-    try:
-        handler(turn, deps)
-    except UserError as refused:
-        open_modal(turn.client, turn.body["trigger_id"], render_refusal(refused.message, refused.hint))
+    handler(turn, deps)
 
 
 def open_new_form(turn: Turn, deps: Deps) -> None:
@@ -42,12 +38,12 @@ def open_new_form(turn: Turn, deps: Deps) -> None:
 
 
 def handle_new_form(turn: Turn, deps: Deps) -> None:
-    """Raised as if from the `/esc` form in the picked channel."""
+    """Raised as if from the `/esc` form in the picked channel; a refusal is told on Home, where
+    the person is, not in that channel."""
     view = turn.body["view"]
     picked = input_state(view["state"]["values"], ids.BLOCK_CHANNEL, ids.INPUT_CHANNEL).get("selected_conversation")
-    origin = json.loads(view["private_metadata"])
-    view["private_metadata"] = json.dumps(dict(origin, channel=picked or origin["channel"]))
-    handle_form(turn, deps)
+    origin = FormOrigin.from_metadata(view["private_metadata"])
+    raise_from_form(turn, deps, dataclasses.replace(origin, channel=picked or origin.channel))
 
 
 def handle_period(turn: Turn, deps: Deps) -> None:

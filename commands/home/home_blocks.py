@@ -132,9 +132,3 @@ def _section(text: str) -> dict:
 def _context(text: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
-
-def render_refusal(message: str, hint: str | None) -> dict:
-    """The small modal a refused click on Home opens: why, and that nothing changed."""
-    blocks = [_section(message)] + ([_context(hint)] if hint else [])
-    return {"type": "modal", "callback_id": ids.MODAL_REFUSED, "title": {"type": "plain_text", "text": "Not done"},
-            "close": {"type": "plain_text", "text": "OK"}, "blocks": blocks}

@@ -20,6 +20,5 @@ CARD_ACTION = {  # a Home button → the card button whose handler it runs
 }
 
 MODAL_NEW = "home-new-modal"
-MODAL_REFUSED = "home-refused"
 BLOCK_CHANNEL = "home-channel"
 INPUT_CHANNEL = "home-channel-input"

@@ -18,7 +18,6 @@ from commands.home.home_blocks import INCIDENTS_SHOWN, MINE_SHOWN, QUEUE_SHOWN, 
 from commands.home.team_blocks import render_team_view
 from storage import home_queries as q
 from storage import home_visits
-from storage.queries import cards_of
 from storage.sla import ACK_LINE
 from storage.team_figures import team_figures
 
@@ -49,17 +48,18 @@ def build_home(db: Database, team: TeamConfig, now: datetime, user: str, roles: 
     incidents = q.active_incidents(db) if roles.broadcaster else None
     mine = q.owned_by(db, user, MINE_SHOWN)
     listings = [mine, *queues.values(), *([waiting_ack] if waiting_ack else [])]
+    shown = {row.escalation.id: row.escalation for listing in listings for row in listing.rows}
     card_links = {}
-    for esc in (row.escalation for listing in listings for row in listing.rows):
-        queue = team.line(esc.line).channel
-        cards = sorted(cards_of(db, esc.id), key=lambda card: card.channel != queue)
-        if cards:
-            card_links[esc.id] = permalink(workspace_url, cards[0].channel, cards[0].ts)
+    for escalation_id, places in q.card_places(db, list(shown)).items():
+        queue = team.line(shown[escalation_id].line).channel
+        channel, ts = min(places, key=lambda place: place[0] != queue)  # its queue's card, else the first
+        card_links[escalation_id] = permalink(workspace_url, channel, ts)
     incident_links = {incident.id: permalink(workspace_url, incident.card_channel, incident.card_ts)
                       for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
     team_view = []
     if roles.lead:
-        team_view = render_team_view(team_figures(db, now, home_visits.period_days(db, user), team.timezone), team)
+        figures = team_figures(db, now, home_visits.period_days(db, user), team.timezone, team.reports.shifts)
+        team_view = render_team_view(figures, team)
     facts = HomeFacts(now, mine, queues, waiting_ack, incidents, card_links, incident_links, team_view)
     return render_home(facts, team)
 

@@ -1,4 +1,5 @@
-"""The leads' team view on Home as Block Kit: each line now, CSAT, and one row per person."""
+"""The leads' team view on Home as Block Kit: each line now, the shift on duty, CSAT, and one row
+per person."""
 
 from bot.config import TeamConfig
 from commands.block_kit import button
@@ -6,6 +7,7 @@ from commands.esc.card_blocks import line_label
 from commands.home import ids
 from commands.text import duration_words, slack_date
 from storage.figure_queries import CsatFigures
+from storage.periods import OnDuty
 from storage.team_figures import PERIODS, PersonFigures, TeamFigures
 
 PEOPLE_SHOWN = 20  # one block each
@@ -18,6 +20,7 @@ def render_team_view(figures: TeamFigures, team: TeamConfig) -> list[dict]:
         {"type": "header", "text": {"type": "plain_text", "text": f"Your team · last {figures.days} days"}},
         {"type": "actions", "elements": [button(f"Show {other} days", ids.ACTION_PERIOD, str(other))]},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": _line_text(line, team)} for line in figures.lines]},
+        *([_section(_on_duty(figures.on_duty))] if team.reports.shifts else []),
         _section(f"*CSAT* {_csat(figures.csat)} · the {figures.days} days before: {_csat(figures.csat_before)}"),
         _section(f"*Each person, last {figures.days} days* (resolved · open owned · median to resolve"
                  " · SLA breaches · CSAT)"),
@@ -34,6 +37,13 @@ def _line_text(line, team: TeamConfig) -> str:
     oldest = f"oldest opened {slack_date(line.oldest_opened, '{ago}')}" if line.oldest_opened else "none open"
     return (f"*{line_label(team, line.line)}*\n{line.open} open · {line.unowned} unowned\n{oldest}"
             f" · {line.breaches_today} SLA breaches today")
+
+
+def _on_duty(on_duty: OnDuty | None) -> str:
+    """When the shift ends, in the reader's own zone."""
+    if on_duty is None:
+        return "*On duty:* no shift right now"
+    return f"*On duty:* {on_duty.shift.name} until {slack_date(on_duty.window.end, '{date_short_pretty} {time}')}"
 
 
 def _csat(csat: CsatFigures) -> str:

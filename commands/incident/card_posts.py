@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 def post_card(client: WebClient, deps: Deps, incident: Incident) -> None:
     posted = post_joining(client, incident.card_channel, blocks=render_card(incident), text=card_text(incident),
                           metadata=message_metadata("supportbot_incident_card", incident_id=incident.id))
-    core.attach_card(deps.store.db(), incident.id, posted["ts"])
+    core.attach_card(deps.store.db(), deps.clock(), incident.id, posted["ts"])
 
 
 def refresh_card(client: WebClient, deps: Deps, incident_id: int) -> None:
