@@ -51,3 +51,7 @@ def claim_left_behind(inbox_db: Database, db: Database, now: datetime, boot_id: 
         for row in rows:
             inbox_db.execute("UPDATE inbox SET boot_id = ? WHERE key = ?", [boot_id, row["key"]])
     return [KeptRequest(row["key"], json.loads(row["body"])) for row in rows]
+
+
+def kept_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM inbox").fetchone()[0]
