@@ -57,10 +57,10 @@ def _run(args: argparse.Namespace) -> int:
     use_log_format(settings.log_format)
     prepared = prepare(settings)
     if settings.socket_mode:
-        run_until_stopped(lambda: serve_socket_mode(prepared.app, settings.app_token), prepared)
+        run_until_stopped(lambda: serve_socket_mode(prepared, settings.app_token, settings.port), prepared)
         return 0
-    server = serve_http(prepared.app, settings.http_port)
-    log.info("listening on port %s: POST /slack/events, GET /healthz", server.effective_port)
+    server = serve_http(prepared.app, prepared.readiness, settings.http_port)
+    log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", server.effective_port)
     run_until_stopped(server.run, prepared)
     return 0
 
