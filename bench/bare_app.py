@@ -30,7 +30,7 @@ def serve_bare_app(port: int, api_url: str, bot_token: str) -> None:
     app = App(signing_secret=SIGNING_SECRET, client=WebClient(token=bot_token, base_url=api_url),
               token_verification_enabled=False)
     app.command("/esc")(lambda ack: ack())
-    server = make_server(make_wsgi_app(app), host="127.0.0.1", port=port, threads=SERVER_THREADS)
+    server = make_server(make_wsgi_app(app, lambda: None), host="127.0.0.1", port=port, threads=SERVER_THREADS)
     print(f"listening on port {server.effective_port}", flush=True)  # what wait_healthy looks for, as the bot says it
     server.run()
 

@@ -14,6 +14,7 @@ from bot.cli_db import add_commands as add_db_commands
 from bot.cli_reports import add_commands as add_report_commands
 from bot.config import ConfigError, load_settings
 from bot.database_check import database_target
+from bot.log_format import TEXT_FORMAT, use_log_format
 from bot.manifest import build_manifest, manifest_yaml
 from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
 from storage.backup import backup_database
@@ -24,7 +25,7 @@ log = logging.getLogger("supportbot")
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
     try:
         return args.run(args)
     except ConfigError as error:
@@ -57,12 +58,13 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     load_dotenv(".env")  # the working directory's .env only; real environment variables win
     settings = load_settings(os.environ)
+    use_log_format(settings.log_format)
     prepared = prepare(settings)
     if settings.socket_mode:
-        run_until_stopped(lambda: serve_socket_mode(prepared.app, settings.app_token), prepared)
+        run_until_stopped(lambda: serve_socket_mode(prepared, settings.app_token, settings.port), prepared)
         return 0
-    server = serve_http(prepared.app, settings.port)
-    log.info("listening on port %s: POST /slack/events, GET /healthz", server.effective_port)
+    server = serve_http(prepared.app, prepared.readiness, settings.http_port)
+    log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", server.effective_port)
     run_until_stopped(server.run, prepared)
     return 0
 

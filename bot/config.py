@@ -16,9 +16,12 @@ from bot.config_checks import (ConfigError, channel_ref, each, emoji_name, secti
 from bot.config_sla import parse_sla
 from bot.config_incidents import IncidentConfig, parse_incident_config
 from bot.config_digests import ReportsConfig, parse_reports
+from bot.log_format import FORMATS as LOG_FORMATS
 from storage.db import BUSY_TIMEOUT_MS
 from storage.model import LINES
 from storage.sla import DEFAULT_POLICY, SlaPolicy
+
+DEFAULT_PORT = 3000
 
 __all__ = ["ConfigError", "Line", "Settings", "TeamConfig", "load_settings", "load_team_config", "parse_team_config"]
 
@@ -74,15 +77,20 @@ class Settings:
     app_token: str | None
     signing_secret: str | None
     api_url: str | None
-    port: int
+    port: int | None  # None when PORT is unset: HTTP mode then listens on DEFAULT_PORT, Socket Mode on none
     database: str
     config_path: Path
     team: TeamConfig = field(repr=False)
     busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    log_format: str = "text"
 
     @property
     def socket_mode(self) -> bool:
         return bool(self.app_token)
+
+    @property
+    def http_port(self) -> int:
+        return DEFAULT_PORT if self.port is None else self.port
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -103,11 +111,12 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         app_token=app_token,
         signing_secret=signing_secret,
         api_url=_api_url(env.get("SLACK_API_URL")),
-        port=_port(env.get("PORT", "3000")),
+        port=_port(env["PORT"]) if env.get("PORT") else None,
         database=env.get("SUPPORTBOT_DB") or "supportbot.db",
         config_path=config_path,
         team=load_team_config(config_path),
         busy_timeout_ms=_busy_timeout_ms(env.get("SUPPORTBOT_BUSY_TIMEOUT")),
+        log_format=_log_format(env.get("SUPPORTBOT_LOG_FORMAT")),
     )
 
 
@@ -147,6 +156,15 @@ def _busy_timeout_ms(value: str | None) -> int:
         raise ConfigError("SUPPORTBOT_BUSY_TIMEOUT", f"{value!r} is not a number of seconds from 1 to 600",
                           f"use e.g. SUPPORTBOT_BUSY_TIMEOUT={BUSY_TIMEOUT_MS // 1000}, or leave it unset")
     return int(value) * 1000
+
+
+def _log_format(value: str | None) -> str:
+    if not value:
+        return "text"
+    if value.lower() not in LOG_FORMATS:
+        raise ConfigError("SUPPORTBOT_LOG_FORMAT", f"{value!r} is not a log format",
+                          "use SUPPORTBOT_LOG_FORMAT=json for one JSON object per line, or leave it unset for text")
+    return value.lower()
 
 
 def load_team_config(path: Path) -> TeamConfig:

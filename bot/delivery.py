@@ -10,7 +10,6 @@ the next try sees `retried` and looks for its post by metadata before posting ag
 """
 
 import logging
-import os
 import secrets
 import socket
 import threading
@@ -22,7 +21,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlite_utils import Database
 
+from bot import metrics
 from bot.deps import Deps
+from bot.log_format import instance_name
 from storage import outbox
 from storage.db import DATABASE_ERRORS, database_unavailable
 
@@ -85,7 +86,7 @@ def transient(error: Exception) -> bool:
 class DeliveryLoop:
     def __init__(self, client: WebClient, deps: Deps, workers: Executor, handlers: dict[str, Handler]):
         self.client, self.deps, self.workers, self.handlers = client, deps, workers, handlers
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.owner = f"{instance_name()}:{secrets.token_hex(4)}"
         self._in_flight = threading.Semaphore(IN_FLIGHT)
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="supportbot-delivery", daemon=True)
@@ -112,6 +113,7 @@ class DeliveryLoop:
             try:
                 self.keep_leases()
             except DATABASE_ERRORS as error:
+                metrics.count_database_error(error)
                 log.warning("leases not renewed this time: %s", error)
 
     def keep_leases(self) -> None:
@@ -127,6 +129,7 @@ class DeliveryLoop:
             try:
                 self.deliver_due()
             except DATABASE_ERRORS as error:
+                metrics.count_database_error(error)
                 log.warning("outbox not read this time: %s", error)
 
     def deliver_due(self) -> int:
@@ -181,25 +184,37 @@ class DeliveryLoop:
             handler(job)
         except LeaseLost:
             log.warning("row %d (%s) was taken over by another process: dropped here", claim.id, claim.kind)
+            metrics.OUTBOX_DELIVERIES.labels(claim.kind, "taken_over").inc()
             return
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
-            self._failed(db, job, error)
+            metrics.OUTBOX_DELIVERIES.labels(claim.kind, self._failed(db, job, error)).inc()
             return
-        if not outbox.finish(db, claim, self.deps.clock(), writes=job.writes):
-            log.warning("row %d (%s) was taken over by another process: its result is not recorded here",
-                        claim.id, claim.kind)
+        if outbox.finish(db, claim, self.deps.clock(), writes=job.writes):
+            metrics.OUTBOX_DELIVERIES.labels(claim.kind, "done").inc()
+            return
+        log.warning("row %d (%s) was taken over by another process: its result is not recorded here",
+                    claim.id, claim.kind)
+        metrics.OUTBOX_DELIVERIES.labels(claim.kind, "fenced").inc()
 
-    def _failed(self, db: Database, job: Delivery, error: Exception) -> None:
+    def _failed(self, db: Database, job: Delivery, error: Exception) -> str:
+        """Backs the row off or ends it; returns the outcome, as counted in /metrics."""
         claim = job.claim
         reason = error.response.get("error") if isinstance(error, SlackApiError) else f"{type(error).__name__}: {error}"
+        if database_unavailable(error):
+            metrics.count_database_error(error)
         if transient(error):
             if outbox.try_again_later(db, claim, self.deps.clock(), reason, job.writes):
                 log.info("row %d (%s) tries again later: %s", claim.id, claim.kind, reason)
-            else:
-                log.warning("row %d (%s) given up after %d attempts: %s", claim.id, claim.kind, claim.attempt, reason)
-            return
+                return "retry_later"
+            if claim.attempt < outbox.MAX_ATTEMPTS:
+                log.warning("row %d (%s) was taken over by another process: its backoff is not recorded here",
+                            claim.id, claim.kind)
+                return "fenced"
+            log.warning("row %d (%s) given up after %d attempts: %s", claim.id, claim.kind, claim.attempt, reason)
+            return "gave_up"
         if isinstance(error, SlackApiError):
             log.warning("Slack refused row %d (%s): %s", claim.id, claim.kind, reason)
         else:
             log.exception("row %d (%s) failed: %s", claim.id, claim.kind, reason)
         outbox.finish(db, claim, self.deps.clock(), f"failed: {reason}", job.writes)
+        return "failed"

@@ -49,7 +49,7 @@ def _start_bot(slack: SlackStandIn, db_path: Path):
                         api_url=slack.api_url, port=0, database=str(db_path), config_path=DEMO_CONFIG,
                         team=load_team_config(DEMO_CONFIG))
     prepared = prepare(settings)
-    server = serve_http(prepared.app, port=0, host="127.0.0.1")
+    server = serve_http(prepared.app, prepared.readiness, port=0, host="127.0.0.1")
     threading.Thread(target=server.run, daemon=True).start()
     return server, prepared
 

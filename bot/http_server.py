@@ -1,4 +1,6 @@
-"""HTTP mode: Slack's requests at /slack/events and a health check, served by waitress."""
+"""The bot's HTTP endpoints, served by waitress: Slack's requests at /slack/events (HTTP mode),
+and for whoever runs it /healthz (the process answers), /readyz (it may be sent work) and
+/metrics (Prometheus)."""
 
 from typing import Callable, Iterable
 
@@ -6,19 +8,29 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.metrics import exposition
 
 EVENTS_PATH = "/slack/events"
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def make_wsgi_app(app: App) -> WsgiApp:
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def make_wsgi_app(app: App | None, readiness_problem: Callable[[], str | None]) -> WsgiApp:
+    """`readiness_problem` says why the instance is not ready, or None (bot/readiness.py).
+    Without an app (Socket Mode), everything but /slack/events."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH) if app else None
 
     def route(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return _plain(start_response, "200 OK", "ok")
-        if path != EVENTS_PATH:
+        if path == "/readyz":
+            problem = readiness_problem()
+            return _plain(start_response, "503 Service Unavailable", problem) if problem else _plain(
+                start_response, "200 OK", "ready")
+        if path == "/metrics":
+            body, content_type = exposition()
+            return _body(start_response, "200 OK", content_type, body)
+        if path != EVENTS_PATH or slack is None:
             return _plain(start_response, "404 Not Found", "not found")
         if not environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "").isdigit():
             # Bolt would answer a non-numeric timestamp with a 500; it is simply not a valid request.
@@ -29,8 +41,11 @@ def make_wsgi_app(app: App) -> WsgiApp:
 
 
 def _plain(start_response: Callable, status: str, text: str) -> list[bytes]:
-    body = text.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+    return _body(start_response, status, "text/plain; charset=utf-8", text.encode())
+
+
+def _body(start_response: Callable, status: str, content_type: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
     return [body]
 
 

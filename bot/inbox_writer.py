@@ -18,6 +18,7 @@ import queue
 import threading
 from dataclasses import dataclass, field
 
+from bot import metrics
 from bot.deps import Deps
 from storage.db import DATABASE_ERRORS
 from storage.inbox import done, keep_many
@@ -68,6 +69,7 @@ class InboxWriter:
             keep_many(deps.store.inbox_db(), deps.clock(), [(p.key, p.body) for p in batch], deps.boot_id)
             ok = True
         except DATABASE_ERRORS as error:
+            metrics.count_database_error(error)
             log.warning("the inbox could not take %d request(s): %s", len(batch), error)
             ok = False
         for pending in batch:
@@ -82,4 +84,5 @@ class InboxWriter:
         try:
             done(self._deps.store.inbox_db(), key)
         except DATABASE_ERRORS as error:
+            metrics.count_database_error(error)
             log.warning("could not take %s, given up, out of the inbox: %s", key, error)

@@ -19,6 +19,8 @@ from bot.config import ConfigError, Settings
 from bot.database_check import open_database
 from bot.delivery import DeliveryLoop
 from bot.http_server import make_server, make_wsgi_app
+from bot.metrics import watch_queues
+from bot.readiness import Readiness
 from bot.slack_client import make_client
 from bot.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
@@ -41,6 +43,7 @@ class Prepared:
     workers: Executor
     scheduler: Schedule
     delivery: DeliveryLoop
+    readiness: Readiness
 
     def stop(self) -> None:
         """Stop waking new jobs, let work already acknowledged finish, then stop delivering:
@@ -53,8 +56,11 @@ class Prepared:
 def prepare(settings: Settings) -> Prepared:
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
-    _check_token(client)
     store = Store(settings.database, settings.busy_timeout_ms)
+    readiness = Readiness(store)
+    _check_token(client)
+    readiness.token_accepted()
+    watch_queues(store)
     deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
     log.info("database %s (%s) at schema version %d", store.engine.describe(), store.engine.name,
              store.engine.schema_version(deps.store.db()))
@@ -65,7 +71,7 @@ def prepare(settings: Settings) -> Prepared:
     delivery = DeliveryLoop(client, deps, workers, deliveries)
     delivery.start()
     scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
-    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery)
+    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery, readiness=readiness)
 
 
 def _check_token(client) -> None:
@@ -82,9 +88,10 @@ def _check_token(client) -> None:
     log.info("connected to %s as %s", identity.get("team"), identity.get("user"))
 
 
-def serve_http(app: App, port: int, host: str = "0.0.0.0"):
-    """Returns the server unstarted: `.run()` blocks, `.effective_port` tells the port, `.close()` stops."""
-    return make_server(make_wsgi_app(app), host=host, port=port)
+def serve_http(app: App | None, readiness: Readiness, port: int, host: str = "0.0.0.0"):
+    """Returns the server unstarted: `.run()` blocks, `.effective_port` tells the port, `.close()` stops.
+    Without an app, only /healthz, /readyz and /metrics."""
+    return make_server(make_wsgi_app(app, readiness.problem), host=host, port=port)
 
 
 def run_until_stopped(serve: Callable[[], None], prepared: Prepared) -> None:
@@ -103,11 +110,18 @@ def _exit_quietly(signum, frame) -> None:
     raise SystemExit(0)
 
 
-def serve_socket_mode(app: App, app_token: str) -> None:
-    handler = SocketModeHandler(app, app_token=app_token)
+def serve_socket_mode(prepared: Prepared, app_token: str, port: int | None) -> None:
+    """With a port, /healthz, /readyz and /metrics are served there meanwhile."""
+    endpoints = serve_http(None, prepared.readiness, port) if port is not None else None
+    handler = SocketModeHandler(prepared.app, app_token=app_token)
     handler.connect()
     log.info("connected over Socket Mode")
+    if endpoints:
+        threading.Thread(target=endpoints.run, name="supportbot-endpoints", daemon=True).start()
+        log.info("listening on port %s: GET /healthz, /readyz, /metrics", endpoints.effective_port)
     try:
         threading.Event().wait()
     finally:
         handler.close()
+        if endpoints:
+            endpoints.close()

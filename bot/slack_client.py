@@ -12,6 +12,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 
+from bot.slack_call_counts import CountingCalls, CountingRetries
+
 SLACK_API_URL = "https://slack.com/api/"
 
 
@@ -19,17 +21,19 @@ def make_client(token: str, api_url: str | None) -> WebClient:
     """Retries 429s after Retry-After, 5xx answers and dropped connections (a post carrying
     metadata excepted: see LeavingFindablePosts). Enough times that even one call in five
     failing at random loses nothing (0.2 ** 6 per call); server errors back off from 0.2 s, so
-    a call gives up after about 6 s rather than 30."""
+    a call gives up after about 6 s rather than 30. Every attempt and retry is counted for
+    /metrics (bot/slack_call_counts.py)."""
     return WebClient(
         token=token,
         base_url=api_url or SLACK_API_URL,
         timeout=10,
         retry_handlers=[
-            LeavingFindablePosts(ConnectionErrorRetryHandler(max_retry_count=2)),
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            LeavingFindablePosts(ServerErrorRetryHandler(max_retry_count=5,
-                                                         interval_calculator=BackoffRetryIntervalCalculator(0.2))),
-            ImageNotReadyRetryHandler(),
+            CountingCalls(),
+            CountingRetries("network", LeavingFindablePosts(ConnectionErrorRetryHandler(max_retry_count=2))),
+            CountingRetries("rate_limited", RateLimitErrorRetryHandler(max_retry_count=5)),
+            CountingRetries("server_error", LeavingFindablePosts(ServerErrorRetryHandler(
+                max_retry_count=5, interval_calculator=BackoffRetryIntervalCalculator(0.2)))),
+            CountingRetries("file_not_ready", ImageNotReadyRetryHandler()),
         ],
     )
 

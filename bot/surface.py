@@ -5,6 +5,7 @@ worker pool, so Slack's 3-second window holds however slow the Web API is. (Bolt
 listeners would do the same but deep-copy every request on the request thread first.)
 """
 
+import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
@@ -12,9 +13,11 @@ from typing import Callable
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from bot.deps import Deps
+from bot.log_format import logged_as
 from commands.replies import render_error
 from bot.turn import DATABASE_BUSY as NOT_KEPT
 from bot.turn import Turn, answering_errors
@@ -88,20 +91,29 @@ class SlackSurface:
         work = answering_errors(lambda turn: handler(turn, deps), deps)
 
         def finish(turn: Turn) -> None:
-            work(turn)
-            drop_from_inbox(deps.store.inbox_db(), turn.request_key)
+            with logged_as(turn.request_key):
+                work(turn)
+                drop_from_inbox(deps.store.inbox_db(), turn.request_key)
 
-        def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        def acknowledge(ack: Ack, body: dict, turn: Turn) -> str:
             errors = check(body, deps) if check else {}
             if errors:
                 ack(response_action="errors", errors=errors)
-                return
-            turn = Turn.from_body(body, client, respond)
+                return "form_errors"
             if not kept.keep(turn.request_key, body):
                 _refuse_unkept(ack, turn, workers)
-                return
+                return "not_kept"
             ack()
             workers.submit(finish, turn)
+            return "acknowledged"
+
+        def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+            received = time.perf_counter()
+            turn = Turn.from_body(body, client, respond)
+            with logged_as(turn.request_key):
+                outcome = acknowledge(ack, body, turn)
+            metrics.ACK_SECONDS.observe(time.perf_counter() - received)
+            metrics.REQUESTS.labels(turn.kind, outcome).inc()
 
         return listener
 

@@ -9,6 +9,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.deps import Deps
 from commands.modals import open_modal
 from commands.replies import render_error, render_failure, render_reply_modal
@@ -33,6 +34,11 @@ class Turn:
     def from_body(cls, body: dict, client: WebClient, respond: Respond) -> "Turn":
         user, channel, key = _who_where_which(body)
         return cls(body=body, client=client, respond=respond, user=user, channel=channel, request_key=key)
+
+    @property
+    def kind(self) -> str:
+        """Slack's type of request: command, event, view, block_actions, message_action…"""
+        return self.request_key.split(":", 1)[0]
 
     @property
     def is_command(self) -> bool:
@@ -84,11 +90,15 @@ def answering_errors(handler: Callable[[Turn], None], deps: Deps) -> Callable[[T
         try:
             handler(turn)
         except UserError as error:
+            metrics.REQUEST_ERRORS.labels(turn.kind, "refused").inc()
             turn.reply(render_error(error), error.message)
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
             if database_unavailable(error):
+                metrics.REQUEST_ERRORS.labels(turn.kind, "database_unavailable").inc()
+                metrics.count_database_error(error)
                 _answer_busy(turn, deps, error)
                 return
+            metrics.REQUEST_ERRORS.labels(turn.kind, "unexpected").inc()
             reference = secrets.token_hex(3)
             log.exception("failed handling %s (ref %s)", turn.request_key, reference)
             detail = error.response["error"] if isinstance(error, SlackApiError) else type(error).__name__
@@ -119,6 +129,7 @@ def _answer_busy(turn: Turn, deps: Deps, error: Exception) -> None:
         drop_from_inbox(deps.store.inbox_db(), turn.request_key)
         stored = request_handled(deps.store.db(), turn.request_key)
     except DATABASE_ERRORS as failing:
+        metrics.count_database_error(failing)
         log.warning("could not tell whether %s was stored: %s", turn.request_key, failing)
         turn.reply(render_error(MAYBE_STORED), MAYBE_STORED.message)
         return

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.config import TeamConfig
 from bot.deps import Deps
 from jobs.report_delivery import ReportDelivery
@@ -26,6 +27,7 @@ from storage.periods import WEEKDAYS, ShiftSpec, Window, latest_digest, latest_e
 
 DIGEST_JOB = "daily-digest"
 SHIFT_JOB = "shift-summaries"
+POSTS = {DIGEST_JOB: "digest", SHIFT_JOB: "shift_summary"}  # each job's label in /metrics
 ON_TIME = timedelta(minutes=5)
 RETRY_EVERY = timedelta(seconds=30)
 
@@ -154,3 +156,4 @@ def post_claimed(deps: Deps, report: Report, late: bool, look_since: datetime | 
         release_claim(db, report.job, report.period)
         raise
     record_posted(db, report.job, report.period, report.channel, ts)
+    metrics.POSTS_SENT.labels(POSTS[report.job]).inc()

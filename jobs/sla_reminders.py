@@ -14,6 +14,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.delivery import Delivery
 from bot.deps import Deps
 from commands.esc.reminder_blocks import (leads_alert_notification, reminder_notification, render_leads_alert,
@@ -72,6 +73,7 @@ def _post_once(job: Delivery, channel: str, thread_ts: str | None, blocks: list[
         return
     job.still_mine()
     send_once(job.client, channel, thread_ts=thread_ts, blocks=blocks, text=text, metadata=metadata, **options)
+    metrics.POSTS_SENT.labels("reminder").inc()
 
 
 def _reminder_metadata(reminder: Reminder) -> dict:

@@ -53,3 +53,7 @@ def claim_left_behind(inbox_db: Database, db: Database, now: datetime, boot_id: 
                                    [boot_id, *gone]))
     rows.sort(key=lambda row: row["received_at"])
     return [KeptRequest(row["key"], json.loads(row["body"])) for row in rows]
+
+
+def kept_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM inbox").fetchone()[0]

@@ -107,7 +107,7 @@ def test_the_docs_and_env_example_document_every_command_key_and_variable():
                 "mirror_replies", "sla", "ack", "take", "remind_every", "max_reminders"):
         assert f"`{key}`" in readme, key
     for variable in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "PORT", "SUPPORTBOT_CONFIG", "SUPPORTBOT_DB",
-                     "SUPPORTBOT_BUSY_TIMEOUT"):
+                     "SUPPORTBOT_BUSY_TIMEOUT", "SUPPORTBOT_LOG_FORMAT"):
         assert re.search(rf"^{variable}=", env_example, re.M), variable
         assert variable in readme, variable
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.delivery import Delivery
 from storage import incidents as core
 
@@ -106,6 +107,7 @@ class FanOut:
             core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
             return reason
         core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
+        metrics.POSTS_SENT.labels("incident_copy").inc()
         return None
 
     def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:

@@ -1,0 +1,75 @@
+"""The process's Prometheus metrics, served at GET /metrics; the rest of the bot increments them.
+
+One registry per process, built once at import, so building several apps in one process
+(tests, the demo) registers nothing twice. Labels name kinds and outcomes, never a person,
+a channel or an escalation, so the number of series stays small.
+"""
+
+import logging
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from storage.db import Store, database_busy, database_full, database_gone
+from storage.inbox import kept_count
+from storage.outbox import pending_count
+
+log = logging.getLogger(__name__)
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(namespace="supportbot", registry=REGISTRY)
+
+REQUESTS = Counter("supportbot_requests", "Requests from Slack, by Slack's request type and what the ack said:"
+                   " acknowledged, form_errors or not_kept (the inbox could not keep it)",
+                   ["kind", "outcome"], registry=REGISTRY)
+REQUEST_ERRORS = Counter("supportbot_request_errors", "Work after the ack that ended in an answer other than"
+                         " its result: refused (a user error), database_unavailable or unexpected",
+                         ["kind", "error"], registry=REGISTRY)
+ACK_SECONDS = Histogram("supportbot_ack_seconds", "From a listener receiving a request to its ack",
+                        buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5), registry=REGISTRY)
+SLACK_CALLS = Counter("supportbot_slack_calls", "Web API attempts, retries included, by method and outcome:"
+                      " ok, error (Slack answered ok: false), 429, 5xx, 4xx or network",
+                      ["method", "outcome"], registry=REGISTRY)
+SLACK_RETRIES = Counter("supportbot_slack_retries", "Web API calls tried again by the client, by reason",
+                        ["reason"], registry=REGISTRY)
+SLACK_RETRY_WAIT = Counter("supportbot_slack_retry_wait_seconds", "Time spent waiting before those tries;"
+                           " reason rate_limited is the wait Slack's Retry-After asked for",
+                           ["reason"], registry=REGISTRY)
+INBOX_DEPTH = Gauge("supportbot_inbox_depth", "Requests kept before their ack whose work is not done yet"
+                    " (the whole database's, so every instance reports the same)", registry=REGISTRY)
+OUTBOX_PENDING = Gauge("supportbot_outbox_pending", "Slack effects not delivered yet (the whole database's)",
+                       registry=REGISTRY)
+OUTBOX_DELIVERIES = Counter("supportbot_outbox_deliveries", "Outbox rows this process worked on, by kind and"
+                            " outcome: done, failed, retry_later, gave_up, taken_over (dropped before its next"
+                            " Slack call) or fenced (its result not recorded: another process holds the row)",
+                            ["kind", "outcome"], registry=REGISTRY)
+POSTS_SENT = Counter("supportbot_posts_sent", "Posts sent: reminder, digest, shift_summary, incident_copy",
+                     ["kind"], registry=REGISTRY)
+DATABASE_ERRORS = Counter("supportbot_database_errors", "Database operations that failed: busy, full or other",
+                          ["reason"], registry=REGISTRY)
+
+
+def count_database_error(error: Exception) -> None:
+    kind = "busy" if database_busy(error) else "full" if database_full(error) else "gone" if database_gone(error) else "other"
+    DATABASE_ERRORS.labels(kind).inc()
+
+
+def watch_queues(store: Store) -> None:
+    """The inbox and outbox gauges read `store` when scraped (the last store watched, in a process
+    that builds several apps)."""
+    INBOX_DEPTH.set_function(lambda: _read(lambda: kept_count(store.inbox_db())))
+    OUTBOX_PENDING.set_function(lambda: _read(lambda: pending_count(store.db())))
+
+
+def _read(count) -> float:
+    try:
+        return count()
+    except Exception as error:  # noqa: BLE001 - a failing database must not fail the scrape
+        count_database_error(error)
+        log.warning("queue depth not read for /metrics: %s", error)
+        return float("nan")
+
+
+def exposition() -> tuple[bytes, str]:
+    """The metrics in Prometheus's text format, and its content type."""
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
