@@ -49,6 +49,7 @@ from zoneinfo import ZoneInfo
 
 from bot_memory import peak_rss_mb
 from history_data import NEVER_RESOLVED, HistoryWriter
+from scratch_database import scratch_database
 
 from bot.config import TeamConfig, load_team_config
 from commands.digest.digest_blocks import render_digest
@@ -57,9 +58,10 @@ from commands.esc.reply_blocks import render_list
 from commands.home.audience import Roles
 from commands.home.publishing import build_home
 from jobs.report_posting import digest_title
-from storage.db import open_db
+from storage.db import inbox_path, open_db, prepare_database
 from storage.digest_figures import daily_series, digest_figures
 from storage.backlog import open_page
+from storage.port import copy_database
 from storage.periods import day_window, latest_ended_window, local_day
 from storage.records import to_text
 from storage.shift_figures import shift_summary
@@ -84,13 +86,16 @@ def run(args: argparse.Namespace) -> int:
     first: Figures | None = None
     for share in args.never_resolved:
         print(f"=== {share:.1%} of the year never resolved ===")
-        figures = _one_year(team, yesterday, share, args)
+        figures, on_postgres = _one_year(team, yesterday, share, args)
         _report(figures, first)
+        if on_postgres:
+            print("--- the same year copied to PostgreSQL (supportbot db copy), then ANALYZE ---")
+            _report(on_postgres, None)
         first = first or figures
     return 0
 
 
-def _one_year(team: TeamConfig, yesterday, never_resolved: float, args: argparse.Namespace) -> Figures:
+def _one_year(team: TeamConfig, yesterday, never_resolved: float, args: argparse.Namespace) -> tuple[Figures, Figures | None]:
     tz = ZoneInfo(team.timezone)
     with tempfile.TemporaryDirectory(prefix="supportbot-bench-") as tmp:
         workdir = Path(tmp)
@@ -102,7 +107,23 @@ def _one_year(team: TeamConfig, yesterday, never_resolved: float, args: argparse
         finally:
             db.close()
         rss, answers = peak_rss_mb(workdir)
-    return Figures(open_now, timings, rss, answers)
+        on_postgres = _on_postgres(team, yesterday, workdir / "supportbot.db", args) if args.db else None
+    return Figures(open_now, timings, rss, answers), on_postgres
+
+
+def _on_postgres(team: TeamConfig, yesterday, source: Path, args: argparse.Namespace) -> Figures:
+    with scratch_database(args.db) as url:
+        prepare_database(url)
+        started = time.monotonic()
+        copy_database(str(source), str(inbox_path(source)), url, lambda copied: None)
+        print(f"copied to PostgreSQL in {time.monotonic() - started:.0f} s")
+        db = open_db(url)
+        try:
+            db.execute("ANALYZE")
+            open_now = db.execute("SELECT count(*) FROM escalations WHERE status = 'open'").fetchone()[0]
+            return Figures(open_now, _time_reports(db, team, yesterday, args.runs), None, [])
+        finally:
+            db.close()
 
 
 def _generate(team: TeamConfig, path: Path, end: datetime, never_resolved: float, args: argparse.Namespace) -> None:
@@ -160,7 +181,7 @@ def _median_ms(job: Callable[[], object], runs: int) -> float:
 class Figures:
     open_now: int
     timings: dict[str, float]
-    rss: float
+    rss: float | None
     answers: list[str]
 
 
@@ -176,6 +197,9 @@ def _report(figures: Figures, usual: Figures | None) -> None:
         took, target = figures.timings[name], TARGETS_MS[name]
         versus = f"   {took / usual.timings[name]:8.1f}×" if usual else ""
         print(f"{label:<40}  {took:8.1f} ms  {took / base:10.0f}×   < {target} ms -> {_verdict(took < target)}{versus}")
+    if figures.rss is None:
+        print()
+        return
     versus = f"   {figures.rss / usual.rss:8.1f}×" if usual else ""
     print(f"{'bot peak RSS (VmHWM)':<40}  {figures.rss:8.1f} MB  {'':>11}   < {TARGET_RSS_MB} MB"
           f" -> {_verdict(figures.rss < TARGET_RSS_MB)}{versus}")
@@ -195,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                              f" (default {NEVER_RESOLVED} {STRESS_NEVER_RESOLVED}: the usual backlog, then a team far behind)")
     parser.add_argument("--without-statistics", action="store_true",
                         help="skip ANALYZE after generating, leaving SQLite's planner to its defaults")
+    parser.add_argument("--db", metavar="URL", help="also time the reports on PostgreSQL: a server URL whose user"
+                        " may create databases (the year is copied into a scratch database)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each report, after one warm-up (default 7)")
     args = parser.parse_args(argv)
     if args.escalations < 1 or args.csat < 0 or args.runs < 1 or not all(0 <= share < 0.9 for share in args.never_resolved):

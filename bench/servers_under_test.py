@@ -16,12 +16,14 @@ REPO = Path(__file__).resolve().parent.parent
 SERVER_THREADS = 16  # bot.http_server.make_server's default, used by the bot and the bare app alike
 
 
-def start_bot(api_url: str, bot_token: str, workdir: Path) -> tuple[subprocess.Popen, int]:
-    """`python -m bot run` in HTTP mode, with the repository's app.yaml and a fresh database in `workdir`."""
+def start_bot(api_url: str, bot_token: str, workdir: Path, database: str | None = None) -> tuple[subprocess.Popen, int]:
+    """`python -m bot run` in HTTP mode, with the repository's app.yaml and a fresh database: a file
+    in `workdir`, or the empty PostgreSQL database `database` names."""
     config = workdir / "app.yaml"
     shutil.copyfile(REPO / "app.yaml", config)
     env = bot_env(api_url=api_url, bot_token=bot_token, signing_secret=SIGNING_SECRET, workdir=workdir, config=config,
-                  SLACK_APP_TOKEN="")  # set and empty, so no .env file can switch the bot to Socket Mode
+                  SLACK_APP_TOKEN="",  # set and empty, so no .env file can switch the bot to Socket Mode
+                  **({"SUPPORTBOT_DB": database} if database else {}))
     return spawn_bot(env, workdir, workdir / "bot.log"), int(env["PORT"])
 
 

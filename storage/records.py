@@ -24,10 +24,10 @@ def load_escalation(db: Database, escalation_id: int) -> Escalation:
     return _escalation(rows[0], load_owners(db, [escalation_id]).get(escalation_id, {}))
 
 
-def load_escalations(db: Database, where: str, params: list, limit: int = -1) -> list[Escalation]:
-    """Oldest first; `limit` -1 means all."""
-    sql = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id LIMIT ?"
-    rows = list(db.query(sql, [*params, limit]))
+def load_escalations(db: Database, where: str, params: list, limit: int | None = None) -> list[Escalation]:
+    """Oldest first; all of them unless `limit` says how many."""
+    sql = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id" + (" LIMIT ?" if limit is not None else "")
+    rows = list(db.query(sql, [*params] + ([limit] if limit is not None else [])))
     owners = load_owners(db, [row["id"] for row in rows])
     return [_escalation(row, owners.get(row["id"], {})) for row in rows]
 

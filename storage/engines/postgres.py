@@ -168,14 +168,14 @@ class PgDatabase:
 
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
 _RESERVED = re.compile(r"(?<![\w.])user\b|(?<=\.)user\b")
-_INDEX_HINT = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])")  # SQLite's unary + keeping its planner off an index
+_INDEX_HINT = re.compile(r"(?<=[\s(])\+(?=[A-Za-z_])|\s+INDEXED BY \w+")  # SQLite's own nudges to its planner
 
 
 @lru_cache(maxsize=4096)
 def _placeholders(sql: str) -> str:
     """The shared dialect as psycopg and PostgreSQL take it: `?` → `%s` and a literal `%` doubled
-    outside quoted text, the column `user` (a reserved word here) quoted, and SQLite's index
-    hints (a unary `+` before a column) dropped."""
+    outside quoted text, the column `user` (a reserved word here) quoted, and SQLite's planner
+    hints (a unary `+` before a column, `INDEXED BY`) dropped."""
     parts = _QUOTED.split(sql)
     for i in range(0, len(parts), 2):
         parts[i] = _INDEX_HINT.sub("", _RESERVED.sub('"user"', parts[i].replace("%", "%%").replace("?", "%s")))

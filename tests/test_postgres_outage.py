@@ -1,0 +1,73 @@
+"""PostgreSQL restarted while the bot runs: every command is answered inside Slack's window,
+either done or "not stored, try again", and the bot finds the server again by itself."""
+
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from tests.flow import rows, wait_until
+from tests.harness import REPO, start_bot
+
+pytestmark = pytest.mark.needs_postgres
+
+
+def _postgres(*args: str) -> str:
+    return subprocess.run(["bash", str(REPO / ".ci" / "postgres"), *args], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+@pytest.fixture
+def own_server():
+    """A server of this test's own, since it is stopped half-way."""
+    exported = dict(item.split("=", 1) for item in _postgres("start").split()[1:])
+    server, directory = exported["SUPPORTBOT_TEST_DB"], exported["PG_DIR"]
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE outage")
+    yield urlsplit(server)._replace(path="/outage").geturl(), directory
+    _postgres("stop", directory)
+
+
+def _answer(bot, standin, text: str) -> tuple[float, str]:
+    """Seconds until the command was acknowledged, and what it led to: the ephemeral answer, or
+    the card of the escalation it raised."""
+    answered, posted = len(standin.responses), len(standin.calls_to("chat.postMessage"))
+    started = time.monotonic()
+    response = bot.driver.command(text)
+    took = time.monotonic() - started
+    assert response.status == 200
+    if response.json and response.json.get("text"):
+        return took, response.json["text"]
+
+    def outcome() -> str | None:
+        if len(standin.responses) > answered:
+            return standin.responses[-1]["body"]["text"]
+        cards = standin.calls_to("chat.postMessage")[posted:]
+        return cards[0].args["text"] if cards else None
+
+    return took, wait_until(outcome, timeout=10)
+
+
+def test_a_restarted_server_is_answered_in_time_and_found_again(standin, tmp_path, own_server):
+    url, directory = own_server
+    bot = start_bot(standin, tmp_path, SUPPORTBOT_DB=url)
+    try:
+        took, said = _answer(bot, standin, "new Raised before the outage")
+        assert "ESC-1" in said
+        _postgres("down", directory)
+        for n in range(3):
+            took, said = _answer(bot, standin, f"new Raised during the outage {n}")
+            assert took < 3 and "not stored" in said, said
+        _postgres("up", directory)
+        def raised_after() -> str | None:
+            said = _answer(bot, standin, "new Raised after the outage")[1]
+            return said if "ESC-" in said else None
+
+        assert "ESC-2" in wait_until(raised_after, timeout=20), "nothing from the outage was stored"
+        summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations ORDER BY id")]
+        assert summaries == ["Raised before the outage", "Raised after the outage"], "each retry told not stored stored nothing"
+        assert "Traceback" not in bot.log(), bot.log()[-3000:]
+    finally:
+        bot.stop()
