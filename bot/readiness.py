@@ -51,6 +51,7 @@ class Readiness:
 
     def _read(self, answer: Future) -> None:
         try:
-            answer.set_result(self._store.engine.schema_version(self._store.db()))
+            db = self._store.db()
+            answer.set_result(self._store.engine.schema_version(db))
         except Exception as error:  # noqa: BLE001 - handed to the waiting check
             answer.set_exception(error)

@@ -180,7 +180,7 @@ def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Re
     upcoming = None if tells_leads else _next_slot(clock, sent, now, policy)
     db.execute(
         "UPDATE sla_clocks SET breached_at = coalesce(breached_at, due_at), reminders_sent = ?,"
-        " next_reminder_at = ?, leads_told_at = CASE WHEN ? THEN ? ELSE leads_told_at END WHERE id = ?",
+        " next_reminder_at = ?, leads_told_at = CASE WHEN ? = 1 THEN ? ELSE leads_told_at END WHERE id = ?",
         [sent, records.to_text(upcoming) if upcoming else None, tells_leads, records.to_text(now), clock.id],
     )
     if sent == 1 and not tells_leads:

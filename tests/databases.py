@@ -45,3 +45,13 @@ def drop_created() -> None:
         for name in created:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     created.clear()
+
+
+def count_rows(db, table: str) -> int:
+    return next(iter(db.query(f"SELECT count(*) AS n FROM {table}")))["n"]
+
+
+def inbox_of(database: str) -> str:
+    """Where requests kept before their ack live: a file beside SQLite's, the same PostgreSQL database."""
+    from storage.db import inbox_path, is_postgres
+    return database if is_postgres(database) else str(inbox_path(database))

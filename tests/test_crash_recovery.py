@@ -5,7 +5,7 @@ is posted."""
 
 import time
 
-from storage.db import inbox_path
+from tests.databases import inbox_of
 from tests.flow import HELP, L1, cards_in, rows, run_concurrently
 from tests.harness import start_bot
 
@@ -83,6 +83,6 @@ def test_sigkill_in_a_burst_loses_no_acknowledged_command_and_doubles_no_card(st
         for channel in (HELP, L1):
             titles = [card["blocks"][0]["text"]["text"] for card in cards_in(standin, channel)]
             assert len(titles) == 30 and len(set(titles)) == 30, channel
-        assert rows(inbox_path(second.database), "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
+        assert rows(inbox_of(second.database), "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
     finally:
         second.stop()

@@ -13,6 +13,8 @@ from commands.home.audience import Members, roles_of
 from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
 from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
+from storage.records import insert_row
+from storage.db import write_transaction
 from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
@@ -74,7 +76,7 @@ def test_own_escalations_most_urgent_first_and_the_queue_earliest_due_first(db):
 def test_a_change_refreshes_only_recent_visitors_it_concerns_and_not_sooner_than_every_few_seconds(db):
     for user in ("U0AGENT1", "U0SPEC1", "U0LEAD1", "U0STALE"):
         home_visits.open_home(db, T0 - (timedelta(days=2) if user == "U0STALE" else timedelta()), user)
-    with db.conn:
+    with write_transaction(db):
         home_visits.published(db, "U0AGENT1", T0, Audience(frozenset({1})))
         home_visits.published(db, "U0SPEC1", T0, Audience(frozenset({2})))
         home_visits.published(db, "U0LEAD1", T0, Audience(frozenset({3}), lead=True))
@@ -92,7 +94,7 @@ def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
     esc = raise_one(db, "a", line=3)
     for user in ("U0ENG1", "U0AGENT1"):
         home_visits.open_home(db, T0, user)
-    with db.conn:
+    with write_transaction(db):
         home_visits.published(db, "U0ENG1", T0, Audience(frozenset({3})))
         db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
     core.take(db, later(5), esc.id, "U0ENG1", "ack", crew=Crew(frozenset({"U0ENG1"}), configured=True))
@@ -104,7 +106,7 @@ def visited(db, audiences: dict[str, Audience]) -> None:
     """These people opened their Home at T0 and it was published, showing them what `audiences` say."""
     for user in audiences:
         home_visits.open_home(db, T0, user)
-    with db.conn:
+    with write_transaction(db):
         for user, audience in audiences.items():
             home_visits.published(db, user, T0, audience)
         db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
@@ -112,7 +114,7 @@ def visited(db, audiences: dict[str, Audience]) -> None:
 
 def published_homes(db) -> set[str]:
     homes = {subject for subject, _ in home_rows(db)}
-    with db.conn:
+    with write_transaction(db):
         db.execute("UPDATE outbox SET done_at = ? WHERE kind = ?", [T0.isoformat(), home_visits.HOME])
     return homes
 
@@ -173,7 +175,7 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     core.resolve(db, later(65), first.id, "U0AGENT2", None, "r1")
     core.take(db, later(6), second.id, "U0AGENT1", "t2")
     core.resolve(db, later(31), third.id, "U0AGENT2", None, "r3")
-    db["csat_answers"].insert({"subject": "escalation:1", "escalation_id": first.id, "score": 4, "source": "survey",
+    insert_row(db, "csat_answers", {"subject": "escalation:1", "escalation_id": first.id, "score": 4, "source": "survey",
                                "received_at": later(70).isoformat(), "recorded_at": later(70).isoformat(), "counts": 1})
     figures = team_figures(db, later(120), 7, "Europe/Berlin", ())
     agent2, agent1 = figures.people

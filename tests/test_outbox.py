@@ -11,6 +11,7 @@ from slack_sdk.web import SlackResponse
 from bot.config import parse_team_config
 from bot.delivery import Delivery, DeliveryLoop, LeaseLost
 from bot.deps import Deps
+from storage.db import write_transaction
 from storage import escalation_effects as effects
 from storage import escalations as core
 from storage import outbox
@@ -31,7 +32,7 @@ def rows(db) -> list[dict]:
 
 
 def test_a_claim_leases_the_first_pending_row_of_each_subject(db):
-    with db.conn:
+    with write_transaction(db):
         first = outbox.enqueue(db, T0, "escalation:1", "cards", {})
         second = outbox.enqueue(db, T0, "escalation:1", "note", {"event_id": 7})
         other = outbox.enqueue(db, T0, "escalation:2", "cards", {})
@@ -44,7 +45,7 @@ def test_a_claim_leases_the_first_pending_row_of_each_subject(db):
 
 
 def test_a_lease_that_runs_out_passes_the_row_on_and_fences_the_first_holder(db):
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})
     (paused,) = outbox.claim_due(db, T0, "a", 1)
     assert outbox.claim_due(db, T0 + outbox.LEASE - timedelta(seconds=1), "b", 1) == []
@@ -57,7 +58,7 @@ def test_a_lease_that_runs_out_passes_the_row_on_and_fences_the_first_holder(db)
 
 
 def test_renewing_keeps_a_slow_delivery_its_row(db):
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})
     (slow,) = outbox.claim_due(db, T0, "a", 1)
     assert outbox.renew(db, slow, at(9))
@@ -66,7 +67,7 @@ def test_renewing_keeps_a_slow_delivery_its_row(db):
 
 
 def test_a_refused_row_backs_off_doubling_then_is_given_up_with_its_reason(db):
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "note", {})
     now, waits = T0, []
     while True:
@@ -83,12 +84,12 @@ def test_a_refused_row_backs_off_doubling_then_is_given_up_with_its_reason(db):
 
 
 def test_a_row_not_started_yet_covers_the_next_change_of_its_cards(db):
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {}, coalesce=True)
         outbox.enqueue(db, T0, "escalation:1", "cards", {}, coalesce=True)
     assert len(rows(db)) == 1
     outbox.claim_due(db, T0, "a", 1)
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, at(1), "escalation:1", "cards", {}, coalesce=True)
     assert len(rows(db)) == 2, "one already being delivered may have rendered the state before this change"
 
@@ -145,7 +146,7 @@ def _failure(status: int, error: str) -> SlackApiError:
 def test_the_loop_delivers_in_order_backs_off_on_429_and_says_when_a_try_may_have_reached_slack(loop_deps):
     deps, clock = loop_deps
     db = deps.store.db()
-    with db.conn:
+    with write_transaction(db):
         for n in range(3):
             outbox.enqueue(db, T0, "escalation:1", "note", {"n": n})
     seen = []
@@ -169,7 +170,7 @@ def test_the_loop_delivers_in_order_backs_off_on_429_and_says_when_a_try_may_hav
 def test_a_refusal_that_will_not_change_ends_the_row_at_once(loop_deps):
     deps, _ = loop_deps
     db = deps.store.db()
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "note", {})
 
     def deliver(job):
@@ -182,7 +183,7 @@ def test_a_refusal_that_will_not_change_ends_the_row_at_once(loop_deps):
 def test_a_delivery_taken_over_records_nothing(loop_deps):
     deps, clock = loop_deps
     db = deps.store.db()
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})
     recorded = []
 
@@ -204,7 +205,7 @@ def test_a_delivery_taken_over_records_nothing(loop_deps):
 def test_a_delivery_slower_than_its_lease_keeps_its_row_while_the_process_lives(loop_deps):
     deps, clock = loop_deps
     db = deps.store.db()
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})
     seen = {}
 
@@ -224,7 +225,7 @@ def test_a_delivery_slower_than_its_lease_keeps_its_row_while_the_process_lives(
 def test_the_keeper_marks_a_row_another_process_took_over_as_lost(loop_deps):
     deps, clock = loop_deps
     db = deps.store.db()
-    with db.conn:
+    with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})
 
     def paused(job):
