@@ -1,8 +1,6 @@
 """The schema upgrades an existing file without loss, from the first version on."""
 
 import pytest
-
-pytestmark = pytest.mark.sqlite_only
 from sqlite_utils import Database
 
 from storage.db import open_db, prepare_database
@@ -11,6 +9,7 @@ from storage.migrations import migrations, schema_version
 from storage.queries import get_escalation, timeline
 
 ALL = [migration.name for migration in migrations.pending(Database(memory=True))]
+pytestmark = pytest.mark.sqlite_only  # the same upgrades on PostgreSQL: test_migrations_postgres.py
 
 
 def _database_at(path, version: int) -> Database:

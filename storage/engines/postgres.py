@@ -60,9 +60,10 @@ class PostgresEngine:
             steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
         db.conn.execute(steps)
 
-    def prepare(self) -> None:
+    def prepare(self, upto: int | None = None) -> None:
         """Two instances starting at once: the first takes the migration lock and migrates,
-        the second waits for it and then finds nothing pending."""
+        the second waits for it and then finds nothing pending. `upto` stops after that many
+        of the main migrations (to test upgrades from an older schema)."""
         db = self.connect(START_TIMEOUT_MS)
         try:
             db.conn.execute(f"SET lock_timeout = {START_TIMEOUT_MS}")
@@ -71,7 +72,8 @@ class PostgresEngine:
                 db.conn.execute(SQLITE_FUNCTIONS)
                 for migrations in MIGRATION_SETS:
                     done = applied_names(db, migrations.name)
-                    for name, migrate in steps_of(migrations):
+                    steps = steps_of(migrations)
+                    for name, migrate in steps[:upto] if migrations is MIGRATION_SETS[0] else steps:
                         if name in done:
                             continue
                         self.begin_write(db)
