@@ -13,7 +13,7 @@ COPY jobs jobs
 COPY storage storage
 COPY standin standin
 # as .ci/run installs it, without the test extra
-RUN pip install --quiet --upgrade pip && pip install --quiet -e .
+RUN pip install --quiet --upgrade pip && pip install --quiet -e '.[postgres]'
 
 USER supportbot
 EXPOSE 3000
