@@ -1,28 +1,37 @@
-"""The benchmarks are scripts people run by hand; this keeps them runnable. Their figures are not judged here."""
+"""The benchmarks are scripts people run by hand; this keeps them runnable. Their figures are not judged here.
+Against a PostgreSQL server (SUPPORTBOT_TEST_DB), each also measures the bot there (`--db`)."""
 
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.databases import TEST_SERVER
+
 REPO = Path(__file__).resolve().parent.parent
+ON_SERVER = ["--db", TEST_SERVER] if TEST_SERVER else []
+ENGINES = ["=== the bot on SQLite ===", "=== the bot on PostgreSQL ==="] if TEST_SERVER else []
 
 
 def test_ack_latency_benchmark_runs_a_small_load_and_reports_every_figure():
     result = subprocess.run(
-        [sys.executable, "bench/ack_latency.py", "--rounds", "2", "--requests", "30", "--concurrency", "5"],
+        [sys.executable, "bench/ack_latency.py", "--rounds", "2", "--requests", "30", "--concurrency", "5", *ON_SERVER],
         cwd=REPO, capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "median  bot p99 ack / bare p99 ack" in out
+    assert all(heading in out for heading in ENGINES)
+    assert out.count("median  bot p99 ack / bare p99 ack") == max(1, len(ENGINES))
     assert "errors       0 of 60 (0 acks failed, 0 missing a card" in out
     assert "escalations/s, median of rounds" in out and "errors       0 of 60 acks failed" in out
 
 
 def test_throughput_benchmark_runs_a_small_load_and_reports_every_figure():
-    result = subprocess.run([sys.executable, "bench/throughput.py", "--seconds", "0.5", "--flat-out", "40", "--rounds", "2"],
-                            cwd=REPO, capture_output=True, text=True, timeout=240)
+    result = subprocess.run([sys.executable, "bench/throughput.py", "--seconds", "0.5", "--flat-out", "40", "--rounds", "2",
+                             *ON_SERVER], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert all(heading in result.stdout for heading in ENGINES)
     for row in ("5/s", "50/s", "200/s", "flat out 1", "flat out 2", "ceiling: a bare slack_sdk client", "median"):
         assert row in result.stdout, row
 
@@ -37,7 +46,7 @@ def test_broadcast_fanout_benchmark_runs_and_reports_losses_and_doubles():
 
 def test_history_scale_benchmark_runs_a_tiny_history_for_both_backlogs_and_reports_every_figure():
     result = subprocess.run([sys.executable, "bench/history_scale.py", "--escalations", "2000", "--csat", "400",
-                             "--runs", "2"], cwd=REPO, capture_output=True, text=True, timeout=240)
+                             "--runs", "2", *ON_SERVER], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     usual, _, behind = result.stdout.partition("=== 30.0% of the year never resolved ===")
     assert "=== 0.2% of the year never resolved ===" in usual and behind
@@ -46,3 +55,13 @@ def test_history_scale_benchmark_runs_a_tiny_history_for_both_backlogs_and_repor
                     "shift summary", "/esc list open", "App Home of a lead", "App Home of an agent", "bot peak RSS (VmHWM)", "the bot answered: "):
             assert row in table, row
     assert "× usual" in behind and "× usual" not in usual
+    assert result.stdout.count("copied to PostgreSQL in") == (2 if TEST_SERVER else 0)
+
+
+@pytest.mark.needs_postgres
+def test_idle_cost_benchmark_counts_each_instances_connections_and_transactions():
+    result = subprocess.run([sys.executable, "bench/idle_cost.py", "--db", TEST_SERVER, "--instances", "2", "--seconds", "2"],
+                            cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("baseline (no instance):", "all instances:", "per instance:"):
+        assert row in result.stdout, row

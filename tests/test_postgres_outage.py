@@ -1,8 +1,11 @@
 """PostgreSQL restarted while the bot runs: every command is answered inside Slack's window,
-either done or "not stored, try again", and the bot finds the server again by itself."""
+either done or "not stored, try again", /readyz says 503 until the server is back, and the bot
+finds the server again by itself."""
 
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from urllib.parse import urlsplit
 
 import psycopg
@@ -50,13 +53,24 @@ def _answer(bot, standin, text: str) -> tuple[float, str]:
     return took, wait_until(outcome, timeout=10)
 
 
+def _ready(bot) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"{bot.url}/readyz", timeout=2) as response:
+            return response.status, response.read().decode().strip()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read().decode().strip()
+
+
 def test_a_restarted_server_is_answered_in_time_and_found_again(standin, tmp_path, own_server):
     url, directory = own_server
     bot = start_bot(standin, tmp_path, SUPPORTBOT_DB=url)
     try:
         took, said = _answer(bot, standin, "new Raised before the outage")
         assert "ESC-1" in said
+        assert _ready(bot) == (200, "ready")
         _postgres("down", directory)
+        status, reason = _ready(bot)
+        assert status == 503 and "database" in reason and "not-in-logs" not in reason, reason
         for n in range(3):
             took, said = _answer(bot, standin, f"new Raised during the outage {n}")
             assert took < 3 and "not stored" in said, said
@@ -66,6 +80,7 @@ def test_a_restarted_server_is_answered_in_time_and_found_again(standin, tmp_pat
             return said if "ESC-" in said else None
 
         assert "ESC-2" in wait_until(raised_after, timeout=20), "nothing from the outage was stored"
+        assert _ready(bot) == (200, "ready")
         summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations ORDER BY id")]
         assert summaries == ["Raised before the outage", "Raised after the outage"], "each retry told not stored stored nothing"
         assert "Traceback" not in bot.log(), bot.log()[-3000:]
