@@ -1,0 +1,35 @@
+"""Two instances in working directories of their own, sharing nothing but one PostgreSQL
+database: a burst spread over both stores each escalation once with both its cards, and a
+request Slack sends again to the other instance has one effect."""
+
+import pytest
+
+from tests.databases import new_server_database
+from tests.flow import HELP, L1, cards_in, count, rows, run_concurrently, wait_until
+from tests.harness import start_bot
+
+pytestmark = pytest.mark.needs_postgres
+BURST = 20
+
+
+def test_a_burst_over_two_instances_apart_stores_each_once_and_a_redelivery_to_the_other_does_nothing(standin, tmp_path):
+    url = new_server_database()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = start_bot(standin, tmp_path / "a", SUPPORTBOT_DB=url), start_bot(standin, tmp_path / "b", SUPPORTBOT_DB=url)
+    try:
+        run_concurrently(*(lambda n=n: (one, two)[n % 2].driver.command(f"new Burst case {n}", trigger_id=f"trig.{n}")
+                           for n in range(BURST)))
+        ts = standin.post_user_message(HELP, "Search is empty")
+        run_concurrently(lambda: one.driver.reaction_added(HELP, ts, event_id="Ev0APART"),
+                         lambda: two.driver.reaction_added(HELP, ts, event_id="Ev0APART", retry_num=1))
+        wait_until(lambda: len(cards_in(standin, L1)) >= BURST + 1, timeout=30)
+        standin.wait_idle()
+        summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations")]
+        assert sorted(summaries) == sorted([f"Burst case {n}" for n in range(BURST)] + ["Search is empty"])
+        assert len(cards_in(standin, L1)) == BURST + 1, "one queue card each"
+        assert len(cards_in(standin, HELP)) == BURST + 1, "one card where each was raised"
+        assert count(url, "cards") == 2 * (BURST + 1)
+    finally:
+        one.stop()
+        two.stop()
