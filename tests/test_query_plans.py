@@ -4,12 +4,16 @@ import re
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from storage.backlog import Bookmark, open_page
 from storage.home_queries import waiting_on_line
 from storage.digest_figures import digest_figures
 from storage.periods import day_window
 from storage.shift_figures import shift_summary
 from storage.team_figures import team_figures
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's own query plans
 
 # sqlite_stat1 as ANALYZE writes it for a year of history: half the rows match any one status.
 YEAR_OF_STATISTICS = [

@@ -2,7 +2,7 @@
 
 from commands.esc import ids
 from standin import form_values
-from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows
+from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows, wait_until
 
 
 def run(bot, standin, text, user="U0AGENT1", channel=HELP):
@@ -56,6 +56,7 @@ def test_take_up_take_up_resolve_keeps_every_card_true(bot, standin):
     run(bot, standin, "up 1 reproduced, needs a fix")
     run(bot, standin, "take 1", user="U0ENG1")
     run(bot, standin, "resolve ESC-1 fixed in 4.2.1")
+    wait_until(lambda: all("✅ Resolved" in card_text(cards_in(standin, channel)[-1]) for channel in (HELP, L3)))
     for channel in (HELP, L3):
         card = card_text(cards_in(standin, channel)[-1])
         assert "✅ Resolved" in card and "<@U0AGENT1>" in card and "<@U0SPEC1>" in card and "<@U0ENG1>" in card, channel
