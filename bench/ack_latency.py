@@ -54,7 +54,7 @@ from bare_app import start_bare_app
 from latency_report import print_bare, print_bot, print_rounds, print_setup
 from measured_runs import measure, processes_under_load
 from run_results import Series
-from scratch_database import engines, scratch_database
+from scratch_database import add_db_argument, on_each_engine, scratch_database
 from servers_under_test import logged_exceptions, start_bot
 
 from standin.bot_process import free_port, stop_process, wait_healthy
@@ -66,8 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="measured runs of each server, alternating (default 5)")
     parser.add_argument("--requests", type=int, default=1000, help="measured commands per run (default 1000)")
     parser.add_argument("--concurrency", type=int, default=50, help="commands in flight (default 50)")
-    parser.add_argument("--db", metavar="URL", help="also measure the bot on PostgreSQL: a server URL whose user"
-                        " may create databases (a scratch database is made and dropped)")
+    add_db_argument(parser)
     parser.add_argument("--standin", choices=("process", "inline"), default="process",
                         help="where the Slack stand-in runs (default: its own process)")
     args = parser.parse_args(argv)
@@ -77,11 +76,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def benchmark(args: argparse.Namespace) -> int:
-    failed = 0
-    for heading, server in engines(args.db):
-        print(f"=== the bot on {heading} ===")
-        failed |= _benchmark(args, server)
-    return failed
+    return on_each_engine(args.db, lambda server: _benchmark(args, server))
 
 
 def _benchmark(args: argparse.Namespace, server: str | None) -> int:

@@ -49,7 +49,7 @@ from zoneinfo import ZoneInfo
 
 from bot_memory import peak_rss_mb
 from history_data import NEVER_RESOLVED, HistoryWriter
-from scratch_database import scratch_database
+from scratch_database import add_db_argument, scratch_database
 
 from bot.config import TeamConfig, load_team_config
 from commands.digest.digest_blocks import render_digest
@@ -219,8 +219,7 @@ def main(argv: list[str] | None = None) -> int:
                              f" (default {NEVER_RESOLVED} {STRESS_NEVER_RESOLVED}: the usual backlog, then a team far behind)")
     parser.add_argument("--without-statistics", action="store_true",
                         help="skip ANALYZE after generating, leaving SQLite's planner to its defaults")
-    parser.add_argument("--db", metavar="URL", help="also time the reports on PostgreSQL: a server URL whose user"
-                        " may create databases (the year is copied into a scratch database)")
+    add_db_argument(parser, "time the reports (the year copied by `supportbot db copy`)")
     parser.add_argument("--runs", type=int, default=7, help="timed runs of each report, after one warm-up (default 7)")
     args = parser.parse_args(argv)
     if args.escalations < 1 or args.csat < 0 or args.runs < 1 or not all(0 <= share < 0.9 for share in args.never_resolved):

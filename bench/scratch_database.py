@@ -4,8 +4,9 @@ empty state as the SQLite ones beside them."""
 
 from __future__ import annotations
 
+import argparse
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 from uuid import uuid4
 
@@ -23,6 +24,15 @@ def scratch_database(server_url: str) -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def engines(db_url: str | None) -> list[tuple[str, str | None]]:
-    """(heading, server URL or None for SQLite) for each engine a run measures."""
-    return [("SQLite", None)] + ([("PostgreSQL", db_url)] if db_url else [])
+def on_each_engine(db_url: str | None, measure: Callable[[str | None], int]) -> int:
+    """`measure` on SQLite, then on PostgreSQL when `db_url` names a server; nonzero if any failed."""
+    failed = 0
+    for heading, server in [("SQLite", None)] + ([("PostgreSQL", db_url)] if db_url else []):
+        print(f"=== the bot on {heading} ===")
+        failed |= measure(server)
+    return failed
+
+
+def add_db_argument(parser: argparse.ArgumentParser, measured: str = "measure the bot") -> None:
+    parser.add_argument("--db", metavar="URL", help=f"also {measured} on PostgreSQL: a server URL whose user"
+                        " may create databases (a scratch database is made and dropped)")

@@ -37,7 +37,7 @@ from paced_load import send_paced
 from run_results import RunResult, percentile
 from sdk_ceiling import ceiling_escalations_per_second
 from servers_under_test import start_bot
-from scratch_database import engines, scratch_database
+from scratch_database import add_db_argument, on_each_engine, scratch_database
 from signed_commands import esc_new_commands
 
 from standin.bot_process import stop_process, wait_healthy
@@ -49,11 +49,7 @@ MAX_PACED = 800
 
 
 def run(args: argparse.Namespace) -> int:
-    failed = 0
-    for heading, server in engines(args.db):
-        print(f"=== the bot on {heading} ===")
-        failed |= _run(args, server)
-    return failed
+    return on_each_engine(args.db, lambda server: _run(args, server))
 
 
 def _run(args: argparse.Namespace, server: str | None) -> int:
@@ -117,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="seconds of load at each steady rate (default 4)")
     parser.add_argument("--flat-out", type=int, default=1000, help="commands sent flat out in each round (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="flat-out rounds, each followed by the ceiling (default 3)")
-    parser.add_argument("--db", metavar="URL", help="also measure the bot on PostgreSQL: a server URL whose user"
-                        " may create databases (a scratch database is made and dropped)")
+    add_db_argument(parser)
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.flat_out < 1 or args.rounds < 1:
         parser.error("--seconds must be positive, --flat-out and --rounds at least 1")
