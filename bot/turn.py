@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics
 from bot.deps import Deps
 from commands.modals import open_modal
-from commands.replies import render_error, render_failure, render_reply_modal
+from commands.replies import error_text, render_error, render_failure, render_reply_modal
 from storage.db import DATABASE_ERRORS, database_full, database_unavailable
 from storage.errors import UserError
 from storage.inbox import done as drop_from_inbox
@@ -91,7 +91,7 @@ def answering_errors(handler: Callable[[Turn], None], deps: Deps) -> Callable[[T
             handler(turn)
         except UserError as error:
             metrics.REQUEST_ERRORS.labels(turn.kind, "refused").inc()
-            turn.reply(render_error(error), error.message)
+            turn.reply(render_error(error), error_text(error))
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
             if database_unavailable(error):
                 metrics.REQUEST_ERRORS.labels(turn.kind, "database_unavailable").inc()
@@ -131,9 +131,9 @@ def _answer_busy(turn: Turn, deps: Deps, error: Exception) -> None:
     except DATABASE_ERRORS as failing:
         metrics.count_database_error(failing)
         log.warning("could not tell whether %s was stored: %s", turn.request_key, failing)
-        turn.reply(render_error(MAYBE_STORED), MAYBE_STORED.message)
+        turn.reply(render_error(MAYBE_STORED), error_text(MAYBE_STORED))
         return
     log.warning("database could not write while handling %s (%s): %s", turn.request_key, error,
                 "stored before" if stored else "nothing stored")
     answer = BUSY_AFTER_STORING if stored else DATABASE_FULL if database_full(error) else DATABASE_BUSY
-    turn.reply(render_error(answer), answer.message)
+    turn.reply(render_error(answer), error_text(answer))

@@ -5,10 +5,23 @@ from storage.errors import UserError
 
 
 def render_error(error: UserError) -> list[dict]:
-    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"⚠️ {clip(error.message, 2900)}"}}]
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": f"⚠️ {clip(error_text(error), 2900)}"}}]
     if error.hint:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(error.hint, 2900)}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": clip(_filled(error.hint, error), 2900)}]})
     return blocks
+
+
+def error_text(error: UserError) -> str:
+    """The refusal's message as Slack shows it: the notification text beside its blocks."""
+    return _filled(error.message, error)
+
+
+def _filled(text: str, error: UserError) -> str:
+    for field, command in error.commands.items():
+        text = text.replace(f"{{{field}}}", f"`{command}`")
+    for field, user in error.people.items():
+        text = text.replace(f"{{{field}}}", f"<@{user}>")
+    return text
 
 
 def render_failure(reference: str, detail: str) -> list[dict]:

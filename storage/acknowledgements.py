@@ -33,12 +33,14 @@ def _require_on_line_3(esc: Escalation) -> None:
     if esc.line != ACK_LINE:
         raise InvalidTransition(
             f"{esc.key} is on line {esc.line}, so there is nothing to acknowledge yet.",
-            f"Acknowledgements are for line 3. Move it up with `/esc up {esc.key}` if engineering must look.",
+            "Acknowledgements are for line 3. Move it up with {up} if engineering must look.",
+            commands={"up": f"/esc up {esc.key}"},
         )
 
 
 def _require_unacknowledged(esc: Escalation) -> None:
     owner = esc.owners.get(ACK_LINE)
     if owner:
-        raise InvalidTransition(f"{esc.key} is already acknowledged: <@{owner}> owns it on line 3. Nothing changed.",
-                                f"To take it over, use `/esc take {esc.key}`.")
+        raise InvalidTransition(f"{esc.key} is already acknowledged: {{owner}} owns it on line 3. Nothing changed.",
+                                "To take it over, use {take}.", commands={"take": f"/esc take {esc.key}"},
+                                people={"owner": owner})

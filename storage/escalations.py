@@ -46,7 +46,8 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
     """Each message (thread) is escalated at most once, whichever way it is raised."""
     existing = records.find_by_thread(db, channel, ts)
     if existing:
-        raise InvalidTransition(f"This message is already escalated as {existing.key}.", f"See it with `/esc show {existing.key}`.")
+        raise InvalidTransition(f"This message is already escalated as {existing.key}.", "See it with {show}.",
+                                commands={"show": f"/esc show {existing.key}"})
 
 
 def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
@@ -123,7 +124,8 @@ def reopen(db: Database, now: datetime, escalation_id: int, actor: str, request_
            policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
     def decide(db: Database, esc: Escalation) -> list[Event]:
         if esc.is_open:
-            raise InvalidTransition(f"{esc.key} is already open.", f"Work it with `/esc take {esc.key}`.")
+            raise InvalidTransition(f"{esc.key} is already open.", "Work it with {take}.",
+                                    commands={"take": f"/esc take {esc.key}"})
         records.update_escalation(db, esc.id, status=str(Status.OPEN), resolved_at=None)
         return [Event(esc.id, now, actor, Action.REOPENED, esc.line, "resolved", "open")]
 
@@ -134,7 +136,8 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
             policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> list[Outcome]:
     """Give every open escalation the actor owns on its current line to someone else."""
     if to_user == actor:
-        raise UsageError("You cannot hand off to yourself.", "Name a teammate: `/esc handoff @teammate`.")
+        raise UsageError("You cannot hand off to yourself.", "Name a teammate: {handoff}.",
+                         commands={"handoff": "/esc handoff @teammate"})
     with write_transaction(db):
         if records.claim_request(db, request_key, now) is not None:
             return []
@@ -195,7 +198,8 @@ def waiting_over(esc: Escalation, now: datetime) -> dict:
 
 def require_open(esc: Escalation) -> None:
     if not esc.is_open:
-        raise InvalidTransition(f"{esc.key} is resolved.", f"Reopen it first with `/esc reopen {esc.key}`.")
+        raise InvalidTransition(f"{esc.key} is resolved.", "Reopen it first with {reopen}.",
+                                commands={"reopen": f"/esc reopen {esc.key}"})
 
 
 def own(db: Database, now: datetime, esc: Escalation, actor: str, owner: str, action: Action) -> list[Event]:
@@ -218,7 +222,7 @@ def _move(
     require_as_seen(esc, seen)
     target = esc.line + step
     if target not in LINES:
-        raise InvalidTransition(*_edge_message(esc, step))
+        raise _over_the_edge(esc, step)
     records.update_escalation(db, esc.id, line=target)
     if step > 0:
         records.clear_owner(db, esc.id, target)
@@ -226,13 +230,10 @@ def _move(
     return [Event(esc.id, now, actor, action, target, str(esc.line), str(target), reason)]
 
 
-def _edge_message(esc: Escalation, step: int) -> tuple[str, str]:
+def _over_the_edge(esc: Escalation, step: int) -> InvalidTransition:
+    moves = {"down": f"/esc down {esc.key}", "up": f"/esc up {esc.key}", "resolve": f"/esc resolve {esc.key}"}
     if step > 0:
-        return (
-            f"{esc.key} is already on line {LINES[-1]}, the top line.",
-            f"Send it back with `/esc down {esc.key}` or close it with `/esc resolve {esc.key}`.",
-        )
-    return (
-        f"{esc.key} is already on line {LINES[0]}, the first line.",
-        f"Move it up with `/esc up {esc.key}` or close it with `/esc resolve {esc.key}`.",
-    )
+        return InvalidTransition(f"{esc.key} is already on line {LINES[-1]}, the top line.",
+                                 "Send it back with {down} or close it with {resolve}.", commands=moves)
+    return InvalidTransition(f"{esc.key} is already on line {LINES[0]}, the first line.",
+                             "Move it up with {up} or close it with {resolve}.", commands=moves)

@@ -16,7 +16,8 @@ UNFINISHED = "ts IS NULL AND error IS NULL"  # a post claimed by a try that reco
 def load_incident(db: Database, incident_id: int) -> Incident:
     rows = list(db.query("SELECT * FROM incidents WHERE id = ?", [incident_id]))
     if not rows:
-        raise NotFound(f"There is no INC-{incident_id}.", "Find the right ID with `/incident list`.")
+        raise NotFound(f"There is no INC-{incident_id}.", "Find the right ID with {list}.",
+                       commands={"list": "/incident list"})
     return _incident(rows[0])
 
 

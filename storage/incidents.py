@@ -94,7 +94,8 @@ def pick_revision(db: Database, now: datetime, channel: str, thread_ts: str, ts:
         incident = ir.find_by_card(db, channel, thread_ts) if thread_ts != ts else None
         if incident is None:
             raise InvalidTransition("That message is not a reply in an incident's thread.",
-                                    "Use it on a reply under a card from `/incident draft <title>`.")
+                                    "Use it on a reply under a card from {draft}.",
+                                    commands={"draft": "/incident draft <title>"})
         db.execute("INSERT INTO incident_revisions (incident_id, ts, author, text) VALUES (?, ?, ?, ?)"
                    " ON CONFLICT (incident_id, ts) DO UPDATE SET author = excluded.author, text = excluded.text, deleted = 0",
                    [incident.id, ts, author, text])
@@ -300,11 +301,12 @@ def _change(db: Database, now: datetime, incident_id: int, request_key: str, dec
 def _require(incident: Incident, status: IncidentStatus, otherwise: str) -> None:
     if incident.status is not status:
         raise InvalidTransition(f"{incident.key} {otherwise} (it is {incident.status.word.lower()}).",
-                                "See where it stands with `/incident list`.")
+                                "See where it stands with {list}.", commands={"list": "/incident list"})
 
 
 def require_live(incident: Incident) -> None:
     if not incident.is_live:
         raise InvalidTransition(f"{incident.key} is {incident.status.word.lower()}, not live.",
-                                f"Broadcast it first with `/incident broadcast {incident.key}`."
-                                if incident.status is IncidentStatus.DRAFT else "See it with `/incident list`.")
+                                "Broadcast it first with {broadcast}." if incident.status is IncidentStatus.DRAFT
+                                else "See it with {list}.",
+                                commands={"broadcast": f"/incident broadcast {incident.key}", "list": "/incident list"})

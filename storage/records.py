@@ -20,7 +20,7 @@ def from_text(text: str | None) -> datetime | None:
 def load_escalation(db: Database, escalation_id: int) -> Escalation:
     rows = list(db.query("SELECT * FROM escalations WHERE id = ?", [escalation_id]))
     if not rows:
-        raise NotFound(f"There is no ESC-{escalation_id}.", "Find the right ID with `/esc list`.")
+        raise NotFound(f"There is no ESC-{escalation_id}.", "Find the right ID with {list}.", commands={"list": "/esc list"})
     return _escalation(rows[0], load_owners(db, [escalation_id]).get(escalation_id, {}))
 
 
