@@ -36,7 +36,7 @@ def bot_env(standin: SlackStandIn, workdir: Path, **overrides: str) -> dict:
     if not config.exists():
         config.write_text(TEAM_YAML)
     return process_env(api_url=standin.api_url, bot_token=standin.bot_token, signing_secret=SECRET,
-                       workdir=workdir, config=config, **{"SUPPORTBOT_DB": database_for(workdir), **overrides})
+                       workdir=workdir, config=config, **{"SUPPORTBOT_DB": overrides.get("SUPPORTBOT_DB") or database_for(workdir), **overrides})
 
 
 def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:

@@ -1,6 +1,6 @@
 """Two instances in working directories of their own, sharing nothing but one PostgreSQL
-database: a burst spread over both stores each escalation once with both its cards, and a
-request Slack sends again to the other instance has one effect."""
+database: a burst spread over both stores each escalation once with both its cards, a request
+Slack sends again to the other instance has one effect, and neither keeps a file of its own."""
 
 import pytest
 
@@ -30,6 +30,9 @@ def test_a_burst_over_two_instances_apart_stores_each_once_and_a_redelivery_to_t
         assert len(cards_in(standin, L1)) == BURST + 1, "one queue card each"
         assert len(cards_in(standin, HELP)) == BURST + 1, "one card where each was raised"
         assert count(url, "cards") == 2 * (BURST + 1)
+        for workdir in (tmp_path / "a", tmp_path / "b"):
+            kept = {path.name for path in workdir.iterdir()} - {"app.yaml"}
+            assert all(name.startswith("bot-") and name.endswith(".log") for name in kept), kept
     finally:
         one.stop()
         two.stop()
