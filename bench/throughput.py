@@ -18,8 +18,13 @@ What it measures
 Targets (printed, not enforced): at 5/s the first card within 150 ms at p99 (holding work for a
 burst must cost a quiet team nothing); flat out at least 60% of the ceiling.
 
+    With `--instances 2` the same runs follow for two instances of the bot sharing one database
+    (separate working directories, the load's connections taken in turn), with each process's CPU
+    during the flat-out rounds: on 2 cores the second instance shares the CPU with the first.
+    With `--db postgresql://…` all of it follows again on PostgreSQL.
+
 Usage
-    python bench/throughput.py [--seconds 4] [--flat-out 1000] [--rounds 3]
+    python bench/throughput.py [--seconds 4] [--flat-out 1000] [--rounds 3] [--instances 2] [--db URL]
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from cpu_usage import CpuMeter
 from escalation_outcomes import attach_cards
 from load_generator import open_connections, send_all
 from paced_load import send_paced
@@ -49,24 +55,45 @@ MAX_PACED = 800
 
 
 def run(args: argparse.Namespace) -> int:
-    return on_each_engine(args.db, lambda server: _run(args, server))
+    return on_each_engine(args.db, lambda server: _each_count_of_instances(args, server))
 
 
-def _run(args: argparse.Namespace, server: str | None) -> int:
+def _each_count_of_instances(args: argparse.Namespace, server: str | None) -> int:
+    failed = 0
+    for instances in sorted({1, args.instances}):
+        if args.instances > 1:
+            print(f"--- {instances} instance{'s' if instances > 1 else ''} on one database ---")
+        failed |= _run(args, server, instances)
+    return failed
+
+
+def _run(args: argparse.Namespace, server: str | None, instances: int) -> int:
     with ExitStack() as cleanup:
         workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-bench-")))
         standin = StandInProcess(workdir / "standin.log")
         cleanup.callback(standin.close)
-        database = cleanup.enter_context(scratch_database(server)) if server else None
-        bot, port = start_bot(standin.api_url, standin.bot_token, workdir, database)
-        cleanup.callback(stop_process, bot)
-        wait_healthy(bot, port, workdir / "bot.log")
-        connections = open_connections(port, CONCURRENCY)
+        database = cleanup.enter_context(scratch_database(server)) if server else str(workdir / "supportbot.db")
+        bots = []
+        for n in range(instances):
+            home = workdir / f"instance-{n + 1}"
+            home.mkdir()
+            bot, port = start_bot(standin.api_url, standin.bot_token, home, database)
+            cleanup.callback(stop_process, bot)
+            bots.append((bot, port, home))
+        for bot, port, home in bots:
+            wait_healthy(bot, port, home / "bot.log")
+        # the instances' connections taken in turn, as a load balancer spreads requests
+        connections = [c for group in zip(*(open_connections(port, CONCURRENCY // instances) for _, port, _ in bots))
+                       for c in group]
         _load(connections, standin, "warmup", 50, rate=None)
         results = {rate: _load(connections, standin, f"r{rate}", min(MAX_PACED, int(rate * args.seconds)), rate)
                    for rate in RATES}
+        meter = CpuMeter({f"instance {n + 1}": bot.pid for n, (bot, _, _) in enumerate(bots)} | {"stand-in": standin.pid})
         rounds = [_flat_out_round(connections, standin, f"flat{n}", args.flat_out) for n in range(1, args.rounds + 1)]
+        cores = meter.cores()
         _report(results, rounds)
+        print("CPU during the flat-out rounds and their ceilings, in cores: "
+              + ", ".join(f"{label} {used:.2f}" for label, used in cores.items()))
         failed = sum(result.failed_escalations for result in (*results.values(), *(flat for flat, _ in rounds)))
         return 1 if failed else 0
 
@@ -114,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flat-out", type=int, default=1000, help="commands sent flat out in each round (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="flat-out rounds, each followed by the ceiling (default 3)")
     add_db_argument(parser)
+    parser.add_argument("--instances", type=int, default=1,
+                        help="also measure this many instances sharing the database, load spread over them (default 1)")
     args = parser.parse_args(argv)
-    if args.seconds <= 0 or args.flat_out < 1 or args.rounds < 1:
-        parser.error("--seconds must be positive, --flat-out and --rounds at least 1")
+    if args.seconds <= 0 or args.flat_out < 1 or args.rounds < 1 or not 1 <= args.instances <= CONCURRENCY:
+        parser.error(f"--seconds must be positive, --flat-out and --rounds at least 1, --instances 1 to {CONCURRENCY}")
     return run(args)
 
 

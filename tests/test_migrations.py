@@ -7,6 +7,7 @@ from storage.db import open_db, prepare_database
 from storage.errors import NotFound
 from storage.migrations import migrations, schema_version
 from storage.queries import get_escalation, timeline
+from tests.flow import run_concurrently
 
 ALL = [migration.name for migration in migrations.pending(Database(memory=True))]
 pytestmark = pytest.mark.sqlite_only  # the same upgrades on PostgreSQL: test_migrations_postgres.py
@@ -54,3 +55,19 @@ def test_preparing_twice_changes_nothing_and_uses_wal(tmp_path):
     assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(ALL)
     with pytest.raises(NotFound, match="There is no ESC-1"):
         get_escalation(db, 1)
+
+
+def test_two_processes_starting_at_once_on_a_new_file_migrate_once(tmp_path):
+    path = tmp_path / "new.db"
+    failures = []
+
+    def start() -> None:
+        try:
+            prepare_database(path)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    run_concurrently(*(start for _ in range(4)))
+    assert failures == []
+    db = open_db(path)
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(ALL)

@@ -1,6 +1,7 @@
 """SQLite, the embedded default: one file (and the inbox's file beside it), WAL mode, one
 connection per thread, `BEGIN IMMEDIATE` for writers. sqlite-utils is its tool."""
 
+import fcntl
 import sqlite3
 from pathlib import Path
 
@@ -37,17 +38,24 @@ class SqliteEngine:
 
     def prepare(self) -> None:
         """Switch the database and its inbox to WAL, bring their schemas up to date and prove
-        they can be written. Raises sqlite3.Error when a file cannot serve."""
-        for inbox, migrate in ((False, apply_migrations), (True, apply_inbox_migrations)):
-            db = self.connect(START_TIMEOUT_MS, inbox=inbox)
-            try:
-                with db.ensure_autocommit_on():
-                    db.execute("PRAGMA journal_mode=WAL")
-                migrate(db)
-                self.begin_write(db)
-                db.execute("COMMIT")
-            finally:
-                db.close()
+        they can be written. Raises sqlite3.Error when a file cannot serve.
+
+        Two processes starting at once on a new file would both find a migration pending and
+        the second would fail on a table the first made: the first takes an flock on the file
+        (apart from SQLite's own fcntl locks) and migrates, the other waits, then finds nothing
+        pending."""
+        with open(self.path, "ab") as held:  # an empty new file is a new database to SQLite
+            fcntl.flock(held, fcntl.LOCK_EX)
+            for inbox, migrate in ((False, apply_migrations), (True, apply_inbox_migrations)):
+                db = self.connect(START_TIMEOUT_MS, inbox=inbox)
+                try:
+                    with db.ensure_autocommit_on():
+                        db.execute("PRAGMA journal_mode=WAL")
+                    migrate(db)
+                    self.begin_write(db)
+                    db.execute("COMMIT")
+                finally:
+                    db.close()
 
     @staticmethod
     def table_names(db: Database) -> list[str]:
