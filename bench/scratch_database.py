@@ -5,6 +5,8 @@ empty state as the SQLite ones beside them."""
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
@@ -20,8 +22,22 @@ def scratch_database(server_url: str) -> Iterator[str]:
     try:
         yield urlsplit(server_url)._replace(path=f"/{name}").geturl()
     finally:
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop(psycopg, server_url, name)
+
+
+def _drop(psycopg, server_url: str, name: str) -> None:
+    """An autovacuum worker the server started on the new rows may still be in the database, and
+    only a superuser may end it: wait for it, and leave the database behind (saying so) rather
+    than lose the run's figures."""
+    for wait in (0, 1, 2, 4, 8):
+        time.sleep(wait)
+        try:
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            return
+        except psycopg.Error as error:
+            refused = error
+    print(f"scratch database {name} left behind: {refused}", file=sys.stderr)
 
 
 def on_each_engine(db_url: str | None, measure: Callable[[str | None], int]) -> int:
