@@ -1,11 +1,33 @@
-"""Answering a person through the response_url of the request they made, after the request itself."""
+"""Answering a person after their request: through its response_url, or directly."""
 
 import logging
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from commands.posting import post_direct
+
 log = logging.getLogger(__name__)
+
+
+DIRECT = "user:"
+
+
+def direct_address(user: str) -> str:
+    """A reply address for someone whose request left no response_url."""
+    return f"{DIRECT}{user}"
+
+
+def tell_privately(client: WebClient, address: str, blocks: list[dict], text: str) -> None:
+    """An answer for later: through the response_url, or as a direct message to a `direct_address`."""
+    if not address.startswith(DIRECT):
+        answer_privately(address, blocks, text)
+        return
+    try:
+        post_direct(client, address.removeprefix(DIRECT), blocks=blocks, text=text)
+    except SlackApiError as error:
+        log.warning("could not send the direct message: %s", error.response.get("error"))
 
 
 def answer_privately(response_url: str, blocks: list[dict], text: str) -> None:

@@ -120,6 +120,25 @@ def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bo
     assert raised == [{"origin_channel": L2, "raised_by": AGENT}]
 
 
+def test_a_card_slack_refuses_for_the_new_escalation_form_is_said_in_a_direct_message(bot, standin):
+    private = standin.add_channel("secret-ops", is_private=True, bot_is_member=False)
+    open_home(bot, standin, AGENT)
+    bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
+    standin.wait_for("views.open")
+    values = form_values({
+        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": private},
+        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "Raised where nobody invited the bot",
+        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
+        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
+    })
+    bot.driver.view_submission({"callback_id": ids.MODAL_NEW}, values, user=AGENT)
+    opened = standin.wait_for("conversations.open", where=lambda call: call.args.get("users") == AGENT)[-1]
+    told = standin.wait_for("chat.postMessage", where=lambda call: "Saved, but Slack refused" in call.args.get("text", ""))[-1]
+    assert opened.response["channel"]["id"] == told.args["channel"], "a direct message to the person who raised it"
+    assert "not_in_channel" in told.args["text"] and "/invite @supportbot" in told.args["text"]
+    assert len(rows(bot.database, "SELECT id FROM escalations")) == 1, "saved, and its queue card posted"
+
+
 def test_a_broadcasters_home_lists_an_incident_once_drafted_with_a_link_to_its_card(bot, standin):
     open_home(bot, standin, LEAD)
     assert "Active incidents* (0)" in home_text(standin, LEAD)

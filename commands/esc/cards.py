@@ -18,7 +18,7 @@ from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
 from commands.posting import post_joining, send_once
 from commands.replies import render_confirmation
-from commands.webhooks import answer_privately
+from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
 from storage.model import Escalation, Event, Source
 from storage.queries import Card, arrival_reason, cards_of, get_escalation, record_card
@@ -48,7 +48,7 @@ def deliver_cards(job: Delivery) -> None:
     cards.bring_up_to_date(job.payload["escalation_id"])
     if cards.problems and job.payload.get("reply_to"):
         text = "⚠️ Saved, but Slack refused the card in " + "; ".join(cards.problems) + "."
-        answer_privately(job.payload["reply_to"], render_confirmation(text), text)
+        tell_privately(job.client, job.payload["reply_to"], render_confirmation(text), text)
 
 
 REFUSAL_ADVICE = {

@@ -11,6 +11,7 @@ from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.esc.reply_blocks import render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
+from commands.webhooks import direct_address
 from bot.turn import Turn
 from storage import escalation_effects as effects
 from storage import escalations as core
@@ -105,7 +106,10 @@ def changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None
 
 
 def reply_to(turn: Turn) -> str | None:
-    """Where the delivery of this change's cards can tell the person that Slack refused one."""
+    """Where the delivery of this change's cards can tell the person that Slack refused one: the
+    request's response_url, or, for a form (which has none: from Home, say), a direct message."""
+    if turn.body.get("type") == "view_submission":
+        return direct_address(turn.user)
     return turn.body.get("response_url")
 
 
