@@ -45,8 +45,9 @@ def test_acknowledge_owns_line_3_and_measures_the_wait(db):
     outcome = acknowledge(db, at(7), esc.id, "U0ENG1", "a1", POLICY)
     assert outcome.escalation.owners == {3: "U0ENG1"} and outcome.events[0].note == "420"
     assert latest_clock(db, esc.id, "ack").outcome == "met"
-    with pytest.raises(InvalidTransition, match="already acknowledged: <@U0ENG1>"):
+    with pytest.raises(InvalidTransition, match="already acknowledged") as refused:
         acknowledge(db, at(8), esc.id, "U0ENG2", "a2", POLICY)
+    assert refused.value.people == {"owner": "U0ENG1"}, "the core names who owns it; the renderer mentions them"
     assert acknowledge(db, at(9), esc.id, "U0ENG1", "a1", POLICY).duplicate
     assert [e.action for e in timeline(db, esc.id)[1]] == ["raised", "acknowledged"]
 
