@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from bot.config_checks import ConfigError
 from storage.db import DATABASE_ERRORS, is_postgres, prepare_database
-from storage.engines import engine_for
 from storage.engines.base import Engine, EngineUnavailable
 from storage.engines.postgres import without_password
 
@@ -50,21 +49,19 @@ def open_database(target: str) -> Engine:
 def _open_postgres(url: str) -> Engine:
     shown = without_password(url)
     try:
-        engine_for(url)
         return prepare_database(url)
     except EngineUnavailable as error:
         raise ConfigError(KEY, f"{shown}: {error.problem}", error.fix) from None
     except DATABASE_ERRORS as error:
-        said = _first_line(str(error)).replace(_password(url), "***") if _password(url) else _first_line(str(error))
+        said = _first_line(str(error))
+        password = urlsplit(url).password
+        if password:
+            said = said.replace(password, "***")
         for words, problem, fix in POSTGRES_PROBLEMS:
             if words in said.lower():
                 raise ConfigError(KEY, f"the server at {shown} {problem} ({said})", fix) from None
         raise ConfigError(KEY, f"{shown} cannot be used ({said})",
                           "check the URL and that the server runs PostgreSQL 13 or newer") from None
-
-
-def _password(url: str) -> str | None:
-    return urlsplit(url).password
 
 
 def _first_line(text: str) -> str:

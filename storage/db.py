@@ -14,7 +14,10 @@ QUICK_TIMEOUT_MS = 500  # for writes that must not hold up an acknowledgement
 
 def open_db(target, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, inbox: bool = False):
     """A new connection. Connections must not cross threads, so each unit of work opens its own."""
-    engine = engine_for(target)
+    return _connect(engine_for(target), busy_timeout_ms, inbox)
+
+
+def _connect(engine: Engine, busy_timeout_ms: int, inbox: bool):
     db = engine.connect(busy_timeout_ms, inbox=inbox)
     db.engine = engine
     db.writers = _writers_of(engine.target, inbox)
@@ -125,6 +128,6 @@ class Store:
             db.close()
             db = None
         if db is None:
-            db = open_db(self.target, busy_timeout_ms, inbox=inbox)
+            db = _connect(self.engine, busy_timeout_ms, inbox)
             setattr(self._local, name, db)
         return db

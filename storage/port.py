@@ -30,7 +30,7 @@ def copy_database(source: str, inbox_source: str, target: str, said: Callable[[C
     """`source` (and its inbox file) → `target`, both already migrated to the latest schema."""
     src, inbox, dst = open_db(source), open_db(inbox_source), open_db(target)
     try:
-        full = [(table, n) for table in _tables(dst) if (n := _count(dst, table))]
+        full = [(table, n) for table in _tables(dst) if (n := row_count(dst, table))]
         if full:
             table, n = full[0]
             raise TargetNotEmpty(f"it holds data already ({table}: {n} rows)")
@@ -45,7 +45,7 @@ def copy_database(source: str, inbox_source: str, target: str, said: Callable[[C
             raise
         copied = []
         for reader, table in plan:
-            here, there = _count(reader, table), _count(dst, table)
+            here, there = row_count(reader, table), row_count(dst, table)
             if here != there:
                 raise CountsDiffer(f"{table}: {here} rows in the source, {there} in the target")
             copied.append(Copied(table, there))
@@ -60,7 +60,7 @@ def _tables(db) -> list[str]:
     return [t for t in db.engine.table_names(db) if t not in SKIPPED]
 
 
-def _count(db, table: str) -> int:
+def row_count(db, table: str) -> int:
     return next(iter(db.query(f"SELECT count(*) AS n FROM {table}")))["n"]
 
 

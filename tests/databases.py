@@ -50,10 +50,6 @@ def drop_created() -> None:
     created.clear()
 
 
-def count_rows(db, table: str) -> int:
-    return next(iter(db.query(f"SELECT count(*) AS n FROM {table}")))["n"]
-
-
 def inbox_of(database: str) -> str:
     """Where requests kept before their ack live: a file beside SQLite's, the same PostgreSQL database."""
     from storage.db import inbox_path, is_postgres

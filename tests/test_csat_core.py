@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.databases import count_rows
+from storage.port import row_count
 from storage.csat import score_escalation
 from storage.csat_import import import_csat_csv
 from storage.errors import NotFound
@@ -27,14 +27,14 @@ def test_a_later_answer_replaces_the_earlier_one_and_both_are_kept(db):
     assert (first.counted, first.replaced_score) == (True, None)
     assert (second.counted, second.replaced_score) == (True, 4)
     assert counting(db) == [("ESC-1", 2, "slow")]
-    assert count_rows(db, "csat_answers") == 2
+    assert row_count(db, "csat_answers") == 2
 
 
 def test_an_answer_delivered_again_is_recorded_once(db):
     escalation(db, 1, utc("11-23 08:00"))
     score_escalation(db, T0, 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
     again = score_escalation(db, T0 + timedelta(minutes=1), 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
-    assert again.duplicate and count_rows(db, "csat_answers") == 1
+    assert again.duplicate and row_count(db, "csat_answers") == 1
 
 
 def test_a_score_for_a_missing_escalation_is_refused(db):
@@ -66,7 +66,7 @@ def test_import_loads_good_rows_rejects_bad_ones_by_line_and_adds_nothing_twice(
     assert received == "2026-11-23T09:30:00+00:00", "a time without an offset is the team's"
     again = import_csat_csv(db, T0, CSV, BERLIN)
     assert (again.loaded, again.already_loaded, len(again.rejected)) == (0, 3, 3)
-    assert count_rows(db, "csat_answers") == 3
+    assert row_count(db, "csat_answers") == 3
 
 
 def test_a_file_without_the_needed_columns_is_rejected_at_line_1(db):

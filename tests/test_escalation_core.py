@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.databases import count_rows
+from storage.port import row_count
 from storage import escalations as core
 from storage.errors import InvalidTransition, NotFound, UsageError
 from storage.model import Action, NewEscalation, Source, Status
@@ -32,7 +32,7 @@ def test_replayed_request_raises_nothing_new(db):
     first = core.raise_escalation(db, T0, NewEscalation("x", "U1", "C1", Source.COMMAND), "same")
     replay = core.raise_escalation(db, later(1), NewEscalation("x", "U1", "C1", Source.COMMAND), "same")
     assert replay.duplicate and replay.escalation.id == first.escalation.id
-    assert count_rows(db, "escalations") == 1 and count_rows(db, "events") == 1
+    assert row_count(db, "escalations") == 1 and row_count(db, "events") == 1
 
 
 def test_second_escalation_of_one_message_is_refused(db):
@@ -40,7 +40,7 @@ def test_second_escalation_of_one_message_is_refused(db):
     core.raise_escalation(db, T0, new, "e1")
     with pytest.raises(InvalidTransition, match="already escalated as ESC-1"):
         core.raise_escalation(db, T0, new, "e2")
-    assert count_rows(db, "escalations") == 1
+    assert row_count(db, "escalations") == 1
 
 
 def test_take_up_and_owner_per_line_history(db):
@@ -71,7 +71,7 @@ def test_moving_past_the_edge_lines_changes_nothing(db, start_line, step, messag
     esc = raise_one(db, line=start_line)
     with pytest.raises(InvalidTransition, match=message):
         core.move(db, T0, esc.id, "U0AGENT1", step, None, "m")
-    assert count_rows(db, "events") == 1 and open_page(db, "open", "U", T0).escalations[0].line == start_line
+    assert row_count(db, "events") == 1 and open_page(db, "open", "U", T0).escalations[0].line == start_line
 
 
 def test_resolve_twice_is_refused_and_reopen_works(db):
@@ -91,7 +91,7 @@ def test_resolve_twice_is_refused_and_reopen_works(db):
 def test_unknown_id_is_not_found(db):
     with pytest.raises(NotFound, match="There is no ESC-42"):
         core.take(db, T0, 42, "U1", "k")
-    assert count_rows(db, "handled_requests") == 0
+    assert row_count(db, "handled_requests") == 0
 
 
 def test_taking_what_you_own_is_a_refused_no_op(db):
@@ -99,7 +99,7 @@ def test_taking_what_you_own_is_a_refused_no_op(db):
     core.take(db, T0, esc.id, "U1", "a")
     with pytest.raises(InvalidTransition, match="You already own ESC-1 on line 1"):
         core.take(db, T0, esc.id, "U1", "b")
-    assert count_rows(db, "events") == 2
+    assert row_count(db, "events") == 2
 
 
 def test_handoff_moves_every_open_escalation_i_own_with_one_event_each(db):
@@ -131,10 +131,10 @@ def test_list_views(db):
 
 def test_failed_change_leaves_no_audit_event_behind(db):
     esc = raise_one(db)
-    before = count_rows(db, "events")
+    before = row_count(db, "events")
     with pytest.raises(InvalidTransition):
         core.move(db, T0, esc.id, "U1", -1, None, "k")
-    assert count_rows(db, "events") == before and count_rows(db, "handled_requests") == 1
+    assert row_count(db, "events") == before and row_count(db, "handled_requests") == 1
 
 
 def test_old_delivery_keys_are_forgotten_recent_ones_kept(db):
@@ -142,4 +142,4 @@ def test_old_delivery_keys_are_forgotten_recent_ones_kept(db):
     core.raise_escalation(db, later(60), NewEscalation("new", "U1", "C1", Source.COMMAND), "new-key")
     assert forget_requests_before(db, later(30)) == 1
     assert [row["key"] for row in db.query("SELECT key FROM handled_requests")] == ["new-key"]
-    assert count_rows(db, "escalations") == 2
+    assert row_count(db, "escalations") == 2

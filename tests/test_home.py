@@ -100,6 +100,17 @@ def test_a_line_3_responder_sees_acknowledge_and_a_lead_the_resolved_counts(bot,
     assert "Show 30 days" in home_text(standin, LEAD)
 
 
+def submit_new_escalation(bot, channel: str, summary: str, view: dict | None = None):
+    """The New escalation form from Home, filled in as P2 on L1 in `channel`; the driver's response."""
+    values = form_values({
+        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": channel},
+        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": summary,
+        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
+        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
+    })
+    return bot.driver.view_submission(view or {"callback_id": ids.MODAL_NEW}, values, user=AGENT)
+
+
 def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bot, standin):
     open_home(bot, standin, AGENT)
     bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
@@ -108,13 +119,7 @@ def test_the_new_escalation_button_opens_the_raise_form_with_a_channel_picker(bo
     assert form["callback_id"] == ids.MODAL_NEW and picker["type"] == "conversations_select"
     assert picker["initial_conversation"] == HELP
 
-    values = form_values({
-        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": L2},
-        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "Invoices show the wrong VAT",
-        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
-        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
-    })
-    bot.driver.view_submission({"callback_id": ids.MODAL_NEW}, values, user=AGENT)
+    submit_new_escalation(bot, L2, "Invoices show the wrong VAT")
     standin.wait_for("chat.postMessage", where=lambda call: call.args.get("channel") == L2)
     raised = wait_until(lambda: rows(bot.database, "SELECT origin_channel, raised_by FROM escalations"))
     assert raised == [{"origin_channel": L2, "raised_by": AGENT}]
@@ -125,13 +130,7 @@ def test_a_card_slack_refuses_for_the_new_escalation_form_is_said_in_a_direct_me
     open_home(bot, standin, AGENT)
     bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
     standin.wait_for("views.open")
-    values = form_values({
-        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": private},
-        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "Raised where nobody invited the bot",
-        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
-        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
-    })
-    bot.driver.view_submission({"callback_id": ids.MODAL_NEW}, values, user=AGENT)
+    submit_new_escalation(bot, private, "Raised where nobody invited the bot")
     opened = standin.wait_for("conversations.open", where=lambda call: call.args.get("users") == AGENT)[-1]
     told = standin.wait_for("chat.postMessage", where=lambda call: "Saved, but Slack refused" in call.args.get("text", ""))[-1]
     assert opened.response["channel"]["id"] == told.args["channel"], "a direct message to the person who raised it"
@@ -175,12 +174,6 @@ def test_the_new_escalation_form_from_home_names_the_field_to_fix(bot, standin):
     open_home(bot, standin, AGENT)
     bot.driver.home_action(ids.ACTION_NEW, "new", user=AGENT)
     form = standin.wait_for("views.open")[-1].args["view"]
-    values = form_values({
-        f"{ids.BLOCK_CHANNEL}/{ids.INPUT_CHANNEL}": {"type": "conversations_select", "selected_conversation": L2},
-        f"{esc_ids.BLOCK_SUMMARY}/{esc_ids.INPUT_SUMMARY}": "",
-        f"{esc_ids.BLOCK_PRIORITY}/{esc_ids.INPUT_PRIORITY}": selected_option("P2", element_type="radio_buttons"),
-        f"{esc_ids.BLOCK_LINE}/{esc_ids.INPUT_LINE}": selected_option("L1"),
-    })
-    refused = bot.driver.view_submission(form, values, user=AGENT)
+    refused = submit_new_escalation(bot, L2, "", form)
     assert refused.json["response_action"] == "errors" and esc_ids.BLOCK_SUMMARY in refused.json["errors"]
     assert rows(bot.database, "SELECT id FROM escalations") == []

@@ -3,7 +3,7 @@ owned ones after, by priority and age. Core only, real SQLite, a fixed clock."""
 
 from datetime import datetime, timedelta, timezone
 
-from tests.databases import count_rows
+from storage.port import row_count
 from storage import escalations as core
 from storage.backlog import FIRST_PAGE, Urgency, open_page, urgency
 from storage.model import NewEscalation, Source
@@ -16,7 +16,7 @@ MINUTE = timedelta(minutes=1)
 def raise_at(db, when, priority, line=1, summary="Case"):
     new = NewEscalation(summary=summary, requester="U0AGENT1", channel="C0HELP", source=Source.COMMAND,
                         priority=priority, line=line)
-    return core.raise_escalation(db, when, new, f"raise-{count_rows(db, 'escalations')}").escalation.id
+    return core.raise_escalation(db, when, new, f"raise-{row_count(db, 'escalations')}").escalation.id
 
 
 def a_working_day(db) -> None:

@@ -27,6 +27,12 @@ class Engine(Protocol):
 
     def schema_version(self, db: Any) -> int: ...
 
+    def table_names(self, db: Any) -> list[str]:
+        """The bot's tables (the copy to PostgreSQL reads and fills them)."""
+
+    def quiet_inbox_writer(self, db: Any) -> None:
+        """Keep the inbox writer's connection from doing housekeeping on the ack's path."""
+
     @staticmethod
     def is_busy(error: Exception) -> bool: ...
 
