@@ -26,6 +26,12 @@ def find_by_card(db: Database, channel: str, card_ts: str) -> Incident | None:
     return _incident(rows[0]) if rows else None
 
 
+def cards_in_flight(db: Database, channel: str) -> list[int]:
+    """Incidents drafted in `channel` whose card's ts is not recorded yet (being posted, or its post failed)."""
+    return [row["id"] for row in db.query(
+        "SELECT id FROM incidents WHERE card_channel = ? AND card_ts IS NULL AND status = 'draft'", [channel])]
+
+
 def listed_incidents(db: Database) -> list[Incident]:
     """Every active incident, then the most recently closed ones."""
     sql = (

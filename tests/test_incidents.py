@@ -1,6 +1,7 @@
 """Incident notices from Slack: drafted in a thread, broadcast to many channels, kept in step, resolved."""
 
 from commands.incident import ids
+from storage.db import open_db
 from tests.flow import HELP, rows
 from tests.incident_flow import (
     CONFIGURED,
@@ -179,3 +180,19 @@ def test_modal_field_errors_show_in_the_form(bot, standin):
     answer = bot.driver.view_submission(view, plan([], at=1000), user=LEAD)
     assert answer.json["response_action"] == "errors"
     assert set(answer.json["errors"]) == {ids.BLOCK_CHANNELS, ids.BLOCK_SCHEDULE}
+
+
+def test_a_reply_that_comes_before_the_card_is_recorded_still_drafts_the_notice(bot, standin):
+    card = draft(bot, standin)
+    db = open_db(bot.database)
+    try:
+        db.execute("UPDATE incidents SET card_ts = NULL WHERE id = 1")
+    finally:
+        db.close()
+    elsewhere, _ = bot.driver.user_message(HELP, "a conversation of its own")
+    bot.driver.user_message(HELP, "not about the incident", thread_ts=elsewhere)
+    standin.wait_for("conversations.replies", where=lambda call: call.args.get("ts") == elsewhere)
+    assert incident(bot)["card_ts"] is None, "another thread's top message is not the card"
+    first = reply(bot, standin, card, "Checkout fails for some cards.")
+    assert incident(bot)["card_ts"] == card, "the card is recorded from its metadata"
+    assert [row["ts"] for row in rows(bot.database, "SELECT ts FROM incident_revisions")] == [first]

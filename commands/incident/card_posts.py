@@ -14,11 +14,12 @@ from storage import incidents as core
 from storage.incident_model import Incident
 
 log = logging.getLogger(__name__)
+CARD_METADATA = "supportbot_incident_card"
 
 
 def post_card(client: WebClient, deps: Deps, incident: Incident) -> None:
     posted = post_joining(client, incident.card_channel, blocks=render_card(incident), text=card_text(incident),
-                          metadata=message_metadata("supportbot_incident_card", incident_id=incident.id))
+                          metadata=message_metadata(CARD_METADATA, incident_id=incident.id))
     core.attach_card(deps.store.db(), deps.clock(), incident.id, posted["ts"])
 
 
