@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from bot.config import TeamConfig
+from storage.boots import Boot
 from storage.db import Store
 
 
@@ -46,5 +47,9 @@ class Deps:
     store: Store
     team: TeamConfig
     clock: Callable[[], datetime] = utc_now
-    boot_id: int | None = None  # this process, in storage/boots.py
+    boot: Boot | None = None  # this process, in storage/boots.py
     doorbell: Doorbell = field(default_factory=Doorbell)
+
+    @property
+    def boot_id(self) -> int | None:
+        return self.boot.id if self.boot else None

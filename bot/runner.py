@@ -25,7 +25,7 @@ from bot.slack_client import make_client
 from bot.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import Schedule, start_scheduler
-from storage.boots import start_boot
+from storage.boots import end_boot, start_boot
 from storage.db import Store
 from storage.outbox import KEEP_DONE, forget_done_before
 from storage.records import forget_requests_before
@@ -51,6 +51,8 @@ class Prepared:
         self.scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.workers.shutdown(wait=True)
+        if self.deps.boot is not None:
+            end_boot(self.deps.store.db(), self.deps.clock(), self.deps.boot)
 
 
 def prepare(settings: Settings) -> Prepared:
@@ -61,7 +63,8 @@ def prepare(settings: Settings) -> Prepared:
     _check_token(client)
     readiness.token_accepted()
     watch_queues(store)
-    deps = Deps(store=store, team=resolve_channels(client, settings.team), boot_id=start_boot(store.db(), utc_now()))
+    deps = Deps(store=store, team=resolve_channels(client, settings.team),
+                boot=start_boot(store.target, utc_now(), store.busy_timeout_ms))
     log.info("database %s (%s) at schema version %d", store.engine.describe(), store.engine.name,
              store.engine.schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)

@@ -28,7 +28,7 @@ def inbox_replay_job(app: App) -> ScheduledJob:
 
 
 def finish_left_behind(app: App, deps: Deps) -> int:
-    kept = claim_left_behind(deps.store.inbox_db(), deps.store.db(), deps.clock(), deps.boot_id)
+    kept = claim_left_behind(deps.store.inbox_db(), deps.store.db(), deps.boot_id)
     for request in kept:
         app.dispatch(BoltRequest(body=request.body, mode="socket_mode"))
     if kept:

@@ -3,7 +3,7 @@ saving where it posted it.
 
 Killed before the post, the period would never go out (its claim keeps every other run away);
 killed after a piece of it (the chart, the message, a reply in its thread), Slack has that
-piece and the database may not know. Once the claiming process has stopped beating
+piece and the database may not know. Once the claiming process is declared gone
 (storage/boots.py), a live one takes the claim over once and finishes the report: each piece
 Slack already has is adopted (jobs/report_delivery.py), only a missing one is posted, marked
 late when it is.
@@ -22,7 +22,7 @@ from storage.job_claims import Claim, left_behind_claims, take_over_claim
 from storage.periods import shift_window
 
 log = logging.getLogger(__name__)
-CHECK_EVERY = timedelta(seconds=3)  # a dead process's boot is gone after 6 s: soon after that
+CHECK_EVERY = timedelta(seconds=3)  # soon after a dead process is declared gone (jobs/liveness.py)
 
 
 def recovery_trigger() -> IntervalTrigger:

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from jobs.heartbeat import heartbeat_trigger, send_heartbeat
 from jobs.incident_broadcasts import send_due_broadcasts
+from jobs.liveness import check_lives, liveness_trigger
 from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
@@ -41,7 +41,7 @@ class ScheduledJob:
 def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
     """Every job the features schedule; each feature adds its own."""
     return [
-        ScheduledJob("heartbeat", heartbeat_trigger(), send_heartbeat),
+        ScheduledJob("liveness", liveness_trigger(), check_lives),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),

@@ -1,48 +1,114 @@
-"""The bot's running processes ("boots"), each proving it is alive with a heartbeat.
+"""The bot's running processes ("boots"), and which of them are gone.
 
 Report periods are claimed before they are posted, and requests are kept in the inbox before
 their ack: each names its boot, and only a gone boot's unfinished claim or request is taken
-over; the heartbeat tells which boots are gone. (Escalation and incident effects need none of
-this: they are outbox rows with leases, storage/outbox.py.)
+over. A process proves it lives by a lock its engine ties to it (storage/engines: an flock on
+SQLite, a session advisory lock on PostgreSQL), which the kernel or the server releases when
+the process dies. A paused process keeps its lock, so its work is not taken over while it
+sleeps. A lock found free stays "missing" for MISSING_GRACE before the boot is declared gone:
+after a database restart every live process takes its lock again within a second or two.
+(Escalation and incident effects need none of this: they are outbox rows with leases,
+storage/outbox.py.)
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from storage import records
-from storage.db import write_transaction
+from storage.db import open_db, write_transaction
+from storage.engines.base import Life
 
-HEARTBEAT_EVERY = timedelta(seconds=2)
-GONE_AFTER = timedelta(seconds=6)  # three missed heartbeats
+MISSING_GRACE = timedelta(seconds=4)
 UNKNOWN_BOOT_SETTLE = timedelta(minutes=5)  # longer than any live process takes to post what it claimed
 
 
-def start_boot(db: Database, now: datetime) -> int:
+@dataclass
+class Boot:
+    """This process: its id, and the life that says so to the others."""
+
+    id: int
+    life: Life
+
+
+def start_boot(target, now: datetime, busy_timeout_ms: int) -> Boot:
+    """Recorded and alive in one transaction, so no other process sees it without its life."""
+    db = open_db(target, busy_timeout_ms)
+    try:
+        with write_transaction(db):
+            boot_id = record_boot(db, now)
+            life = db.engine.hold_life(db, boot_id)
+    except BaseException:
+        db.close()
+        raise
+    return Boot(boot_id, life)
+
+
+def record_boot(db: Database, now: datetime) -> int:
+    """Inside a write transaction: a boot that holds no life (a one-off command's) is gone as
+    soon as another process looks."""
+    return records.insert_numbered(db, "boots", {"started_at": records.to_text(now)})
+
+
+def keep_alive(db: Database, boot: Boot) -> None:
+    """Hold the life again if the database lost it, and undo a "gone" another process may
+    have declared meanwhile (its take-overs are idempotent: they adopt what this one did)."""
+    if boot.life.keep():
+        with write_transaction(db):
+            db.execute("UPDATE boots SET missing_since = NULL, gone_at = NULL WHERE id = ?", [boot.id])
+
+
+def end_boot(db: Database, now: datetime, boot: Boot) -> None:
+    """A clean stop: gone at once, so nothing it left waits for the grace."""
     with write_transaction(db):
-        return records.insert_numbered(db, "boots", {"started_at": records.to_text(now), "heartbeat_at": records.to_text(now)})
+        db.execute("UPDATE boots SET gone_at = ? WHERE id = ?", [records.to_text(now), boot.id])
+    boot.life.close()
 
 
-def beat(db: Database, now: datetime, boot_id: int) -> None:
+def notice_gone(db: Database, now: datetime) -> list[int]:
+    """Declare gone the boots whose life has been missing for MISSING_GRACE; returns them."""
+    running = {row["id"]: row["missing_since"] for row in db.query("SELECT id, missing_since FROM boots WHERE gone_at IS NULL")}
+    if not running:
+        return []
+    alive = db.engine.live_boots(db, list(running))
+    back = [boot_id for boot_id in alive if running[boot_id] is not None]
+    missing = [boot_id for boot_id in running if boot_id not in alive]
+    if not back and not missing:
+        return []
+    at = records.to_text(now)
     with write_transaction(db):
-        db.execute("UPDATE boots SET heartbeat_at = ? WHERE id = ?", [records.to_text(now), boot_id])
+        if back:
+            db.execute(f"UPDATE boots SET missing_since = NULL WHERE id IN ({_marks(back)})", back)
+        if not missing:
+            return []
+        marks = _marks(missing)
+        db.execute(f"UPDATE boots SET missing_since = ? WHERE missing_since IS NULL AND gone_at IS NULL AND id IN ({marks})",
+                   [at, *missing])
+        rows = db.execute(f"UPDATE boots SET gone_at = ? WHERE gone_at IS NULL AND missing_since <= ? AND id IN ({marks})"
+                          " RETURNING id", [at, records.to_text(now - MISSING_GRACE), *missing]).fetchall()
+    return sorted(row[0] for row in rows)
 
 
-def is_gone(boot_column: str) -> str:
-    """SQL: the boot named in `boot_column` has stopped beating. Its parameter: `gone_cutoff(now)`."""
-    return f"EXISTS (SELECT 1 FROM boots b WHERE b.id = {boot_column} AND b.heartbeat_at < ?)"
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
 
 
-def gone_cutoff(now: datetime) -> str:
-    return records.to_text(now - GONE_AFTER)
+def gone_among(db: Database, boot_ids: list[int]) -> list[int]:
+    """Those of `boot_ids` declared gone."""
+    if not boot_ids:
+        return []
+    return [row["id"] for row in db.query(f"SELECT id FROM boots WHERE gone_at IS NOT NULL AND id IN ({_marks(boot_ids)}) ORDER BY id",
+                                          boot_ids)]
 
 
 def left_behind(boot_column: str, since_column: str) -> str:
-    """SQL: the row's boot has stopped beating, or the row names no boot (written before boots
-    were recorded, or by a one-off command) and is older than UNKNOWN_BOOT_SETTLE. Its
-    parameters: `left_behind_params(now)`."""
-    return f"(({boot_column} IS NULL AND {since_column} < ?) OR {is_gone(boot_column)})"
+    """SQL: the row's boot is gone, or the row names no boot (written before boots were
+    recorded, or by a one-off command) and is older than UNKNOWN_BOOT_SETTLE. Its parameters:
+    `left_behind_params(now)`."""
+    declared_gone = f"EXISTS (SELECT 1 FROM boots b WHERE b.id = {boot_column} AND b.gone_at IS NOT NULL)"
+    return f"(({boot_column} IS NULL AND {since_column} < ?) OR {declared_gone})"
 
 
 def left_behind_params(now: datetime) -> list[str]:
-    return [records.to_text(now - UNKNOWN_BOOT_SETTLE), gone_cutoff(now)]
+    return [records.to_text(now - UNKNOWN_BOOT_SETTLE)]

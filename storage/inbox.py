@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from storage import records
-from storage.boots import GONE_AFTER
+from storage.boots import gone_among
 from storage.db import write_transaction
 
 
@@ -40,11 +40,10 @@ def done(db: Database, key: str) -> None:
         db.execute("DELETE FROM inbox WHERE key = ?", [key])
 
 
-def claim_left_behind(inbox_db: Database, db: Database, now: datetime, boot_id: int) -> list[KeptRequest]:
-    """Requests kept by processes that stopped beating (`db` knows the boots), now this
-    process's to finish."""
-    gone = [row["id"] for row in db.query("SELECT id FROM boots WHERE heartbeat_at < ? AND id != ?",
-                                          [records.to_text(now - GONE_AFTER), boot_id])]
+def claim_left_behind(inbox_db: Database, db: Database, boot_id: int) -> list[KeptRequest]:
+    """Requests kept by processes declared gone (`db` knows the boots), now this process's to finish."""
+    keeping = [row["boot_id"] for row in inbox_db.query("SELECT DISTINCT boot_id FROM inbox WHERE boot_id != ?", [boot_id])]
+    gone = gone_among(db, keeping)
     if not gone:
         return []
     marks = ",".join("?" * len(gone))

@@ -427,6 +427,23 @@ def index_what_home_reads(db: Database) -> None:
     )
 
 
+@migrations(name="0019_boots_live_by_lock")
+def tell_gone_boots_by_their_lock(db: Database) -> None:
+    """A process proves it lives by a lock the database or the kernel releases when it dies
+    (storage/boots.py), not by a heartbeat: `missing_since` is when another process first found
+    its lock free, `gone_at` when it was declared gone. Boots recorded before belong to
+    processes that stopped for this upgrade."""
+    db.executescript(
+        """
+        ALTER TABLE boots ADD COLUMN missing_since TEXT;
+        ALTER TABLE boots ADD COLUMN gone_at TEXT;
+        UPDATE boots SET gone_at = heartbeat_at;
+        ALTER TABLE boots DROP COLUMN heartbeat_at;
+        CREATE INDEX boots_running ON boots(id) WHERE gone_at IS NULL;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

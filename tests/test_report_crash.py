@@ -17,8 +17,8 @@ from bot.deps import utc_now
 from jobs.report_delivery import report_metadata
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from jobs.report_recovery import finish_left_behind_reports
-from storage.boots import start_boot
-from storage.db import prepare_database
+from storage.boots import MISSING_GRACE, notice_gone, record_boot, start_boot
+from storage.db import BUSY_TIMEOUT_MS, prepare_database, write_transaction
 from storage.job_claims import claim_period
 from storage.periods import latest_digest
 from tests.flow import rows, run_concurrently
@@ -201,8 +201,11 @@ def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(stand
     now = datetime(2026, 10, 27, 16, 0, 10, tzinfo=BERLIN)
     client, deps = deps_at(standin, db_path, [now])
     db = deps.store.db()
-    dead = start_boot(db, now - timedelta(minutes=1))
-    deps = replace(deps, boot_id=start_boot(db, now))
+    with write_transaction(db):
+        dead = record_boot(db, now - timedelta(minutes=1))
+    deps = replace(deps, boot=start_boot(db_path, now, BUSY_TIMEOUT_MS))
+    notice_gone(db, now - MISSING_GRACE)
+    assert notice_gone(db, now) == [dead]
     for period in ("EMEA 2026-10-26", "EMEA 2026-10-27"):
         claim_period(db, now - timedelta(minutes=1), SHIFT_JOB, period, boot_id=dead)
     taken = client.chat_postMessage(channel=LEADS, text="summary Slack took",
@@ -214,3 +217,4 @@ def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(stand
     assert summaries[1]["text"].startswith("EMEA shift: quiet") and "<!date" not in summaries[1]["text"]
     posted = {row["period"]: row["posted_ts"] for row in rows(db_path, "SELECT period, posted_ts FROM job_claims")}
     assert posted == {"EMEA 2026-10-26": taken["ts"], "EMEA 2026-10-27": summaries[1]["ts"]}
+    deps.boot.life.close()

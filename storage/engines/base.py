@@ -12,6 +12,16 @@ class EngineUnavailable(Exception):
         self.fix = fix
 
 
+class Life(Protocol):
+    """A running process's proof of life that the database (or the kernel) ends when the
+    process ends: no heartbeat, no clock."""
+
+    def keep(self) -> bool:
+        """Hold it again if it was lost (a server restart); True when it had to be."""
+
+    def close(self) -> None: ...
+
+
 class Engine(Protocol):
     name: str
     target: str
@@ -42,6 +52,13 @@ class Engine(Protocol):
     @staticmethod
     def is_gone(error: Exception) -> bool:
         """The connection to the server was lost (only a server has one to lose)."""
+
+    def hold_life(self, db: Any, boot_id: int) -> Life:
+        """Called in the write transaction that records the boot, before anyone can see it;
+        the life owns `db` from then on."""
+
+    def live_boots(self, db: Any, boot_ids: list[int]) -> set[int]:
+        """Those of `boot_ids` whose process holds its life."""
 
     def describe(self) -> str:
         """Where the data lives, fit for a log line: never a password."""

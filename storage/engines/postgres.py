@@ -25,6 +25,10 @@ except ImportError:  # the [postgres] extra is not installed: EngineUnavailable 
 
 WRITE_LOCK = 0x5B07  # the advisory lock every writer takes (SQLite's one write lock)
 MIGRATION_LOCK = 0x5B08  # held by the one instance that migrates while the others wait
+LIFE_LOCK = 0x5B09  # with a boot's id: held by that process's own connection while it lives
+# The server probes an idle connection after 5 s and drops it after 3 unanswered probes 2 s
+# apart, so a machine that vanished releases its life lock within about 11 s.
+KEEPALIVES = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
 CONNECT_TIMEOUT_S = 5
 START_TIMEOUT_MS = 15_000
 
@@ -116,6 +120,21 @@ class PostgresEngine:
         state = error.sqlstate
         return state is None or state.startswith(("08", "57P"))
 
+    def hold_life(self, db: "PgDatabase", boot_id: int) -> "ConnectionLife":
+        """This process's life is a session advisory lock on `db`, a connection kept for it:
+        the server releases it when that connection ends, because the process died or (through
+        TCP keepalives) its machine did. No clock is compared."""
+        _take_life(db, boot_id)
+        return ConnectionLife(self, db, boot_id)
+
+    @staticmethod
+    def live_boots(db: "PgDatabase", boot_ids: list[int]) -> set[int]:
+        rows = db.query("SELECT objid::bigint AS boot_id FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                        " AND classid::bigint = ? AND objsubid = 2"
+                        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                        [LIFE_LOCK])
+        return {row["boot_id"] for row in rows} & set(boot_ids)
+
     def describe(self) -> str:
         return without_password(self.target)
 
@@ -140,6 +159,33 @@ def _checked(url: str) -> str:
         raise EngineUnavailable("the URL names no host or no database",
                                 "write it as postgresql://user:password@host:5432/dbname")
     return url
+
+
+class ConnectionLife:
+    def __init__(self, engine: PostgresEngine, db: "PgDatabase", boot_id: int):
+        self._engine = engine
+        self._db = db
+        self._boot_id = boot_id
+
+    def keep(self) -> bool:
+        """True when the connection had been lost (a server restart) and the life is held again
+        on a new one; raises the driver's error while the server cannot be reached."""
+        try:
+            self._db.conn.execute("SELECT 1")
+            return False
+        except psycopg.OperationalError:
+            self._db.close()
+        self._db = self._engine.connect(START_TIMEOUT_MS)
+        _take_life(self._db, self._boot_id)
+        return True
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _take_life(db: "PgDatabase", boot_id: int) -> None:
+    db.conn.execute(KEEPALIVES)
+    db.conn.execute("SELECT pg_advisory_lock(%s, %s)", [LIFE_LOCK, boot_id])
 
 
 class PgDatabase:

@@ -2,6 +2,7 @@
 connection per thread, `BEGIN IMMEDIATE` for writers. sqlite-utils is its tool."""
 
 import fcntl
+import os
 import sqlite3
 from pathlib import Path
 
@@ -79,6 +80,54 @@ class SqliteEngine:
 
     def describe(self) -> str:
         return str(self.path)
+
+    def hold_life(self, db: Database, boot_id: int) -> "FileLife":
+        """This process's life is an flock on a file of its own beside the database: the kernel
+        releases it the moment the process dies, however it dies."""
+        folder = _lives(self.path)
+        folder.mkdir(exist_ok=True)
+        fd = os.open(folder / str(boot_id), os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return FileLife(fd, db)
+
+    def live_boots(self, db: Database, boot_ids: list[int]) -> set[int]:
+        return {boot_id for boot_id in boot_ids if _held(_lives(self.path) / str(boot_id))}
+
+
+class FileLife:
+    def __init__(self, fd: int, db: Database):
+        self._fd = fd
+        self._db = db
+
+    def keep(self) -> bool:
+        """Nothing can take a held flock away."""
+        return False
+
+    def close(self) -> None:
+        os.close(self._fd)
+        self._db.close()
+
+
+def _lives(path: Path) -> Path:
+    return path.with_name(f"{path.name}.lives")
+
+
+def _held(file: Path) -> bool:
+    """Whether a live process holds the file's flock; a file nobody holds is removed (its
+    process is gone and never comes back)."""
+    try:
+        fd = os.open(file, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        file.unlink(missing_ok=True)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _open(path: Path, busy_timeout_ms: int) -> Database:

@@ -1,0 +1,22 @@
+"""Keeping this process's life held, and declaring gone the processes whose life has ended
+(storage/boots.py), so their claims and kept requests are taken over."""
+
+from datetime import timedelta
+
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from storage.boots import keep_alive, notice_gone
+
+CHECK_EVERY = timedelta(seconds=2)
+
+
+def liveness_trigger() -> IntervalTrigger:
+    return IntervalTrigger(seconds=CHECK_EVERY.total_seconds())
+
+
+def check_lives(client: WebClient, deps: Deps) -> None:
+    if deps.boot is not None:
+        keep_alive(deps.store.db(), deps.boot)
+    notice_gone(deps.store.db(), deps.clock())
