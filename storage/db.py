@@ -43,7 +43,7 @@ def _writers_of(target: str, inbox: bool) -> threading.RLock:
 
 
 @contextmanager
-def write_transaction(db) -> Iterator:
+def write_transaction(db, exclusive: bool = True) -> Iterator:
     """The engine takes the one write lock up front (SQLite's BEGIN IMMEDIATE, an advisory lock
     on PostgreSQL), so two writers (threads or processes) queue instead of failing half-way.
 
@@ -51,11 +51,16 @@ def write_transaction(db) -> Iterator:
     sleeps growing to 100 ms, so a request thread that found the file locked by a sibling
     could wait that long; a Python lock hands over the moment the sibling commits. That wait
     counts against the same busy timeout: a writer that gets neither in time is refused, as
-    the database refuses one."""
-    if not db.writers.acquire(timeout=db.busy_timeout_s):
+    the database refuses one.
+
+    Not `exclusive`: a write whose every statement guards itself on the rows it changes (an
+    outbox row's claim, lease or end, checked in its own WHERE). An engine with row locks runs
+    it beside the one writer instead of behind it; SQLite has only the one lock."""
+    shared = not exclusive and db.engine.row_locks
+    if not shared and not db.writers.acquire(timeout=db.busy_timeout_s):
         raise WritersBusy("database is locked (this process's other writers held it)")
     try:
-        db.engine.begin_write(db)
+        db.engine.begin_write(db, exclusive=not shared)
         try:
             yield db
         except BaseException:
@@ -63,7 +68,8 @@ def write_transaction(db) -> Iterator:
             raise
         db.execute("COMMIT")
     finally:
-        db.writers.release()
+        if not shared:
+            db.writers.release()
 
 
 class WritersBusy(Exception):

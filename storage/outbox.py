@@ -48,9 +48,9 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
     same kind and subject that no process has started yet covers this one: such a row renders
     the present when it is delivered, so several changes in a row make one delivery.
     `not_before` holds the row back (to space deliveries out)."""
-    if coalesce and db.execute("SELECT 1 FROM outbox WHERE subject = ? AND kind = ? AND done_at IS NULL AND attempt = 0",
-                               [subject, kind]).fetchone():
-        return None
+    if coalesce and db.execute("UPDATE outbox SET attempt = attempt WHERE subject = ? AND kind = ? AND done_at IS NULL"
+                               " AND attempt = 0 RETURNING id", [subject, kind]).fetchall():
+        return None  # the row stays locked until this change commits: a claim waits, then renders it
     return records.insert_numbered(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
                                              "created_at": records.to_text(now),
                                              "next_try_at": records.to_text(max(now, not_before or now))})
@@ -65,10 +65,12 @@ def any_due(db: Database, now: datetime) -> bool:
 
 def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str | None = None) -> list[Claim]:
     """Up to `limit` due rows, each the first pending row of its subject, leased to `owner`;
-    with `subject`, only that subject's."""
+    with `subject`, only that subject's. Beside the one writer where the engine has row locks:
+    rows another transaction holds (another claimer's, or a pending row a change is folding
+    itself into) are skipped, not waited for, so no claim waits and none deadlocks."""
     at = records.to_text(now)
     of_subject = "AND o.subject = ?" if subject else ""
-    with write_transaction(db):
+    with write_transaction(db, exclusive=False):
         rows = db.execute(
             f"""
             UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1
@@ -77,7 +79,7 @@ def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str 
                 WHERE o.done_at IS NULL AND o.next_try_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
                   AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject = o.subject AND p.done_at IS NULL AND p.id < o.id)
                   {of_subject}
-                ORDER BY o.id LIMIT ?)
+                ORDER BY o.id LIMIT ?{db.engine.skip_locked("o")})
             RETURNING id, subject, kind, payload, attempt, generation
             """,
             [owner, records.to_text(now + LEASE), at, at, *([subject] if subject else []), limit],
@@ -89,7 +91,7 @@ def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str 
 
 def renew(db: Database, claim: Claim, now: datetime) -> bool:
     """Extend the lease; False when another process has taken the row over (or it is done)."""
-    with write_transaction(db):
+    with write_transaction(db, exclusive=False):
         return db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND generation = ? AND done_at IS NULL",
                           [records.to_text(now + LEASE), claim.id, claim.generation]).rowcount == 1
 
@@ -105,8 +107,9 @@ Write = Callable[[Database], None]
 
 def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None, writes: Sequence[Write] = ()) -> bool:
     """Done, if the claim still holds, together with `writes` (what the delivery did, such as
-    where Slack put a card). `outcome` says why a row ended without its effect."""
-    with write_transaction(db):
+    where Slack put a card). `outcome` says why a row ended without its effect. Without
+    `writes` it changes the row alone, beside the one writer where the engine allows."""
+    with write_transaction(db, exclusive=bool(writes)):
         done = db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
                           [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
         _apply(db, writes if done else ())
@@ -121,7 +124,7 @@ def try_again_later(db: Database, claim: Claim, now: datetime, error: str, write
         finish(db, claim, now, f"gave up: {error}", writes)
         return False
     delay = min(FIRST_BACKOFF * 2 ** (claim.attempt - 1), MAX_BACKOFF)
-    with write_transaction(db):
+    with write_transaction(db, exclusive=bool(writes)):
         freed = db.execute(
             "UPDATE outbox SET next_try_at = ?, lease_until = NULL, claimed_by = NULL, outcome = ?"
             " WHERE id = ? AND generation = ? AND done_at IS NULL",

@@ -1,7 +1,10 @@
 """Running the real `supportbot` process against the local Slack stand-in."""
 
+import signal
 import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from standin.bot_process import PortTaken, spawn_bot, stop_process, wait_healthy
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"
 PORT_TRIES = 3
+PAUSE_S = 30.0  # how long a paused instance sleeps in the tests: three leases and more
 TEAM_YAML = (REPO / "app.yaml").read_text()
 
 
@@ -29,6 +33,18 @@ class RunningBot:
 
     def stop(self) -> None:
         stop_process(self.process)
+
+    @contextmanager
+    def paused(self, seconds: float = PAUSE_S):
+        """SIGSTOP for `seconds` in all (a stalled VM, a closed laptop lid), whatever the block
+        inside waits for meanwhile; then SIGCONT."""
+        self.process.send_signal(signal.SIGSTOP)
+        woken_at = time.monotonic() + seconds
+        try:
+            yield
+            time.sleep(max(0.0, woken_at - time.monotonic()))
+        finally:
+            self.process.send_signal(signal.SIGCONT)
 
 
 def bot_env(standin: SlackStandIn, workdir: Path, **overrides: str) -> dict:

@@ -44,6 +44,14 @@ def _holder(database) -> tuple[subprocess.Popen, int]:
     return process, int(process.stdout.readline())
 
 
+def _kill(process: subprocess.Popen, db, boot_id: int) -> None:
+    """SIGKILL, and wait until the kernel or the server has ended its life (a server notices a
+    closed connection a moment later)."""
+    process.kill()
+    process.wait()
+    wait_until(lambda: not db.engine.live_boots(db, [boot_id]))
+
+
 def test_a_live_boot_is_never_declared_gone_and_one_that_holds_no_life_is_after_the_grace(database):
     db = open_db(database)
     live = start_boot(database, T0, BUSY_TIMEOUT_MS)
@@ -64,15 +72,13 @@ def test_a_killed_process_is_declared_gone_and_a_paused_one_is_not(database):
     killed, killed_id = _holder(database)
     try:
         os.kill(paused.pid, signal.SIGSTOP)
-        killed.kill()
-        killed.wait()
+        _kill(killed, db, killed_id)
         assert _declared_gone(db, T0) == [killed_id]
         assert _declared_gone(db, T0 + timedelta(minutes=5)) == [], "paused for five minutes: still its own"
         assert gone_among(db, [paused_id, killed_id]) == [killed_id]
     finally:
         os.kill(paused.pid, signal.SIGCONT)
-        paused.kill()
-        paused.wait()
+        _kill(paused, db, paused_id)
     assert _declared_gone(db, T0 + timedelta(minutes=10)) == [paused_id]
 
 

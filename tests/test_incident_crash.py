@@ -4,12 +4,11 @@ and before it reached the other channels, is finished by the process that takes 
 outbox row over: what Slack has is adopted (found by its metadata), only what is missing is
 posted, and the paused process posts nothing more once it wakes."""
 
-import signal
 import time
 
 from commands.incident.fanout import PARALLEL_POSTS
 from tests.flow import rows
-from tests.harness import start_bot
+from tests.harness import PAUSE_S, start_bot
 from tests.incident_flow import (CONFIGURED, LEAD, broadcast, copies, draft, follow_up_form, open_modal, plan, reply,
                                  submit_follow_up, wait_until)
 
@@ -98,11 +97,10 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
         standin.delay("chat.postMessage", 1.5)
         assert paused.driver.view_submission(view, plan(channels), user=LEAD).status == 200
         wait_until(lambda: len(_posts(paused.database, 0)) == PARALLEL_POSTS)  # claimed and on their way to Slack
-        paused.process.send_signal(signal.SIGSTOP)
-        standin.delay("chat.postMessage", 0)
-        wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
-                   and len(_posts(other.database, 0)) == len(channels), timeout=30)  # its lease ran out: taken over
-        paused.process.send_signal(signal.SIGCONT)
+        with paused.paused():
+            standin.delay("chat.postMessage", 0)
+            wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
+                       and len(_posts(other.database, 0)) == len(channels), timeout=PAUSE_S)  # its lease ran out: taken over
         wait_until(lambda: _pending(other.database) == 0, timeout=15)
         standin.wait_idle(quiet=1.0)
         assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
@@ -110,6 +108,5 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
         assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
         assert "taken over by another process" in paused.log(), "the paused instance stopped when it woke"
     finally:
-        paused.process.send_signal(signal.SIGCONT)
         paused.stop()
         other.stop()

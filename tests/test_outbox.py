@@ -1,7 +1,7 @@
 """The outbox and its delivery loop in-process, on a fixed clock: leases that expire, fencing of a
 process that lost its row, order within a subject, backoff, coalescing and what a change writes."""
 
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,7 +11,7 @@ from slack_sdk.web import SlackResponse
 from bot.config import parse_team_config
 from bot.delivery import Delivery, DeliveryLoop, LeaseLost
 from bot.deps import Deps
-from storage.db import write_transaction
+from storage.db import open_db, write_transaction
 from storage import escalation_effects as effects
 from storage import escalations as core
 from storage import outbox
@@ -92,6 +92,35 @@ def test_a_row_not_started_yet_covers_the_next_change_of_its_cards(db):
     with write_transaction(db):
         outbox.enqueue(db, at(1), "escalation:1", "cards", {}, coalesce=True)
     assert len(rows(db)) == 2, "one already being delivered may have rendered the state before this change"
+
+
+@pytest.mark.needs_postgres
+def test_claims_run_beside_the_writer_and_skip_a_row_a_change_is_folding_into(db):
+    with write_transaction(db):
+        folded = outbox.enqueue(db, T0, "escalation:1", "cards", {})
+        free = outbox.enqueue(db, T0, "escalation:2", "cards", {})
+    claimer = open_db(db.engine.target, busy_timeout_ms=500)
+    with write_transaction(db):
+        assert outbox.enqueue(db, T0, "escalation:1", "cards", {}, coalesce=True) is None
+        claimed = outbox.claim_due(claimer, at(1), "b", 10)
+        assert [claim.id for claim in claimed] == [free], "not held up by the writer; the folded row waits"
+    (after,) = outbox.claim_due(claimer, at(1), "b", 10)
+    assert after.id == folded, "claimed once the change is committed: its delivery renders it"
+    claimer.close()
+
+
+def test_two_claimers_at_once_never_take_one_row(db):
+    with write_transaction(db):
+        for n in range(40):
+            outbox.enqueue(db, T0, f"escalation:{n}", "cards", {})
+    target = db.engine.target
+    claimers = [open_db(target) for _ in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        taken = list(pool.map(lambda c: [claim.id for claim in outbox.claim_due(c, at(1), "x", 15)], claimers))
+    ids = [row_id for batch in taken for row_id in batch]
+    assert len(ids) == len(set(ids)) == 40
+    for claimer in claimers:
+        claimer.close()
 
 
 def test_a_change_commits_its_cards_and_notes_with_it_and_a_replay_adds_none(db):

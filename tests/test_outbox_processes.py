@@ -1,11 +1,10 @@
 """The outbox across real processes: killed after a change committed, two instances racing on one
 escalation, and an instance paused past its lease. Each effect reaches Slack once."""
 
-import signal
 import time
 
 from tests.flow import HELP, L1, L2, card_text, cards_in, count, raise_by_command, rows, run_concurrently, wait_until
-from tests.harness import start_bot
+from tests.harness import PAUSE_S, start_bot
 from tests.line3_flow import origin_notes
 
 
@@ -83,10 +82,9 @@ def test_an_instance_paused_past_its_lease_is_taken_over_and_doubles_nothing(sta
         standin.delay("chat.postMessage", 1.0)
         assert paused.driver.command("new Paused mid-post").status == 200
         standin.wait_for_arrival("chat.postMessage")  # its first card is on its way to Slack
-        paused.process.send_signal(signal.SIGSTOP)
-        standin.delay("chat.postMessage", 0)
-        wait_until(lambda: len(cards_in(standin, L1)) == 1, timeout=25)  # the other took the row over
-        paused.process.send_signal(signal.SIGCONT)
+        with paused.paused():
+            standin.delay("chat.postMessage", 0)
+            wait_until(lambda: len(cards_in(standin, L1)) == 1, timeout=PAUSE_S)  # the other took the row over
         wait_until(lambda: rows(other.database, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
                    timeout=15)
         standin.wait_idle(quiet=1.0)
@@ -94,6 +92,5 @@ def test_an_instance_paused_past_its_lease_is_taken_over_and_doubles_nothing(sta
         recorded = {row["ts"] for row in rows(other.database, "SELECT ts FROM cards")}
         assert recorded == {cards_in(standin, HELP)[0]["ts"], cards_in(standin, L1)[0]["ts"]}
     finally:
-        paused.process.send_signal(signal.SIGCONT)
         paused.stop()
         other.stop()

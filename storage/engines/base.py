@@ -25,12 +25,14 @@ class Life(Protocol):
 class Engine(Protocol):
     name: str
     target: str
+    row_locks: bool  # writes that guard their own rows may run beside the one writer
 
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Any:
         """A new connection with `execute`, `query`, `executescript` and `close`."""
 
-    def begin_write(self, db: Any) -> None:
-        """Open a write transaction holding the write lock, or raise a busy error in time."""
+    def begin_write(self, db: Any, exclusive: bool = True) -> None:
+        """Open a write transaction holding the write lock (only row locks when not
+        `exclusive` and the engine has them), or raise a busy error in time."""
 
     def prepare(self) -> None:
         """Bring the schema up to date and prove it can be written; safe at every start."""
@@ -52,6 +54,10 @@ class Engine(Protocol):
     @staticmethod
     def is_gone(error: Exception) -> bool:
         """The connection to the server was lost (only a server has one to lose)."""
+
+    def skip_locked(self, table: str) -> str:
+        """The clause a SELECT ends with to lock the rows of `table` it reads, skipping those
+        another transaction holds ("" where a writer holds everything)."""
 
     def hold_life(self, db: Any, boot_id: int) -> Life:
         """Called in the write transaction that records the boot, before anyone can see it;

@@ -40,6 +40,7 @@ CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision
 
 class PostgresEngine:
     name = "postgresql"
+    row_locks = True
 
     def __init__(self, url: str):
         if psycopg is None:
@@ -58,9 +59,9 @@ class PostgresEngine:
     def quiet_inbox_writer(db: "PgDatabase") -> None:
         """The server checkpoints on its own schedule; nothing to hold back."""
 
-    def begin_write(self, db: "PgDatabase") -> None:
+    def begin_write(self, db: "PgDatabase", exclusive: bool = True) -> None:
         steps = f"BEGIN; SET LOCAL lock_timeout = {int(db.busy_timeout_ms)}"
-        if db.write_lock is not None:
+        if exclusive and db.write_lock is not None:
             steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
         db.conn.execute(steps)
 
@@ -119,6 +120,10 @@ class PostgresEngine:
             return False
         state = error.sqlstate
         return state is None or state.startswith(("08", "57P"))
+
+    @staticmethod
+    def skip_locked(table: str) -> str:
+        return f" FOR UPDATE OF {table} SKIP LOCKED"
 
     def hold_life(self, db: "PgDatabase", boot_id: int) -> "ConnectionLife":
         """This process's life is a session advisory lock on `db`, a connection kept for it:

@@ -21,6 +21,7 @@ def inbox_path(path: str | Path) -> Path:
 
 class SqliteEngine:
     name = "sqlite"
+    row_locks = False
 
     def __init__(self, path: Path):
         self.path = path
@@ -34,7 +35,7 @@ class SqliteEngine:
         """The inbox writer's connection never checkpoints the WAL (bot/inbox_writer.py)."""
         db.execute("PRAGMA wal_autocheckpoint=0")
 
-    def begin_write(self, db: Database) -> None:
+    def begin_write(self, db: Database, exclusive: bool = True) -> None:
         db.execute("BEGIN IMMEDIATE")
 
     def prepare(self) -> None:
@@ -80,6 +81,11 @@ class SqliteEngine:
 
     def describe(self) -> str:
         return str(self.path)
+
+    @staticmethod
+    def skip_locked(table: str) -> str:
+        """A writer here holds the whole file: there is no row another holds."""
+        return ""
 
     def hold_life(self, db: Database, boot_id: int) -> "FileLife":
         """This process's life is an flock on a file of its own beside the database: the kernel
