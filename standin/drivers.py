@@ -152,16 +152,19 @@ class SlackDriver(_Driver):
 
 
 class SocketModeDriver(_Driver):
-    """Delivers the same payloads as Socket Mode envelopes and returns the bot's ack."""
+    """Delivers the same payloads as Socket Mode envelopes and returns the bot's ack: on the
+    newest open connection, or, with `connection`, on the one at that index among those open."""
 
-    def __init__(self, standin: "SlackStandIn", *, timeout: float = 15.0):
+    def __init__(self, standin: "SlackStandIn", *, connection: int | None = None, timeout: float = 15.0):
         super().__init__(standin)
+        self.connection = connection
         self.timeout = timeout
 
     def _send(self, envelope_type: str, payload: dict, retry_num: int | None = None,
               retry_reason: str | None = None) -> dict:
         return self.standin.send_envelope(envelope_type, payload, retry_attempt=retry_num or 0,
-                                          retry_reason=retry_reason, timeout=self.timeout)
+                                          retry_reason=retry_reason, connection=self.connection,
+                                          timeout=self.timeout)
 
     def _send_command(self, fields: dict, retry_num: int | None) -> dict:
         return self._send("slash_commands", fields, retry_num)

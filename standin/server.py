@@ -287,16 +287,21 @@ class SlackStandIn:
 
     # -- Socket Mode -------------------------------------------------------------
 
-    def socket_connected(self, timeout: float = 5.0) -> int:
-        """Wait for an open Socket Mode connection; return how many there have been in total."""
-        return self._socket.wait_connected(timeout)
+    def socket_connected(self, timeout: float = 5.0, *, count: int = 1) -> int:
+        """Wait until `count` Socket Mode connections are open; return how many there have been in total."""
+        return self._socket.wait_connected(timeout, count=count)
+
+    @property
+    def open_socket_connections(self) -> int:
+        return self._socket.open_connections
 
     def send_envelope(self, type: str, payload: dict, *, retry_attempt: int = 0,
                       envelope_id: str | None = None, timeout: float = 5.0,
-                      retry_reason: str | None = None) -> dict:
-        """Deliver an envelope on the open connection and return the client's ack for it."""
+                      retry_reason: str | None = None, connection: int | None = None) -> dict:
+        """Deliver an envelope on the newest open connection, or on the one at index `connection`
+        among those open (oldest first), and return the client's ack for it."""
         return self._socket.send_envelope(type, payload, retry_attempt=retry_attempt, retry_reason=retry_reason,
-                                          envelope_id=envelope_id, timeout=timeout)
+                                          envelope_id=envelope_id, connection=connection, timeout=timeout)
 
     def request_reconnect(self, timeout: float = 5.0) -> int:
         return self._socket.request_reconnect(timeout)

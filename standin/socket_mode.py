@@ -25,9 +25,12 @@ def accepts_response_payload(envelope_type: str, payload: dict) -> bool:
 
 
 class SocketModeServer:
+    """Keeps every open connection, as Slack does for an app's several instances, and delivers
+    each envelope on one of them: the newest unless a test names another."""
+
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._current: ServerConnection | None = None
+        self._open: list[ServerConnection] = []
         self._total_connections = 0
         self._acks: dict[str, dict] = {}
         self._server = None
@@ -57,11 +60,17 @@ class SocketModeServer:
         with self._changed:
             return self._total_connections
 
-    def _serve_connection(self, connection: ServerConnection) -> None:
-        connection.send(json.dumps(_hello()))
+    @property
+    def open_connections(self) -> int:
         with self._changed:
+            return len(self._open)
+
+    def _serve_connection(self, connection: ServerConnection) -> None:
+        with self._changed:
+            # Hello goes first, before any envelope can be sent on this connection.
+            connection.send(json.dumps(_hello(len(self._open) + 1)))
+            self._open.append(connection)
             self._total_connections += 1
-            self._current = connection
             self._changed.notify_all()
         try:
             for raw in connection:
@@ -69,10 +78,13 @@ class SocketModeServer:
         except ConnectionClosed:
             pass
         finally:
-            with self._changed:
-                if self._current is connection:
-                    self._current = None
-                self._changed.notify_all()
+            self._forget(connection)
+
+    def _forget(self, connection: ServerConnection) -> None:
+        with self._changed:
+            if connection in self._open:
+                self._open.remove(connection)
+            self._changed.notify_all()
 
     def _on_client_message(self, raw: str | bytes) -> None:
         try:
@@ -85,22 +97,35 @@ class SocketModeServer:
                 self._changed.notify_all()
 
     def _wait(self, condition, timeout: float, failure: str):
+        """The first true result of `condition`, asked under the lock whenever something changes."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while not condition():
+            while not (found := condition()):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise TimeoutError(failure)
                 self._changed.wait(remaining)
+            return found
 
-    def wait_connected(self, timeout: float = 5.0) -> int:
-        self._wait(lambda: self._current is not None, timeout,
-                   f"no Socket Mode client connected within {timeout}s")
+    def _open_connection(self, index: int | None, timeout: float) -> ServerConnection:
+        """The open connection at `index` (oldest first), or the newest; waits until there is one."""
+        if index is None:
+            return self._wait(lambda: self._open and self._open[-1], timeout,
+                              f"no Socket Mode client connected within {timeout}s")
+        return self._wait(lambda: len(self._open) > index and self._open[index], timeout,
+                          f"no Socket Mode connection #{index} open within {timeout}s")
+
+    def wait_connected(self, timeout: float = 5.0, *, count: int = 1) -> int:
+        """Wait until `count` connections are open; return how many there have been in total."""
+        self._wait(lambda: len(self._open) >= count, timeout,
+                   f"{count} Socket Mode connection(s) not open within {timeout}s")
         return self.total_connections
 
     def send_envelope(self, envelope_type: str, payload: dict, *, retry_attempt: int = 0,
                       retry_reason: str | None = None, envelope_id: str | None = None,
-                      timeout: float = 5.0) -> dict:
+                      connection: int | None = None, timeout: float = 5.0) -> dict:
+        """Deliver on the open connection at index `connection` (oldest first), or on the newest;
+        return the client's ack."""
         envelope_id = envelope_id or str(uuid.uuid4())
         envelope = {
             "envelope_id": envelope_id,
@@ -110,53 +135,42 @@ class SocketModeServer:
             "retry_attempt": retry_attempt,
             "retry_reason": (retry_reason or "timeout") if retry_attempt else "",
         }
-        self._send_on_current(json.dumps(envelope), timeout)
+        self._deliver(json.dumps(envelope), connection, timeout)
         self._wait(lambda: envelope_id in self._acks, timeout,
                    f"no ack for {envelope_type} envelope {envelope_id} within {timeout}s")
         with self._changed:
             return self._acks.pop(envelope_id)
 
     def request_reconnect(self, timeout: float = 5.0) -> int:
-        """Ask the client to refresh its connection; return once a new one is open."""
-        with self._changed:
-            old, before = self._current, self._total_connections
-        if old is None:
-            self.wait_connected(timeout)
-            with self._changed:
-                old, before = self._current, self._total_connections
+        """Ask the client on the newest connection to refresh it; return once a new one is open."""
+        old = self._open_connection(None, timeout)
+        before = self.total_connections
         disconnect = {"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": DEBUG_HOST}}
         old.send(json.dumps(disconnect))
-        self._wait(
-            lambda: self._total_connections > before and self._current not in (None, old),
-            timeout, f"the Socket Mode client did not reconnect within {timeout}s",
-        )
+        self._wait(lambda: self._total_connections > before, timeout,
+                   f"the Socket Mode client did not reconnect within {timeout}s")
         # Like Slack, retire the refreshed connection once its replacement is up.
         threading.Thread(target=old.close, name="standin-socket-retire", daemon=True).start()
         return self.total_connections
 
-    def _send_on_current(self, text: str, timeout: float) -> None:
+    def _deliver(self, text: str, index: int | None, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            self.wait_connected(max(deadline - time.monotonic(), 0.0))
-            with self._changed:
-                connection = self._current
-            if connection is None:
-                continue
+            connection = self._open_connection(index, max(deadline - time.monotonic(), 0.0))
             try:
                 connection.send(text)
                 return
             except ConnectionClosed:
                 if time.monotonic() >= deadline:
                     raise TimeoutError(f"the Socket Mode connection closed while sending, for {timeout}s")
-                with self._changed:
-                    if self._current is connection:
-                        self._current = None
+                self._forget(connection)
+                index = None  # as Slack does, deliver on a connection still open
 
 
-def _hello() -> dict:
+def _hello(num_connections: int) -> dict:
     return {
         "type": "hello",
-        "num_connections": 1,
+        "num_connections": num_connections,
         "debug_info": {"host": DEBUG_HOST, "build_number": 1, "approximate_connection_time": 18060},
         "connection_info": {"app_id": d.APP_ID},
     }

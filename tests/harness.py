@@ -75,11 +75,12 @@ def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> Running
                 raise
 
 
-def start_socket_mode_bot(standin: SlackStandIn, workdir: Path) -> RunningBot:
-    """Socket Mode, ready once it has opened its WebSocket to the stand-in."""
-    bot = _spawn(standin, workdir, SLACK_APP_TOKEN=standin.app_token)
+def start_socket_mode_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
+    """Socket Mode, ready once it has opened its WebSocket to the stand-in: one more than were open."""
+    already_open = standin.open_socket_connections
+    bot = _spawn(standin, workdir, SLACK_APP_TOKEN=standin.app_token, **overrides)
     try:
-        standin.socket_connected(timeout=20)
+        standin.socket_connected(timeout=20, count=already_open + 1)
     except TimeoutError:
         bot.stop()
         raise TimeoutError(f"supportbot did not connect over Socket Mode:\n{bot.log()}") from None

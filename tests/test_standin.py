@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
+from websockets.sync.client import connect
 
 from standin import SlackDriver, SlackStandIn, SocketModeDriver, form_values, selected_option
 
@@ -318,6 +319,30 @@ def test_socket_mode_round_trip_with_reconnect(slack):
     assert seen[0] == ("command", "over the socket", "help")
     assert seen[1] == ("action", "ESC-9", "Escalation for ana.agent")
     assert len(slack.calls_to("apps.connections.open")) == 2
+
+
+def test_socket_mode_keeps_every_connection_and_delivers_on_the_one_named(slack):
+    seen_first, seen_second = [], []
+    handlers = []
+    for seen in (seen_first, seen_second):
+        app = _bolt_app(slack, seen)
+        handlers.append(SocketModeHandler(app, slack.app_token, web_client=app.client))
+        handlers[-1].connect()
+        slack.socket_connected(count=len(handlers))
+    try:
+        SocketModeDriver(slack, connection=0).command("to the first")
+        SocketModeDriver(slack, connection=1).command("to the second")
+        SocketModeDriver(slack).command("to the newest")
+        url = WebClient(token=slack.app_token, base_url=slack.api_url).apps_connections_open(app_token=slack.app_token)
+        with connect(url["url"]) as third:
+            hello = json.loads(third.recv(timeout=5))
+    finally:
+        for handler in handlers:
+            handler.close()
+
+    assert [text for _, text, _ in seen_first] == ["to the first"]
+    assert [text for _, text, _ in seen_second] == ["to the second", "to the newest"]
+    assert hello["type"] == "hello" and hello["num_connections"] == 3
 
 
 def test_app_token_is_required_for_socket_urls(slack, client):

@@ -1,0 +1,50 @@
+"""Two instances in Socket Mode, each with its own connection and working directory, sharing one
+PostgreSQL database: Slack delivers each envelope to one of them and may redeliver to the other,
+and every request still has one effect."""
+
+import pytest
+
+from standin import SocketModeDriver
+from standin.payloads import Payloads
+from tests.databases import new_server_database
+from tests.flow import HELP, L1, cards_in, count, rows, run_concurrently, wait_until
+from tests.harness import start_socket_mode_bot
+from tests.test_endpoints import metric
+
+pytestmark = pytest.mark.needs_postgres
+BURST = 10
+
+
+def test_a_burst_over_two_socket_connections_stores_each_once_and_a_redelivery_to_the_other_does_nothing(standin, tmp_path):
+    url = new_server_database()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    bots = []
+    try:
+        bots.append(start_socket_mode_bot(standin, tmp_path / "a", SUPPORTBOT_DB=url))
+        bots.append(start_socket_mode_bot(standin, tmp_path / "b", SUPPORTBOT_DB=url))
+        standin.socket_connected(count=2)
+        sockets = [SocketModeDriver(standin, connection=index) for index in (0, 1)]
+
+        run_concurrently(*(lambda n=n: sockets[n % 2].command(f"new Burst case {n}", trigger_id=f"trig.{n}")
+                           for n in range(BURST)))
+        ts = standin.post_user_message(HELP, "Search is empty")
+        payloads = Payloads(standin)
+        reaction = payloads.event_callback(payloads.reaction_added(HELP, ts, reaction="sos", user="U0AGENT1"),
+                                           event_id="Ev0SOCKETS")
+        assert standin.send_envelope("events_api", reaction, connection=0)["envelope_id"]
+        assert standin.send_envelope("events_api", reaction, connection=1, retry_attempt=1)["envelope_id"]
+
+        wait_until(lambda: len(cards_in(standin, L1)) >= BURST + 1, timeout=30)
+        standin.wait_idle()
+        summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations")]
+        assert sorted(summaries) == sorted([f"Burst case {n}" for n in range(BURST)] + ["Search is empty"])
+        assert len(cards_in(standin, L1)) == BURST + 1, "one queue card each"
+        assert len(cards_in(standin, HELP)) == BURST + 1, "one card where each was raised"
+        assert count(url, "cards") == 2 * (BURST + 1)
+        assert not standin.calls_to("chat.postEphemeral"), "the redelivery is recognised, not refused"
+        commands_each = [metric(bot.url, "supportbot_requests_total", kind="command") for bot in bots]
+        assert commands_each == [BURST / 2, BURST / 2], "each connection delivered its half of the burst"
+    finally:
+        for bot in bots:
+            bot.stop()
