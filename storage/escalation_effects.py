@@ -14,6 +14,7 @@ CARDS = "escalation-cards"
 NOTE = "escalation-note"
 SURVEY = "escalation-survey"
 REMINDER = "escalation-reminder"
+MIRROR = "escalation-mirror"
 
 
 def subject(escalation_id: int) -> str:
@@ -41,6 +42,11 @@ def reminder_goes_out(db: Database, now: datetime, escalation_id: int, clock_id:
                       tells_leads: bool) -> None:
     outbox.enqueue(db, now, subject(escalation_id), REMINDER,
                    {"clock_id": clock_id, "number": number, "tells_leads": tells_leads})
+
+
+def mirror_follows(db: Database, now: datetime, escalation_id: int, source_channel: str, source_ts: str) -> None:
+    """The mirror of an engineer's reply (storage/mirrors.py) shows the reply as it stands."""
+    outbox.enqueue(db, now, subject(escalation_id), MIRROR, {"channel": source_channel, "ts": source_ts})
 
 
 def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:

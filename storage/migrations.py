@@ -444,6 +444,19 @@ def tell_gone_boots_by_their_lock(db: Database) -> None:
     )
 
 
+@migrations(name="0020_mirrors_keep_the_reply")
+def keep_what_a_mirror_shows(db: Database) -> None:
+    """A mirror is delivered from the outbox (storage/mirrors.py), rendered when it goes out:
+    its row keeps who wrote the reply, its words as last edited, and whether it was deleted."""
+    db.executescript(
+        """
+        ALTER TABLE mirrors ADD COLUMN author TEXT;
+        ALTER TABLE mirrors ADD COLUMN text TEXT;
+        ALTER TABLE mirrors ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

@@ -3,7 +3,7 @@ escalation, and an instance paused past its lease. Each effect reaches Slack onc
 
 import time
 
-from tests.flow import HELP, L1, L2, card_text, cards_in, count, raise_by_command, rows, run_concurrently, wait_until
+from tests.flow import HELP, L1, L2, L3, card_text, cards_in, count, raise_by_command, rows, run_concurrently, wait_until
 from tests.harness import PAUSE_S, start_bot
 from tests.line3_flow import origin_notes
 
@@ -94,3 +94,27 @@ def test_an_instance_paused_past_its_lease_is_taken_over_and_doubles_nothing(sta
     finally:
         paused.stop()
         other.stop()
+
+
+def test_killed_while_mirroring_a_reply_the_next_process_mirrors_it_once(standin, tmp_path):
+    first = start_bot(standin, tmp_path)
+    esc = raise_by_command(first, standin, "new P1 L3 Invoices missing")
+    standin.delay("chat.postMessage", 2)
+    _, response = first.driver.user_message(L3, "Looking at the invoice job", user="U0ENG1",
+                                            thread_ts=cards_in(standin, L3)[-1]["ts"])
+    assert response.status == 200
+    standin.wait_for_arrival("chat.postMessage", where=lambda call: (call.args.get("metadata") or {}).get(
+        "event_type") == "supportbot_mirror")  # the reply is stored; its mirror is on its way to Slack
+    first.process.kill()
+    first.process.wait()
+    standin.delay("chat.postMessage", 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        wait_until(lambda: rows(second.database, "SELECT mirror_ts FROM mirrors")[0]["mirror_ts"], timeout=30)
+        standin.wait_idle()
+        mirrored = [m for m in standin.thread(HELP, esc["origin_ts"])[1:] if m.get("bot_id")
+                    and m["text"].startswith("Eli Engineer:")]
+        assert [m["text"] for m in mirrored] == ["Eli Engineer: Looking at the invoice job"]
+        assert rows(second.database, "SELECT mirror_ts FROM mirrors")[0]["mirror_ts"] == mirrored[0]["ts"]
+    finally:
+        second.stop()

@@ -28,9 +28,9 @@ def handle_message(turn: Turn, deps: Deps) -> None:
         return
     subtype = event.get("subtype")
     if subtype == "message_changed":
-        mirror_edit(turn.client, deps, line.channel, event.get("message", {}))
+        mirror_edit(deps, line.channel, event.get("message", {}))
     elif subtype == "message_deleted":
-        mirror_delete(turn.client, deps, line.channel, event.get("deleted_ts", ""))
+        mirror_delete(deps, line.channel, event.get("deleted_ts", ""))
     elif subtype in REPLY_SUBTYPES and not event.get("bot_id"):
         _reply(turn, deps, event, mirror=line.mirror_replies)
 
@@ -46,4 +46,4 @@ def _reply(turn: Turn, deps: Deps, event: dict, mirror: bool) -> None:
         if acknowledge(turn, deps, escalation_id):
             turn.client.reactions_add(channel=event["channel"], timestamp=event["ts"], name=CONFIRM_REACTION)
     elif mirror:
-        mirror_reply(turn.client, deps, get_escalation(deps.store.db(), escalation_id), event)
+        mirror_reply(deps, get_escalation(deps.store.db(), escalation_id), event)
