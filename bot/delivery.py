@@ -11,7 +11,6 @@ the next try sees `retried` and looks for its post by metadata before posting ag
 
 import logging
 import secrets
-import socket
 import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field

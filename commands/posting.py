@@ -14,6 +14,14 @@ TRIES = 6  # as many as the client gives any other call after a server error (bo
 SERVER_ERRORS = (500, 503)
 
 
+# What to do when Slack refuses a post in a channel, by its error
+REFUSAL_ADVICE = {
+    "is_archived": "the channel is archived: unarchive it, or give the line another channel in app.yaml",
+    "not_in_channel": "I am not a member: invite me there with `/invite @supportbot`",
+    "channel_not_found": "I cannot see that channel: invite me there with `/invite @supportbot`",
+}
+
+
 def post_joining(client: WebClient, channel: str, send: Callable[..., SlackResponse] | None = None,
                  **message) -> SlackResponse:
     """Post with `send` (default `post_message`), joining a public channel the bot is not in yet:

@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.turn import Turn
 from commands.posting import post_direct
 
 log = logging.getLogger(__name__)
@@ -17,6 +18,14 @@ DIRECT = "user:"
 def direct_address(user: str) -> str:
     """A reply address for someone whose request left no response_url."""
     return f"{DIRECT}{user}"
+
+
+def reply_to(turn: Turn) -> str | None:
+    """Where the delivery of this change's cards can tell the person that Slack refused one: the
+    request's response_url, or, for a form (which has none: from Home, say), a direct message."""
+    if turn.body.get("type") == "view_submission":
+        return direct_address(turn.user)
+    return turn.body.get("response_url")
 
 
 def tell_privately(client: WebClient, address: str, blocks: list[dict], text: str) -> None:

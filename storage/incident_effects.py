@@ -1,7 +1,7 @@
 """The Slack effects of an incident's change, as outbox rows written in its transaction.
 
-Slack-free: a row says "this step of the notice goes out" (or "try again where it failed");
-commands/incident/deliveries.py carries it out. Rows of one incident go out in order, one at a
+Slack-free: a row says "this step of the notice goes out" (or "try again where it failed"), or
+"the draft card shows the incident"; commands/incident/deliveries.py carries it out. Rows of one incident go out in order, one at a
 time, across processes, so an update never lands below the resolution that followed it.
 """
 
@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from storage import home_visits, outbox
 
 STEP = "incident-step"
+CARD = "incident-card"
 
 
 def subject(incident_id: int) -> str:
@@ -26,6 +27,13 @@ def step_is_retried(db: Database, now: datetime, incident_id: int, step: int, ac
     """Post where the step failed and edit the copies left out of step; `actor` hears what is still undone."""
     outbox.enqueue(db, now, subject(incident_id), STEP,
                    {"incident_id": incident_id, "step": step, "retry": True, "actor": actor})
+
+
+def card_follows(db: Database, now: datetime, incident_id: int, reply_to: str | None = None) -> None:
+    """The draft card shows the incident as it is when delivered, and is posted if it has none
+    yet. `reply_to` is where the adapter tells the person should Slack refuse the card."""
+    outbox.enqueue(db, now, subject(incident_id), CARD, {"incident_id": incident_id, "reply_to": reply_to},
+                   coalesce=reply_to is None)
 
 
 def homes_follow(db: Database, now: datetime) -> None:

@@ -33,7 +33,8 @@ from storage.incident_model import (
 Decision = Callable[[Database, Incident], Step | None]
 
 
-def create_incident(db: Database, now: datetime, title: str, actor: str, channel: str, request_key: str) -> IncidentOutcome:
+def create_incident(db: Database, now: datetime, title: str, actor: str, channel: str, request_key: str,
+                    reply_to: str | None = None) -> IncidentOutcome:
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
@@ -44,16 +45,21 @@ def create_incident(db: Database, now: datetime, title: str, actor: str, channel
         })
         ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.DRAFTED, channel, title)
         records.link_request(db, request_key, incident_id)
+        effects.card_follows(db, now, incident_id, reply_to)
         effects.homes_follow(db, now)
         return IncidentOutcome(ir.load_incident(db, incident_id))
 
 
 def attach_card(db: Database, now: datetime, incident_id: int, card_ts: str) -> None:
-    """Where the card lives is bookkeeping (its thread is the drafting space), not a change; the
-    Homes listing the incident link to it from now on."""
     with write_transaction(db):
-        ir.update_incident(db, incident_id, card_ts=card_ts)
-        effects.homes_follow(db, now)
+        record_card(db, now, incident_id, card_ts)
+
+
+def record_card(db: Database, now: datetime, incident_id: int, card_ts: str) -> None:
+    """Where the card lives is bookkeeping (its thread is the drafting space), not a change; the
+    Homes listing the incident link to it from now on. Inside a write transaction."""
+    ir.update_incident(db, incident_id, card_ts=card_ts)
+    effects.homes_follow(db, now)
 
 
 def add_revision(db: Database, channel: str, thread_ts: str, ts: str, author: str, text: str) -> Incident | None:
@@ -295,6 +301,8 @@ def _change(db: Database, now: datetime, incident_id: int, request_key: str, dec
         after = ir.load_incident(db, incident_id)
         if after.status is not before.status:
             effects.homes_follow(db, now)
+        if step is None:
+            effects.card_follows(db, now, incident_id)  # a step's delivery brings the card up to date itself
         return IncidentOutcome(after, step)
 
 

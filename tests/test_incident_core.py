@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from storage import incident_effects as effects
 from storage import incident_records as ir
 from storage import incidents as core
 from storage import outbox
@@ -130,8 +131,9 @@ def test_a_claim_an_earlier_try_left_unfinished_is_taken_over_once_and_a_recorde
     assert ir.reached_everywhere(db, ir.load_step(db, 1, 0))
 
 
-def _incident_rows(db) -> list[tuple]:
-    return [(row["subject"], json.loads(row["payload"])) for row in db.query("SELECT subject, payload FROM outbox")]
+def _incident_rows(db, kind: str = effects.STEP) -> list[tuple]:
+    return [(row["subject"], json.loads(row["payload"]))
+            for row in db.query("SELECT subject, payload FROM outbox WHERE kind = ? ORDER BY id", [kind])]
 
 
 def test_each_step_and_each_retry_commits_its_outbox_row_and_a_replay_adds_none(db):
@@ -149,8 +151,9 @@ def test_each_step_and_each_retry_commits_its_outbox_row_and_a_replay_adds_none(
         ("incident:1", {"incident_id": 1, "step": 1}),
         ("incident:1", {"incident_id": 1, "step": 0, "retry": True, "actor": "U0LEAD2"}),
     ]
+    assert _incident_rows(db, effects.CARD) == [("incident:1", {"incident_id": 1, "reply_to": None})], "posted once"
     claimed = outbox.claim_due(db, NOW, "one", 10)
-    assert [claim.payload.get("step") for claim in claimed] == [0], "the incident's rows go out one at a time, in order"
+    assert [claim.kind for claim in claimed] == [effects.CARD], "the incident's rows go out one at a time, in order"
 
 
 def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):
@@ -168,6 +171,7 @@ def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):
     assert started.step.text == "Maintenance tonight." and started.incident.status is IncidentStatus.INVESTIGATING
     assert core.start_due(db, due, 1) is None
     assert _incident_rows(db) == [("incident:1", {"incident_id": 1, "step": 0})], "its step goes out once"
+    assert len(_incident_rows(db, effects.CARD)) == 1, "one row brings the card up to date through every change"
 
 
 def test_discard_only_a_draft_and_unknown_ids_say_so(db):

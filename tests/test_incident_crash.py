@@ -6,8 +6,10 @@ posted, and the paused process posts nothing more once it wakes."""
 
 import time
 
+from commands.incident import ids
+from commands.incident.card_posts import CARD_METADATA
 from commands.incident.fanout import PARALLEL_POSTS
-from tests.flow import rows
+from tests.flow import HELP, rows
 from tests.harness import PAUSE_S, start_bot
 from tests.incident_flow import (CONFIGURED, LEAD, broadcast, copies, draft, follow_up_form, open_modal, plan, reply,
                                  submit_follow_up, wait_until)
@@ -110,3 +112,22 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
     finally:
         paused.stop()
         other.stop()
+
+
+def test_killed_while_posting_the_draft_card_the_next_process_adopts_it_once(standin, tmp_path):
+    first = start_bot(standin, tmp_path)
+    standin.delay("chat.postMessage", 2)
+    assert first.driver.command("draft Checkout is down", command=ids.COMMAND, user=LEAD, channel=HELP).status == 200
+    standin.wait_for_arrival("chat.postMessage", where=lambda call: (call.args.get("metadata") or {}).get(
+        "event_type") == CARD_METADATA)  # the incident is stored; its card is on its way to Slack
+    _kill(first)
+    standin.delay("chat.postMessage", 0)
+    second = start_bot(standin, tmp_path)
+    try:
+        card_ts = wait_until(lambda: rows(second.database, "SELECT card_ts FROM incidents")[0]["card_ts"], timeout=30)
+        standin.wait_idle()
+        cards = [m for m in standin.messages(HELP) if m.get("bot_id") and "INC-1" in m.get("text", "")]
+        assert [m["ts"] for m in cards] == [card_ts], "one card, and the bot knows it"
+        assert _pending(second.database) == 0
+    finally:
+        second.stop()

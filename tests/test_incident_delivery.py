@@ -14,7 +14,6 @@ from bot.delivery import DeliveryLoop
 from bot.slack_client import make_client
 from bot.deps import Deps
 from commands.incident import ids
-from commands.incident.card_posts import post_card
 from commands.incident.deliveries import DELIVERIES
 from commands.incident.publish import post_metadata
 from storage import incident_records as ir
@@ -118,7 +117,9 @@ def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting
     now = datetime.now(timezone.utc)
     never_reached = standin.add_channel("never-reached")
     created = core.create_incident(db, now, "Search is down", "U0AGENT1", HELP, "draft-1").incident
+    (card_row,) = outbox.claim_due(db, now, "the process that drafted it", 1)
     core.attach_card(db, now, created.id, "1.000001")
+    outbox.finish(db, card_row, now)
     core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
     plan = BroadcastPlan((*CONFIGURED, never_reached), "SEV2", False)
     step = core.broadcast(db, now, created.id, LEAD, plan, "send-1").step
@@ -151,7 +152,7 @@ def broadcast_directly(standin, tmp_path):
     loop = _loop(standin, path)
     deps = loop.deps
     created = core.create_incident(db, deps.clock(), "Search is down", "U0AGENT1", HELP, "draft-1").incident
-    post_card(loop.client, deps, created)
+    deps.doorbell.deliver_now(subject(created.id))
     card = rows(path, "SELECT card_ts FROM incidents")[0]["card_ts"]
     core.add_revision(db, HELP, card, "1.000002", "U0AGENT1", "Search returns nothing.")
     step = core.broadcast(db, deps.clock(), created.id, LEAD, BroadcastPlan(tuple(CONFIGURED), "SEV2", False), "send-1")

@@ -196,3 +196,12 @@ def test_a_reply_that_comes_before_the_card_is_recorded_still_drafts_the_notice(
     first = reply(bot, standin, card, "Checkout fails for some cards.")
     assert incident(bot)["card_ts"] == card, "the card is recorded from its metadata"
     assert [row["ts"] for row in rows(bot.database, "SELECT ts FROM incident_revisions")] == [first]
+
+
+def test_a_draft_card_slack_refuses_is_said_to_whoever_drafted_it(bot, standin):
+    private = standin.add_channel("secret-ops", is_private=True, bot_is_member=False)
+    assert bot.driver.command("draft Checkout is down", command=ids.COMMAND, user=LEAD, channel=private).status == 200
+    warning = standin.wait_for_response()[-1]["body"]
+    assert warning["response_type"] == "ephemeral"
+    assert "INC-1 is saved, but Slack refused its card in <#" in warning["text"] and "/invite @supportbot" in warning["text"]
+    assert incident(bot)["card_ts"] is None

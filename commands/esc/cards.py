@@ -16,7 +16,7 @@ from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text
 from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
-from commands.posting import post_joining, send_once
+from commands.posting import REFUSAL_ADVICE, post_joining, send_once
 from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
@@ -49,13 +49,6 @@ def deliver_cards(job: Delivery) -> None:
     if cards.problems and job.payload.get("reply_to"):
         text = "⚠️ Saved, but Slack refused the card in " + "; ".join(cards.problems) + "."
         tell_privately(job.client, job.payload["reply_to"], render_confirmation(text), text)
-
-
-REFUSAL_ADVICE = {
-    "is_archived": "the channel is archived: unarchive it, or give the line another channel in app.yaml",
-    "not_in_channel": "I am not a member: invite me there with `/invite @supportbot`",
-    "channel_not_found": "I cannot see that channel: invite me there with `/invite @supportbot`",
-}
 
 
 def _refusal(channel: str, reason: str) -> str:

@@ -3,7 +3,8 @@ form: the same core call, answered like the other operations (commands/esc/opera
 
 from bot.deps import Deps
 from commands.esc import parse as p
-from commands.esc.operations import changed, reply_to
+from commands.esc.operations import changed
+from commands.webhooks import reply_to
 from commands.esc.refusals import in_slack_words, lead_members
 from bot.turn import Turn
 from storage import working

@@ -11,7 +11,7 @@ from commands.esc.refusals import in_slack_words, line_3_crew
 from commands.esc.reply_blocks import render_timeline
 from commands.people import require_person
 from commands.replies import render_confirmation
-from commands.webhooks import direct_address
+from commands.webhooks import reply_to
 from bot.turn import Turn
 from storage import escalation_effects as effects
 from storage import escalations as core
@@ -103,14 +103,6 @@ def changed(turn: Turn, deps: Deps, outcome: Outcome, confirmation: str) -> None
     deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
     esc = outcome.escalation
     _confirm(turn, confirmation.format(key=esc.key, line=esc.line))
-
-
-def reply_to(turn: Turn) -> str | None:
-    """Where the delivery of this change's cards can tell the person that Slack refused one: the
-    request's response_url, or, for a form (which has none: from Home, say), a direct message."""
-    if turn.body.get("type") == "view_submission":
-        return direct_address(turn.user)
-    return turn.body.get("response_url")
 
 
 def _confirm(turn: Turn, text: str) -> None:

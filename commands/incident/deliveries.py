@@ -7,6 +7,7 @@ over its step's unfinished channels, adopting the posts Slack has.
 """
 
 from bot.delivery import Delivery
+from commands.incident.card_posts import deliver_card
 from commands.incident.publish import NoticePublisher
 from storage import incident_effects as effects
 from storage import incident_records as ir
@@ -21,4 +22,4 @@ def deliver_step(job: Delivery) -> None:
         publisher.send(step, retry=job.payload.get("retry", False))
 
 
-DELIVERIES = {effects.STEP: deliver_step}
+DELIVERIES = {effects.STEP: deliver_step, effects.CARD: deliver_card}

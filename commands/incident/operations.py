@@ -8,12 +8,12 @@ from bot.deps import Deps
 from commands.incident.card_blocks import render_copy
 from commands.incident.follow_up_form import channel_count, render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
-from commands.incident.card_posts import post_card, refresh_card
 from commands.incident.reply_blocks import render_help, render_list, render_preview
 from commands.modals import open_modal
 from commands.people import is_member, mentions
 from commands.replies import render_confirmation
 from commands.text import slack_date
+from commands.webhooks import reply_to
 from bot.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
@@ -27,9 +27,9 @@ class NotBroadcaster(UserError):
 
 
 def draft(turn: Turn, deps: Deps, title: str) -> None:
-    outcome = core.create_incident(deps.store.db(), deps.clock(), title, turn.user, turn.channel or "", turn.request_key)
-    if not outcome.duplicate:
-        post_card(turn.client, deps, outcome.incident)
+    outcome = core.create_incident(deps.store.db(), deps.clock(), title, turn.user, turn.channel or "", turn.request_key,
+                                   reply_to(turn))
+    deps.doorbell.deliver_now(subject(outcome.incident.id))
 
 
 def preview(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -55,7 +55,7 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
     if outcome.duplicate:
         return
     if outcome.step is None:
-        refresh_card(turn.client, deps, incident_id)
+        deps.doorbell.deliver_now(subject(incident_id))
         when = slack_date(plan.scheduled_for, "{date_short_pretty} at {time}")
         _confirm(turn, f"🗓️ *{outcome.incident.key}* goes out {when}.",
                  f"{outcome.incident.key} goes out {plan.scheduled_for:%Y-%m-%d %H:%M} UTC.")
@@ -103,18 +103,16 @@ def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
 
 def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
     require_broadcaster(turn, deps)
-    outcome = core.cancel_schedule(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
-    if not outcome.duplicate:
-        refresh_card(turn.client, deps, incident_id)
+    core.cancel_schedule(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
+    deps.doorbell.deliver_now(subject(incident_id))
 
 
 def discard(turn: Turn, deps: Deps, incident_id: int) -> None:
     incident = ir.load_incident(deps.store.db(), incident_id)
     if turn.user != incident.created_by:
         require_broadcaster(turn, deps)
-    outcome = core.discard(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
-    if not outcome.duplicate:
-        refresh_card(turn.client, deps, incident_id)
+    core.discard(deps.store.db(), deps.clock(), incident_id, turn.user, turn.request_key)
+    deps.doorbell.deliver_now(subject(incident_id))
 
 
 def show_list(turn: Turn, deps: Deps) -> None:
