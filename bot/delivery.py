@@ -27,7 +27,8 @@ from storage import outbox
 from storage.db import DATABASE_ERRORS, database_unavailable
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = 0.2  # for rows of other processes, backoffs and expired leases; our own commits ring at once
+POLL_SECONDS = 0.2  # while rows are due but could not all be taken (slots full, a subject busy)
+IDLE_SECONDS = 1.0  # at most, between looks for rows of other processes; our own commits ring at once
 IN_FLIGHT = 16  # rows of different subjects delivered at once by one process
 AT_ONCE = 20  # rows of one subject a request's thread delivers before leaving the rest to the loop
 
@@ -92,6 +93,7 @@ class DeliveryLoop:
         self._keeper = threading.Thread(target=self._keep_leases_alive, name="supportbot-leases", daemon=True)
         self._held: dict[int, Delivery] = {}  # rows this process is delivering now
         self._held_lock = threading.Lock()
+        self._wait = POLL_SECONDS
         deps.doorbell.answer_with(self.deliver_subject)
 
     def start(self) -> None:
@@ -124,22 +126,27 @@ class DeliveryLoop:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            self.deps.doorbell.wait(POLL_SECONDS)
+            self.deps.doorbell.wait(self._wait)
             try:
                 self.deliver_due()
             except DATABASE_ERRORS as error:
                 metrics.count_database_error(error)
                 log.warning("outbox not read this time: %s", error)
+                self._wait = POLL_SECONDS
 
     def deliver_due(self) -> int:
-        """Claims as many due rows as there are free slots and hands each to the workers."""
+        """Claims as many due rows as there are free slots and hands each to the workers, and
+        sets how long the loop may sleep: until the next row comes due (a backoff ends, a lease
+        runs out), IDLE_SECONDS at most."""
         free = 0
         while self._in_flight.acquire(blocking=False):
             free += 1
         db, claims = self.deps.store.db(), []
         try:
-            if free and outbox.any_due(db, self.deps.clock()):
-                claims = outbox.claim_due(db, self.deps.clock(), self.owner, free)
+            now, due = self.deps.clock(), outbox.next_due(db)
+            self._wait = IDLE_SECONDS if due is None else min(max((due - now).total_seconds(), POLL_SECONDS), IDLE_SECONDS)
+            if free and due is not None and due <= now:
+                claims = outbox.claim_due(db, now, self.owner, free)
         finally:  # a busy database must not cost the loop its slots
             for _ in range(free - len(claims)):
                 self._in_flight.release()

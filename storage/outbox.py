@@ -56,11 +56,12 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
                                              "next_try_at": records.to_text(max(now, not_before or now))})
 
 
-def any_due(db: Database, now: datetime) -> bool:
-    """A cheap read, so an idle loop never takes the write lock."""
-    at = records.to_text(now)
-    return db.execute("SELECT 1 FROM outbox WHERE done_at IS NULL AND next_try_at <= ?"
-                      " AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1", [at, at]).fetchone() is not None
+def next_due(db: Database) -> datetime | None:
+    """When the first pending row may be claimed (its backoff over and its lease, if any, run
+    out); None when nothing is pending. A cheap read, so an idle loop never takes the write lock."""
+    row = db.execute("SELECT min(CASE WHEN lease_until > next_try_at THEN lease_until ELSE next_try_at END)"
+                     " FROM outbox WHERE done_at IS NULL").fetchone()
+    return records.from_text(row[0]) if row and row[0] else None
 
 
 def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str | None = None) -> list[Claim]:
