@@ -23,16 +23,22 @@ def test_a_burst_over_two_instances_apart_stores_each_once_and_a_redelivery_to_t
         ts = standin.post_user_message(HELP, "Search is empty")
         run_concurrently(lambda: one.driver.reaction_added(HELP, ts, event_id="Ev0APART"),
                          lambda: two.driver.reaction_added(HELP, ts, event_id="Ev0APART", retry_num=1))
-        wait_until(lambda: len(cards_in(standin, L1)) >= BURST + 1, timeout=30)
-        standin.wait_idle()
-        summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations")]
-        assert sorted(summaries) == sorted([f"Burst case {n}" for n in range(BURST)] + ["Search is empty"])
-        assert len(cards_in(standin, L1)) == BURST + 1, "one queue card each"
-        assert len(cards_in(standin, HELP)) == BURST + 1, "one card where each was raised"
-        assert count(url, "cards") == 2 * (BURST + 1)
+        each_stored_once_with_both_cards(standin, url, BURST)
         for workdir in (tmp_path / "a", tmp_path / "b"):
             kept = {path.name for path in workdir.iterdir()} - {"app.yaml"}
             assert all(name.startswith("bot-") and name.endswith(".log") for name in kept), kept
     finally:
         one.stop()
         two.stop()
+
+
+def each_stored_once_with_both_cards(standin, url: str, burst: int) -> None:
+    """The burst ("Burst case n") and the one raised by a reaction ("Search is empty"), once each,
+    each with its card where it was raised and its queue card."""
+    wait_until(lambda: len(cards_in(standin, L1)) >= burst + 1, timeout=30)
+    standin.wait_idle()
+    summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations")]
+    assert sorted(summaries) == sorted([f"Burst case {n}" for n in range(burst)] + ["Search is empty"])
+    assert len(cards_in(standin, L1)) == burst + 1, "one queue card each"
+    assert len(cards_in(standin, HELP)) == burst + 1, "one card where each was raised"
+    assert count(url, "cards") == 2 * (burst + 1)

@@ -7,8 +7,9 @@ import pytest
 from standin import SocketModeDriver
 from standin.payloads import Payloads
 from tests.databases import new_server_database
-from tests.flow import HELP, L1, cards_in, count, rows, run_concurrently, wait_until
+from tests.flow import HELP, run_concurrently
 from tests.harness import start_socket_mode_bot
+from tests.test_instances_apart import each_stored_once_with_both_cards
 from tests.test_endpoints import metric
 
 pytestmark = pytest.mark.needs_postgres
@@ -35,13 +36,7 @@ def test_a_burst_over_two_socket_connections_stores_each_once_and_a_redelivery_t
         assert standin.send_envelope("events_api", reaction, connection=0)["envelope_id"]
         assert standin.send_envelope("events_api", reaction, connection=1, retry_attempt=1)["envelope_id"]
 
-        wait_until(lambda: len(cards_in(standin, L1)) >= BURST + 1, timeout=30)
-        standin.wait_idle()
-        summaries = [row["summary"] for row in rows(url, "SELECT summary FROM escalations")]
-        assert sorted(summaries) == sorted([f"Burst case {n}" for n in range(BURST)] + ["Search is empty"])
-        assert len(cards_in(standin, L1)) == BURST + 1, "one queue card each"
-        assert len(cards_in(standin, HELP)) == BURST + 1, "one card where each was raised"
-        assert count(url, "cards") == 2 * (BURST + 1)
+        each_stored_once_with_both_cards(standin, url, BURST)
         assert not standin.calls_to("chat.postEphemeral"), "the redelivery is recognised, not refused"
         commands_each = [metric(bot.url, "supportbot_requests_total", kind="command") for bot in bots]
         assert commands_each == [BURST / 2, BURST / 2], "each connection delivered its half of the burst"
