@@ -12,6 +12,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.deps import Deps
 from jobs.schedule import ScheduledJob
 from storage.inbox import claim_left_behind
@@ -33,4 +34,5 @@ def finish_left_behind(app: App, deps: Deps) -> int:
         app.dispatch(BoltRequest(body=request.body, mode="socket_mode"))
     if kept:
         log.info("finishing %d request(s) acknowledged by a process that died", len(kept))
+        metrics.TAKEN_OVER.labels("request").inc(len(kept))
     return len(kept)

@@ -1,14 +1,17 @@
 """Keeping this process's life held, and declaring gone the processes whose life has ended
 (storage/boots.py), so their claims and kept requests are taken over."""
 
+import logging
 from datetime import timedelta
 
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.deps import Deps
 from storage.boots import keep_alive, notice_gone
 
+log = logging.getLogger(__name__)
 CHECK_EVERY = timedelta(seconds=2)
 
 
@@ -19,4 +22,7 @@ def liveness_trigger() -> IntervalTrigger:
 def check_lives(client: WebClient, deps: Deps) -> None:
     if deps.boot is not None:
         keep_alive(deps.store.db(), deps.boot)
-    notice_gone(deps.store.db(), deps.clock())
+    gone = notice_gone(deps.store.db(), deps.clock())
+    if gone:
+        log.info("process(es) %s declared gone: their claims and kept requests are taken over", gone)
+        metrics.TAKEN_OVER.labels("process").inc(len(gone))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.deps import Deps
 from jobs.report_jobs import DIGEST_JOB, ON_TIME, SHIFT_JOB, Report, digest_report, post_claimed, shift_report
 from storage.job_claims import Claim, left_behind_claims, take_over_claim
@@ -36,6 +37,7 @@ def finish_left_behind_reports(client: WebClient, deps: Deps) -> int:
         report = _report_of(client, deps, claim)
         if report and take_over_claim(db, now, claim.job, claim.period, deps.boot_id):
             log.info("%s %s was claimed by a process that died before finishing it: finishing it", claim.job, claim.period)
+            metrics.TAKEN_OVER.labels("report").inc()
             post_claimed(deps, report, claim.late or now - claim.claimed_at > ON_TIME, look_since=claim.claimed_at)
             finished += 1
     return finished

@@ -7,6 +7,7 @@ import time
 
 from tests.databases import inbox_of
 from tests.flow import HELP, L1, cards_in, rows, run_concurrently
+from tests.test_endpoints import metric
 from tests.harness import start_bot
 
 
@@ -84,5 +85,6 @@ def test_sigkill_in_a_burst_loses_no_acknowledged_command_and_doubles_no_card(st
             titles = [card["blocks"][0]["text"]["text"] for card in cards_in(standin, channel)]
             assert len(titles) == 30 and len(set(titles)) == 30, channel
         assert rows(inbox_of(second.database), "SELECT count(*) AS n FROM inbox") == [{"n": 0}]
+        assert metric(second.url, "supportbot_taken_over_total", what="process") == 1, "the killed one, declared gone"
     finally:
         second.stop()

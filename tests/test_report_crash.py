@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from bot.deps import utc_now
+from bot.metrics import REGISTRY
 from jobs.report_delivery import report_metadata
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from jobs.report_recovery import finish_left_behind_reports
@@ -210,8 +211,10 @@ def test_shift_summaries_left_behind_are_adopted_from_slack_or_posted_once(stand
         claim_period(db, now - timedelta(minutes=1), SHIFT_JOB, period, boot_id=dead)
     taken = client.chat_postMessage(channel=LEADS, text="summary Slack took",
                                     metadata=report_metadata(SHIFT_JOB, "EMEA 2026-10-26"))
+    taken_before = REGISTRY.get_sample_value("supportbot_taken_over_total", {"what": "report"}) or 0
     assert finish_left_behind_reports(client, deps) == 2
     assert finish_left_behind_reports(client, deps) == 0
+    assert REGISTRY.get_sample_value("supportbot_taken_over_total", {"what": "report"}) == taken_before + 2
     summaries = [m for m in standin.messages(LEADS) if not m.get("thread_ts")]
     assert [m["ts"] for m in summaries][0] == taken["ts"] and len(summaries) == 2
     assert summaries[1]["text"].startswith("EMEA shift: quiet") and "<!date" not in summaries[1]["text"]
