@@ -52,11 +52,13 @@ def mirror_follows(db: Database, now: datetime, escalation_id: int, source_chann
 def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:
     """The Homes this change shows on: its owners', the people its events at `now` name (a
     previous owner, an assignee), the agents of the lines it is on or left, and the leads'."""
-    people = {row[0] for row in db.execute('SELECT "user" FROM line_owners WHERE escalation_id = ?', [escalation_id])}
-    lines = {row[0] for row in db.execute("SELECT line FROM escalations WHERE id = ?", [escalation_id])}
+    people: set[str] = set()
+    lines: set[int] = set()
     for actor, line, before, after in db.execute(
-            "SELECT actor, line, from_value, to_value FROM events WHERE escalation_id = ? AND at = ?",
-            [escalation_id, records.to_text(now)]):
+            'SELECT "user", NULL, NULL, NULL FROM line_owners WHERE escalation_id = ?'
+            " UNION ALL SELECT NULL, line, NULL, NULL FROM escalations WHERE id = ?"
+            " UNION ALL SELECT actor, line, from_value, to_value FROM events WHERE escalation_id = ? AND at = ?",
+            [escalation_id, escalation_id, escalation_id, records.to_text(now)]):
         people |= {actor, before, after} - {None}
-        lines |= {line} | ({int(before)} if before and before.isdigit() else set())
+        lines |= {line} - {None} | ({int(before)} if before and before.isdigit() else set())
     home_visits.refresh(db, now, people, lines, leads=True)

@@ -141,11 +141,11 @@ def update_row(db: Database, table: str, row_id: int, **columns) -> None:
 
 def claim_request(db: Database, key: str, now: datetime) -> int | None:
     """Record a delivery key. Returns None the first time, else the escalation the first delivery touched."""
+    if db.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING key",
+                  [key, to_text(now)]).fetchall():
+        return None
     rows = list(db.query("SELECT escalation_id FROM handled_requests WHERE key = ?", [key]))
-    if rows:
-        return rows[0]["escalation_id"] or 0
-    insert_row(db, "handled_requests", {"key": key, "at": to_text(now)})
-    return None
+    return rows[0]["escalation_id"] or 0
 
 
 def request_handled(db: Database, key: str) -> bool:
