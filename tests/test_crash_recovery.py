@@ -25,11 +25,11 @@ def test_killed_between_posting_and_saving_its_cards_the_next_process_adopts_the
     standin.delay("chat.postMessage", 1.5)
     first = start_bot(standin, tmp_path)
     assert first.driver.command("new Killed mid-post").status == 200
-    standin.wait_for("chat.postMessage", count=1, timeout=10)  # the origin card is in Slack, the queue card on its way
-    time.sleep(0.3)
+    standin.wait_for("chat.postMessage", count=1, timeout=10)  # the origin card is in Slack
+    standin.wait_for_arrival("chat.postMessage", count=2)  # the queue card on its way
     first.process.kill()
     first.process.wait()
-    time.sleep(1.5)  # the queue card's post, already sent, lands too
+    standin.wait_for("chat.postMessage", count=2)  # the queue card's post, already sent, lands too
     assert len(cards_in(standin, HELP)) == 1 and len(cards_in(standin, L1)) == 1
     assert L1 not in {row["channel"] for row in _card_rows(first.database)}, "the process died before saving it"
     standin.delay("chat.postMessage", 0)
@@ -49,11 +49,11 @@ def test_killed_before_the_queue_card_the_next_process_posts_only_that_one(stand
     first = start_bot(standin, tmp_path)
     standin.delay("chat.postMessage", 3)
     assert first.driver.command("new Killed before its queue card").status == 200
-    time.sleep(1)
+    standin.wait_for_arrival("chat.postMessage")
     first.process.kill()
     first.process.wait()
     standin.delay("chat.postMessage", 0)
-    time.sleep(2.5)  # the origin card's post, already sent, lands; the queue card was never sent
+    standin.wait_for("chat.postMessage")  # the origin card's post, already sent, lands; the queue card was never sent
     assert (len(cards_in(standin, HELP)), len(cards_in(standin, L1))) == (1, 0)
     second = start_bot(standin, tmp_path)
     try:
