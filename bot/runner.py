@@ -26,7 +26,7 @@ from bot.deps import Deps, utc_now
 from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import Schedule, start_scheduler
 from storage.boots import end_boot, start_boot
-from storage.db import Store
+from storage.db import DATABASE_ERRORS, Store
 from storage.outbox import KEEP_DONE, forget_done_before
 from storage.records import forget_requests_before
 
@@ -51,8 +51,12 @@ class Prepared:
         self.scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.workers.shutdown(wait=True)
-        if self.deps.boot is not None:
+        if self.deps.boot is None:
+            return
+        try:
             end_boot(self.deps.store.db(), self.deps.clock(), self.deps.boot)
+        except DATABASE_ERRORS as error:
+            log.warning("could not record this process's stop (%s): the others notice it in a few seconds", error)
 
 
 def prepare(settings: Settings) -> Prepared:

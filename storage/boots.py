@@ -60,10 +60,13 @@ def keep_alive(db: Database, boot: Boot) -> None:
 
 
 def end_boot(db: Database, now: datetime, boot: Boot) -> None:
-    """A clean stop: gone at once, so nothing it left waits for the grace."""
-    with write_transaction(db):
-        db.execute("UPDATE boots SET gone_at = ? WHERE id = ?", [records.to_text(now), boot.id])
-    boot.life.close()
+    """A clean stop: gone at once, so nothing it left waits for the grace. The life ends even
+    when the database cannot be told (the others then notice it after the grace)."""
+    try:
+        with write_transaction(db):
+            db.execute("UPDATE boots SET gone_at = ? WHERE id = ?", [records.to_text(now), boot.id])
+    finally:
+        boot.life.close()
 
 
 def notice_gone(db: Database, now: datetime) -> list[int]:
