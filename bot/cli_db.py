@@ -6,6 +6,7 @@ from dotenv import load_dotenv
 
 from bot.config_checks import ConfigError
 from bot.database_check import KEY, database_target, open_database
+from storage.boots import running_boots
 from storage.db import is_postgres, open_db
 from storage.engines.postgres import without_password
 from storage.engines.sqlite import inbox_path
@@ -15,7 +16,7 @@ from storage.port import CountsDiffer, TargetNotEmpty, copy_database
 def add_commands(commands: argparse._SubParsersAction) -> None:
     db = commands.add_parser("db", help="check the database, or copy a SQLite database to PostgreSQL")
     verbs = db.add_subparsers(required=True, metavar="VERB")
-    check = verbs.add_parser("check", help="say which engine and schema version SUPPORTBOT_DB has, and whether it can write")
+    check = verbs.add_parser("check", help="say which engine and schema version SUPPORTBOT_DB has, whether it can write, and how many instances run on it")
     check.set_defaults(run=check_database)
     copy = verbs.add_parser("copy", help="copy the SQLite database SUPPORTBOT_DB names into an empty PostgreSQL database")
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:5432/dbname")
@@ -27,10 +28,11 @@ def check_database(args: argparse.Namespace) -> int:
     engine = open_database(database_target())  # proves the database writable, or says why not
     db = open_db(engine.target)
     try:
-        version = engine.schema_version(db)
+        version, running = engine.schema_version(db), len(running_boots(db))
     finally:
         db.close()
-    print(f"{engine.name} at {engine.describe()}: schema version {version}, writable.")
+    instances = {0: "no instance", 1: "1 instance"}.get(running, f"{running} instances")
+    print(f"{engine.name} at {engine.describe()}: schema version {version}, writable; {instances} of the bot running on it.")
     return 0
 
 

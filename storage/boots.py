@@ -93,6 +93,12 @@ def notice_gone(db: Database, now: datetime) -> list[int]:
     return sorted(row[0] for row in rows)
 
 
+def running_boots(db: Database) -> list[int]:
+    """The boots whose process holds its life now."""
+    recorded = [row["id"] for row in db.query("SELECT id FROM boots WHERE gone_at IS NULL ORDER BY id")]
+    return sorted(db.engine.live_boots(db, recorded)) if recorded else []
+
+
 def _marks(ids: list[int]) -> str:
     return ",".join("?" * len(ids))
 
