@@ -22,6 +22,12 @@ REFUSAL_ADVICE = {
 }
 
 
+def refused_where(channel: str, reason: str) -> str:
+    """Where Slack refused a post and why, with what to do about it: `<#C1> (`reason`): advice`."""
+    advice = REFUSAL_ADVICE.get(reason)
+    return f"<#{channel}> (`{reason}`)" + (f": {advice}" if advice else "")
+
+
 def post_joining(client: WebClient, channel: str, send: Callable[..., SlackResponse] | None = None,
                  **message) -> SlackResponse:
     """Post with `send` (default `post_message`), joining a public channel the bot is not in yet:

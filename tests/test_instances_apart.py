@@ -13,10 +13,8 @@ BURST = 20
 
 
 def test_a_burst_over_two_instances_apart_stores_each_once_and_a_redelivery_to_the_other_does_nothing(standin, tmp_path):
-    url = new_server_database()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    one, two = start_bot(standin, tmp_path / "a", SUPPORTBOT_DB=url), start_bot(standin, tmp_path / "b", SUPPORTBOT_DB=url)
+    url, (first, second) = apart(tmp_path)
+    one, two = start_bot(standin, first, SUPPORTBOT_DB=url), start_bot(standin, second, SUPPORTBOT_DB=url)
     try:
         run_concurrently(*(lambda n=n: (one, two)[n % 2].driver.command(f"new Burst case {n}", trigger_id=f"trig.{n}")
                            for n in range(BURST)))
@@ -24,12 +22,20 @@ def test_a_burst_over_two_instances_apart_stores_each_once_and_a_redelivery_to_t
         run_concurrently(lambda: one.driver.reaction_added(HELP, ts, event_id="Ev0APART"),
                          lambda: two.driver.reaction_added(HELP, ts, event_id="Ev0APART", retry_num=1))
         each_stored_once_with_both_cards(standin, url, BURST)
-        for workdir in (tmp_path / "a", tmp_path / "b"):
+        for workdir in (first, second):
             kept = {path.name for path in workdir.iterdir()} - {"app.yaml"}
             assert all(name.startswith("bot-") and name.endswith(".log") for name in kept), kept
     finally:
         one.stop()
         two.stop()
+
+
+def apart(tmp_path) -> tuple[str, tuple]:
+    """A new database on the server, and two working directories of their own."""
+    workdirs = (tmp_path / "a", tmp_path / "b")
+    for workdir in workdirs:
+        workdir.mkdir()
+    return new_server_database(), workdirs
 
 
 def each_stored_once_with_both_cards(standin, url: str, burst: int) -> None:

@@ -6,10 +6,9 @@ import pytest
 
 from standin import SocketModeDriver
 from standin.payloads import Payloads
-from tests.databases import new_server_database
 from tests.flow import HELP, run_concurrently
 from tests.harness import start_socket_mode_bot
-from tests.test_instances_apart import each_stored_once_with_both_cards
+from tests.test_instances_apart import apart, each_stored_once_with_both_cards
 from tests.test_endpoints import metric
 
 pytestmark = pytest.mark.needs_postgres
@@ -17,13 +16,11 @@ BURST = 10
 
 
 def test_a_burst_over_two_socket_connections_stores_each_once_and_a_redelivery_to_the_other_does_nothing(standin, tmp_path):
-    url = new_server_database()
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
+    url, workdirs = apart(tmp_path)
     bots = []
     try:
-        bots.append(start_socket_mode_bot(standin, tmp_path / "a", SUPPORTBOT_DB=url))
-        bots.append(start_socket_mode_bot(standin, tmp_path / "b", SUPPORTBOT_DB=url))
+        for workdir in workdirs:
+            bots.append(start_socket_mode_bot(standin, workdir, SUPPORTBOT_DB=url))
         standin.socket_connected(count=2)
         sockets = [SocketModeDriver(standin, connection=index) for index in (0, 1)]
 

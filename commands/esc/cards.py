@@ -16,7 +16,7 @@ from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text
 from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
-from commands.posting import REFUSAL_ADVICE, post_joining, send_once
+from commands.posting import post_joining, refused_where, send_once
 from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
@@ -49,11 +49,6 @@ def deliver_cards(job: Delivery) -> None:
     if cards.problems and job.payload.get("reply_to"):
         text = "⚠️ Saved, but Slack refused the card in " + "; ".join(cards.problems) + "."
         tell_privately(job.client, job.payload["reply_to"], render_confirmation(text), text)
-
-
-def _refusal(channel: str, reason: str) -> str:
-    advice = REFUSAL_ADVICE.get(reason)
-    return f"<#{channel}> (`{reason}`)" + (f": {advice}" if advice else "")
 
 
 def deliver_note(job: Delivery) -> None:
@@ -143,7 +138,7 @@ class CardDelivery:
             raise error
         reason = error.response.get("error", "unknown_error")
         log.warning("Slack refused a card of %s in %s: %s", esc.key, channel, reason)
-        self.problems.append(_refusal(channel, reason))
+        self.problems.append(refused_where(channel, reason))
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
         return CardState(now=self.deps.clock(), clock=self._clock, role=card_role(esc, channel, self.deps.team),

@@ -11,7 +11,7 @@ from bot.delivery import Delivery, transient
 from bot.deps import Deps
 from commands.incident.card_blocks import card_text, render_card
 from commands.message_search import find_by_metadata, message_metadata
-from commands.posting import REFUSAL_ADVICE, post_joining, send_once
+from commands.posting import post_joining, refused_where, send_once
 from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import incident_records as ir
@@ -47,9 +47,7 @@ def _refused(job: Delivery, incident: Incident, reason: str) -> None:
     log.warning("Slack refused the card of %s in %s: %s", incident.key, incident.card_channel, reason)
     if not job.payload.get("reply_to"):
         return
-    advice = REFUSAL_ADVICE.get(reason)
-    text = (f"⚠️ {incident.key} is saved, but Slack refused its card in <#{incident.card_channel}> (`{reason}`)"
-            + (f": {advice}." if advice else "."))
+    text = f"⚠️ {incident.key} is saved, but Slack refused its card in {refused_where(incident.card_channel, reason)}."
     tell_privately(job.client, job.payload["reply_to"], render_confirmation(text), text)
 
 
