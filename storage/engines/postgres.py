@@ -30,6 +30,7 @@ LIFE_LOCK = 0x5B09  # with a boot's id: held by that process's own connection wh
 # apart, so a machine that vanished releases its life lock within about 11 s.
 KEEPALIVES = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
 CONNECT_TIMEOUT_S = 5
+IDLE_WRITER_MS = 5_000  # no transaction of the bot waits this long between its statements
 START_TIMEOUT_MS = 15_000
 
 SQLITE_FUNCTIONS = """
@@ -60,7 +61,11 @@ class PostgresEngine:
         """The server checkpoints on its own schedule; nothing to hold back."""
 
     def begin_write(self, db: "PgDatabase", exclusive: bool = True) -> None:
-        steps = f"BEGIN; SET LOCAL lock_timeout = {int(db.busy_timeout_ms)}"
+        """A writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for
+        as long as it sleeps: the server ends its session after IDLE_WRITER_MS idle, the
+        transaction rolls back, and the others go on."""
+        steps = (f"BEGIN; SET LOCAL lock_timeout = {int(db.busy_timeout_ms)};"
+                 f" SET LOCAL idle_in_transaction_session_timeout = {IDLE_WRITER_MS}")
         if exclusive and db.write_lock is not None:
             steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
         db.conn.execute(steps)
