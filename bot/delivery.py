@@ -68,6 +68,12 @@ class Delivery:
         if self.lost or not outbox.holds(self.db(), self.claim):
             raise LeaseLost(self.claim.id)
 
+    def record_now(self, write: outbox.Write) -> None:
+        """Written at once, before the row ends, while this claim holds: what later changes must
+        already see while the Slack call is under way."""
+        if not outbox.write_while_held(self.db(), self.claim, write):
+            raise LeaseLost(self.claim.id)
+
     def record(self, write: outbox.Write) -> None:
         """What Slack did, written with the row's end (or its backoff), only while this claim holds."""
         self.writes.append(write)

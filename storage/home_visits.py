@@ -54,10 +54,15 @@ def period_days(db: Database, user: str) -> int:
     return row[0] if row else 7
 
 
-def published(db: Database, user: str, now: datetime, audience: Audience) -> None:
+def shows(db: Database, user: str, audience: Audience) -> None:
+    """What the person's Home is about to show them, written before it is built."""
     lines = ",".join(str(line) for line in sorted(audience.lines))
-    db.execute('UPDATE home_visits SET published_at = ?, lines = ?, lead = ?, broadcaster = ? WHERE "user" = ?',
-               [records.to_text(now), lines, int(audience.lead), int(audience.broadcaster), user])
+    db.execute('UPDATE home_visits SET lines = ?, lead = ?, broadcaster = ? WHERE "user" = ?',
+               [lines, int(audience.lead), int(audience.broadcaster), user])
+
+
+def published(db: Database, user: str, now: datetime) -> None:
+    db.execute('UPDATE home_visits SET published_at = ? WHERE "user" = ?', [records.to_text(now), user])
 
 
 def refresh(db: Database, now: datetime, people: Set[str] = frozenset(), lines: Set[int] = frozenset(), *,

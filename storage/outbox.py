@@ -134,6 +134,16 @@ def try_again_later(db: Database, claim: Claim, now: datetime, error: str, write
         return freed
 
 
+def write_while_held(db: Database, claim: Claim, write: Write) -> bool:
+    """Mid-delivery, before the Slack call: `write` now, in its own transaction, only while the
+    claim holds (the row stays locked until it commits, so no take-over slips in between)."""
+    with write_transaction(db):
+        held = db.execute("UPDATE outbox SET generation = generation WHERE id = ? AND generation = ? AND done_at IS NULL",
+                          [claim.id, claim.generation]).rowcount == 1
+        _apply(db, [write] if held else ())
+        return held
+
+
 def _apply(db: Database, writes: Sequence[Write]) -> None:
     for write in writes:
         write(db)

@@ -73,14 +73,40 @@ def test_own_escalations_most_urgent_first_and_the_queue_earliest_due_first(db):
     assert queue.rows[0].clock.kind == "take"
 
 
+def shown(db, user: str, audience: Audience) -> None:
+    """The person's Home was published at T0 showing them what `audience` says."""
+    home_visits.shows(db, user, audience)
+    home_visits.published(db, user, T0)
+
+
+def test_a_change_while_a_home_is_being_published_publishes_it_again(db):
+    """The Home's audience is written before it is built: a change that commits between the
+    build and the end of the publish sees whom it concerns and queues one more publish."""
+    home_visits.open_home(db, T0, "U0ENG1")
+    [claim] = outbox.claim_due(db, T0, "instance-a", 10)
+    assert outbox.write_while_held(db, claim, lambda db: home_visits.shows(db, "U0ENG1", Audience(frozenset({3}))))
+    raise_one(db, "a", line=3)
+    assert outbox.finish(db, claim, later(1), writes=[lambda db: home_visits.published(db, "U0ENG1", T0)])
+    assert [subject for subject, _ in home_rows(db)] == ["home:U0ENG1"], "the change's publish, pending"
+
+
+def test_a_home_taken_over_mid_publish_writes_nothing_for_the_paused_process(db):
+    home_visits.open_home(db, T0, "U0ENG1")
+    [claim] = outbox.claim_due(db, T0, "instance-a", 10)
+    [taken] = outbox.claim_due(db, T0 + outbox.LEASE, "instance-b", 10)
+    assert taken.id == claim.id
+    assert not outbox.write_while_held(db, claim, lambda db: home_visits.shows(db, "U0ENG1", Audience(lead=True)))
+    assert db.execute('SELECT lead FROM home_visits WHERE "user" = ?', ["U0ENG1"]).fetchone()[0] == 0
+
+
 def test_a_change_refreshes_only_recent_visitors_it_concerns_and_not_sooner_than_every_few_seconds(db):
     for user in ("U0AGENT1", "U0SPEC1", "U0LEAD1", "U0STALE"):
         home_visits.open_home(db, T0 - (timedelta(days=2) if user == "U0STALE" else timedelta()), user)
     with write_transaction(db):
-        home_visits.published(db, "U0AGENT1", T0, Audience(frozenset({1})))
-        home_visits.published(db, "U0SPEC1", T0, Audience(frozenset({2})))
-        home_visits.published(db, "U0LEAD1", T0, Audience(frozenset({3}), lead=True))
-        home_visits.published(db, "U0STALE", T0, Audience(frozenset({1})))
+        shown(db, "U0AGENT1", Audience(frozenset({1})))
+        shown(db, "U0SPEC1", Audience(frozenset({2})))
+        shown(db, "U0LEAD1", Audience(frozenset({3}), lead=True))
+        shown(db, "U0STALE", Audience(frozenset({1})))
         db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
     raise_one(db, "a", minutes=0.01)
     subjects = [subject for subject, _ in home_rows(db)]
@@ -95,7 +121,7 @@ def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
     for user in ("U0ENG1", "U0AGENT1"):
         home_visits.open_home(db, T0, user)
     with write_transaction(db):
-        home_visits.published(db, "U0ENG1", T0, Audience(frozenset({3})))
+        shown(db, "U0ENG1", Audience(frozenset({3})))
         db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
     core.take(db, later(5), esc.id, "U0ENG1", "ack", crew=Crew(frozenset({"U0ENG1"}), configured=True))
     core.take(db, later(6), esc.id, "U0AGENT1", "over", crew=Crew())
@@ -108,7 +134,7 @@ def visited(db, audiences: dict[str, Audience]) -> None:
         home_visits.open_home(db, T0, user)
     with write_transaction(db):
         for user, audience in audiences.items():
-            home_visits.published(db, user, T0, audience)
+            shown(db, user, audience)
         db.execute("UPDATE outbox SET done_at = ?", [T0.isoformat()])
 
 

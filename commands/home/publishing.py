@@ -1,8 +1,8 @@
 """Publishing a person's Home: the outbox's `home-publish` rows (storage/home_visits.py).
 
 A row renders the Home as it is when delivered, so several changes in a row make one publish.
-What the Home showed the person (their lines, whether they lead) is written with the row's end,
-so later changes know whose Home they concern.
+What the Home shows the person (their lines, whether they lead) is written before it is built,
+so a change committed while it is being published knows the Home concerns it and publishes again.
 """
 
 from dataclasses import dataclass, field
@@ -30,10 +30,11 @@ class HomePublisher:
     def deliver(self, job: Delivery) -> None:
         user, now = job.payload["user"], job.deps.clock()
         roles = roles_of(user, job.client, job.deps.team, self.members, now)
+        job.record_now(lambda db: home_visits.shows(db, user, roles.audience))
         view = build_home(job.db(), job.deps.team, now, user, roles, self._url(job.client))
         job.still_mine()
         job.client.views_publish(user_id=user, view=view)
-        job.record(lambda db: home_visits.published(db, user, now, roles.audience))
+        job.record(lambda db: home_visits.published(db, user, now))
 
     def _url(self, client: WebClient) -> str:
         if self.workspace_url is None:
