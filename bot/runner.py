@@ -22,7 +22,8 @@ from bot.http_server import make_server, make_wsgi_app
 from bot.metrics import watch_queues
 from bot.readiness import Readiness
 from bot.slack_client import make_client
-from bot.deps import Deps, utc_now
+from bot.database_clock import DatabaseClock
+from bot.deps import Deps
 from jobs.inbox_replay import inbox_replay_job
 from jobs.schedule import Schedule, start_scheduler
 from storage.boots import end_boot, start_boot
@@ -67,8 +68,9 @@ def prepare(settings: Settings) -> Prepared:
     _check_token(client)
     readiness.token_accepted()
     watch_queues(store)
-    deps = Deps(store=store, team=resolve_channels(client, settings.team),
-                boot=start_boot(store.target, utc_now(), store.busy_timeout_ms))
+    clock = DatabaseClock(store)
+    deps = Deps(store=store, team=resolve_channels(client, settings.team), clock=clock,
+                boot=start_boot(store.target, clock(), store.busy_timeout_ms))
     log.info("database %s (%s) at schema version %d", store.engine.describe(), store.engine.name,
              store.engine.schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)

@@ -26,6 +26,7 @@ class Engine(Protocol):
     name: str
     target: str
     row_locks: bool  # writes that guard their own rows may run beside the one writer
+    clock_query: str | None  # the server's time now (None: the database lives on this host)
 
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Any:
         """A new connection with `execute`, `query`, `executescript` and `close`."""
