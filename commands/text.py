@@ -91,5 +91,7 @@ def duration_words(seconds: int) -> str:
 
 
 def as_code(text: str, limit: int = 40) -> str:
-    """User text quoted back inside a `code span`: plain words, no backtick to break out of it."""
-    return plain_text(text).replace("`", "'")[:limit]
+    """User text quoted back inside a `code span`: plain words, no backtick to break out of it,
+    and Slack's control characters escaped (a person who typed `<!channel>` sent it escaped;
+    quoted back unescaped it would be a mention)."""
+    return escape(plain_text(text).replace("`", "'")[:limit])

@@ -1,6 +1,7 @@
 """User text loses NUL, terminal escape sequences and bidirectional overrides before it is
 stored or posted, wherever it comes in."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -9,7 +10,7 @@ from commands.csat import ids as csat_ids
 from commands.esc import ids as esc_ids
 from commands.esc.escalate_form import read_reason
 from commands.esc.modal_view import read_details
-from commands.text import clean_user_text, plain_text
+from commands.text import as_code, clean_user_text, plain_text
 from standin import form_values
 from tests.flow import HELP, rows
 from tests.incident_flow import draft, reply
@@ -36,6 +37,12 @@ def test_ordinary_text_is_left_alone(text):
 @given(st.text(), ANSI, st.text())
 def test_an_escape_sequence_goes_whole_not_only_its_escape_character(before, sequence, after):
     assert clean_user_text(before + sequence + after) == clean_user_text(before) + clean_user_text(after)
+
+
+@pytest.mark.parametrize("typed", ["&lt;!channel&gt;", "&lt;!here&gt; now", "<!everyone>", "&lt;https://evil.example|ok&gt;"])
+def test_text_quoted_back_in_a_code_span_never_becomes_a_mention_or_a_link(typed):
+    quoted = as_code(typed)
+    assert "<" not in quoted and ">" not in quoted, quoted
 
 
 def test_a_comment_typed_in_a_form_is_cleaned():
