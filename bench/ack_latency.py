@@ -4,8 +4,8 @@ What it measures
     The real bot (`python -m bot run`, HTTP mode, waitress with 16 threads) runs as its own
     process against the local Slack stand-in, and beside it a bare Bolt app on the same kind of
     server (waitress, 16 threads) whose `/esc` listener only calls ack(): what Bolt and waitress
-    alone cost on this machine. A load generator sends N signed `/esc new <token>` slash commands,
-    C at a time on C keep-alive connections, and records for every command:
+    alone cost on this machine. A load generator sends signed `/esc new <token>` slash commands on C
+    keep-alive connections, and records for every command:
 
     ack          send -> the server's HTTP 200 (what Slack's 3-second window is about)
     card posted  send -> the stand-in receives the bot's chat.postMessage to #help whose text
@@ -13,8 +13,11 @@ What it measures
     both cards   send -> the later of the escalation's two chat.postMessage calls, the card in
                  #help and the one in line 1's queue, #support-l1: the last step of raising it
 
-    It does so in rounds: each round loads the bot, waits until all its cards are posted, then
-    loads the bare app. A shared machine's speed drifts from one second to the next, and a p99
+    Two loads, as a team meets them. The rounds send N commands at a steady R a second (a busy
+    team's day): each round loads the bot, waits until all its cards are posted, then loads the
+    bare app; the p99 ack ratio is judged on them. Then one burst of B commands, C in flight at
+    once (a whole team reacting to an outage), to each server: no ack of the bot's may take
+    over a second. A shared machine's speed drifts from one second to the next, and a p99
     over a one-second burst moves with it; alternating the two servers lets both meet the same
     drift, and the median over rounds is not swayed by one unlucky round.
 
@@ -35,7 +38,10 @@ How to read it
     status. The script exits non-zero only if a server failed to start or commands errored.
 
 Usage
-    python bench/ack_latency.py [--rounds 5] [--requests 1000] [--concurrency 50] [--standin process|inline]
+    python bench/ack_latency.py [--rounds 5] [--requests 500] [--rate 50] [--burst 1000] [--concurrency 50]
+                                [--standin process|inline]
+
+    --rate 0 sends the rounds as a burst too (`--concurrency` in flight) instead of at a steady rate.
 
     --standin process (the default) runs the stand-in in a child process; `inline` runs it in
     the load generator's process.
@@ -51,7 +57,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bare_app import start_bare_app
-from latency_report import print_bare, print_bot, print_rounds, print_setup
+from latency_report import print_bare, print_bot, print_burst, print_rounds, print_setup
 from measured_runs import measure, processes_under_load
 from run_results import Series
 from scratch_database import add_db_argument, on_each_engine, scratch_database
@@ -64,14 +70,16 @@ from standin_process import InlineStandIn, StandInProcess
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="measured runs of each server, alternating (default 5)")
-    parser.add_argument("--requests", type=int, default=1000, help="measured commands per run (default 1000)")
-    parser.add_argument("--concurrency", type=int, default=50, help="commands in flight (default 50)")
+    parser.add_argument("--requests", type=int, default=500, help="measured commands per round (default 500)")
+    parser.add_argument("--rate", type=float, default=50.0, help="commands a second in the rounds (default 50; 0: a burst)")
+    parser.add_argument("--burst", type=int, default=1000, help="commands in the burst after the rounds (default 1000)")
+    parser.add_argument("--concurrency", type=int, default=50, help="connections, and commands in flight in a burst (default 50)")
     add_db_argument(parser)
     parser.add_argument("--standin", choices=("process", "inline"), default="process",
                         help="where the Slack stand-in runs (default: its own process)")
     args = parser.parse_args(argv)
-    if min(args.rounds, args.requests, args.concurrency) < 1:
-        parser.error("--rounds, --requests and --concurrency must be at least 1")
+    if min(args.rounds, args.requests, args.burst, args.concurrency) < 1 or args.rate < 0:
+        parser.error("--rounds, --requests, --burst and --concurrency must be at least 1, --rate at least 0")
     return args
 
 
@@ -80,7 +88,8 @@ def benchmark(args: argparse.Namespace) -> int:
 
 
 def _benchmark(args: argparse.Namespace, server: str | None) -> int:
-    load = {"requests": args.requests, "concurrency": args.concurrency}
+    load = {"requests": args.requests, "concurrency": args.concurrency, "rate": args.rate or None}
+    burst = {"requests": args.burst, "concurrency": args.concurrency}
     with ExitStack() as cleanup:
         workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="supportbot-bench-")))
         standin = InlineStandIn() if args.standin == "inline" else StandInProcess(workdir / "standin.log")
@@ -103,6 +112,10 @@ def _benchmark(args: argparse.Namespace, server: str | None) -> int:
             bare_series.runs.append(measure(bare_port, standin, f"bare{round_number}",
                                             processes_under_load(standin, "bare app", bare),
                                             **load, follow_escalations=False))
+        bot_burst = measure(bot_port, standin, "bot-burst", processes_under_load(standin, "supportbot", bot),
+                            **burst, follow_escalations=True)
+        bare_burst = measure(bare_port, standin, "bare-burst", processes_under_load(standin, "bare app", bare),
+                             **burst, follow_escalations=False)
         stop_process(bot)
         bot_series.server_exceptions = logged_exceptions(workdir / "bot.log")
 
@@ -110,8 +123,10 @@ def _benchmark(args: argparse.Namespace, server: str | None) -> int:
         print_rounds(bot_series, bare_series)
         print_bot(bot_series)
         print_bare(bare_series)
+        print_burst(args, bot_burst, bare_burst)
         bot_result, bare_result = bot_series.pooled(), bare_series.pooled()
-        return 1 if bot_result.failed_escalations or bare_result.failed_acks else 0
+        failed = bot_result.failed_escalations + bot_burst.failed_escalations + bare_result.failed_acks + bare_burst.failed_acks
+        return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

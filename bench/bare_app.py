@@ -1,5 +1,8 @@
 """The baseline: a Bolt app whose `/esc` listener only calls ack(), on the bot's kind of server.
 
+It acks in the request thread (`process_before_response`), as the bot does: with Bolt's default
+the request thread polls for the ack every 10 ms, which would flatter the bot at a steady rate.
+
 Run as a script (`bare_app.py PORT API_URL BOT_TOKEN`), this file is that app's process. Its client
 points at the stand-in because Bolt calls auth.test on the first request.
 """
@@ -28,7 +31,7 @@ def start_bare_app(api_url: str, bot_token: str, workdir: Path, port: int) -> su
 def serve_bare_app(port: int, api_url: str, bot_token: str) -> None:
     logging.basicConfig(level=logging.WARNING)
     app = App(signing_secret=SIGNING_SECRET, client=WebClient(token=bot_token, base_url=api_url),
-              token_verification_enabled=False)
+              token_verification_enabled=False, process_before_response=True)
     app.command("/esc")(lambda ack: ack())
     server = make_server(make_wsgi_app(app, lambda: None), host="127.0.0.1", port=port, threads=SERVER_THREADS)
     print(f"listening on port {server.effective_port}", flush=True)  # what wait_healthy looks for, as the bot says it

@@ -14,12 +14,15 @@ from slack_workspace import ORIGIN_CHANNEL, QUEUE_CHANNEL
 from standin_process import StandIn
 
 P99_RATIO_TARGET = 1.5
+BURST_ACK_TARGET_MS = 1000.0
 THROUGHPUT_TARGET = 200.0
 
 
 def print_setup(args: argparse.Namespace, standin: StandIn, bot: subprocess.Popen, bare: subprocess.Popen) -> None:
-    print(f"{args.rounds} rounds; each sends {args.requests} signed `/esc new` commands, {args.concurrency} in flight, "
-          f"to the bot and then to the bare app, each run after {WARMUP_REQUESTS} warm-up commands; {os.cpu_count()} CPUs")
+    pace = f"{args.rate:g} a second" if args.rate else f"{args.concurrency} in flight"
+    print(f"{args.rounds} rounds; each sends {args.requests} signed `/esc new` commands, {pace}, "
+          f"to the bot and then to the bare app, each run after {WARMUP_REQUESTS} warm-up commands; "
+          f"then a burst of {args.burst}, {args.concurrency} in flight, to each; {os.cpu_count()} CPUs")
     print(f"  load generator  pid {os.getpid()}: one thread, {args.concurrency} keep-alive connections")
     print(f"  Slack stand-in  pid {standin.pid}: {standin.where}")
     print(f"  supportbot      pid {bot.pid}: `python -m bot run`, HTTP mode, waitress with {SERVER_THREADS} threads")
@@ -42,8 +45,6 @@ def print_rounds(bot: Series, bare: Series) -> None:
 
 def print_bot(series: Series) -> None:
     result = series.pooled()
-    rates = [run.escalations_per_second() for run in series.runs]
-    rate = statistics.median(rates)
     print(f"supportbot, all rounds ({len(result.samples)} commands)")
     print(latency_line("ack", result.ack_ms()))
     print(latency_line("card posted", result.origin_card_ms()))
@@ -51,8 +52,6 @@ def print_bot(series: Series) -> None:
     print(f"  errors       {result.failed_escalations} of {len(result.samples)} "
           f"({result.failed_acks} acks failed, {result.missing_cards} missing a card in "
           f"#{ORIGIN_CHANNEL[1]} or #{QUEUE_CHANNEL[1]}, {result.problem_replies} problem replies)")
-    print(f"  end to end   {rate:8.1f} escalations/s, median of rounds ({min(rates):.1f}–{max(rates):.1f})   "
-          f"target: ≥ {THROUGHPUT_TARGET:.0f} escalations/s end to end -> {verdict(rate >= THROUGHPUT_TARGET)}")
     print(cpu_line(result))
     for exception, count in result.server_exceptions.most_common(3):
         print(f"  bot log      {count}× {exception}")
@@ -60,10 +59,24 @@ def print_bot(series: Series) -> None:
 
 def print_bare(series: Series) -> None:
     result = series.pooled()
-    print(f"bare Bolt app (`/esc` only acks, default Bolt settings), all rounds ({len(result.samples)} commands)")
+    print(f"bare Bolt app (`/esc` only acks, in the request thread as the bot does), all rounds ({len(result.samples)} commands)")
     print(latency_line("ack", result.ack_ms()))
     print(f"  errors       {result.failed_acks} of {len(result.samples)} acks failed")
     print(cpu_line(result))
+
+
+def print_burst(args: argparse.Namespace, bot: RunResult, bare: RunResult) -> None:
+    slowest = max(bot.ack_ms(), default=0.0)
+    print()
+    print(f"burst: {args.burst} commands, {args.concurrency} in flight")
+    print(latency_line("bot ack", bot.ack_ms()) + f"   max {slowest:8.1f} ms")
+    print(latency_line("bare ack", bare.ack_ms()) + f"   max {max(bare.ack_ms(), default=0.0):8.1f} ms")
+    print(latency_line("bot cards", bot.both_cards_ms()))
+    rate = bot.escalations_per_second()
+    print(f"  end to end   {rate:8.1f} escalations/s   "
+          f"target: ≥ {THROUGHPUT_TARGET:.0f} escalations/s end to end -> {verdict(rate >= THROUGHPUT_TARGET)}")
+    print(f"  errors       {bot.failed_escalations} of {len(bot.samples)} escalations   "
+          f"target: no ack over {BURST_ACK_TARGET_MS:.0f} ms -> {verdict(slowest <= BURST_ACK_TARGET_MS and not bot.failed_acks)}")
 
 
 def latency_line(label: str, values: list[float]) -> str:

@@ -8,6 +8,7 @@ import subprocess
 from cpu_usage import CpuMeter
 from escalation_outcomes import attach_cards, attach_problem_replies
 from load_generator import Connection, open_connections, send_all
+from paced_load import send_paced
 from run_results import RunResult, Sample
 from signed_commands import esc_new_commands
 from standin_process import StandIn
@@ -16,17 +17,18 @@ WARMUP_REQUESTS = 50
 
 
 def measure(port: int, standin: StandIn, label: str, processes: dict[str, int], *, requests: int,
-            concurrency: int, follow_escalations: bool) -> RunResult:
-    """Warm up with WARMUP_REQUESTS commands and discard them, then send `requests` commands.
+            concurrency: int, follow_escalations: bool, rate: float | None = None) -> RunResult:
+    """Warm up with WARMUP_REQUESTS commands and discard them, then send `requests` commands,
+    `rate` a second (a steady trickle) or, without it, as fast as `concurrency` connections go.
 
     With `follow_escalations`, a run lasts until every escalation's cards are posted (that is the
     span the CPU figures cover), then the response_urls are checked once the bot has gone quiet."""
     connections = open_connections(port, concurrency)
     try:
-        run_load(connections, standin, f"{label}-warmup", WARMUP_REQUESTS, follow_escalations)
+        run_load(connections, standin, f"{label}-warmup", WARMUP_REQUESTS, follow_escalations, rate)
         standin.wait_idle()  # let the warm-up's last work drain
         meter = CpuMeter(processes)
-        samples = run_load(connections, standin, label, requests, follow_escalations)
+        samples = run_load(connections, standin, label, requests, follow_escalations, rate)
         cpu_cores = meter.cores()
     finally:
         for connection in connections:
@@ -36,9 +38,10 @@ def measure(port: int, standin: StandIn, label: str, processes: dict[str, int], 
     return RunResult(samples, cpu_cores)
 
 
-def run_load(connections: list[Connection], standin: StandIn, label: str, count: int, follow_escalations: bool) -> list[Sample]:
+def run_load(connections: list[Connection], standin: StandIn, label: str, count: int, follow_escalations: bool,
+             rate: float | None = None) -> list[Sample]:
     commands = esc_new_commands(label, standin.response_urls(count))  # built and signed before the clock starts
-    samples = send_all(connections, commands)
+    samples = send_paced(connections, commands, rate) if rate else send_all(connections, commands)
     if follow_escalations:
         attach_cards(standin, label, samples)
     return samples

@@ -2,6 +2,7 @@
 
 import logging
 import signal
+import sys
 import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -60,7 +61,13 @@ class Prepared:
             log.warning("could not record this process's stop (%s): the others notice it in a few seconds", error)
 
 
+SWITCH_INTERVAL_S = 0.0005
+
+
 def prepare(settings: Settings) -> Prepared:
+    # A request thread woken by Slack waits for the GIL while a worker renders cards or writes:
+    # up to Python's 5 ms switch interval each time. The ack is the latency that counts.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
     store = Store(settings.database, settings.busy_timeout_ms)

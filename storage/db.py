@@ -128,6 +128,15 @@ class Store:
         writes to it must not hold up an acknowledgement."""
         return self._connection("inbox_db", QUICK_TIMEOUT_MS, inbox=True)
 
+    def inbox_writer_db(self):
+        """The connection a request is kept with before its ack: it does no housekeeping on the
+        ack's path (bot/inbox_writer.py)."""
+        db = self._connection("inbox_writer_db", QUICK_TIMEOUT_MS, inbox=True)
+        if not getattr(db, "quiet", False):
+            self.engine.quiet_inbox_writer(db)
+            db.quiet = True
+        return db
+
     def _connection(self, name: str, busy_timeout_ms: int, inbox: bool):
         db = getattr(self._local, name, None)
         if db is not None and getattr(db.conn, "broken", False):

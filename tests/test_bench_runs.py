@@ -16,7 +16,8 @@ ENGINES = ["=== the bot on SQLite ===", "=== the bot on PostgreSQL ==="] if TEST
 
 def test_ack_latency_benchmark_runs_a_small_load_and_reports_every_figure():
     result = subprocess.run(
-        [sys.executable, "bench/ack_latency.py", "--rounds", "2", "--requests", "30", "--concurrency", "5", *ON_SERVER],
+        [sys.executable, "bench/ack_latency.py", "--rounds", "2", "--requests", "30", "--rate", "50", "--burst", "40",
+         "--concurrency", "5", *ON_SERVER],
         cwd=REPO, capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -24,7 +25,9 @@ def test_ack_latency_benchmark_runs_a_small_load_and_reports_every_figure():
     assert all(heading in out for heading in ENGINES)
     assert out.count("median  bot p99 ack / bare p99 ack") == max(1, len(ENGINES))
     assert "errors       0 of 60 (0 acks failed, 0 missing a card" in out
-    assert "escalations/s, median of rounds" in out and "errors       0 of 60 acks failed" in out
+    assert "escalations/s   target" in out and "errors       0 of 60 acks failed" in out
+    assert out.count("burst: 40 commands, 5 in flight") == max(1, len(ENGINES))
+    assert "errors       0 of 40 escalations   target: no ack over 1000 ms" in out
 
 
 def test_throughput_benchmark_runs_a_small_load_and_reports_every_figure():

@@ -44,7 +44,8 @@ class Engine(Protocol):
         """The bot's tables (the copy to PostgreSQL reads and fills them)."""
 
     def quiet_inbox_writer(self, db: Any) -> None:
-        """Keep the inbox writer's connection from doing housekeeping on the ack's path."""
+        """Keep the inbox writer's connection from doing housekeeping on the ack's path, or
+        waiting on the server longer than its busy timeout."""
 
     @staticmethod
     def is_busy(error: Exception) -> bool: ...

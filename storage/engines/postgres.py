@@ -59,7 +59,10 @@ class PostgresEngine:
 
     @staticmethod
     def quiet_inbox_writer(db: "PgDatabase") -> None:
-        """The server checkpoints on its own schedule; nothing to hold back."""
+        """The server checkpoints on its own schedule; what must not hold up an acknowledgement is
+        a server that stopped answering: a statement waits no longer than the connection's busy
+        timeout, then the person is told it was not stored."""
+        db.conn.execute(f"SET statement_timeout = {int(db.busy_timeout_ms)}")
 
     def begin_write(self, db: "PgDatabase", exclusive: bool = True) -> None:
         """A writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for
