@@ -55,7 +55,8 @@ class ImageNotReadyRetryHandler(RetryHandler):
 class LeavingFindablePosts(RetryHandler):
     """`handler`, except for posts that carry metadata. A post that got a server error or lost
     its connection may have been stored all the same, and posting it again blindly would show
-    it twice. commands/posting.py retries those itself, looking for the message first."""
+    it twice. Their callers try them again, looking for the message first (the outbox's next
+    try of the row, bot/delivery.py)."""
 
     def __init__(self, handler: RetryHandler):
         super().__init__(handler.max_retry_count, handler.interval_calculator)

@@ -86,7 +86,11 @@ def _adopted(client: WebClient, channel: str, ts: str) -> SlackResponse:
                          data={"ok": True, "channel": channel, "ts": ts}, headers={}, status_code=200)
 
 
+def direct_channel(client: WebClient, user: str) -> str:
+    """The conversation of the bot and `user`, opened if it is not yet."""
+    return client.conversations_open(users=user)["channel"]["id"]
+
+
 def post_direct(client: WebClient, user: str, **message) -> SlackResponse:
-    """A direct message from the bot to `user`."""
-    channel = client.conversations_open(users=user)["channel"]["id"]
-    return post_message(client, channel, **message)
+    """A direct message from the bot to `user`, in one call."""
+    return send_once(client, direct_channel(client, user), **message)

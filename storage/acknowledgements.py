@@ -2,14 +2,16 @@
 
 However it arrives — a reply in the card's thread, a reaction, the button, `/esc ack`, a Take
 on line 3 — an acknowledgement is one change: the engineer owns the case on line 3, the wait
-is measured and the ack clock stops, all in the transaction of its audit event. A second one
-changes nothing and says who was first.
+is measured and the ack clock stops, all in the transaction of its audit event, with the
+outbox row that puts the bot's reaction on an acknowledging reply. A second one changes
+nothing and says who was first.
 """
 
 from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage import escalation_effects as effects
 from storage.errors import InvalidTransition
 from storage.escalations import change, require_open
 from storage.model import Escalation, Event, Outcome
@@ -18,7 +20,9 @@ from storage.sla import ACK_LINE, DEFAULT_POLICY, SlaPolicy
 
 
 def acknowledge(db: Database, now: datetime, escalation_id: int, engineer: str, request_key: str,
-                policy: SlaPolicy = DEFAULT_POLICY, crew: Crew | None = ANYONE) -> Outcome:
+                policy: SlaPolicy = DEFAULT_POLICY, crew: Crew | None = ANYONE,
+                reply: tuple[str, str] | None = None) -> Outcome:
+    """`reply` is the (channel, ts) of the thread reply that acknowledged, which gets a reaction."""
     def decide(db: Database, esc: Escalation) -> list[Event]:
         require_open(esc)
         _require_on_line_3(esc)
@@ -26,7 +30,11 @@ def acknowledge(db: Database, now: datetime, escalation_id: int, engineer: str, 
         _require_unacknowledged(esc)
         return acknowledging(db, now, esc, engineer)
 
-    return change(db, now, escalation_id, engineer, request_key, decide, policy)
+    def confirm(db: Database) -> None:
+        if reply:
+            effects.reply_is_confirmed(db, now, escalation_id, *reply)
+
+    return change(db, now, escalation_id, engineer, request_key, decide, policy, also=confirm)
 
 
 def _require_on_line_3(esc: Escalation) -> None:

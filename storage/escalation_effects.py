@@ -15,6 +15,7 @@ NOTE = "escalation-note"
 SURVEY = "escalation-survey"
 REMINDER = "escalation-reminder"
 MIRROR = "escalation-mirror"
+ACK_REACTION = "escalation-ack-reaction"
 
 
 def subject(escalation_id: int) -> str:
@@ -47,6 +48,12 @@ def reminder_goes_out(db: Database, now: datetime, escalation_id: int, clock_id:
 def mirror_follows(db: Database, now: datetime, escalation_id: int, source_channel: str, source_ts: str) -> None:
     """The mirror of an engineer's reply (storage/mirrors.py) shows the reply as it stands."""
     outbox.enqueue(db, now, subject(escalation_id), MIRROR, {"channel": source_channel, "ts": source_ts})
+
+
+def reply_is_confirmed(db: Database, now: datetime, escalation_id: int, channel: str, ts: str) -> None:
+    """The engineer's reply that acknowledged the escalation gets the bot's reaction, after its
+    cards and thread note."""
+    outbox.enqueue(db, now, subject(escalation_id), ACK_REACTION, {"channel": channel, "ts": ts})
 
 
 def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:

@@ -29,6 +29,13 @@ def step_is_retried(db: Database, now: datetime, incident_id: int, step: int, ac
                    {"incident_id": incident_id, "step": step, "retry": True, "actor": actor})
 
 
+def latest_step_row(db: Database, incident_id: int) -> int | None:
+    """The incident's newest step row. Inside the write transaction of a change that sent a step,
+    that step's: writers hold the one write lock, so no other change adds a newer one meanwhile."""
+    return db.execute("SELECT max(id) FROM outbox WHERE subject = ? AND kind = ?",
+                      [subject(incident_id), STEP]).fetchone()[0]
+
+
 def card_follows(db: Database, now: datetime, incident_id: int, reply_to: str | None = None) -> None:
     """The draft card shows the incident as it is when delivered, and is posted if it has none
     yet. `reply_to` is where the adapter tells the person should Slack refuse the card."""

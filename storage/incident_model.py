@@ -122,8 +122,10 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class IncidentOutcome:
-    """The incident after a change, the step it created (if any), and whether the request was a replay."""
+    """The incident after a change, the step it sent (if any) with the outbox row that sends it,
+    and whether the request was a replay."""
 
     incident: Incident
     step: Step | None = None
     duplicate: bool = False
+    row: int | None = None

@@ -108,6 +108,11 @@ def posts_of(db: Database, incident_id: int, step: int = 0) -> list[Post]:
     return [Post(**row) for row in db.query(sql, [incident_id, step])]
 
 
+def post_errors(db: Database, incident_id: int, step: int) -> dict[str, str]:
+    """{channel: Slack's error} for the channels `step` could not be posted in."""
+    return {post.channel: post.error for post in posts_of(db, incident_id, step) if post.error}
+
+
 def copies_of(db: Database, incident_id: int) -> list[Post]:
     """The broadcast copies that made it into their channels: the threads later steps go to."""
     return [post for post in posts_of(db, incident_id) if post.ts]

@@ -303,7 +303,8 @@ def _change(db: Database, now: datetime, incident_id: int, request_key: str, dec
             effects.homes_follow(db, now)
         if step is None:
             effects.card_follows(db, now, incident_id)  # a step's delivery brings the card up to date itself
-        return IncidentOutcome(after, step)
+            return IncidentOutcome(after)
+        return IncidentOutcome(after, step, row=effects.latest_step_row(db, incident_id))
 
 
 def _require(incident: Incident, status: IncidentStatus, otherwise: str) -> None:

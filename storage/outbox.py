@@ -103,6 +103,12 @@ def holds(db: Database, claim: Claim) -> bool:
                       [claim.id, claim.generation]).fetchone() is not None
 
 
+def done_at_first_try(db: Database, row_id: int) -> bool:
+    """The row's first try carried it out: no try of it was backed off or taken over."""
+    return db.execute("SELECT 1 FROM outbox WHERE id = ? AND done_at IS NOT NULL AND attempt = 1",
+                      [row_id]).fetchone() is not None
+
+
 Write = Callable[[Database], None]
 
 

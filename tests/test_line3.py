@@ -65,6 +65,7 @@ def test_a_redelivered_ack_reply_has_one_effect(bot, standin):
         assert bot.driver.resend_message(L3, ts, event_id="Ev0ACKREPLY", retry_num=retry).status == 200
     standin.wait_idle()
     assert ack_events(bot) == 1 and not standin.ephemerals
+    assert [call.args["timestamp"] for call in standin.calls_to("reactions.add")] == [ts], "one ✅, added once"
 
 
 def test_eyes_on_the_card_and_the_command_acknowledge_too(bot, standin):

@@ -83,6 +83,7 @@ def test_an_incident_copy_and_update_stored_before_a_500_go_out_once(bot, standi
     told(standin, "now Identified everywhere")
     standin.wait_idle(quiet=0.2)
     assert [len(notes(standin, channel)) for channel in CONFIGURED] == [1, 1, 1]
+    assert len(told(standin, "now Identified everywhere")) == 1, "said once, by the try of its row that ended it"
 
 
 def test_a_digest_stored_before_a_500_is_posted_once_and_recorded(standin, tmp_path):

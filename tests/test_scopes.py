@@ -22,7 +22,7 @@ BOT_SCOPES = {
     "chat.postEphemeral": ("chat:write",),
     "chat.postMessage": ("chat:write",),
     "chat.update": ("chat:write",),
-    # cards and copies in channels, and direct messages: post_direct looks for a post answered 500
+    # cards and copies in channels, and direct messages: a post answered 500 is looked for before it is sent again
     "conversations.history": ("channels:history", "groups:history", "im:history"),
     "conversations.info": ("channels:read", "groups:read"),
     "conversations.join": ("channels:join",),

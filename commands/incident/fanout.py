@@ -3,9 +3,13 @@
 Channels are posted in parallel; posts to one channel are spaced a second apart, as Slack
 allows, so 20 channels take about a second rather than twenty. Each channel is claimed in the
 database before its post, and its ts recorded after, so a redelivered click, a second instance
-or a restart cannot post the same step there again. A channel that still fails after the Web
-client's own retries is recorded with its error; the others go on. A claim left by a process
-that died is taken over by the one that takes the step's outbox row over. Each post and each
+or a restart cannot post the same step there again. A channel Slack refuses (archived, not a
+member) is recorded with its error; the others go on. A post that fails for now (a 429 past
+the Web client's own retries, or a 5xx or a dropped connection, after which Slack may have
+stored it) is not sent again in this try: its channel stays claimed without a ts and, once the
+other channels are done, the step's outbox row is tried again later (`back_off_if_posts_left`).
+That try looks for the post by its metadata before posting (`take_over`). On the row's last
+try such a failure is recorded as the channel's error, like a refusal. Each post and each
 edit first checks that the row is still this process's (`still_mine`), so a process that lost
 it (paused past its lease) stops. A copy whose edit still fails is recorded as out of step,
 and cleared by the next edit that lands.
@@ -21,7 +25,7 @@ from typing import Callable, Iterator
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
-from bot.delivery import Delivery
+from bot.delivery import Delivery, transient
 from storage import incidents as core
 
 log = logging.getLogger(__name__)
@@ -66,15 +70,23 @@ class FanOut:
         self.job = job
         self.deps = job.deps
         self.actor = actor
+        self.left_for_later: dict[str, Exception] = {}  # posts Slack failed: it may have them
 
-    def post_step(self, incident_id: int, step: int, channels: list[str], send: Send, retry: bool = False) -> dict[str, str]:
-        """Post to every channel this caller claims; returns {channel: error} for those that failed."""
+    def post_step(self, incident_id: int, step: int, channels: list[str], send: Send, retry: bool = False) -> None:
+        """Post to every channel this caller claims, recording each ts or Slack's refusal."""
         claim = self._retry_claim(incident_id, step) if retry else self._first_claim(incident_id, step)
-        return self._post_claimed(incident_id, step, channels, claim, send)
+        self._post_claimed(incident_id, step, channels, claim, send)
 
-    def take_over(self, incident_id: int, step: int, channels: list[str], send: Send) -> dict[str, str]:
-        """Post where an earlier try of the step claimed the channel; `send` should look before posting."""
-        return self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
+    def take_over(self, incident_id: int, step: int, channels: list[str], send: Send) -> None:
+        """Post where an earlier try of the step claimed the channel and recorded neither a ts nor
+        an error (it died, or Slack did not answer it); `send` should look before posting."""
+        self._post_claimed(incident_id, step, channels, self._take_over_claim(incident_id, step), send)
+
+    def back_off_if_posts_left(self) -> None:
+        """Once the posts are done: if Slack failed one for now, raise that failure so the outbox
+        backs the row off. Its channel stays claimed without a ts, for the next try to take over."""
+        if self.left_for_later:
+            raise next(iter(self.left_for_later.values()))
 
     def edit_copies(self, incident_id: int, copies: dict[str, str], edit: Edit) -> dict[str, str]:
         """Edit each copy in place ({channel: ts}); returns {channel: error} for those Slack refused
@@ -83,10 +95,8 @@ class FanOut:
                                                                                    edit))
         return _errors_only(outcomes)
 
-    def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim,
-                      send: Send) -> dict[str, str]:
-        return _errors_only(self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel,
-                                                                                        claim, send)))
+    def _post_claimed(self, incident_id: int, step: int, channels: list[str], claim: Claim, send: Send) -> None:
+        self._in_parallel(channels, lambda channel: self._post_one(incident_id, step, channel, claim, send))
 
     def _in_parallel(self, channels: list[str], work: Callable[[str], str | None]) -> dict[str, str | None]:
         if not channels:
@@ -94,21 +104,24 @@ class FanOut:
         with ThreadPoolExecutor(max_workers=min(PARALLEL_POSTS, len(channels)), thread_name_prefix="fanout") as pool:
             return dict(zip(channels, pool.map(work, channels)))
 
-    def _post_one(self, incident_id: int, step: int, channel: str, claim: Claim, send: Send) -> str | None:
+    def _post_one(self, incident_id: int, step: int, channel: str, claim: Claim, send: Send) -> None:
         if not claim(channel):
-            return None
+            return
         try:
             with PACER.turn(channel):
                 self.job.still_mine()
                 ts = send(channel)
         except (SlackApiError, OSError) as error:
             reason = _reason(error)
+            if transient(error) and not self.job.last_try:
+                log.info("INC-%s step %s in %s: %s, tried again later", incident_id, step, channel, reason)
+                self.left_for_later[channel] = error
+                return
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
             core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
-            return reason
+            return
         core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
         metrics.POSTS_SENT.labels("incident_copy").inc()
-        return None
 
     def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
         self.job.still_mine()

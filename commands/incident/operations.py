@@ -6,8 +6,9 @@ its command does.
 
 from bot.deps import Deps
 from commands.incident.card_blocks import render_copy
-from commands.incident.follow_up_form import channel_count, render_follow_up_form
+from commands.incident.follow_up_form import render_follow_up_form
 from commands.incident.modal import render_broadcast_modal
+from commands.incident.receipts import step_receipt
 from commands.incident.reply_blocks import render_help, render_list, render_preview
 from commands.modals import open_modal
 from commands.people import is_member, mentions
@@ -17,6 +18,7 @@ from commands.webhooks import reply_to
 from bot.turn import Turn
 from storage import incident_records as ir
 from storage import incidents as core
+from storage import outbox
 from storage.errors import InvalidTransition, UserError
 from storage.incident_effects import subject
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentOutcome, IncidentStatus
@@ -61,8 +63,7 @@ def broadcast(turn: Turn, deps: Deps, incident_id: int, plan: BroadcastPlan) -> 
                  f"{outcome.incident.key} goes out {plan.scheduled_for:%Y-%m-%d %H:%M} UTC.")
         return
     if _delivered(deps, outcome):
-        _confirm(turn, f"📣 *{outcome.incident.key}* went out to {_channels(plan.channels)}.",
-                 f"{outcome.incident.key} went out to {channel_count(plan.channels)}.")
+        _confirm(turn, *step_receipt(outcome.incident, outcome.step))
 
 
 def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentStatus | None, text: str | None,
@@ -84,21 +85,16 @@ def open_follow_up(turn: Turn, deps: Deps, incident_id: int, status: IncidentSta
 def follow_up(turn: Turn, deps: Deps, incident_id: int, notice: FollowUp) -> None:
     require_broadcaster(turn, deps)
     outcome = core.follow_up(deps.store.db(), deps.clock(), incident_id, turn.user, notice, turn.request_key)
-    if outcome.duplicate or not _delivered(deps, outcome):
-        return
-    key = outcome.incident.key
-    if notice.status is IncidentStatus.RESOLVED:
-        _confirm(turn, f"✅ *{key}* is resolved everywhere.", f"{key} is resolved everywhere.")
-    else:
-        _confirm(turn, f"*{key}* is now {notice.status.word} everywhere.", f"{key} is now {notice.status.word} everywhere.")
+    if not outcome.duplicate and _delivered(deps, outcome):
+        _confirm(turn, *step_receipt(outcome.incident, outcome.step))
 
 
 def retry(turn: Turn, deps: Deps, incident_id: int, step_number: int) -> None:
     require_broadcaster(turn, deps)
     outcome = core.retry_step(deps.store.db(), deps.clock(), incident_id, step_number, turn.user, turn.request_key)
     if not outcome.duplicate and _delivered(deps, outcome):
-        text = f"INC-{incident_id} reached every channel, and every copy is up to date."
-        turn.reply(render_confirmation(f"📣 {text}"), text)
+        shown, plain = step_receipt(outcome.incident, outcome.step, retry=True)
+        turn.reply(render_confirmation(shown), plain)
 
 
 def cancel(turn: Turn, deps: Deps, incident_id: int) -> None:
@@ -134,21 +130,19 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
 
 
 def _delivered(deps: Deps, outcome: IncidentOutcome) -> bool:
-    """Delivers the step here, so the receipt comes after it; True when it reached every channel
-    and every copy is in step. Otherwise the delivery has told the person what is undone (or
-    another process is still sending an earlier step, and the delivery will)."""
+    """Delivers the step here, so the receipt comes after it; True when its row was done at its
+    first try and it reached every channel with every copy in step. Otherwise the delivery has
+    told the person what is undone, or will when its row ends (another process is still sending
+    an earlier step, or Slack failed a post for now), and then a row tried again says the receipt."""
     deps.doorbell.deliver_now(subject(outcome.incident.id))
-    return ir.reached_everywhere(deps.store.db(), outcome.step)
+    db = deps.store.db()
+    return outbox.done_at_first_try(db, outcome.row) and ir.reached_everywhere(db, outcome.step)
 
 
 def _confirm(turn: Turn, shown: str, plain: str) -> None:
     """Commands and the forms get a receipt; a click sees the card change instead."""
     if turn.is_command or turn.body.get("type") == "view_submission":
         turn.reply(render_confirmation(shown), plain)
-
-
-def _channels(channels: tuple[str, ...]) -> str:
-    return ", ".join(f"<#{channel}>" for channel in channels)
 
 
 def _copy_links(turn: Turn, deps: Deps, incident_id: int) -> list[str]:

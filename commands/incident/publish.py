@@ -1,8 +1,11 @@
 """Carrying out one step of a notice: the copies or the follow-ups, then every copy brought up to date.
 
 Runs for the step's outbox row (commands/incident/deliveries.py), so the incident's steps go out
-one at a time, in order, across processes. The change is already stored; a failing Slack call
-is recorded and reported to the person who sent the notice, never allowed to undo the change.
+one at a time, in order, across processes. The change is already stored; a Slack refusal is
+recorded and reported to the person who sent the notice, never allowed to undo the change. A
+post Slack failed for now backs the row off (commands/incident/fanout.py), and the person
+hears when the row ends: what is still undone, or, since the request that sent the step could
+not say so, that it reached every channel.
 """
 
 import logging
@@ -10,18 +13,21 @@ from functools import partial
 
 from slack_sdk.errors import SlackApiError
 
-from bot.delivery import Delivery
+from bot.delivery import Delivery, transient
 from commands.incident.card_blocks import copy_text, note_notification, note_text, render_copy, render_note
 from commands.incident.card_posts import refresh_card
 from commands.incident.fanout import FanOut, Send
 from commands.incident.failure_blocks import failures_text, render_failures
+from commands.incident.receipts import step_receipt
 from commands.message_search import find_by_metadata, message_metadata
-from commands.posting import post_direct, post_joining, post_message
+from commands.posting import direct_channel, post_joining, send_once
+from commands.replies import render_confirmation
 from storage import incident_records as ir
 from storage.incident_model import Incident, Step
 
 log = logging.getLogger(__name__)
 POST_EVENT = "supportbot_incident_post"
+REPORT_EVENT = "supportbot_failure_report"
 
 
 def post_metadata(incident_id: int, step: int, channel: str) -> dict:
@@ -40,11 +46,16 @@ class NoticePublisher:
 
     def send(self, step: Step, retry: bool = False) -> None:
         """Post `step` everywhere it is due and bring every copy up to date; with `retry`, post
-        only where it failed and edit only the copies left out of step."""
+        only where it failed and edit only the copies left out of step. A failure on a row's
+        last try may have reached Slack all the same, so a retried channel is looked at first."""
         incident = ir.load_incident(self._db(), step.incident_id)
-        channels = self._failed(incident, step) if retry else self._targets(incident, step)
-        unreached = self.fanout.post_step(incident.id, step.number, channels, self._sender(incident, step), retry)
-        self._settle(incident, step, unreached, edit_every_copy=bool(step.number) and not retry)
+        send = self._sender(incident, step)
+        if retry:
+            self.fanout.post_step(incident.id, step.number, self._failed(incident, step),
+                                  self._looking_first(incident, step, send), retry=True)
+        else:
+            self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
+        self._settle(incident, step, edit_every_copy=bool(step.number) and not retry)
 
     def resume(self, step: Step) -> None:
         """Finish a step an earlier try of its row left half done: a channel it claimed gets the
@@ -53,21 +64,28 @@ class NoticePublisher:
         incident = ir.load_incident(self._db(), step.incident_id)
         send = self._sender(incident, step)
         left = ir.unfinished_channels(self._db(), incident.id, step.number)
-        unreached = self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
-        unreached |= self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
-        self._settle(incident, step, unreached, edit_every_copy=bool(step.number))
+        self.fanout.take_over(incident.id, step.number, left, self._looking_first(incident, step, send))
+        self.fanout.post_step(incident.id, step.number, self._targets(incident, step), send)
+        self._settle(incident, step, edit_every_copy=bool(step.number))
 
-    def _settle(self, incident: Incident, step: Step, unreached: dict[str, str], edit_every_copy: bool) -> None:
-        """Edit the copies (every one after a new status, else those left out of step) and tell
-        the broadcaster what is still undone."""
+    def _settle(self, incident: Incident, step: Step, edit_every_copy: bool) -> None:
+        """Once every channel has the post or Slack's refusal: edit the copies (every one after a
+        new status, else those left out of step) and tell the broadcaster what is still undone,
+        or, after the row was tried again, that nothing is."""
+        self.fanout.back_off_if_posts_left()
         copies = ir.copies_of(self._db(), incident.id) if edit_every_copy else ir.copies_out_of_step(self._db(),
                                                                                                    incident.id)
         out_of_step = self.fanout.edit_copies(incident.id, {copy.channel: copy.ts for copy in copies},
                                              partial(self._edit_copy, incident.id))
         self.job.still_mine()
         refresh_card(self.client, self.deps, incident.id)
+        unreached = ir.post_errors(self._db(), incident.id, step.number)
         if unreached or out_of_step:
-            self._report(incident, step, unreached, out_of_step)
+            self._tell(incident, step, render_failures(incident, step.number, unreached, out_of_step),
+                       failures_text(incident, unreached, out_of_step))
+        elif self.job.retried:
+            shown, plain = step_receipt(incident, step, retry=self.job.payload.get("retry", False))
+            self._tell(incident, step, render_confirmation(shown), plain)
 
     def _targets(self, incident: Incident, step: Step) -> list[str]:
         """The broadcast goes to the chosen channels, every later step to the copies' threads."""
@@ -81,16 +99,17 @@ class NoticePublisher:
         if step.number == 0:
             words = ir.latest_words(self._db(), incident.id)  # a copy retried after an update shows the update
             blocks, text = render_copy(incident, words, self.deps.clock()), copy_text(incident, incident.status)
-            return lambda channel: post_joining(self.client, channel, blocks=blocks, text=text,
+            return lambda channel: post_joining(self.client, channel, send=send_once, blocks=blocks, text=text,
                                                 metadata=post_metadata(incident.id, 0, channel))["ts"]
         threads, blocks, text = self._threads(incident), render_note(note_text(incident, step)), note_notification(
             incident, step)
-        return lambda channel: post_message(
+        return lambda channel: send_once(
             self.client, channel, thread_ts=threads[channel], blocks=blocks, text=text,
             metadata=post_metadata(incident.id, step.number, channel))["ts"]
 
     def _looking_first(self, incident: Incident, step: Step, send: Send) -> Send:
-        """`send`, unless Slack already has the post: the process that claimed it died before saving its ts."""
+        """`send`, unless Slack already has the post: an earlier try claimed the channel and died
+        before saving its ts, or Slack failed to answer it."""
         threads = self._threads(incident) if step.number else {}
 
         def adopt_or_send(channel: str) -> str:
@@ -110,27 +129,33 @@ class NoticePublisher:
                                 text=copy_text(incident, incident.status))
 
     def _failed(self, incident: Incident, step: Step) -> list[str]:
-        return [post.channel for post in ir.posts_of(self._db(), incident.id, step.number) if post.error]
+        return list(ir.post_errors(self._db(), incident.id, step.number))
 
-    def _report(self, incident: Incident, step: Step, unreached: dict[str, str], out_of_step: dict[str, str]) -> None:
-        """{channel: Slack's error} for the channels the step could not be posted in, and for the
-        copies Slack would not edit to the current status. Only the broadcaster sees it, beside
-        the card; one who is not in the card's channel (who broadcast from elsewhere, or whose
-        scheduled notice went out later) gets a direct message."""
-        blocks = render_failures(incident, step.number, unreached, out_of_step)
-        text = failures_text(incident, unreached, out_of_step)
+    def _tell(self, incident: Incident, step: Step, blocks: list[dict], text: str) -> None:
+        """Only the broadcaster sees it, beside the card; one who is not in the card's channel (who
+        broadcast from elsewhere, or whose scheduled notice went out later) gets a direct message."""
         try:
             self.client.chat_postEphemeral(channel=incident.card_channel, user=self.actor, blocks=blocks, text=text)
             return
         except SlackApiError as error:
             log.info("%s: no ephemeral for %s (%s), sending a direct message", incident.key, self.actor,
                      error.response.get("error"))
+        self._tell_directly(incident, step, blocks, text)
+
+    def _tell_directly(self, incident: Incident, step: Step, blocks: list[dict], text: str) -> None:
+        """Sent once per row: one Slack failed for now backs the row off, and its next try looks
+        for it before sending it again."""
+        channel = direct_channel(self.client, self.actor)
+        metadata = message_metadata(REPORT_EVENT, incident_id=incident.id, step=step.number, row=self.job.claim.id)
+        if self.job.retried and find_by_metadata(self.client, channel, metadata, step.at):
+            return
+        self.job.still_mine()
         try:
-            post_direct(self.client, self.actor, blocks=blocks, text=text,
-                        metadata=message_metadata("supportbot_failure_report", incident_id=incident.id, step=step.number))
-        except SlackApiError as error:
-            log.warning("could not tell %s which channels %s missed: %s", self.actor, incident.key,
-                        error.response.get("error"))
+            send_once(self.client, channel, blocks=blocks, text=text, metadata=metadata)
+        except (SlackApiError, OSError) as error:
+            if transient(error) and not self.job.last_try:
+                raise
+            log.warning("could not tell %s how %s went: %s", self.actor, incident.key, error)
 
     def _db(self):
         return self.deps.store.db()

@@ -6,7 +6,6 @@ import re
 
 from bot.deps import Deps
 from commands.line3.acknowledging import acknowledge
-from commands.line3.ids import CONFIRM_REACTION
 from commands.line3.mirroring import mirror_delete, mirror_edit, mirror_reply
 from commands.text import plain_text
 from bot.turn import Turn
@@ -43,7 +42,6 @@ def _reply(turn: Turn, deps: Deps, event: dict, mirror: bool) -> None:
     if escalation_id is None:
         return
     if is_ack(event.get("text", "")):
-        if acknowledge(turn, deps, escalation_id):
-            turn.client.reactions_add(channel=event["channel"], timestamp=event["ts"], name=CONFIRM_REACTION)
+        acknowledge(turn, deps, escalation_id, reply=(event["channel"], event["ts"]))
     elif mirror:
         mirror_reply(deps, get_escalation(deps.store.db(), escalation_id), event)
