@@ -168,6 +168,19 @@ class DeliveryLoop:
                 return
             self.deliver(claims[0])
 
+    def deliver_until_done(self, subject: str) -> None:
+        """For a one-off command, which runs no loop: the subject's rows in the calling thread,
+        each try when it comes due (a backoff over, another process's lease run out), until none
+        is pending. The leases it holds are kept meanwhile, as the running loop keeps them."""
+        self._keeper.start()
+        try:
+            while (due := outbox.next_due(self.deps.store.db(), subject)) is not None:
+                self._stopping.wait(max((due - self.deps.clock()).total_seconds(), 0))
+                self.deliver_subject(subject)
+        finally:
+            self._stopping.set()
+            self._keeper.join()
+
     def _deliver(self, claim: outbox.Claim) -> None:
         try:
             self.deliver(claim)

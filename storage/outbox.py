@@ -56,12 +56,20 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
                                              "next_try_at": records.to_text(max(now, not_before or now))})
 
 
-def next_due(db: Database) -> datetime | None:
-    """When the first pending row may be claimed (its backoff over and its lease, if any, run
-    out); None when nothing is pending. A cheap read, so an idle loop never takes the write lock."""
+def next_due(db: Database, subject: str | None = None) -> datetime | None:
+    """When the first pending row (of `subject`) may be claimed (its backoff over and its lease,
+    if any, run out); None when nothing is pending. A cheap read, so an idle loop never takes
+    the write lock."""
+    of_subject = " AND subject = ?" if subject else ""
     row = db.execute("SELECT min(CASE WHEN lease_until > next_try_at THEN lease_until ELSE next_try_at END)"
-                     " FROM outbox WHERE done_at IS NULL").fetchone()
+                     f" FROM outbox WHERE done_at IS NULL{of_subject}", [subject] if subject else []).fetchone()
     return records.from_text(row[0]) if row and row[0] else None
+
+
+def last_outcome(db: Database, subject: str) -> str | None:
+    """Why the subject's latest row ended without its effect, or why its last try failed."""
+    row = db.execute("SELECT outcome FROM outbox WHERE subject = ? ORDER BY id DESC LIMIT 1", [subject]).fetchone()
+    return row[0] if row else None
 
 
 def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str | None = None) -> list[Claim]:
