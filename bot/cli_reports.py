@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import sys
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,10 +12,13 @@ from bot.config import ConfigError, TeamConfig, load_settings, load_team_config
 from bot.slack_client import make_client
 from bot.deps import Deps, utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once, report_jobs
+from jobs.report_rows import post_now
 from jobs.schedule import scheduled_jobs
+from storage import outbox
 from storage.csat_import import import_csat_csv
 from bot.database_check import database_target, open_database
 from storage.db import Store
+from storage.job_claims import find_claim, subject
 from storage.periods import current_or_latest_window, local_day
 
 
@@ -49,20 +53,32 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 def run_job(args: argparse.Namespace) -> int:
-    print(_result_words(_run_job(args)))
+    result, deps = _run_job(args)
+    db = deps.store.db()
+    claim = find_claim(db, result.job, result.period)
+    if result.posted and not claim.posted_ts:
+        print(f"supportbot: {result.job}: {result.period} is not posted"
+              f" ({outbox.last_outcome(db, subject(result.job, result.period))}); what Slack took is kept:"
+              " run this again to post the rest", file=sys.stderr)
+        return 1
+    print(_result_words(result))
     return 0
 
 
-def _run_job(args: argparse.Namespace) -> RunResult:
+def _run_job(args: argparse.Namespace) -> tuple[RunResult, Deps]:
     settings = load_settings(os.environ)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
     deps = Deps(store=Store(settings.database), team=resolve_channels(client, settings.team))
+    return post_now(client, deps, lambda: _claim(args, deps)), deps
+
+
+def _claim(args: argparse.Namespace, deps: Deps) -> RunResult:
     if args.job == DIGEST_JOB and deps.team.reports.digest:
-        return post_digest_once(client, deps, _day(args.period, deps))
+        return post_digest_once(deps, _day(args.period, deps))
     if args.job == SHIFT_JOB and deps.team.reports.shifts:
         shift = _shift(args.period, deps)
-        return post_shift_once(client, deps, shift, current_or_latest_window(shift, deps.clock(), ZoneInfo(deps.team.timezone)))
+        return post_shift_once(deps, current_or_latest_window(shift, deps.clock(), ZoneInfo(deps.team.timezone)))
     known = ", ".join(job.name for job in report_jobs(deps.team)) or "none"
     raise ConfigError(args.job, "is not a scheduled job", f"run one of: {known} (see `supportbot jobs list`)")
 

@@ -17,6 +17,7 @@ from bot.slack_client import make_client
 from standin import SlackStandIn
 from bot.deps import Deps
 from jobs.report_jobs import post_digest_once, post_shift_once
+from jobs.report_rows import post_now
 from storage import escalations as core
 from storage.csat_import import import_csat_csv
 from storage.db import Store
@@ -37,9 +38,9 @@ def play_reports(slack: SlackStandIn, db_path: Path, config: Path, out: TextIO) 
     tz = ZoneInfo(deps.team.timezone)
     on_duty = shift_on_duty(deps.team.reports.shifts, deps.clock(), tz)
     say(f"The {on_duty.shift.name} shift's summary so far (`supportbot jobs run shift-summaries --for {on_duty.shift.name}`)")
-    post_shift_once(client, deps, on_duty.shift, on_duty.window)
+    post_now(client, deps, lambda: post_shift_once(deps, on_duty.window))
     say("Today's digest showing its chart (`supportbot jobs run daily-digest`; the schedule posts yesterday's at 09:00)")
-    post_digest_once(client, deps, local_day(deps.clock(), tz))
+    post_now(client, deps, lambda: post_digest_once(deps, local_day(deps.clock(), tz)))
     print(f"\n━━━━━━━━ #support-leads ━━━━━━━━\n{slack.transcript(LEADS)}", file=out)
     print(f"\nThe digest's chart is saved at {_save_chart(slack)}", file=out)
 

@@ -44,7 +44,7 @@ OUTBOX_DELIVERIES = Counter("supportbot_outbox_deliveries", "Outbox rows this pr
                             " Slack call) or fenced (its result not recorded: another process holds the row)",
                             ["kind", "outcome"], registry=REGISTRY)
 TAKEN_OVER = Counter("supportbot_taken_over", "Work of processes declared gone, taken over here, by what: process"
-                     " (declared gone by this one), request (acknowledged, never finished), report", ["what"],
+                     " (declared gone by this one), request (acknowledged, never finished)", ["what"],
                      registry=REGISTRY)
 POSTS_SENT = Counter("supportbot_posts_sent", "Posts sent: reminder, digest, shift_summary, incident_copy",
                      ["kind"], registry=REGISTRY)

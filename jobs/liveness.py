@@ -1,5 +1,5 @@
 """Keeping this process's life held, and declaring gone the processes whose life has ended
-(storage/boots.py), so their claims and kept requests are taken over."""
+(storage/boots.py), so their kept requests are taken over."""
 
 import logging
 from datetime import timedelta
@@ -24,5 +24,5 @@ def check_lives(client: WebClient, deps: Deps) -> None:
         keep_alive(deps.store.db(), deps.boot)
     gone = notice_gone(deps.store.db(), deps.clock())
     if gone:
-        log.info("process(es) %s declared gone: their claims and kept requests are taken over", gone)
+        log.info("process(es) %s declared gone: their kept requests are taken over", gone)
         metrics.TAKEN_OVER.labels("process").inc(len(gone))

@@ -16,13 +16,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from jobs.incident_broadcasts import send_due_broadcasts
 from jobs.liveness import check_lives, liveness_trigger
-from jobs.report_jobs import report_jobs, retry_trigger
-from jobs.report_recovery import finish_left_behind_reports, recovery_trigger
+from jobs.report_jobs import report_jobs
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 from jobs.ticker import Ticker
 from storage.db import DATABASE_ERRORS, database_unavailable
@@ -45,8 +43,6 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
-        *(ScheduledJob(f"{job.name}-retry", retry_trigger(), job.run) for job in report_jobs(deps.team)),
-        ScheduledJob("report-recovery", recovery_trigger(), finish_left_behind_reports),
     ]
 
 
@@ -84,16 +80,12 @@ def start_scheduler(client: WebClient, deps: Deps, more: tuple[ScheduledJob, ...
 
 def _next_run_tries_again(job: ScheduledJob) -> Callable[[WebClient, Deps], object]:
     """A job that waited out the busy timeout on another process's write lock had that
-    transaction rolled back; one whose Slack call failed past the client's retries gave its
-    claim back. Like any run that stops early, each leaves the rest to the runs that follow.
-    Expected while another process holds the lock or Slack is down: a warning, not a traceback."""
+    transaction rolled back. Like any run that stops early, it leaves the rest to the runs that
+    follow. Expected while another process holds the lock: a warning, not a traceback."""
 
     def run(client: WebClient, deps: Deps) -> object:
         try:
             return job.run(client, deps)
-        except SlackApiError as error:
-            log.warning("Slack refused a call past the retries (%s): %s tries again on its next run",
-                        error.response.get("error"), job.name)
         except DATABASE_ERRORS as error:
             if not database_unavailable(error):
                 raise

@@ -2,9 +2,9 @@
 
 A job claims (job, period) before it posts. The UNIQUE constraint lets exactly one caller win,
 whichever thread, process or instance asks, and however often the scheduler wakes it. The
-claim names the claiming process's boot (storage/boots.py): a claim whose boot died before
-saving `posted_ts` (saved once every piece of the report is out) is taken over once by a live
-process, which adopts or makes each missing piece.
+winning claim writes the report's outbox row (storage/outbox.py) in the same transaction, so a
+claimed period always has its delivery on the way: a process that dies or pauses mid-report
+leaves the row to whichever process takes it over once its lease runs out.
 """
 
 from dataclasses import dataclass
@@ -12,11 +12,10 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage import records
-from storage.boots import left_behind, left_behind_params
+from storage import outbox, records
 from storage.db import write_transaction
 
-UNPOSTED_BY_GONE_BOOT = "posted_ts IS NULL AND " + left_behind("job_claims.boot_id", "job_claims.claimed_at")
+REPORT = "report"  # the outbox row kind: post the missing pieces of a claimed period's report
 
 
 @dataclass(frozen=True)
@@ -29,53 +28,60 @@ class Claim:
     posted_ts: str | None
 
 
-def claim_period(db: Database, now: datetime, job: str, period: str, late: bool = False,
-                 boot_id: int | None = None) -> bool:
-    """True for the one caller that claims this period first; it must then post it."""
+def subject(job: str, period: str) -> str:
+    return f"report:{job}:{period}"
+
+
+def claim_period(db: Database, now: datetime, job: str, period: str, late: bool = False) -> bool:
+    """True for the one caller that claims this period first; its report's row is then enqueued."""
     with write_transaction(db):
         inserted = db.execute(
-            "INSERT INTO job_claims (job, period, claimed_at, late, boot_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [job, period, records.to_text(now), int(late), boot_id],
+            "INSERT INTO job_claims (job, period, claimed_at, late) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [job, period, records.to_text(now), int(late)],
         )
-        return inserted.rowcount == 1
+        if inserted.rowcount != 1:
+            return False
+        _report_goes_out(db, now, job, period, late)
+        return True
 
 
-def left_behind_claims(db: Database, now: datetime, since: datetime) -> list[Claim]:
-    """Periods claimed since `since` by a process that died before saving where it posted them."""
-    sql = f"SELECT * FROM job_claims WHERE claimed_at > ? AND {UNPOSTED_BY_GONE_BOOT} ORDER BY claimed_at"
-    return [_claim(row) for row in db.query(sql, [records.to_text(since), *left_behind_params(now)])]
-
-
-def take_over_claim(db: Database, now: datetime, job: str, period: str, boot_id: int | None) -> bool:
-    """True for the one caller that takes over a left-behind claim; Slack may have its post already."""
+def still_to_post(db: Database, now: datetime, job: str, period: str) -> bool:
+    """Claimed earlier and not posted yet: its row is still pending, or every row ended without
+    the report (Slack refused it, or failed past every try) and a new one is enqueued, which
+    looks in Slack first for pieces the last try may have posted unrecorded."""
+    claim = find_claim(db, job, period)
+    if claim is None or claim.posted_ts:
+        return False
     with write_transaction(db):
-        sql = f"UPDATE job_claims SET boot_id = ? WHERE job = ? AND period = ? AND {UNPOSTED_BY_GONE_BOOT}"
-        return db.execute(sql, [boot_id, job, period, *left_behind_params(now)]).rowcount == 1
+        claim = find_claim(db, job, period)
+        if claim.posted_ts:
+            return False
+        if outbox.next_due(db, subject(job, period)) is None:
+            _report_goes_out(db, now, job, period, claim.late, resumed=True)
+        return True
 
 
-def release_claim(db: Database, job: str, period: str) -> None:
-    """The post failed: give the period back, so the next run (or start-up) posts it after all."""
-    with write_transaction(db):
-        db.execute("DELETE FROM job_claims WHERE job = ? AND period = ? AND posted_ts IS NULL", [job, period])
+def _report_goes_out(db: Database, now: datetime, job: str, period: str, late: bool,
+                     resumed: bool = False) -> None:
+    outbox.enqueue(db, now, subject(job, period), REPORT,
+                   {"job": job, "period": period, "late": late, "resumed": resumed})
 
 
 def record_posted(db: Database, job: str, period: str, channel: str, ts: str) -> None:
-    """Where the claimed period's message went (bookkeeping: the claim is the audit record)."""
-    with write_transaction(db):
-        db.execute("UPDATE job_claims SET posted_channel = ?, posted_ts = ? WHERE job = ? AND period = ?",
-                   [channel, ts, job, period])
+    """Inside the transaction that ends the report's row: where its message went."""
+    db.execute("UPDATE job_claims SET posted_channel = ?, posted_ts = ? WHERE job = ? AND period = ?",
+               [channel, ts, job, period])
 
 
 def record_piece(db: Database, now: datetime, job: str, period: str, piece: str, channel: str, slack_id: str) -> None:
-    """One piece of a claimed period that Slack took (see `posted_pieces`)."""
-    with write_transaction(db):
-        db.execute("INSERT INTO report_pieces (job, period, piece, channel, slack_id, posted_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [job, period, piece, channel, slack_id, records.to_text(now)])
+    """Inside a write transaction: one piece of a claimed period that Slack took (see `posted_pieces`)."""
+    db.execute("INSERT INTO report_pieces (job, period, piece, channel, slack_id, posted_at)"
+               " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [job, period, piece, channel, slack_id, records.to_text(now)])
 
 
 def posted_pieces(db: Database, job: str, period: str) -> dict[str, str]:
-    """{piece: ts or file id} of what Slack took for this period, whichever claim posted it: a
-    claim given back after a failure (`release_claim`) leaves them, so they are not posted again."""
+    """{piece: ts or file id} of what Slack took for this period, whichever try posted it: a try
+    cut short (a failure, a crash, a lost lease) leaves them, so they are not posted again."""
     rows = db.query("SELECT piece, slack_id FROM report_pieces WHERE job = ? AND period = ?", [job, period])
     return {row["piece"]: row["slack_id"] for row in rows}
 

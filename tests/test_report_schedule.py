@@ -1,30 +1,39 @@
 """When a scheduled run posts, with an injected clock: on time, late within the grace period, never twice,
-never a period from before the bot was first scheduled, and across a daylight-saving change."""
+never a period from before the bot was first scheduled, across a daylight-saving change, and again once a
+channel that refused it is fixed. A run delivers its report's outbox row in its own thread, as in the bot."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import yaml
-from slack_sdk.errors import SlackApiError
 
 from bot.channels import resolve_channels
 from bot.config import parse_team_config
+from bot.delivery import DeliveryLoop
 from bot.slack_client import make_client
 from bot.deps import Deps
-from jobs.report_jobs import run_due_digest, run_due_shift_summaries
+from jobs.report_jobs import DIGEST_JOB, run_due_digest, run_due_shift_summaries
+from jobs.report_rows import DELIVERIES
+from storage import outbox
 from storage.db import Store, prepare_database
-from storage.job_claims import watched_since
+from storage.job_claims import subject, watched_since
 from tests.harness import TEAM_YAML
 from tests.databases import database_for
+from tests.test_outbox import Inline
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def deps_at(standin, db_path, moments: list[datetime]):
-    """Deps whose clock reads each of `moments` in turn, then stays at the last."""
+def report_loop(standin, db_path, clock) -> DeliveryLoop:
+    """A process's delivery loop for report rows, on `clock`, with a Slack client of its own. It
+    answers the doorbell, so a run's report goes out in the run's thread, as in the bot."""
     client = make_client(standin.bot_token, standin.api_url)
     team = resolve_channels(client, parse_team_config(yaml.safe_load(TEAM_YAML)))
+    return DeliveryLoop(client, Deps(store=Store(db_path), team=team, clock=clock), Inline(), DELIVERIES)
+
+
+def deps_at(standin, db_path, moments: list[datetime]):
+    """Deps whose clock reads each of `moments` in turn, then stays at the last."""
     readings = iter(moments)
     current = [moments[0]]
 
@@ -32,7 +41,8 @@ def deps_at(standin, db_path, moments: list[datetime]):
         current[0] = next(readings, current[0])
         return current[0]
 
-    return client, Deps(store=Store(db_path), team=team, clock=clock)
+    loop = report_loop(standin, db_path, clock)
+    return loop.client, loop.deps
 
 
 def run_digest_at(standin, db_path, moment: datetime):
@@ -66,12 +76,19 @@ def test_a_new_installation_posts_nothing_from_before_it_started(standin, tmp_pa
     assert summary.startswith("EMEA shift: quiet")
 
 
-def test_a_failed_post_gives_the_period_back_for_the_next_run(standin, tmp_path):
+def test_a_report_slack_refused_is_said_and_posted_late_by_a_later_run_once_the_channel_is_fixed(standin, tmp_path,
+                                                                                                   caplog):
     db_path = database_for(tmp_path)
     prepare_database(db_path)
     watched_since(Store(db_path).db(), datetime(2026, 11, 1, tzinfo=BERLIN), "daily-digest")
-    standin.fail("chat.postMessage", error="channel_not_found")
-    with pytest.raises(SlackApiError):
-        run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 0, 1, tzinfo=BERLIN))
+    standin.fail("chat.postMessage", error="not_in_channel")
+    standin.fail("conversations.join", error="method_not_supported_for_channel_type")  # private, until someone invites the bot
+    assert run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 0, 1, tzinfo=BERLIN)) == [("2026-11-23", True)]
+    assert standin.messages("C0LEADS") == []
+    assert outbox.last_outcome(Store(db_path).db(), subject(DIGEST_JOB, "2026-11-23")) == "failed: not_in_channel"
+    assert ("daily-digest 2026-11-23 is not posted: Slack refused it in <#C0LEADS> (`not_in_channel`): I am not a"
+            " member: invite me there with `/invite @supportbot`") in caplog.text
     assert run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 30, tzinfo=BERLIN)) == [("2026-11-23", True)]
-    assert "Posted late" in repr(standin.messages("C0LEADS")[-1]["blocks"])
+    (digest,) = standin.messages("C0LEADS")
+    assert "Posted late" in repr(digest["blocks"])
+    assert run_digest_at(standin, db_path, datetime(2026, 11, 24, 9, 31, tzinfo=BERLIN)) == [("2026-11-23", False)]
