@@ -1,14 +1,12 @@
 """The bot's running processes ("boots"), and which of them are gone.
 
-Report periods are claimed before they are posted, and requests are kept in the inbox before
-their ack: each names its boot, and only a gone boot's unfinished claim or request is taken
-over. A process proves it lives by a lock its engine ties to it (storage/engines: an flock on
+Requests are kept in the inbox before their ack: each names its boot, and only a gone boot's
+unfinished request is taken over. A process proves it lives by a lock its engine ties to it (storage/engines: an flock on
 SQLite, a session advisory lock on PostgreSQL), which the kernel or the server releases when
 the process dies. A paused process keeps its lock, so its work is not taken over while it
 sleeps. A lock found free stays "missing" for MISSING_GRACE before the boot is declared gone:
 after a database restart every live process takes its lock again within a second or two.
-(Escalation and incident effects need none of this: they are outbox rows with leases,
-storage/outbox.py.)
+(Slack effects need none of this: they are outbox rows with leases, storage/outbox.py.)
 """
 
 from dataclasses import dataclass
@@ -21,7 +19,6 @@ from storage.db import open_db, write_transaction
 from storage.engines.base import Life
 
 MISSING_GRACE = timedelta(seconds=4)
-UNKNOWN_BOOT_SETTLE = timedelta(minutes=5)  # longer than any live process takes to post what it claimed
 
 
 @dataclass
@@ -109,15 +106,3 @@ def gone_among(db: Database, boot_ids: list[int]) -> list[int]:
         return []
     return [row["id"] for row in db.query(f"SELECT id FROM boots WHERE gone_at IS NOT NULL AND id IN ({_marks(boot_ids)}) ORDER BY id",
                                           boot_ids)]
-
-
-def left_behind(boot_column: str, since_column: str) -> str:
-    """SQL: the row's boot is gone, or the row names no boot (written before boots were
-    recorded, or by a one-off command) and is older than UNKNOWN_BOOT_SETTLE. Its parameters:
-    `left_behind_params(now)`."""
-    declared_gone = f"EXISTS (SELECT 1 FROM boots b WHERE b.id = {boot_column} AND b.gone_at IS NOT NULL)"
-    return f"(({boot_column} IS NULL AND {since_column} < ?) OR {declared_gone})"
-
-
-def left_behind_params(now: datetime) -> list[str]:
-    return [records.to_text(now - UNKNOWN_BOOT_SETTLE)]

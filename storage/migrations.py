@@ -457,6 +457,20 @@ def keep_what_a_mirror_shows(db: Database) -> None:
     )
 
 
+@migrations(name="0021_reports_on_the_outbox")
+def put_reports_on_the_outbox(db: Database) -> None:
+    """A claimed report period is posted by the outbox row its claim writes (storage/job_claims.py),
+    taken over by lease like any other: the claim no longer names its process, and no search for
+    claims a gone process left unposted needs their index. A claim left unposted by a process
+    that stopped for this upgrade is posted by the next start's run, within the grace period."""
+    db.executescript(
+        """
+        DROP INDEX job_claims_unposted;
+        ALTER TABLE job_claims DROP COLUMN boot_id;
+        """
+    )
+
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 
