@@ -5,8 +5,11 @@ by its metadata), only a missing one is posted, marked late. The chart is upload
 one a crash left unrecorded is seen by nobody, and is made again."""
 
 import re
+import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Iterator
 
 import pytest
 import yaml
@@ -15,11 +18,13 @@ from bot.deps import utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from storage.periods import latest_digest
 from tests.flow import rows, run_concurrently
-from tests.harness import TEAM_YAML, start_bot
+from tests.harness import PAUSE_S, TEAM_YAML, RunningBot, start_bot
 from tests.incident_flow import wait_until
 from tests.report_fixtures import LISTED_ONCE, OVERFLOWING, at, open_backlog
 from tests.test_report_jobs import BERLIN, LEADS, chart_image, fixture_db
 from tests.databases import database_for
+
+TAKEN_OVER_WITHIN = 15  # seconds from a kill: the dead process's lease (10 s) runs out, another process takes its row
 
 
 def reports_due_ten_minutes_ago(workdir, watched=(DIGEST_JOB,), fill=lambda db: None):
@@ -179,3 +184,54 @@ def test_killed_after_claiming_the_day_but_before_posting_it_the_next_process_po
     (digest,) = digests(standin)
     assert "Posted late" in repr(digest["blocks"]) and day.strftime("%a %d %b %Y") in repr(digest["blocks"])
     assert claims(first.database)[0]["posted_ts"] == digest["ts"]
+
+
+@contextmanager
+def _two_instances_mid_summary(standin, workdir) -> Iterator[RunningBot]:
+    """Two instances start as a summary falls due; once its message and first reply are on their
+    way to Slack, yields the instance delivering it (the owner of its outbox row)."""
+    reports_due_ten_minutes_ago(workdir, watched=(SHIFT_JOB,), fill=lambda db: open_backlog(db, OVERFLOWING))
+    standin.delay("chat.postMessage", 2)
+    bots = []
+    run_concurrently(lambda: bots.append(start_bot(standin, workdir)), lambda: bots.append(start_bot(standin, workdir)))
+    try:
+        standin.wait_for_arrival("chat.postMessage", count=2, where=to_leads)
+        (row,) = rows(database_for(workdir), "SELECT claimed_by FROM outbox WHERE kind = 'report' AND done_at IS NULL")
+        yield next(bot for bot in bots if row["claimed_by"].split(":")[1] == str(bot.process.pid))
+    finally:
+        for bot in bots:
+            bot.stop()
+
+
+def _summary_with_both_replies_once(standin, db_path) -> None:
+    (summary,) = late_summaries(standin)
+    replies = thread_replies(standin, summary)
+    assert [reply["metadata"]["event_payload"]["piece"] for reply in replies] == ["reply 1", "reply 2"]
+    assert listed_cases(replies) == LISTED_ONCE
+    assert pieces(db_path, SHIFT_JOB) == {"message": summary["ts"], "reply 1": replies[0]["ts"],
+                                         "reply 2": replies[1]["ts"]}
+    assert claims(db_path)[0]["posted_ts"] == summary["ts"]
+
+
+def test_killed_mid_summary_beside_another_instance_the_other_finishes_it_within_15_s(standin, tmp_path):
+    db_path = database_for(tmp_path)
+    with _two_instances_mid_summary(standin, tmp_path) as delivering:
+        _kill(delivering)
+        killed_at = time.monotonic()
+        standin.delay("chat.postMessage", 0)
+        wait_until(lambda: claims(db_path)[0]["posted_ts"], timeout=TAKEN_OVER_WITHIN)
+        assert time.monotonic() - killed_at < TAKEN_OVER_WITHIN
+        standin.wait_idle(quiet=1.0)
+    _summary_with_both_replies_once(standin, db_path)
+
+
+def test_paused_mid_summary_beside_another_instance_the_other_finishes_it_and_the_paused_one_posts_nothing_more(
+        standin, tmp_path):
+    db_path = database_for(tmp_path)
+    with _two_instances_mid_summary(standin, tmp_path) as delivering:
+        with delivering.paused():
+            standin.delay("chat.postMessage", 0)
+            wait_until(lambda: claims(db_path)[0]["posted_ts"], timeout=PAUSE_S)  # the other took the row over
+        standin.wait_idle(quiet=2.0)
+        assert "was taken over by another process" in delivering.log()
+    _summary_with_both_replies_once(standin, db_path)
