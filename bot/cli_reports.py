@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import resolve_channels
 from bot.config import ConfigError, TeamConfig, load_settings, load_team_config
+from bot.database_clock import DatabaseClock
 from bot.slack_client import make_client
 from bot.deps import Deps, utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB, RunResult, post_digest_once, post_shift_once, report_jobs
@@ -69,7 +70,8 @@ def _run_job(args: argparse.Namespace) -> tuple[RunResult, Deps]:
     settings = load_settings(os.environ)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
-    deps = Deps(store=Store(settings.database), team=resolve_channels(client, settings.team))
+    store = Store(settings.database)
+    deps = Deps(store=store, team=resolve_channels(client, settings.team), clock=DatabaseClock(store))
     return post_now(client, deps, lambda: _claim(args, deps)), deps
 
 
