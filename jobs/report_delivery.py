@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.delivery import Delivery
 from commands.message_search import find_by_metadata, find_file_share, message_metadata
-from commands.posting import post_joining, send_once
+from commands.posting import post_joining
 from storage.job_claims import posted_pieces, record_piece
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class ReportDelivery:
         metadata = report_metadata(self.job, self.period, piece)
         return self._once(
             piece,
-            lambda: post_joining(self.client, self.channel, send=send_once, thread_ts=thread_ts, metadata=metadata,
+            lambda: post_joining(self.client, self.channel, thread_ts=thread_ts, metadata=metadata,
                                  **content)["ts"],
             self._message_finder(piece, thread_ts))
 

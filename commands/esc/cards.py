@@ -16,7 +16,7 @@ from commands.esc.card_blocks import CardState, awaits_ack, card_role, card_text
 from commands.esc.note_blocks import thread_note
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import mentions
-from commands.posting import post_joining, refused_where, send_once
+from commands.posting import post_joining, refused_where
 from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
@@ -64,7 +64,7 @@ def deliver_note(job: Delivery) -> None:
         return
     blocks, text = thread_note(event, esc, job.deps.team)
     job.still_mine()
-    post_joining(job.client, esc.origin_channel, send=send_once, thread_ts=esc.origin_ts, blocks=blocks,
+    post_joining(job.client, esc.origin_channel, thread_ts=esc.origin_ts, blocks=blocks,
                  text=text, metadata=metadata)
 
 
@@ -104,7 +104,7 @@ class CardDelivery:
             state = self._state(esc, channel)
             self.job.still_mine()
             try:
-                ts = post_joining(self.job.client, channel, send=send_once, thread_ts=thread_ts,
+                ts = post_joining(self.job.client, channel, thread_ts=thread_ts,
                                   blocks=render_card(esc, self.deps.team, state), text=self._text(esc, state),
                                   metadata=metadata)["ts"]
             except SlackApiError as error:

@@ -11,7 +11,7 @@ from bot.delivery import Delivery, transient
 from bot.deps import Deps
 from commands.incident.card_blocks import card_text, render_card
 from commands.message_search import find_by_metadata, message_metadata
-from commands.posting import post_joining, refused_where, send_once
+from commands.posting import post_joining, refused_where
 from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import incident_records as ir
@@ -33,7 +33,7 @@ def deliver_card(job: Delivery) -> None:
     if not ts:
         job.still_mine()
         try:
-            ts = post_joining(job.client, incident.card_channel, send=send_once, blocks=render_card(incident),
+            ts = post_joining(job.client, incident.card_channel, blocks=render_card(incident),
                               text=card_text(incident), metadata=metadata)["ts"]
         except SlackApiError as error:
             if transient(error) and not job.last_try:

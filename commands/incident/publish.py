@@ -99,7 +99,7 @@ class NoticePublisher:
         if step.number == 0:
             words = ir.latest_words(self._db(), incident.id)  # a copy retried after an update shows the update
             blocks, text = render_copy(incident, words, self.deps.clock()), copy_text(incident, incident.status)
-            return lambda channel: post_joining(self.client, channel, send=send_once, blocks=blocks, text=text,
+            return lambda channel: post_joining(self.client, channel, blocks=blocks, text=text,
                                                 metadata=post_metadata(incident.id, 0, channel))["ts"]
         threads, blocks, text = self._threads(incident), render_note(note_text(incident, step)), note_notification(
             incident, step)

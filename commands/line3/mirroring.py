@@ -17,7 +17,7 @@ from bot.delivery import Delivery
 from bot.deps import Deps
 from commands.message_search import find_by_metadata, message_metadata
 from commands.people import display_name, name_mentions
-from commands.posting import post_joining, send_once
+from commands.posting import post_joining
 from commands.text import clip, escape, plain_text
 from storage import mirrors
 from storage.model import Escalation
@@ -67,7 +67,7 @@ def deliver_mirror(job: Delivery) -> None:
     ts = job.retried and find_by_metadata(job.client, mirror.channel, metadata, replied_at, esc.origin_ts)
     if not ts:
         job.still_mine()
-        ts = post_joining(job.client, mirror.channel, send=send_once, thread_ts=esc.origin_ts, blocks=blocks, text=text,
+        ts = post_joining(job.client, mirror.channel, thread_ts=esc.origin_ts, blocks=blocks, text=text,
                           metadata=metadata)["ts"]
     job.record(lambda db: mirrors.record_mirror_ts(db, source_channel, source_ts, ts))
 
