@@ -25,7 +25,7 @@ def measure(port: int, standin: StandIn, label: str, processes: dict[str, int], 
     span the CPU figures cover), then the response_urls are checked once the bot has gone quiet."""
     connections = open_connections(port, concurrency)
     try:
-        run_load(connections, standin, f"{label}-warmup", WARMUP_REQUESTS, follow_escalations, rate)
+        run_load(connections, standin, f"{label}-warmup", WARMUP_REQUESTS, follow_escalations)
         standin.wait_idle()  # let the warm-up's last work drain
         meter = CpuMeter(processes)
         samples = run_load(connections, standin, label, requests, follow_escalations, rate)

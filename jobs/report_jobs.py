@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.config import TeamConfig
@@ -26,6 +27,7 @@ DIGEST_JOB = "daily-digest"
 SHIFT_JOB = "shift-summaries"
 POSTS = {DIGEST_JOB: "digest", SHIFT_JOB: "shift_summary"}  # each job's label in /metrics
 ON_TIME = timedelta(minutes=5)
+RETRY_EVERY = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,14 @@ class ReportJob:
 
     name: str
     trigger: BaseTrigger
-    run: Callable[[WebClient, Deps], list["RunResult"]]
+    run: Callable[..., list["RunResult"]]  # (client, deps, after_refusal=True)
+
+    def retry(self, client: WebClient, deps: Deps) -> list["RunResult"]:
+        """A period whose report Slack failed past every try of its row (an outage longer than the
+        outbox's backoff) is tried again every RETRY_EVERY while within the grace period. One
+        Slack refused (an archived channel) waits for the next start or `jobs run`: trying it
+        every 30 s would only log the same refusal."""
+        return self.run(client, deps, after_refusal=False)
 
 
 @dataclass(frozen=True)
@@ -72,21 +81,25 @@ def shifts_trigger(team: TeamConfig) -> OrTrigger:
     ])
 
 
-def run_due_digest(client: WebClient, deps: Deps) -> list[RunResult]:
+def retry_trigger() -> IntervalTrigger:
+    return IntervalTrigger(seconds=RETRY_EVERY.total_seconds())
+
+
+def run_due_digest(client: WebClient, deps: Deps, after_refusal: bool = True) -> list[RunResult]:
     now = deps.clock()
     due, day = latest_digest(now, ZoneInfo(deps.team.timezone), deps.team.reports.digest.time)
     if not _within_reach(deps, DIGEST_JOB, due, now):
         return []
-    return [post_digest_once(deps, day, late=now - due > ON_TIME)]
+    return [post_digest_once(deps, day, late=now - due > ON_TIME, after_refusal=after_refusal)]
 
 
-def run_due_shift_summaries(client: WebClient, deps: Deps) -> list[RunResult]:
+def run_due_shift_summaries(client: WebClient, deps: Deps, after_refusal: bool = True) -> list[RunResult]:
     now, tz = deps.clock(), ZoneInfo(deps.team.timezone)
     results = []
     for shift in deps.team.reports.shifts:
         window = latest_ended_window(shift, now, tz)
         if _within_reach(deps, SHIFT_JOB, window.end, now):
-            results.append(post_shift_once(deps, window, late=now - window.end > ON_TIME))
+            results.append(post_shift_once(deps, window, late=now - window.end > ON_TIME, after_refusal=after_refusal))
     return results
 
 
@@ -96,19 +109,19 @@ def _within_reach(deps: Deps, job: str, due: datetime, now: datetime) -> bool:
     return since <= due and now - due <= deps.team.reports.grace
 
 
-def post_digest_once(deps: Deps, day: date, late: bool = False) -> RunResult:
-    return _once(deps, DIGEST_JOB, day.isoformat(), late)
+def post_digest_once(deps: Deps, day: date, late: bool = False, after_refusal: bool = True) -> RunResult:
+    return _once(deps, DIGEST_JOB, day.isoformat(), late, after_refusal)
 
 
-def post_shift_once(deps: Deps, window: Window, late: bool = False) -> RunResult:
-    return _once(deps, SHIFT_JOB, window.key, late)
+def post_shift_once(deps: Deps, window: Window, late: bool = False, after_refusal: bool = True) -> RunResult:
+    return _once(deps, SHIFT_JOB, window.key, late, after_refusal)
 
 
-def _once(deps: Deps, job: str, period: str, late: bool) -> RunResult:
+def _once(deps: Deps, job: str, period: str, late: bool, after_refusal: bool = True) -> RunResult:
     """Claim the period (its report's outbox row with it) and deliver it in this thread, as a
     request's thread delivers its own rows; the delivery loop takes over what this try leaves."""
     db, now = deps.store.db(), deps.clock()
-    if not (claim_period(db, now, job, period, late) or still_to_post(db, now, job, period)):
+    if not (claim_period(db, now, job, period, late) or still_to_post(db, now, job, period, after_refusal)):
         return RunResult(job, period, find_claim(db, job, period))
     deps.doorbell.deliver_now(subject(job, period))
     return RunResult(job, period, None)

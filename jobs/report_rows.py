@@ -22,7 +22,7 @@ from bot.delivery import Delivery, DeliveryLoop, transient
 from bot.deps import Deps
 from commands.posting import refused_where
 from jobs.report_delivery import ReportDelivery
-from jobs.report_jobs import DIGEST_JOB, ON_TIME, POSTS, SHIFT_JOB, RunResult
+from jobs.report_jobs import DIGEST_JOB, ON_TIME, POSTS, RETRY_EVERY, SHIFT_JOB, RunResult
 from jobs.report_posting import post_digest, post_shift_summary
 from storage.job_claims import REPORT, find_claim, record_posted, subject
 from storage.periods import shift_window
@@ -51,11 +51,14 @@ def deliver_report(job: Delivery) -> None:
     try:
         ts = report.post(late, pieces)
     except SlackApiError as error:
-        if transient(error) and not job.last_try:
-            raise
-        log.warning("%s %s is not posted: Slack refused it in %s. The next start within the grace period, or"
-                    " `supportbot jobs run %s`, tries it again", name, period,
-                    refused_where(report.channel, error.response.get("error", "unknown_error")), name)
+        if not transient(error):
+            log.warning("%s %s is not posted: Slack refused it in %s. The next start within the grace period, or"
+                        " `supportbot jobs run %s`, tries it again", name, period,
+                        refused_where(report.channel, error.response.get("error", "unknown_error")), name)
+        elif job.last_try:
+            log.warning("%s %s is not posted yet: Slack failed it past every try (%s); tried again every %d s"
+                        " within the grace period", name, period, error.response.get("error"),
+                        RETRY_EVERY.total_seconds())
         raise
     job.record(lambda db: record_posted(db, name, period, report.channel, ts))
     metrics.POSTS_SENT.labels(POSTS[name]).inc()

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from jobs.incident_broadcasts import send_due_broadcasts
 from jobs.liveness import check_lives, liveness_trigger
-from jobs.report_jobs import report_jobs
+from jobs.report_jobs import report_jobs, retry_trigger
 from jobs.sla_reminders import reminder_trigger, send_due_reminders
 from jobs.ticker import Ticker
 from storage.db import DATABASE_ERRORS, database_unavailable
@@ -43,6 +43,7 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
+        *(ScheduledJob(f"{job.name}-retry", retry_trigger(), job.retry) for job in report_jobs(deps.team)),
     ]
 
 

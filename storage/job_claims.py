@@ -45,10 +45,10 @@ def claim_period(db: Database, now: datetime, job: str, period: str, late: bool 
         return True
 
 
-def still_to_post(db: Database, now: datetime, job: str, period: str) -> bool:
+def still_to_post(db: Database, now: datetime, job: str, period: str, after_refusal: bool = True) -> bool:
     """Claimed earlier and not posted yet: its row is still pending, or every row ended without
-    the report (Slack refused it, or failed past every try) and a new one is enqueued, which
-    looks in Slack first for pieces the last try may have posted unrecorded."""
+    the report (Slack failed past every try, or, with `after_refusal`, refused it) and a new one
+    is enqueued, which looks in Slack first for pieces the last try may have posted unrecorded."""
     claim = find_claim(db, job, period)
     if claim is None or claim.posted_ts:
         return False
@@ -56,8 +56,11 @@ def still_to_post(db: Database, now: datetime, job: str, period: str) -> bool:
         claim = find_claim(db, job, period)
         if claim.posted_ts:
             return False
-        if outbox.next_due(db, subject(job, period)) is None:
-            _report_goes_out(db, now, job, period, claim.late, resumed=True)
+        if outbox.next_due(db, subject(job, period)) is not None:
+            return True
+        if not after_refusal and not (outbox.last_outcome(db, subject(job, period)) or "").startswith(outbox.GAVE_UP):
+            return False
+        _report_goes_out(db, now, job, period, claim.late, resumed=True)
         return True
 
 

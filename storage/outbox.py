@@ -23,6 +23,7 @@ from storage.db import write_transaction
 LEASE = timedelta(seconds=10)  # renewed before each Slack call; a dead process's work moves on after this
 FIRST_BACKOFF = timedelta(seconds=0.2)
 MAX_BACKOFF = timedelta(seconds=30)
+GAVE_UP = "gave up"  # how the outcome of a row that failed every try begins
 MAX_ATTEMPTS = 7  # about 13 s of backoff in all, then the effect is given up and said so
 KEEP_DONE = timedelta(days=2)
 
@@ -136,7 +137,7 @@ def try_again_later(db: Database, claim: Claim, now: datetime, error: str, write
     False once it has had MAX_ATTEMPTS (it is then finished with `error` as its outcome) or
     when the claim no longer holds."""
     if claim.attempt >= MAX_ATTEMPTS:
-        finish(db, claim, now, f"gave up: {error}", writes)
+        finish(db, claim, now, f"{GAVE_UP}: {error}", writes)
         return False
     delay = min(FIRST_BACKOFF * 2 ** (claim.attempt - 1), MAX_BACKOFF)
     with write_transaction(db, exclusive=bool(writes)):

@@ -2,7 +2,7 @@
 try, taken over once its lease ran out, and an owner that lost its row mid-report recording nothing. However
 a try is cut short, every piece Slack took is adopted on the next try, never posted twice."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,9 +10,10 @@ import pytest
 from bot.deps import utc_now
 from bot.metrics import REGISTRY
 from jobs.report_delivery import report_metadata
-from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
+from jobs.report_jobs import DIGEST_JOB, RETRY_EVERY, SHIFT_JOB, report_jobs
 from storage import outbox
-from storage.job_claims import claim_period, find_claim
+from storage.db import write_transaction
+from storage.job_claims import claim_period, find_claim, watched_since
 from storage.periods import latest_ended_window
 from tests.databases import database_for
 from tests.flow import rows
@@ -124,3 +125,25 @@ def test_an_owner_that_lost_its_row_mid_report_records_nothing_and_sends_nothing
                                           "reply 2": replies[1]["ts"]}
     row = _report_row(db_path)
     assert (row["generation"], row["claimed_by"]) == (2, other.owner) and row["done_at"]
+
+
+@pytest.mark.parametrize("last_try, retried", [("gave up: internal_error", True), ("failed: is_archived", False)])
+def test_the_retry_run_tries_again_a_report_slack_failed_past_every_try_but_not_one_it_refused(
+        standin, tmp_path, clock, last_try, retried):
+    fixture_db(tmp_path, fixture_day)
+    db_path = database_for(tmp_path)
+    clock.now = FIXTURE_DIGEST_DUE
+    loop = report_loop(standin, db_path, clock)
+    db = loop.deps.store.db()
+    watched_since(db, clock.now - timedelta(days=1), DIGEST_JOB)  # the bot ran before the digest came due
+    assert claim_period(db, clock.now, DIGEST_JOB, "2026-11-23")
+    with write_transaction(db):
+        db.execute("UPDATE outbox SET done_at = ?, outcome = ? WHERE kind = 'report'", [clock.now.isoformat(), last_try])
+    (digest_job,) = [job for job in report_jobs(loop.deps.team) if job.name == DIGEST_JOB]
+
+    clock.now += RETRY_EVERY
+    digest_job.retry(loop.client, loop.deps)
+    assert bool(digests(standin)) == retried
+    assert bool(find_claim(db, DIGEST_JOB, "2026-11-23").posted_ts) == retried
+    digest_job.run(loop.client, loop.deps)  # the run at start-up tries a refused one again too
+    assert len(digests(standin)) == 1
