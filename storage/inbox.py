@@ -17,7 +17,10 @@ from sqlite_utils import Database
 
 from storage import records
 from storage.boots import gone_among
-from storage.db import write_transaction
+from storage.db import write_statement, write_transaction
+
+
+ROWS_A_STATEMENT = 200  # well within SQLite's limit of bound values in one statement
 
 
 @dataclass(frozen=True)
@@ -27,17 +30,17 @@ class KeptRequest:
 
 
 def keep_many(db: Database, now: datetime, requests: list[tuple[str, dict]], boot_id: int | None) -> None:
-    """(key, body) pairs in one transaction; a key kept already (a redelivery) stays as it was."""
+    """(key, body) pairs, ROWS_A_STATEMENT to a statement; a key kept already (a redelivery) stays as it was."""
     received = records.to_text(now)
-    with write_transaction(db):
-        for key, body in requests:
-            db.execute("INSERT INTO inbox (key, body, received_at, boot_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                       [key, json.dumps(body), received, boot_id])
+    for start in range(0, len(requests), ROWS_A_STATEMENT):
+        some = requests[start:start + ROWS_A_STATEMENT]
+        rows = ", ".join("(?, ?, ?, ?)" for _ in some)
+        write_statement(db, f"INSERT INTO inbox (key, body, received_at, boot_id) VALUES {rows} ON CONFLICT DO NOTHING",
+                        [value for key, body in some for value in (key, json.dumps(body), received, boot_id)])
 
 
 def done(db: Database, key: str) -> None:
-    with write_transaction(db):
-        db.execute("DELETE FROM inbox WHERE key = ?", [key])
+    write_statement(db, "DELETE FROM inbox WHERE key = ?", [key])
 
 
 def claim_left_behind(inbox_db: Database, db: Database, boot_id: int) -> list[KeptRequest]:

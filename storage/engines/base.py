@@ -26,6 +26,7 @@ class Engine(Protocol):
     name: str
     target: str
     row_locks: bool  # writes that guard their own rows may run beside the one writer
+    autocommits: bool  # a statement outside BEGIN … COMMIT commits on its own
     clock_query: str | None  # the server's time now (None: the database lives on this host)
 
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Any:

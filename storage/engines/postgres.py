@@ -42,6 +42,7 @@ CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision
 class PostgresEngine:
     name = "postgresql"
     row_locks = True
+    autocommits = True
     clock_query = "SELECT clock_timestamp()"
 
     def __init__(self, url: str):

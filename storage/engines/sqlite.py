@@ -22,6 +22,7 @@ def inbox_path(path: str | Path) -> Path:
 class SqliteEngine:
     name = "sqlite"
     row_locks = False
+    autocommits = False
     clock_query = None
 
     def __init__(self, path: Path):
