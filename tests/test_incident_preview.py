@@ -5,7 +5,6 @@ from commands.incident import ids
 from tests.flow import HELP, rows
 from tests.incident_flow import (
     CONFIGURED,
-    LEAD,
     broadcast,
     click,
     copies,
