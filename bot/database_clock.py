@@ -43,11 +43,15 @@ class DatabaseClock:
         if self._query is None:
             return self._wall()
         wall, now = self._wall(), self._monotonic()
-        if now >= self._next or self._stepped(wall, now):
+        if self._due(wall, now):
             with self._lock:
-                self._measure()
+                if self._due(self._wall(), self._monotonic()):  # not measured meanwhile by another thread
+                    self._measure()
             wall = self._wall()
         return wall + self._offset
+
+    def _due(self, wall: datetime, now: float) -> bool:
+        return now >= self._next or self._stepped(wall, now)
 
     def _stepped(self, wall: datetime, now: float) -> bool:
         measured_wall, measured_at = self._measured or (wall, now)

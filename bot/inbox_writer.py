@@ -50,11 +50,12 @@ class InboxWriter:
         """True once the request is safely written; False if that took too long or failed."""
         pending = _Pending(key, body)
         deadline = time.monotonic() + WAIT_SECONDS
+        late: list[str] = []
         with self._changed:
             self._waiting.append(pending)
             while not pending.written:
                 if not self._writing:
-                    self._write_waiting()
+                    late += self._write_waiting()
                 elif not self._changed.wait(deadline - time.monotonic()):
                     if not pending.written:
                         pending.given_up = True
@@ -62,13 +63,16 @@ class InboxWriter:
                             self._waiting.remove(pending)
                     break
             kept = pending.ok and not pending.given_up
+        for late_key in late:  # outside the condition: the others' requests need not wait for it
+            self._take_out(late_key)
         if not kept:
             log.warning("could not keep %s in the inbox in time: not stored, and the person is told", key)
         return kept
 
-    def _write_waiting(self) -> None:
+    def _write_waiting(self) -> list[str]:
         """With the condition held: take every waiting request, commit them without it, then
-        wake the others (those written, and one to write what came meanwhile)."""
+        wake the others (those written, and one to write what came meanwhile). Returns the keys
+        written after their request was given up, to be taken out again."""
         batch, self._waiting, self._writing = self._waiting, [], True
         self._changed.release()
         try:
@@ -76,14 +80,10 @@ class InboxWriter:
         finally:
             self._changed.acquire()
             self._writing = False
-        late = []
         for pending in batch:
             pending.written, pending.ok = True, ok
-            if ok and pending.given_up:
-                late.append(pending.key)
         self._changed.notify_all()
-        for key in late:
-            self._take_out(key)
+        return [pending.key for pending in batch if ok and pending.given_up]
 
     def _write(self, batch: list[_Pending]) -> bool:
         deps = self._deps
