@@ -162,11 +162,12 @@ class DeliveryLoop:
 
     def deliver_subject(self, subject: str) -> None:
         """In the calling thread, the subject's rows one after another while they are due and free."""
-        for _ in range(AT_ONCE):
-            claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
-            if not claims:
+        claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
+        claim = claims[0] if claims else None
+        for n in range(1, AT_ONCE + 1):
+            if claim is None:
                 return
-            self.deliver(claims[0])
+            claim = self.deliver(claim, claim_next=n < AT_ONCE)
 
     def deliver_until_done(self, subject: str) -> None:
         """For a one-off command, which runs no loop: the subject's rows in the calling thread,
@@ -188,38 +189,44 @@ class DeliveryLoop:
             self._in_flight.release()
             self.deps.doorbell.ring()  # the next row of its subject may be due now
 
-    def deliver(self, claim: outbox.Claim) -> None:
+    def deliver(self, claim: outbox.Claim, claim_next: bool = False) -> outbox.Claim | None:
+        """With `claim_next`, the subject's next due row, claimed as this one ends."""
         db, handler = self.deps.store.db(), self.handlers.get(claim.kind)
         if handler is None:
             log.error("no delivery handler for %s rows (row %d): left for a process that knows it", claim.kind, claim.id)
             outbox.try_again_later(db, claim, self.deps.clock(), f"unknown kind {claim.kind}")
-            return
+            return None
         job = Delivery(claim, self.client, self.deps, self.owner)
         with self._held_lock:
             self._held[claim.id] = job
         try:
-            self._carry_out(db, handler, job)
+            return self._carry_out(db, handler, job, claim_next)
         finally:
             with self._held_lock:
                 self._held.pop(claim.id, None)
 
-    def _carry_out(self, db: Database, handler: Handler, job: Delivery) -> None:
+    def _carry_out(self, db: Database, handler: Handler, job: Delivery, claim_next: bool) -> outbox.Claim | None:
         claim = job.claim
         try:
             handler(job)
         except LeaseLost:
             log.warning("row %d (%s) was taken over by another process: dropped here", claim.id, claim.kind)
             metrics.OUTBOX_DELIVERIES.labels(claim.kind, "taken_over").inc()
-            return
+            return None
         except Exception as error:  # noqa: BLE001 - the boundary of one delivery
             metrics.OUTBOX_DELIVERIES.labels(claim.kind, self._failed(db, job, error)).inc()
-            return
-        if outbox.finish(db, claim, self.deps.clock(), writes=job.writes):
+            return None
+        if claim_next:
+            done, following = outbox.finish_and_claim_next(db, claim, self.deps.clock(), self.owner, job.writes)
+        else:
+            done, following = outbox.finish(db, claim, self.deps.clock(), writes=job.writes), None
+        if done:
             metrics.OUTBOX_DELIVERIES.labels(claim.kind, "done").inc()
-            return
+            return following
         log.warning("row %d (%s) was taken over by another process: its result is not recorded here",
                     claim.id, claim.kind)
         metrics.OUTBOX_DELIVERIES.labels(claim.kind, "fenced").inc()
+        return None
 
     def _failed(self, db: Database, job: Delivery, error: Exception) -> str:
         """Backs the row off or ends it; returns the outcome, as counted in /metrics."""

@@ -58,7 +58,11 @@ def reply_is_confirmed(db: Database, now: datetime, escalation_id: int, channel:
 
 def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:
     """The Homes this change shows on: its owners', the people its events at `now` name (a
-    previous owner, an assignee), the agents of the lines it is on or left, and the leads'."""
+    previous owner, an assignee), the agents of the lines it is on or left, and the leads'.
+    Nobody who opened their Home lately: nothing to read."""
+    visitors = home_visits.recent(db, now)
+    if not visitors:
+        return
     people: set[str] = set()
     lines: set[int] = set()
     for actor, line, before, after in db.execute(
@@ -68,4 +72,4 @@ def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:
             [escalation_id, escalation_id, escalation_id, records.to_text(now)]):
         people |= {actor, before, after} - {None}
         lines |= {line} - {None} | ({int(before)} if before and before.isdigit() else set())
-    home_visits.refresh(db, now, people, lines, leads=True)
+    home_visits.refresh(db, now, people, lines, leads=True, visitors=visitors)

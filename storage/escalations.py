@@ -30,15 +30,14 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
             refuse_if_escalated(db, new.channel, new.message_ts)
-        escalation_id = _insert(db, now, new)
+        escalation = _insert(db, now, new)
         raiser = new.raised_by or new.requester
-        event = Event(escalation_id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
+        event = Event(escalation.id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
         records.insert_event(db, event)
-        records.link_request(db, request_key, escalation_id)
-        escalation = records.load_escalation(db, escalation_id)
-        sla.follow(db, now, escalation, raiser, policy)
-        effects.cards_follow(db, now, escalation_id, reply_to)
-        effects.homes_follow(db, now, escalation_id)
+        records.link_request(db, request_key, escalation.id)
+        sla.start_first(db, now, escalation, policy)
+        effects.cards_follow(db, now, escalation.id, reply_to)
+        effects.homes_follow(db, now, escalation.id)
         return Outcome(escalation, (event,))
 
 
@@ -50,8 +49,8 @@ def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:
                                 commands={"show": f"/esc show {existing.key}"})
 
 
-def _insert(db: Database, now: datetime, new: NewEscalation) -> int:
-    return records.insert_numbered(db, "escalations", {
+def _insert(db: Database, now: datetime, new: NewEscalation) -> Escalation:
+    return records.insert_escalation(db, {
         "summary": new.summary,
         "priority": new.priority,
         "category": new.category,

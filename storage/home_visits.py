@@ -65,15 +65,19 @@ def published(db: Database, user: str, now: datetime) -> None:
     db.execute('UPDATE home_visits SET published_at = ? WHERE "user" = ?', [records.to_text(now), user])
 
 
+def recent(db: Database, now: datetime) -> list[tuple]:
+    """Who opened their Home in the last RECENT, with what it showed them when last published."""
+    return db.execute('SELECT "user", published_at, lines, lead, broadcaster FROM home_visits WHERE opened_at >= ?',
+                      [records.to_text(now - RECENT)]).fetchall()
+
+
 def refresh(db: Database, now: datetime, people: Set[str] = frozenset(), lines: Set[int] = frozenset(), *,
-            leads: bool = False, broadcasters: bool = False) -> None:
+            leads: bool = False, broadcasters: bool = False, visitors: list[tuple] | None = None) -> None:
     """Inside a change's transaction: re-publish the Homes of the recent visitors it concerns
     (among `people`, working one of `lines`, and with `leads` / `broadcasters` every lead's /
     broadcaster's), each coalesced into a pending publish and no sooner than AT_MOST_EVERY after
-    their last one."""
-    rows = db.execute('SELECT "user", published_at, lines, lead, broadcaster FROM home_visits WHERE opened_at >= ?',
-                      [records.to_text(now - RECENT)]).fetchall()
-    for user, published_at, shown_lines, lead, broadcaster in rows:
+    their last one. `visitors`: `recent` as the caller already read it."""
+    for user, published_at, shown_lines, lead, broadcaster in recent(db, now) if visitors is None else visitors:
         works = {int(line) for line in shown_lines.split(",") if line}
         if user in people or works & lines or (leads and lead) or (broadcasters and broadcaster):
             last = records.from_text(published_at)

@@ -78,22 +78,26 @@ def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str 
     with `subject`, only that subject's. Beside the one writer where the engine has row locks:
     rows another transaction holds (another claimer's, or a pending row a change is folding
     itself into) are skipped, not waited for, so no claim waits and none deadlocks."""
+    with write_transaction(db, exclusive=False):
+        return _claim(db, now, owner, limit, subject)
+
+
+def _claim(db: Database, now: datetime, owner: str, limit: int, subject: str | None) -> list[Claim]:
     at = records.to_text(now)
     of_subject = "AND o.subject = ?" if subject else ""
-    with write_transaction(db, exclusive=False):
-        rows = db.execute(
-            f"""
-            UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1
-            WHERE id IN (
-                SELECT o.id FROM outbox o
-                WHERE o.done_at IS NULL AND o.next_try_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
-                  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject = o.subject AND p.done_at IS NULL AND p.id < o.id)
-                  {of_subject}
-                ORDER BY o.id LIMIT ?{db.engine.skip_locked("o")})
-            RETURNING id, subject, kind, payload, attempt, generation
-            """,
-            [owner, records.to_text(now + LEASE), at, at, *([subject] if subject else []), limit],
-        ).fetchall()
+    rows = db.execute(
+        f"""
+        UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1
+        WHERE id IN (
+            SELECT o.id FROM outbox o
+            WHERE o.done_at IS NULL AND o.next_try_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
+              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject = o.subject AND p.done_at IS NULL AND p.id < o.id)
+              {of_subject}
+            ORDER BY o.id LIMIT ?{db.engine.skip_locked("o")})
+        RETURNING id, subject, kind, payload, attempt, generation
+        """,
+        [owner, records.to_text(now + LEASE), at, at, *([subject] if subject else []), limit],
+    ).fetchall()
     claims = [Claim(id=row[0], subject=row[1], kind=row[2], payload=json.loads(row[3]), attempt=row[4],
                     generation=row[5]) for row in rows]
     return sorted(claims, key=lambda claim: claim.id)
@@ -126,10 +130,24 @@ def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None
     where Slack put a card). `outcome` says why a row ended without its effect. Without
     `writes` it changes the row alone, beside the one writer where the engine allows."""
     with write_transaction(db, exclusive=bool(writes)):
-        done = db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
-                          [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
-        _apply(db, writes if done else ())
-        return done
+        return _end(db, claim, now, outcome, writes)
+
+
+def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str,
+                          writes: Sequence[Write] = ()) -> tuple[bool, Claim | None]:
+    """`finish`, and in the same transaction the subject's next due row leased to `owner`: a
+    thread delivering a subject's rows one after another spends one transaction a row."""
+    with write_transaction(db, exclusive=bool(writes)):
+        done = _end(db, claim, now, None, writes)
+        following = _claim(db, now, owner, 1, claim.subject) if done else []
+        return done, following[0] if following else None
+
+
+def _end(db: Database, claim: Claim, now: datetime, outcome: str | None, writes: Sequence[Write]) -> bool:
+    done = db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
+                      [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
+    _apply(db, writes if done else ())
+    return done
 
 
 def try_again_later(db: Database, claim: Claim, now: datetime, error: str, writes: Sequence[Write] = ()) -> bool:

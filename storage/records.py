@@ -24,6 +24,14 @@ def load_escalation(db: Database, escalation_id: int) -> Escalation:
     return _escalation(rows[0], load_owners(db, [escalation_id]).get(escalation_id, {}))
 
 
+def insert_escalation(db: Database, row: dict) -> Escalation:
+    """A new escalation, as stored: it has no owner yet."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" * len(row))
+    stored = list(db.query(f"INSERT INTO escalations ({columns}) VALUES ({marks}) RETURNING *", list(row.values())))
+    return _escalation(stored[0], {})
+
+
 def load_escalations(db: Database, where: str, params: list, limit: int | None = None) -> list[Escalation]:
     """Oldest first; all of them unless `limit` says how many."""
     sql = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id" + (" LIMIT ?" if limit is not None else "")

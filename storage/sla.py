@@ -100,6 +100,11 @@ def follow(db: Database, now: datetime, esc: Escalation, actor: str, policy: Sla
         _unpause(db, now, running)
 
 
+def start_first(db: Database, now: datetime, esc: Escalation, policy: SlaPolicy) -> None:
+    """The clock of an escalation just raised: it has none yet and waits unowned."""
+    _start(db, now, esc, policy, now)
+
+
 def restart_on_priority(db: Database, now: datetime, esc: Escalation, actor: str, arrived: datetime,
                         policy: SlaPolicy) -> None:
     """A new priority: the running clock is replaced by one on that priority's deadline,

@@ -83,6 +83,7 @@ class CardDelivery:
         current line's queue."""
         esc = get_escalation(self.job.db(), escalation_id)
         self._clock = running_clock(self.job.db(), esc.id)
+        self._reason = arrival_reason(self.job.db(), esc)
         cards = cards_of(self.job.db(), esc.id)
         for card in cards:
             self._update(esc, card)
@@ -142,7 +143,7 @@ class CardDelivery:
 
     def _state(self, esc: Escalation, channel: str) -> CardState:
         return CardState(now=self.deps.clock(), clock=self._clock, role=card_role(esc, channel, self.deps.team),
-                         reason=arrival_reason(self.job.db(), esc))
+                         reason=self._reason)
 
     def _text(self, esc: Escalation, state: CardState) -> str:
         """The notification text: on the line-3 queue's card it calls the responders."""
