@@ -44,6 +44,7 @@ class Delivery:
     deps: Deps
     owner: str
     writes: list[outbox.Write] = field(default_factory=list)
+    guarded: bool = True  # every write recorded guards itself (`record`)
     lost: bool = False  # the lease keeper found the row taken over
 
     @property
@@ -74,9 +75,12 @@ class Delivery:
         if not outbox.write_while_held(self.db(), self.claim, write):
             raise LeaseLost(self.claim.id)
 
-    def record(self, write: outbox.Write) -> None:
-        """What Slack did, written with the row's end (or its backoff), only while this claim holds."""
+    def record(self, write: outbox.Write, guarded: bool = False) -> None:
+        """What Slack did, written with the row's end (or its backoff), only while this claim holds.
+        `guarded`: each statement of `write` guards itself on the rows it changes (an upsert, an
+        UPDATE of what is still unset), so the row's end need not queue behind changes."""
         self.writes.append(write)
+        self.guarded = self.guarded and guarded
 
 
 Handler = Callable[[Delivery], None]
@@ -217,9 +221,10 @@ class DeliveryLoop:
             metrics.OUTBOX_DELIVERIES.labels(claim.kind, self._failed(db, job, error)).inc()
             return None
         if claim_next:
-            done, following = outbox.finish_and_claim_next(db, claim, self.deps.clock(), self.owner, job.writes)
+            done, following = outbox.finish_and_claim_next(db, claim, self.deps.clock(), self.owner, job.writes,
+                                                           job.guarded)
         else:
-            done, following = outbox.finish(db, claim, self.deps.clock(), writes=job.writes), None
+            done, following = outbox.finish(db, claim, self.deps.clock(), writes=job.writes, guarded=job.guarded), None
         if done:
             metrics.OUTBOX_DELIVERIES.labels(claim.kind, "done").inc()
             return following

@@ -125,19 +125,22 @@ def done_at_first_try(db: Database, row_id: int) -> bool:
 Write = Callable[[Database], None]
 
 
-def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None, writes: Sequence[Write] = ()) -> bool:
+def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None, writes: Sequence[Write] = (),
+           guarded: bool = False) -> bool:
     """Done, if the claim still holds, together with `writes` (what the delivery did, such as
     where Slack put a card). `outcome` says why a row ended without its effect. Without
-    `writes` it changes the row alone, beside the one writer where the engine allows."""
-    with write_transaction(db, exclusive=bool(writes)):
+    `writes`, or with `guarded` ones (each statement guards itself on the rows it changes: an
+    upsert, an UPDATE of what is still unset), it commits beside the one writer where the
+    engine allows."""
+    with write_transaction(db, exclusive=bool(writes) and not guarded):
         return _end(db, claim, now, outcome, writes)
 
 
-def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str,
-                          writes: Sequence[Write] = ()) -> tuple[bool, Claim | None]:
+def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str, writes: Sequence[Write] = (),
+                          guarded: bool = False) -> tuple[bool, Claim | None]:
     """`finish`, and in the same transaction the subject's next due row leased to `owner`: a
     thread delivering a subject's rows one after another spends one transaction a row."""
-    with write_transaction(db, exclusive=bool(writes)):
+    with write_transaction(db, exclusive=bool(writes) and not guarded):
         done = _end(db, claim, now, None, writes)
         following = _claim(db, now, owner, 1, claim.subject) if done else []
         return done, following[0] if following else None

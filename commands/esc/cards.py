@@ -116,7 +116,7 @@ class CardDelivery:
     def _record(self, esc: Escalation, card: Card) -> None:
         """A command's escalation lives in the thread of its first card, known once it is posted."""
         starts_thread = card.channel == esc.origin_channel and esc.source in (Source.COMMAND, Source.MODAL)
-        self.job.record(lambda db: record_card(db, esc.id, card, starts_thread))
+        self.job.record(lambda db: record_card(db, esc.id, card, starts_thread), guarded=True)
 
     def _update(self, esc: Escalation, card: Card) -> None:
         """Edit the card in place, or post a fresh one where Slack no longer lets us edit it."""
