@@ -3,19 +3,22 @@ with a fixed clock."""
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.config import parse_team_config
+from bot.deps import Deps
 from commands.home import ids
 from commands.home.audience import Members, Roles, roles_of
 from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
 from commands.home.publishing import build_home
 from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
+from jobs.home_turns import LeadsHomesAtTurns
 from storage.records import insert_row
-from storage.db import write_transaction
+from storage.db import Store, write_transaction
 from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
@@ -26,10 +29,12 @@ from storage.home_visits import Audience
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
 from storage.ownership import Crew
+from storage.periods import latest_turn
 from storage.queries import Card, record_card
 from storage.sla import DEFAULT_POLICY, claim_due_reminders
 from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
+from tests.databases import database_for
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 LINES = [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
@@ -268,6 +273,28 @@ def test_the_team_view_says_which_shift_is_on_duty_and_until_when_in_the_readers
     assert on_duty_text(datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)) == "*On duty:* no shift right now"  # a Saturday
     no_shifts = render_team_view(team_figures(db, T0, 7, "UTC", ()), TEAM)
     assert "On duty" not in repr(no_shifts)
+
+
+def test_a_shift_starting_or_ending_and_a_new_day_are_the_turns_of_the_team_view():
+    shifts, berlin = SHIFTS_TEAM.reports.shifts, ZoneInfo("Europe/Berlin")
+    emea_began = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)  # 08:00 in Berlin, a Tuesday
+    emea_ends = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
+    assert latest_turn(shifts, T0, berlin) == emea_began
+    assert latest_turn(shifts, emea_ends, berlin) == emea_ends
+    assert latest_turn(shifts, datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc), berlin) == datetime(
+        2026, 11, 27, 23, 0, tzinfo=timezone.utc), "a Saturday: Friday's Americas shift ended at midnight"
+    assert latest_turn((), T0, berlin) == datetime(2026, 11, 23, 23, 0, tzinfo=timezone.utc), "midnight in Berlin"
+
+
+def test_the_leads_homes_published_before_a_shift_ends_are_published_again_once(db, tmp_path):
+    visited(db, {"U0LEAD1": Audience(frozenset({3}), lead=True), "U0AGENT1": Audience(frozenset({1}))})
+    now = [later(60)]
+    deps = Deps(store=Store(database_for(tmp_path)), team=SHIFTS_TEAM, clock=lambda: now[0])
+    job = LeadsHomesAtTurns()
+    assert job(None, deps) == 0 and published_homes(db) == set(), "published while EMEA was on duty"
+    now[0] = datetime(2026, 11, 24, 15, 0, 1, tzinfo=timezone.utc)  # EMEA ended, Americas began
+    assert job(None, deps) == 1 and published_homes(db) == {"home:U0LEAD1"}, "the agent's Home shows no shift"
+    assert job(None, deps) == 0 and published_homes(db) == set(), "once per turn"
 
 
 def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
