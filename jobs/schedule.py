@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from jobs.home_turns import LeadsHomesAtTurns, home_turns_trigger
 from jobs.incident_broadcasts import send_due_broadcasts
 from jobs.liveness import check_lives, liveness_trigger
 from jobs.report_jobs import report_jobs, retry_trigger
@@ -42,6 +43,7 @@ def scheduled_jobs(deps: Deps) -> list[ScheduledJob]:
         ScheduledJob("liveness", liveness_trigger(), check_lives),
         ScheduledJob("sla-reminders", reminder_trigger(), send_due_reminders),
         ScheduledJob("incident-broadcasts", IntervalTrigger(seconds=1), send_due_broadcasts),
+        ScheduledJob("leads-homes", home_turns_trigger(), LeadsHomesAtTurns()),
         *(ScheduledJob(job.name, job.trigger, job.run, run_at_start=True) for job in report_jobs(deps.team)),
         *(ScheduledJob(f"{job.name}-retry", retry_trigger(), job.retry) for job in report_jobs(deps.team)),
     ]

@@ -80,8 +80,25 @@ def refresh(db: Database, now: datetime, people: Set[str] = frozenset(), lines: 
     for user, published_at, shown_lines, lead, broadcaster in recent(db, now) if visitors is None else visitors:
         works = {int(line) for line in shown_lines.split(",") if line}
         if user in people or works & lines or (leads and lead) or (broadcasters and broadcaster):
-            last = records.from_text(published_at)
-            _publish(db, now, user, max(now, last + AT_MOST_EVERY) if last else now)
+            _publish(db, now, user, _spaced(now, published_at))
+
+
+def refresh_leads_published_before(db: Database, now: datetime, moment: datetime) -> int:
+    """The leads' Homes last published before `moment` (a shift starting or ending, the team's
+    day beginning) still show who was on duty and the day's breaches as they were: re-published,
+    as after any change. How many were."""
+    with write_transaction(db):
+        stale = [(user, published_at) for user, published_at, _, lead, _ in recent(db, now)
+                 if lead and (published_at is None or records.from_text(published_at) < moment)]
+        for user, published_at in stale:
+            _publish(db, now, user, _spaced(now, published_at))
+        return len(stale)
+
+
+def _spaced(now: datetime, published_at: str | None) -> datetime:
+    """No sooner than AT_MOST_EVERY after the person's last publish."""
+    last = records.from_text(published_at)
+    return max(now, last + AT_MOST_EVERY) if last else now
 
 
 def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> None:

@@ -108,6 +108,16 @@ def shift_on_duty(shifts: Sequence[ShiftSpec], now: datetime, tz: ZoneInfo) -> O
     return next((OnDuty(shift, window) for shift in shifts if (window := running_window(shift, now, tz))), None)
 
 
+def latest_turn(shifts: Sequence[ShiftSpec], now: datetime, tz: ZoneInfo) -> datetime:
+    """The last moment at or before `now` when a shift started or ended, or the team's day began:
+    what a lead's team view says about who is on duty and about today changed then."""
+    moments = [day_window(local_day(now, tz), tz).start]
+    for shift in shifts:
+        moments += [moment for window in _windows_back(shift, now, tz) for moment in (window.start, window.end)
+                    if moment <= now]
+    return max(moments)
+
+
 def day_window(day: date, tz: ZoneInfo) -> Window:
     return Window(day.isoformat(), wall_clock(day, time(0), tz), wall_clock(day + timedelta(days=1), time(0), tz))
 

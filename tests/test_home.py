@@ -8,7 +8,8 @@ from commands.home import ids
 from commands.replies import REPLY_MODAL
 from standin import form_values
 from standin.payloads import selected_option
-from tests.flow import HELP, L1, L2, raise_by_command, rows, wait_until
+from storage.model import Action
+from tests.flow import HELP, L1, L2, L3, card_text, cards_in, raise_by_command, rows, wait_until
 from tests.incident_flow import draft
 
 AGENT, OTHER_AGENT, ENGINEER, LEAD = "U0AGENT1", "U0AGENT2", "U0ENG1", "U0LEAD1"
@@ -98,6 +99,29 @@ def test_a_line_3_responder_sees_acknowledge_and_a_lead_the_resolved_counts(bot,
     bot.driver.command(f"resolve ESC-{esc['id']}", user=AGENT)
     wait_until(lambda: f"<@{AGENT}> · *1 resolved*" in home_text(standin, LEAD), timeout=8)
     assert "Show 30 days" in home_text(standin, LEAD)
+
+
+def test_acknowledge_on_home_does_what_the_cards_button_does(bot, standin):
+    open_home(bot, standin, ENGINEER)
+    esc = raise_by_command(bot, standin, "new P1 L3 Payments down", user=AGENT)
+    acknowledge = wait_until(lambda: buttons(standin, ENGINEER, ids.ACTION_ACKNOWLEDGE))[0]
+    bot.driver.home_action(ids.ACTION_ACKNOWLEDGE, acknowledge["value"], user=ENGINEER)
+    wait_until(lambda: f"<@{ENGINEER}>" in card_text(cards_in(standin, L3)[-1]))
+    acknowledged = rows(bot.database, "SELECT actor FROM events WHERE action = ?", [str(Action.ACKNOWLEDGED)])
+    assert acknowledged == [{"actor": ENGINEER}]
+    wait_until(lambda: "Your open escalations* (1)" in home_text(standin, ENGINEER), timeout=5)
+    assert f"ESC-{esc['id']}" in home_text(standin, ENGINEER) and not buttons(standin, ENGINEER, ids.ACTION_ACKNOWLEDGE)
+
+
+def test_a_lead_switches_the_team_view_to_30_days_and_it_stays_so(bot, standin):
+    open_home(bot, standin, LEAD)
+    [toggle] = buttons(standin, LEAD, ids.ACTION_PERIOD)
+    bot.driver.home_action(ids.ACTION_PERIOD, toggle["value"], user=LEAD)
+    wait_until(lambda: "Your team · last 30 days" in home_text(standin, LEAD), timeout=5)
+    assert [toggle["text"]["text"] for toggle in buttons(standin, LEAD, ids.ACTION_PERIOD)] == ["Show 7 days"]
+    raise_by_command(bot, standin, "new P2 Refunds stuck", user=AGENT)
+    wait_until(lambda: "1 open · 1 unowned" in home_text(standin, LEAD), timeout=5)
+    assert "Your team · last 30 days" in home_text(standin, LEAD)
 
 
 def submit_new_escalation(bot, channel: str, summary: str, view: dict | None = None):

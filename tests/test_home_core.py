@@ -3,18 +3,22 @@ with a fixed clock."""
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.config import parse_team_config
+from bot.deps import Deps
 from commands.home import ids
-from commands.home.audience import Members, roles_of
+from commands.home.audience import Members, Roles, roles_of
 from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
+from commands.home.publishing import build_home
 from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
+from jobs.home_turns import LeadsHomesAtTurns
 from storage.records import insert_row
-from storage.db import write_transaction
+from storage.db import Store, write_transaction
 from storage import csat
 from storage import escalations as core
 from storage import home_queries as q
@@ -25,9 +29,12 @@ from storage.home_visits import Audience
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
 from storage.ownership import Crew
+from storage.periods import latest_turn
+from storage.queries import Card, record_card
 from storage.sla import DEFAULT_POLICY, claim_due_reminders
 from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
+from tests.databases import database_for
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 LINES = [{"level": 1, "name": "Frontline", "channel": "C0SUPL1"}, {"level": 2, "name": "Specialists", "channel": "C0SUPL2"},
@@ -71,6 +78,30 @@ def test_own_escalations_most_urgent_first_and_the_queue_earliest_due_first(db):
     queue = q.waiting_on_line(db, 1, 1)
     assert [row.escalation.key for row in queue.rows] == [other.key] and queue.more == 0
     assert queue.rows[0].clock.kind == "take"
+
+
+def test_the_queue_lists_the_earliest_due_first_and_counts_the_rest(db):
+    whenever = raise_one(db, "a", "P4")
+    urgent, normal = raise_one(db, "b", "P1", minutes=5), raise_one(db, "c", "P3", minutes=1)
+    queue = q.waiting_on_line(db, 1, 2)
+    assert [row.escalation.key for row in queue.rows] == [urgent.key, normal.key] and queue.more == 1
+    assert whenever.key not in repr(queue.rows)
+
+
+def test_an_owners_row_links_its_queue_card_and_offers_escalate_and_resolve_with_a_confirmation(db):
+    esc = raise_one(db, "a", "P2")
+    core.take(db, later(1), esc.id, "U0AGENT1", "t1")
+    with write_transaction(db):
+        record_card(db, esc.id, Card("C0HELP", "100.000100", None))
+        record_card(db, esc.id, Card("C0SUPL1", "100.000200", None))
+    view = build_home(db, TEAM, later(2), "U0AGENT1", Roles(frozenset(), False, False), "https://acme.slack.com/")
+    assert_valid_home(view)
+    at = next(n for n, block in enumerate(view["blocks"]) if esc.key in repr(block))
+    link = f"<https://acme.slack.com/archives/C0SUPL1/p100000200|{esc.key}>"
+    assert view["blocks"][at]["text"]["text"].startswith(f"*{link}* · "), "its queue's card, not the first posted"
+    escalate, resolve = view["blocks"][at + 1]["elements"]
+    assert (escalate["action_id"], escalate["text"]["text"]) == (ids.ACTION_ESCALATE, "Escalate to L2")
+    assert resolve["action_id"] == ids.ACTION_RESOLVE and resolve["confirm"]["title"]["text"] == f"Resolve {esc.key}?"
 
 
 def shown(db, user: str, audience: Audience) -> None:
@@ -214,6 +245,23 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     assert "<@U0AGENT2> · *2 resolved*" in text and "Show 30 days" in text
 
 
+def test_the_team_view_counts_todays_breaches_per_line_and_each_breach_for_who_owns_it_there(db):
+    breached = raise_one(db, "a", "P1")
+    raise_one(db, "b", "P4", minutes=5)
+    claim_due_reminders(db, T0 + DEFAULT_POLICY.allowed("take", "P1"), DEFAULT_POLICY)
+    core.take(db, later(15), breached.id, "U0AGENT1", "t1")
+    figures = team_figures(db, later(20), 7, "Europe/Berlin", ())
+    line_1 = figures.lines[0]
+    assert (line_1.open, line_1.unowned, line_1.oldest_opened, line_1.breaches_today) == (2, 1, T0, 1)
+    [agent] = figures.people
+    assert (agent.user, agent.open_owned, agent.breaches) == ("U0AGENT1", 1, 1)
+    text = repr(render_team_view(figures, TEAM))
+    assert "2 open · 1 unowned" in text and "1 SLA breaches today" in text
+    assert "<@U0AGENT1> · *0 resolved* · 1 open · — to resolve · 1 breaches" in text
+    next_day = team_figures(db, T0 + timedelta(days=1), 7, "Europe/Berlin", ())
+    assert next_day.lines[0].breaches_today == 0 and next_day.people[0].breaches == 1, "today's, and the period's"
+
+
 def test_the_team_view_says_which_shift_is_on_duty_and_until_when_in_the_readers_zone(db):
     def on_duty_text(now: datetime) -> str:
         blocks = render_team_view(team_figures(db, now, 7, SHIFTS_TEAM.timezone, SHIFTS_TEAM.reports.shifts), SHIFTS_TEAM)
@@ -225,6 +273,28 @@ def test_the_team_view_says_which_shift_is_on_duty_and_until_when_in_the_readers
     assert on_duty_text(datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)) == "*On duty:* no shift right now"  # a Saturday
     no_shifts = render_team_view(team_figures(db, T0, 7, "UTC", ()), TEAM)
     assert "On duty" not in repr(no_shifts)
+
+
+def test_a_shift_starting_or_ending_and_a_new_day_are_the_turns_of_the_team_view():
+    shifts, berlin = SHIFTS_TEAM.reports.shifts, ZoneInfo("Europe/Berlin")
+    emea_began = datetime(2026, 11, 24, 7, 0, tzinfo=timezone.utc)  # 08:00 in Berlin, a Tuesday
+    emea_ends = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
+    assert latest_turn(shifts, T0, berlin) == emea_began
+    assert latest_turn(shifts, emea_ends, berlin) == emea_ends
+    assert latest_turn(shifts, datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc), berlin) == datetime(
+        2026, 11, 27, 23, 0, tzinfo=timezone.utc), "a Saturday: Friday's Americas shift ended at midnight"
+    assert latest_turn((), T0, berlin) == datetime(2026, 11, 23, 23, 0, tzinfo=timezone.utc), "midnight in Berlin"
+
+
+def test_the_leads_homes_published_before_a_shift_ends_are_published_again_once(db, tmp_path):
+    visited(db, {"U0LEAD1": Audience(frozenset({3}), lead=True), "U0AGENT1": Audience(frozenset({1}))})
+    now = [later(60)]
+    deps = Deps(store=Store(database_for(tmp_path)), team=SHIFTS_TEAM, clock=lambda: now[0])
+    job = LeadsHomesAtTurns()
+    assert job(None, deps) == 0 and published_homes(db) == set(), "published while EMEA was on duty"
+    now[0] = datetime(2026, 11, 24, 15, 0, 1, tzinfo=timezone.utc)  # EMEA ended, Americas began
+    assert job(None, deps) == 1 and published_homes(db) == {"home:U0LEAD1"}, "the agent's Home shows no shift"
+    assert job(None, deps) == 0 and published_homes(db) == set(), "once per turn"
 
 
 def test_a_full_home_stays_within_slacks_limits_and_escapes_summaries(db):
