@@ -76,6 +76,11 @@ def mention(user: str | None) -> str:
     return f"<@{user}>" if user else "_unowned_"
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """"1 answer", "3 answers": a count with its noun in the right number."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def duration_words(seconds: int) -> str:
     """A wait as people say it: `45 s`, `7 min`, `2 h 5 min`, `3 d 4 h`."""
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400

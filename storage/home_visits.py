@@ -1,7 +1,9 @@
 """Who opened their App Home, and what their Home showed them.
 
 Slack's `views.publish` is Tier 4 (about 100 a minute): a change re-publishes only the Homes
-opened in the last day, each at most once every few seconds, and only those it concerns. What
+opened in the last day, each at most once every few seconds, and only those it concerns; and
+the re-publishes of the whole workspace are spaced to stay within that rate, however many
+people keep their Home open. A Home opened is published at once. What
 a Home concerns (the lines its person works, whether they lead, whether they see the incidents)
 is written when it is published, so the core decides whose Home a change touches without asking
 Slack.
@@ -18,6 +20,7 @@ from storage.db import write_transaction
 
 RECENT = timedelta(hours=24)
 AT_MOST_EVERY = timedelta(seconds=2)  # one publish per person per this, however often their Home changes
+WORKSPACE_SPACING = timedelta(seconds=0.75)  # re-publishes of the whole workspace: 80 a minute, under Tier 4
 HOME = "home-publish"  # the outbox row kind: publish this person's Home as it is when delivered
 
 
@@ -102,4 +105,10 @@ def _spaced(now: datetime, published_at: str | None) -> datetime:
 
 
 def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> None:
+    """A Home opened or switched by its person goes out at once; a re-publish a change asks for
+    (`not_before` set) joins the person's pending one or takes the workspace's next free slot."""
+    if not_before is not None:
+        latest = db.execute("SELECT max(next_try_at) FROM outbox WHERE kind = ?", [HOME]).fetchone()[0]
+        if latest:
+            not_before = max(not_before, records.from_text(latest) + WORKSPACE_SPACING)
     outbox.enqueue(db, now, subject(user), HOME, {"user": user}, coalesce=True, not_before=not_before)

@@ -147,6 +147,20 @@ def test_a_change_refreshes_only_recent_visitors_it_concerns_and_not_sooner_than
     assert len(home_rows(db)) == 2  # coalesced into the pending publishes
 
 
+def test_the_re_publishes_of_a_whole_workspace_stay_within_slacks_rate_and_an_opened_home_goes_at_once(db):
+    """views.publish is Tier 4, about 100 a minute: 150 agents with their Home open and one
+    change on their line must not ask for 150 publishes at once."""
+    visited(db, {f"U0AGENT{n:03}": Audience(frozenset({1})) for n in range(150)})
+    raise_one(db, "a", minutes=0.01)
+    times = sorted(datetime.fromisoformat(at) for _, at in home_rows(db))
+    assert len(times) == 150
+    assert times[0] == T0 + home_visits.AT_MOST_EVERY
+    assert min(b - a for a, b in zip(times, times[1:])) >= home_visits.WORKSPACE_SPACING
+    assert max(sum(1 for t in times if start <= t < start + timedelta(minutes=1)) for start in times) <= 100
+    home_visits.open_home(db, later(0.02), "U0NEWCOMER")
+    assert dict(home_rows(db))["home:U0NEWCOMER"] == later(0.02).isoformat()
+
+
 def test_the_line_3_crew_and_a_previous_owner_are_concerned(db):
     esc = raise_one(db, "a", line=3)
     for user in ("U0ENG1", "U0AGENT1"):
@@ -256,8 +270,8 @@ def test_the_team_view_counts_todays_breaches_per_line_and_each_breach_for_who_o
     [agent] = figures.people
     assert (agent.user, agent.open_owned, agent.breaches) == ("U0AGENT1", 1, 1)
     text = repr(render_team_view(figures, TEAM))
-    assert "2 open · 1 unowned" in text and "1 SLA breaches today" in text
-    assert "<@U0AGENT1> · *0 resolved* · 1 open · — to resolve · 1 breaches" in text
+    assert "2 open · 1 unowned" in text and "1 SLA breach today" in text
+    assert "<@U0AGENT1> · *0 resolved* · 1 open · — to resolve · 1 breach · CSAT —" in text
     next_day = team_figures(db, T0 + timedelta(days=1), 7, "Europe/Berlin", ())
     assert next_day.lines[0].breaches_today == 0 and next_day.people[0].breaches == 1, "today's, and the period's"
 

@@ -15,6 +15,7 @@ from commands.modals import open_modal
 from bot.turn import Turn
 from storage import home_visits
 from storage.model import Source
+from storage.team_figures import PERIODS
 
 
 def handle_home_button(turn: Turn, deps: Deps) -> None:
@@ -48,8 +49,10 @@ def handle_new_form(turn: Turn, deps: Deps) -> None:
 
 def handle_period(turn: Turn, deps: Deps) -> None:
     """A lead's "30 days" / "7 days" toggle."""
-    days = int(turn.body["actions"][0]["value"])
-    home_visits.choose_period(deps.store.db(), deps.clock(), turn.user, days)
+    value = turn.body["actions"][0]["value"]
+    if value not in {str(days) for days in PERIODS}:
+        return  # not a value this Home offers: nothing to switch to
+    home_visits.choose_period(deps.store.db(), deps.clock(), turn.user, int(value))
     deps.doorbell.deliver_now(home_visits.subject(turn.user))
 
 

@@ -5,7 +5,7 @@ from bot.config import TeamConfig
 from commands.block_kit import button
 from commands.esc.card_blocks import line_label
 from commands.home import ids
-from commands.text import duration_words, slack_date
+from commands.text import counted, duration_words, slack_date
 from storage.figure_queries import CsatFigures
 from storage.periods import OnDuty
 from storage.team_figures import PERIODS, PersonFigures, TeamFigures
@@ -36,7 +36,7 @@ def render_team_view(figures: TeamFigures, team: TeamConfig) -> list[dict]:
 def _line_text(line, team: TeamConfig) -> str:
     oldest = f"oldest opened {slack_date(line.oldest_opened, '{ago}')}" if line.oldest_opened else "none open"
     return (f"*{line_label(team, line.line)}*\n{line.open} open · {line.unowned} unowned\n{oldest}"
-            f" · {line.breaches_today} SLA breaches today")
+            f" · {counted(line.breaches_today, 'SLA breach', 'SLA breaches')} today")
 
 
 def _on_duty(on_duty: OnDuty | None) -> str:
@@ -47,14 +47,14 @@ def _on_duty(on_duty: OnDuty | None) -> str:
 
 
 def _csat(csat: CsatFigures) -> str:
-    return f"{csat.average:.1f} ({csat.count} answers)" if csat.count else "no answers"
+    return f"{csat.average:.1f} ({counted(csat.count, 'answer')})" if csat.count else "no answers"
 
 
 def _person(person: PersonFigures) -> str:
     median = duration_words(int(person.median_seconds_to_resolve)) if person.median_seconds_to_resolve is not None else "—"
     csat = f"{person.csat_average:.1f} ({person.csat_count})" if person.csat_count else "—"
     return (f"<@{person.user}> · *{person.resolved} resolved* · {person.open_owned} open · {median} to resolve"
-            f" · {person.breaches} breaches · CSAT {csat}")
+            f" · {counted(person.breaches, 'breach', 'breaches')} · CSAT {csat}")
 
 
 def _section(text: str) -> dict:

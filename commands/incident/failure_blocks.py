@@ -6,6 +6,7 @@ from collections import defaultdict
 from commands.block_kit import button
 from commands.button_values import numbers_in
 from commands.incident import ids
+from commands.text import counted
 from storage.incident_model import Incident
 
 REASONS = {  # Slack's error: (what it means, what to do before retrying)
@@ -64,4 +65,4 @@ def _reason(error: str) -> tuple[str, str]:
 
 
 def _count(items: dict, one: str, many: str | None = None) -> str:
-    return f"{len(items)} {one if len(items) == 1 else many or one + 's'}"
+    return counted(len(items), one, many)
