@@ -25,8 +25,8 @@ def message_metadata(event_type: str, **payload) -> dict:
 def find_by_metadata(client: WebClient, channel: str, metadata: dict, since: datetime,
                      thread_ts: str | None = None) -> str | None:
     """The ts of the message in `channel` (or in the thread `thread_ts`) posted since `since`
-    that carries exactly `metadata`; None when there is none, or Slack would not say."""
-    found = find_message(client, channel, lambda message: message.get("metadata") == metadata, since, thread_ts,
+    that carries exactly `metadata`; None when there is none. Raises what `_first_since` raises."""
+    found = _first_since(client, channel, lambda message: message.get("metadata") == metadata, since, thread_ts,
                          metadata["event_type"])
     return found["ts"] if found else None
 
@@ -34,7 +34,7 @@ def find_by_metadata(client: WebClient, channel: str, metadata: dict, since: dat
 def find_file_share(client: WebClient, channel: str, filename: str, since: datetime) -> str | None:
     """The id of the file named `filename` the bot shared in `channel` since `since`. An upload
     carries no metadata; a name that says what it is (a digest's day) identifies it as well."""
-    found = find_message(client, channel, lambda message: _file_named(message, filename) is not None, since,
+    found = _first_since(client, channel, lambda message: _file_named(message, filename) is not None, since,
                          what=filename)
     return _file_named(found, filename)["id"] if found else None
 
@@ -45,14 +45,27 @@ def _file_named(message: dict, filename: str) -> dict | None:
 
 def find_message(client: WebClient, channel: str, matches: Callable[[dict], bool], since: datetime,
                  thread_ts: str | None = None, what: str = "a message") -> dict | None:
-    """The first message in `channel` (or the thread `thread_ts`) since `since` that `matches`."""
+    """The first message in `channel` (or the thread `thread_ts`) since `since` that `matches`;
+    None also when Slack could not be asked."""
+    try:
+        return _first_since(client, channel, matches, since, thread_ts, what)
+    except (SlackApiError, OSError) as error:
+        log.warning("could not look for %s in %s: %s", what, channel, error)
+    return None
+
+
+def _first_since(client: WebClient, channel: str, matches: Callable[[dict], bool], since: datetime,
+                 thread_ts: str | None = None, what: str = "a message") -> dict | None:
+    """Before a post goes out again: Slack failing for now (429, 5xx, the network) is raised, so
+    the post waits for a look that can be made instead of going out blind, perhaps a second
+    time. A refusal (not in the channel, no such channel) means the bot cannot have posted there."""
     try:
         return next((message for message in _messages_since(client, channel, since, thread_ts) if matches(message)),
                     None)
     except SlackApiError as error:
+        if error.response.status_code == 429 or error.response.status_code >= 500:
+            raise
         log.warning("could not look for %s in %s: %s", what, channel, error.response.get("error"))
-    except OSError as error:
-        log.warning("could not look for %s in %s: %s", what, channel, error)
     return None
 
 

@@ -36,6 +36,20 @@ def test_a_card_slack_stored_before_its_answer_was_lost_is_adopted_not_posted_ag
     assert "Traceback" not in bot.log()
 
 
+def test_a_card_whose_look_up_slack_fails_waits_for_a_look_that_can_be_made_instead_of_posting_blind(bot, standin):
+    """The card went out but its answer was lost, and then Slack fails the look for it too
+    (conversations.history answering 500 through the client's own retries): posting again then
+    could double it, so the row backs off and a later try finds and adopts it."""
+    _stored_then_500(standin, lambda args: args.get("channel") == L1)
+    standin.fail("conversations.history", status=500, times=6, where=lambda args: args.get("channel") == L1)
+    esc = raise_by_command(bot, standin)
+    recorded = wait_until(lambda: rows(bot.database, "SELECT ts FROM cards WHERE escalation_id = ? AND channel = ?",
+                                       [esc["id"], L1]), timeout=30)
+    (card,) = cards_in(standin, L1)
+    assert recorded == [{"ts": card["ts"]}]
+    assert "Traceback" not in bot.log()
+
+
 def test_a_thread_note_and_a_mirrored_reply_stored_before_a_500_appear_once(bot, standin):
     esc = raise_by_command(bot, standin, "new P1 L3 Cart totals wrong")
     in_the_origin_thread = lambda args: args.get("channel") == HELP and args.get("thread_ts")  # noqa: E731
