@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from storage import escalation_effects as effects
 from storage import home_visits, records
 from storage.db import write_transaction
 from storage.errors import UsageError
@@ -46,17 +47,19 @@ def check_score(score: int, usage: str) -> int:
 
 
 def score_escalation(db: Database, now: datetime, escalation_id: int, score: int, comment: str | None,
-                     respondent: str, source: str, *, request_key: str) -> Recorded:
+                     respondent: str, source: str, *, request_key: str, survey: tuple[str, str] | None = None) -> Recorded:
     """A score given now, for an escalation that must exist. The delivery that gave it is
-    claimed with it, so a redelivery or a replay from the inbox adds no second answer."""
+    claimed with it, so a redelivery or a replay from the inbox adds no second answer. `survey`:
+    the message (channel, ts) it was given in, which then thanks the person."""
     records.load_escalation(db, escalation_id)
     answer = CsatAnswer(escalation_subject(escalation_id), escalation_id, score, comment, respondent, source, now)
-    return record_answer(db, now, answer, request_key=request_key)
+    return record_answer(db, now, answer, request_key=request_key, survey=survey)
 
 
 def record_answer(db: Database, now: datetime, answer: CsatAnswer, import_key: str | None = None,
-                  request_key: str | None = None) -> Recorded:
-    """Store the answer and, unless a later one exists, make it the one that counts, in one transaction."""
+                  request_key: str | None = None, survey: tuple[str, str] | None = None) -> Recorded:
+    """Store the answer and, unless a later one exists, make it the one that counts, in one
+    transaction, with the survey's thanks when it came from one."""
     with write_transaction(db):
         if import_key and db.execute("SELECT 1 FROM csat_answers WHERE import_key = ?", [import_key]).fetchone():
             return Recorded(counted=False, duplicate=True)
@@ -75,7 +78,11 @@ def record_answer(db: Database, now: datetime, answer: CsatAnswer, import_key: s
         })
         if counts:
             home_visits.refresh(db, now, leads=True)  # the leads' CSAT figures move
-        return Recorded(counted=counts, replaced_score=current[1] if counts and current else None)
+        recorded = Recorded(counted=counts, replaced_score=current[1] if counts and current else None)
+        if survey:
+            effects.survey_thanks(db, now, answer.escalation_id, survey, answer.score, recorded.counted,
+                                  recorded.replaced_score)
+        return recorded
 
 
 def escalation_for_reference(db: Database, reference: str) -> int | None:

@@ -13,6 +13,7 @@ from storage import home_visits, outbox, records
 CARDS = "escalation-cards"
 NOTE = "escalation-note"
 SURVEY = "escalation-survey"
+SURVEY_THANKS = "escalation-survey-thanks"
 REMINDER = "escalation-reminder"
 MIRROR = "escalation-mirror"
 ACK_REACTION = "escalation-ack-reaction"
@@ -37,6 +38,15 @@ def thread_hears(db: Database, now: datetime, escalation_id: int, event_ids: lis
 
 def requester_is_asked(db: Database, now: datetime, escalation_id: int) -> None:
     outbox.enqueue(db, now, subject(escalation_id), SURVEY, {"escalation_id": escalation_id})
+
+
+def survey_thanks(db: Database, now: datetime, escalation_id: int, survey: tuple[str, str], score: int,
+                  counted: bool, replaced_score: int | None) -> None:
+    """The survey message (channel, ts) the score was given in says thanks and what counts."""
+    channel, ts = survey
+    outbox.enqueue(db, now, subject(escalation_id), SURVEY_THANKS,
+                   {"escalation_id": escalation_id, "channel": channel, "ts": ts, "score": score,
+                    "counted": counted, "replaced_score": replaced_score})
 
 
 def reminder_goes_out(db: Database, now: datetime, escalation_id: int, clock_id: int, number: int,

@@ -1,5 +1,6 @@
 """CSAT answers: one counts per escalation, the trail keeps them all, an import loads each row once."""
 
+import json
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from storage.port import row_count
 from storage.csat import score_escalation
 from storage.csat_import import import_csat_csv
 from storage.errors import NotFound
+from storage.escalation_effects import SURVEY_THANKS
 from tests.report_fixtures import escalation, utc
 
 T0 = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
@@ -35,6 +37,17 @@ def test_an_answer_delivered_again_is_recorded_once(db):
     score_escalation(db, T0, 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
     again = score_escalation(db, T0 + timedelta(minutes=1), 1, 4, "kind", "U0AGENT1", "survey", request_key="view:V1")
     assert again.duplicate and row_count(db, "csat_answers") == 1
+
+
+def test_a_score_from_a_survey_commits_its_thanks_with_it_once(db):
+    """The survey's thanks is an outbox row of the answer's own transaction: a crash after the
+    commit still thanks the person, and a redelivered click thanks them no second time."""
+    escalation(db, 1, utc("11-23 08:00"))
+    for _ in range(2):
+        score_escalation(db, T0, 1, 5, None, "U0AGENT1", "survey", request_key="action:A1", survey=("D0REQ", "1.5"))
+    thanks = [json.loads(row["payload"]) for row in db.query("SELECT payload FROM outbox WHERE kind = ?", [SURVEY_THANKS])]
+    assert thanks == [{"escalation_id": 1, "channel": "D0REQ", "ts": "1.5", "score": 5, "counted": True,
+                       "replaced_score": None}]
 
 
 def test_a_score_for_a_missing_escalation_is_refused(db):

@@ -3,8 +3,9 @@
 from bot.surface import SlackSurface
 from commands.csat import ids
 from commands.csat.slash import handle_csat
-from commands.csat.survey import check_comment, deliver_survey, handle_comment, handle_comment_button, handle_score_button
-from storage.escalation_effects import SURVEY
+from commands.csat.survey import (check_comment, deliver_survey, deliver_thanks, handle_comment, handle_comment_button,
+                                  handle_score_button)
+from storage.escalation_effects import SURVEY, SURVEY_THANKS
 
 
 def register(surface: SlackSurface) -> None:
@@ -15,4 +16,5 @@ def register(surface: SlackSurface) -> None:
     surface.action(ids.ACTION_COMMENT, handle_comment_button)
     surface.view_submission(ids.MODAL_COMMENT, handle_comment, check=check_comment)
     surface.delivery(SURVEY, deliver_survey)
+    surface.delivery(SURVEY_THANKS, deliver_thanks)
     surface.needs("chat:write", "im:write", "im:history")  # im:history: a survey whose answer was lost is looked for

@@ -13,7 +13,8 @@ from commands.message_search import find_by_metadata, message_metadata
 from commands.modals import open_modal
 from commands.posting import send_once
 from bot.turn import Turn
-from storage.csat import score_escalation
+from storage import escalation_effects as effects
+from storage.csat import Recorded, score_escalation
 from storage.queries import get_escalation
 
 
@@ -30,16 +31,23 @@ def deliver_survey(job: Delivery) -> None:
 
 
 def handle_score_button(turn: Turn, deps: Deps) -> None:
+    """The survey the person clicked in is edited into a thanks by the outbox row the score commits."""
     action = turn.body["actions"][0]
     (escalation_id,), score = numbers_in(action["value"], 1), ids.ACTION_SCORES.index(action["action_id"]) + 1
-    recorded = score_escalation(deps.store.db(), deps.clock(), escalation_id, score, None, turn.user, "survey",
-                                request_key=turn.request_key)
-    if recorded.duplicate:
-        return
-    esc = get_escalation(deps.store.db(), escalation_id)
     container = turn.body["container"]
-    turn.client.chat_update(channel=container["channel_id"], ts=container["message_ts"],
-                            blocks=render_thanks(esc, score, recorded), text=f"{esc.key}: {score}")
+    score_escalation(deps.store.db(), deps.clock(), escalation_id, score, None, turn.user, "survey",
+                     request_key=turn.request_key, survey=(container["channel_id"], container["message_ts"]))
+    deps.doorbell.deliver_now(effects.subject(escalation_id))
+
+
+def deliver_thanks(job: Delivery) -> None:
+    """An edit in place: done twice, it shows the same thanks."""
+    p = job.payload
+    esc = get_escalation(job.db(), p["escalation_id"])
+    recorded = Recorded(counted=p["counted"], replaced_score=p["replaced_score"])
+    job.still_mine()
+    job.client.chat_update(channel=p["channel"], ts=p["ts"], blocks=render_thanks(esc, p["score"], recorded),
+                           text=f"{esc.key}: {p['score']}")
 
 
 def handle_comment_button(turn: Turn, deps: Deps) -> None:
