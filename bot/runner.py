@@ -53,12 +53,13 @@ class Prepared:
         self.scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.workers.shutdown(wait=True)
-        if self.deps.boot is None:
-            return
         try:
-            end_boot(self.deps.store.db(), self.deps.clock(), self.deps.boot)
+            if self.deps.boot is not None:
+                end_boot(self.deps.store.db(), self.deps.clock(), self.deps.boot)
         except DATABASE_ERRORS as error:
             log.warning("could not record this process's stop (%s): the others notice it in a few seconds", error)
+        finally:
+            self.deps.store.close()
 
 
 SWITCH_INTERVAL_S = 0.0005
@@ -70,7 +71,7 @@ def prepare(settings: Settings) -> Prepared:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
-    store = Store(settings.database, settings.busy_timeout_ms)
+    store = Store(settings.database, settings.busy_timeout_ms, pool_size=WORKERS)
     readiness = Readiness(store)
     _check_token(client)
     readiness.token_accepted()

@@ -2,6 +2,7 @@
 the engine (storage/engines/) carries what SQLite and PostgreSQL do differently."""
 
 import threading
+import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -11,6 +12,8 @@ from storage.engines.sqlite import inbox_path
 
 BUSY_TIMEOUT_MS = 30_000
 QUICK_TIMEOUT_MS = 500  # for writes that must not hold up an acknowledgement
+POOL_SIZE = 16  # PostgreSQL connections a process's threads share (bot/runner.py sizes it to its workers)
+INBOX_POOL_SIZE = 4  # the inbox's: its writer keeps many requests in one statement
 
 def open_db(target, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, inbox: bool = False):
     """A new connection. Connections must not cross threads, so each unit of work opens its own."""
@@ -18,7 +21,10 @@ def open_db(target, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, inbox: bool = Fal
 
 
 def _connect(engine: Engine, busy_timeout_ms: int, inbox: bool):
-    db = engine.connect(busy_timeout_ms, inbox=inbox)
+    return _fit(engine.connect(busy_timeout_ms, inbox=inbox), engine, busy_timeout_ms, inbox)
+
+
+def _fit(db, engine: Engine, busy_timeout_ms: int, inbox: bool):
     db.engine = engine
     db.writers = _writers_of(engine.target, inbox)
     db.busy_timeout_s = busy_timeout_ms / 1000
@@ -66,7 +72,7 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
         except BaseException:
             db.rollback()
             raise
-        db.execute("COMMIT")
+        db.engine.commit(db)
     finally:
         if not shared:
             db.writers.release()
@@ -122,14 +128,19 @@ def database_unavailable(error: Exception) -> bool:
 
 
 class Store:
-    """Hands each thread its own connection to one database, and a new one once the server
-    dropped the old."""
+    """Hands each thread its database: on SQLite a connection of the thread's own (a new one once
+    the old broke), on PostgreSQL the process's pools of shared connections, opened at first use
+    and sized to the threads that use them at once."""
 
-    def __init__(self, target, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
+    def __init__(self, target, busy_timeout_ms: int = BUSY_TIMEOUT_MS, pool_size: int = POOL_SIZE):
         self.target = str(target)
         self.busy_timeout_ms = busy_timeout_ms
+        self.pool_size = pool_size
         self.engine = engine_for(self.target)
         self._local = threading.local()
+        self._pools: dict[bool, object] = {}
+        self._pools_lock = threading.Lock()
+        weakref.finalize(self, _close_pools_aside, self._pools).atexit = False
 
     def db(self):
         return self._connection("db", self.busy_timeout_ms, inbox=False)
@@ -148,12 +159,38 @@ class Store:
             db.quiet = True
         return db
 
+    def close(self) -> None:
+        """The pools' connections closed (a thread's own SQLite connection closes with the thread)."""
+        with self._pools_lock:
+            pools = list(self._pools.values())
+            self._pools.clear()
+        for pool in pools:
+            pool.close()
+
     def _connection(self, name: str, busy_timeout_ms: int, inbox: bool):
         db = getattr(self._local, name, None)
-        if db is not None and getattr(db.conn, "broken", False):
+        if db is not None and getattr(getattr(db, "conn", None), "broken", False):
             db.close()
             db = None
         if db is None:
-            db = _connect(self.engine, busy_timeout_ms, inbox)
+            if self.engine.pools:
+                db = self.engine.pooled(self._pool(inbox, busy_timeout_ms), busy_timeout_ms, inbox=inbox)
+                _fit(db, self.engine, busy_timeout_ms, inbox)
+            else:
+                db = _connect(self.engine, busy_timeout_ms, inbox)
             setattr(self._local, name, db)
         return db
+
+    def _pool(self, inbox: bool, busy_timeout_ms: int):
+        with self._pools_lock:
+            if inbox not in self._pools:
+                size = INBOX_POOL_SIZE if inbox else self.pool_size
+                self._pools[inbox] = self.engine.open_pool(size, inbox=inbox, busy_timeout_ms=busy_timeout_ms)
+            return self._pools[inbox]
+
+
+def _close_pools_aside(pools: dict) -> None:
+    """A Store no longer used closes its pools from a thread of their own: the collector may run
+    in one of a pool's workers, which cannot wait for itself to stop."""
+    if pools:
+        threading.Thread(target=lambda: [pool.close() for pool in list(pools.values())], daemon=True).start()

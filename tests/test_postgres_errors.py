@@ -33,3 +33,17 @@ def test_a_database_that_cannot_serve_is_named_in_words(standin, tmp_path, url, 
     assert 1 <= len(lines) <= 2 and "SUPPORTBOT_DB" in lines[-1] and said in lines[-1] and "Fix:" in lines[-1], lines
     assert SECRET_WORD not in result.stderr + result.stdout
     assert (urlsplit(TEST_SERVER).password or "") not in result.stderr + result.stdout
+
+
+def test_a_missing_postgresql_driver_is_named_with_the_install_that_brings_it(standin, tmp_path):
+    """The [postgres] extra brings psycopg and its pool; a machine with only one of them is told."""
+    shadow = tmp_path / "shadow" / "psycopg_pool"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('no psycopg_pool here')\n")
+    env = bot_env(standin, tmp_path, SUPPORTBOT_DB=_server(password=SECRET_WORD))
+    env["PYTHONPATH"] = str(shadow.parent)
+    result = run_cli(["run"], env, tmp_path)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 2 and 1 <= len(lines) <= 2, lines
+    assert "SUPPORTBOT_DB" in lines[-1] and "pip install 'supportbot[postgres]'" in lines[-1], lines
+    assert SECRET_WORD not in result.stderr + result.stdout

@@ -28,13 +28,23 @@ class Engine(Protocol):
     row_locks: bool  # writes that guard their own rows may run beside the one writer
     autocommits: bool  # a statement outside BEGIN … COMMIT commits on its own
     clock_query: str | None  # the server's time now (None: the database lives on this host)
+    pools: bool  # a process's threads share a pool of connections (`open_pool`, `pooled`)
 
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> Any:
         """A new connection with `execute`, `query`, `executescript` and `close`."""
 
+    def open_pool(self, size: int, *, inbox: bool, busy_timeout_ms: int) -> Any:
+        """Where `pools`: connections for up to `size` threads at once."""
+
+    def pooled(self, pool: Any, busy_timeout_ms: int, *, inbox: bool) -> Any:
+        """Where `pools`: one thread's database on `pool`, with the calls `connect`'s has."""
+
     def begin_write(self, db: Any, exclusive: bool = True) -> None:
         """Open a write transaction holding the write lock (only row locks when not
         `exclusive` and the engine has them), or raise a busy error in time."""
+
+    def commit(self, db: Any) -> None:
+        """End the write transaction `begin_write` opened."""
 
     def prepare(self) -> None:
         """Bring the schema up to date and prove it can be written; safe at every start."""

@@ -20,6 +20,7 @@ try:
     from psycopg import errors as pg_errors
     from psycopg.adapt import Loader
     from psycopg.rows import dict_row
+    from psycopg_pool import ConnectionPool, PoolTimeout
 except ImportError:  # the [postgres] extra is not installed: EngineUnavailable says so
     psycopg = None
 
@@ -43,27 +44,43 @@ class PostgresEngine:
     name = "postgresql"
     row_locks = True
     autocommits = True
+    pools = True
     clock_query = "SELECT clock_timestamp()"
 
     def __init__(self, url: str):
         if psycopg is None:
-            raise EngineUnavailable("PostgreSQL needs psycopg, which is not installed",
+            raise EngineUnavailable("PostgreSQL needs psycopg and psycopg_pool, which are not installed",
                                     "pip install 'supportbot[postgres]'")
         self.target = url
         self.url = _checked(url)
 
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> "PgDatabase":
-        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                               application_name="supportbot")
-        conn.adapters.register_loader("numeric", _NumberLoader)
+        """A connection of its own, for what holds one for long: a process's life, migrating, a copy."""
+        conn = psycopg.connect(self.url, **_CONNECTION)
+        _configure(conn)
         return PgDatabase(conn, write_lock=None if inbox else WRITE_LOCK, busy_timeout_ms=busy_timeout_ms)
 
+    def open_pool(self, size: int, *, inbox: bool, busy_timeout_ms: int) -> "ConnectionPool":
+        """Connections the threads of a process share (`PooledDatabase`), up to `size`; ones the
+        server dropped are replaced by the pool on its own. The inbox's own pool never lets a
+        statement wait longer than its busy timeout: keeping a request must not hold up its
+        acknowledgement when the server stopped answering, the person is told it was not stored."""
+        timeout = f"SET statement_timeout = {int(busy_timeout_ms)}" if inbox else None
+
+        def configure(conn) -> None:
+            _configure(conn)
+            if timeout:
+                conn.execute(timeout)
+
+        return ConnectionPool(self.url, kwargs=_CONNECTION, min_size=1, max_size=size, configure=configure,
+                              name="inbox" if inbox else "main", num_workers=1, open=True)
+
+    def pooled(self, pool: "ConnectionPool", busy_timeout_ms: int, *, inbox: bool) -> "PooledDatabase":
+        return PooledDatabase(pool, write_lock=None if inbox else WRITE_LOCK, busy_timeout_ms=busy_timeout_ms)
+
     @staticmethod
-    def quiet_inbox_writer(db: "PgDatabase") -> None:
-        """The server checkpoints on its own schedule; what must not hold up an acknowledgement is
-        a server that stopped answering: a statement waits no longer than the connection's busy
-        timeout, then the person is told it was not stored."""
-        db.conn.execute(f"SET statement_timeout = {int(db.busy_timeout_ms)}")
+    def quiet_inbox_writer(db: "PooledDatabase") -> None:
+        """Done by the inbox's pool for each of its connections (`open_pool`)."""
 
     def begin_write(self, db: "PgDatabase", exclusive: bool = True) -> None:
         """A writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for
@@ -73,7 +90,11 @@ class PostgresEngine:
                  f" SET LOCAL idle_in_transaction_session_timeout = {IDLE_WRITER_MS}")
         if exclusive and db.write_lock is not None:
             steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
-        db.conn.execute(steps)
+        db.begin(steps)
+
+    @staticmethod
+    def commit(db: "PgDatabase | PooledDatabase") -> None:
+        db.commit()
 
     def prepare(self, upto: int | None = None) -> None:
         """Two instances starting at once: the first takes the migration lock and migrates,
@@ -117,8 +138,9 @@ class PostgresEngine:
 
     @staticmethod
     def is_busy(error: Exception) -> bool:
+        """A lock, or a connection of the pool, not had within the busy timeout."""
         return isinstance(error, (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected,
-                                  pg_errors.SerializationFailure))
+                                  pg_errors.SerializationFailure, PoolTimeout))
 
     @staticmethod
     def is_full(error: Exception) -> bool:
@@ -203,8 +225,15 @@ def _take_life(db: "PgDatabase", boot_id: int) -> None:
     db.conn.execute("SELECT pg_advisory_lock(%s, %s)", [LIFE_LOCK, boot_id])
 
 
+_CONNECTION = {"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "supportbot"}
+
+
+def _configure(conn) -> None:
+    conn.adapters.register_loader("numeric", _NumberLoader)
+
+
 class PgDatabase:
-    """The same calls as sqlite-utils' Database that the storage layer uses."""
+    """The same calls as sqlite-utils' Database that the storage layer uses, on a connection of its own."""
 
     def __init__(self, conn, write_lock: int | None, busy_timeout_ms: int):
         self.conn = conn
@@ -222,11 +251,97 @@ class PgDatabase:
     def executescript(self, sql: str) -> None:
         self.conn.execute(ddl(sql))
 
+    def begin(self, steps: str) -> None:
+        self.conn.execute(steps)
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
     def rollback(self) -> None:
         self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
+
+
+class PooledDatabase:
+    """The same calls, for one thread, on a pool shared by the process: a statement outside a
+    transaction borrows a connection for itself alone (its rows read before it goes back); a
+    write transaction holds one from `begin` to `commit` or `rollback`. Borrowing waits no
+    longer than the busy timeout, like a lock."""
+
+    def __init__(self, pool: "ConnectionPool", write_lock: int | None, busy_timeout_ms: int):
+        self.pool = pool
+        self.write_lock = write_lock
+        self.busy_timeout_ms = busy_timeout_ms
+        self._held = None
+
+    def execute(self, sql: str, params=()):
+        if self._held is not None:
+            return self._held.execute(_placeholders(sql), _values(params))
+        with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
+            return _Done(conn.execute(_placeholders(sql), _values(params)))
+
+    def query(self, sql: str, params=()):
+        if self._held is not None:
+            cursor = self._held.cursor(row_factory=dict_row)
+            cursor.execute(_placeholders(sql), _values(params))
+            yield from cursor
+            return
+        with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
+            cursor = conn.cursor(row_factory=dict_row)
+            cursor.execute(_placeholders(sql), _values(params))
+            rows = cursor.fetchall()
+        yield from rows
+
+    def executescript(self, sql: str) -> None:
+        self.execute(ddl(sql))
+
+    def begin(self, steps: str) -> None:
+        self._held = self.pool.getconn(timeout=self.busy_timeout_ms / 1000)
+        try:
+            self._held.execute(steps)
+        except BaseException:
+            self._give_back()
+            raise
+
+    def commit(self) -> None:
+        try:
+            self._held.execute("COMMIT")
+        finally:
+            self._give_back()
+
+    def rollback(self) -> None:
+        try:
+            self._held.execute("ROLLBACK")
+        finally:
+            self._give_back()
+
+    def close(self) -> None:
+        if self._held is not None:
+            self.rollback()
+
+    def _give_back(self) -> None:
+        """A connection left in a transaction or broken is rolled back or replaced by the pool."""
+        held, self._held = self._held, None
+        self.pool.putconn(held)
+
+
+class _Done:
+    """A statement's outcome read while its connection was borrowed: its rows and its count."""
+
+    def __init__(self, cursor):
+        self.rowcount = cursor.rowcount
+        self._rows = iter(cursor.fetchall() if cursor.description else [])
+
+    def fetchone(self):
+        return next(self._rows, None)
+
+    def fetchall(self) -> list:
+        return list(self._rows)
+
+    def __iter__(self):
+        return self._rows
 
 
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")

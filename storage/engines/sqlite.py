@@ -23,6 +23,7 @@ class SqliteEngine:
     name = "sqlite"
     row_locks = False
     autocommits = False
+    pools = False
     clock_query = None
 
     def __init__(self, path: Path):
@@ -39,6 +40,10 @@ class SqliteEngine:
 
     def begin_write(self, db: Database, exclusive: bool = True) -> None:
         db.execute("BEGIN IMMEDIATE")
+
+    @staticmethod
+    def commit(db: Database) -> None:
+        db.execute("COMMIT")
 
     def prepare(self) -> None:
         """Switch the database and its inbox to WAL, bring their schemas up to date and prove
