@@ -6,15 +6,19 @@ a channel or an escalation, so the number of series stays small.
 """
 
 import logging
+import math
+from typing import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from storage.db import Store, database_busy, database_full, database_gone
+from bot.timed_read import PreviousStillWaiting, StillWaiting, TimedRead
+from storage.db import QUICK_TIMEOUT_MS, Store, database_busy, database_full, database_gone, open_db
 from storage.inbox import kept_count
 from storage.outbox import pending_count
 
 log = logging.getLogger(__name__)
+READ_WITHIN = 0.5  # seconds for each queue's count: a scrape answers within 2 s while the database hangs
 
 REGISTRY = CollectorRegistry()
 ProcessCollector(namespace="supportbot", registry=REGISTRY)
@@ -59,18 +63,34 @@ def count_database_error(error: Exception) -> None:
 
 def watch_queues(store: Store) -> None:
     """The inbox and outbox gauges read `store` when scraped (the last store watched, in a process
-    that builds several apps)."""
-    INBOX_DEPTH.set_function(lambda: _read(lambda: kept_count(store.inbox_db())))
-    OUTBOX_PENDING.set_function(lambda: _read(lambda: pending_count(store.db())))
+    that builds several apps), each on a connection of its own in a thread of its own: a database
+    that does not answer within READ_WITHIN makes the gauge NaN, not the scrape late."""
+    INBOX_DEPTH.set_function(queue_depth(lambda: _counted(store, kept_count, inbox=True), "inbox-depth"))
+    OUTBOX_PENDING.set_function(queue_depth(lambda: _counted(store, pending_count, inbox=False), "outbox-pending"))
 
 
-def _read(count) -> float:
+def queue_depth(count: Callable[[], int], name: str, within: float = READ_WITHIN) -> Callable[[], float]:
+    read = TimedRead(count, within, name)
+
+    def depth() -> float:
+        try:
+            return read()
+        except (StillWaiting, PreviousStillWaiting):
+            log.warning("%s not read for /metrics: the database did not answer within %g s", name, within)
+        except Exception as error:  # noqa: BLE001 - a failing database must not fail the scrape
+            count_database_error(error)
+            log.warning("%s not read for /metrics: %s", name, error)
+        return math.nan
+
+    return depth
+
+
+def _counted(store: Store, count: Callable, inbox: bool) -> int:
+    db = open_db(store.target, QUICK_TIMEOUT_MS, inbox=inbox)
     try:
-        return count()
-    except Exception as error:  # noqa: BLE001 - a failing database must not fail the scrape
-        count_database_error(error)
-        log.warning("queue depth not read for /metrics: %s", error)
-        return float("nan")
+        return count(db)
+    finally:
+        db.close()
 
 
 def exposition() -> tuple[bytes, str]:

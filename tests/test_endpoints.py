@@ -1,5 +1,6 @@
 """What whoever runs the bot reads over HTTP: /healthz, /readyz and /metrics, in both modes."""
 
+import math
 import threading
 import time
 import urllib.error
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.metrics import queue_depth
 from bot.readiness import Readiness
 from standin import SocketModeDriver
 from standin.bot_process import wait_healthy
@@ -104,6 +106,21 @@ def test_a_database_that_hangs_makes_the_bot_not_ready_in_time_without_piling_up
         assert readiness.problem() == "the database has not answered the previous check yet"
     finally:
         store.release.set()
+
+
+def test_a_queue_depth_the_database_does_not_answer_is_nan_in_time_without_piling_up_reads():
+    store = StalledStore()
+    reads = []
+    depth = queue_depth(lambda: reads.append(1) or store.db(), "inbox-depth", within=0.1)
+    try:
+        for _ in range(3):
+            asked = time.monotonic()
+            assert math.isnan(depth())
+            assert time.monotonic() - asked < 0.5
+        assert reads == [1], "one read waits on the database; the scrapes meanwhile start none"
+    finally:
+        store.release.set()
+    assert wait_until(lambda: math.isnan(depth()) and len(reads) == 2), "the database answered (with an error): read again"
 
 
 def test_socket_mode_serves_health_readiness_and_metrics_on_port(standin, tmp_path):

@@ -1,7 +1,8 @@
 """PostgreSQL restarted while the bot runs: every command is answered inside Slack's window,
-either done or "not stored, try again", /readyz says 503 until the server is back, and the bot
-finds the server again by itself."""
+either done or "not stored, try again", /readyz says 503 until the server is back (and /metrics
+still answers, in time), and the bot finds the server again by itself."""
 
+import math
 import subprocess
 import time
 import urllib.error
@@ -12,6 +13,7 @@ import psycopg
 import pytest
 
 from tests.flow import rows, wait_until
+from tests.test_endpoints import metric
 from tests.harness import REPO, start_bot
 
 pytestmark = pytest.mark.needs_postgres
@@ -73,6 +75,8 @@ def test_a_restarted_server_is_answered_in_time_and_found_again(standin, tmp_pat
         down_since = time.monotonic()
         status, reason = _ready(bot)
         assert status == 503 and "database" in reason and "not-in-logs" not in reason, reason
+        asked = time.monotonic()
+        assert math.isnan(metric(bot.url, "supportbot_outbox_pending")) and time.monotonic() - asked < 2
         sent = 0
         while time.monotonic() - down_since < OUTAGE_S:
             took, said = _answer(bot, standin, f"new Raised during the outage {sent}")
