@@ -200,6 +200,9 @@ class DeliveryLoop:
             log.error("no delivery handler for %s rows (row %d): left for a process that knows it", claim.kind, claim.id)
             outbox.try_again_later(db, claim, self.deps.clock(), f"unknown kind {claim.kind}")
             return None
+        if claim.taken_over:
+            log.info("row %d (%s) taken over: the lease of its last try ran out", claim.id, claim.kind)
+            metrics.TAKEN_OVER.labels("row").inc()
         job = Delivery(claim, self.client, self.deps, self.owner)
         with self._held_lock:
             self._held[claim.id] = job

@@ -47,9 +47,9 @@ OUTBOX_DELIVERIES = Counter("supportbot_outbox_deliveries", "Outbox rows this pr
                             " outcome: done, failed, retry_later, gave_up, taken_over (dropped before its next"
                             " Slack call) or fenced (its result not recorded: another process holds the row)",
                             ["kind", "outcome"], registry=REGISTRY)
-TAKEN_OVER = Counter("supportbot_taken_over", "Work of processes declared gone, taken over here, by what: process"
-                     " (declared gone by this one), request (acknowledged, never finished)", ["what"],
-                     registry=REGISTRY)
+TAKEN_OVER = Counter("supportbot_taken_over", "Work of other processes taken over here, by what: process"
+                     " (declared gone by this one), request (acknowledged, never finished), row (an outbox row"
+                     " whose lease ran out: its process died or was paused)", ["what"], registry=REGISTRY)
 POSTS_SENT = Counter("supportbot_posts_sent", "Posts sent: reminder, digest, shift_summary, incident_copy",
                      ["kind"], registry=REGISTRY)
 DATABASE_ERRORS = Counter("supportbot_database_errors", "Database operations that failed: busy, full or other",

@@ -26,6 +26,7 @@ MAX_BACKOFF = timedelta(seconds=30)
 GAVE_UP = "gave up"  # how the outcome of a row that failed every try begins
 MAX_ATTEMPTS = 7  # about 13 s of backoff in all, then the effect is given up and said so
 KEEP_DONE = timedelta(days=2)
+TAKEN_OVER = "taken over from "  # the outcome of a try whose lease ran out, followed by its owner
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Claim:
     payload: dict
     attempt: int
     generation: int
+    taken_over: bool = False  # the last try's lease ran out unfinished: its process died or was paused
 
     @property
     def retried(self) -> bool:
@@ -87,19 +89,20 @@ def _claim(db: Database, now: datetime, owner: str, limit: int, subject: str | N
     of_subject = "AND o.subject = ?" if subject else ""
     rows = db.execute(
         f"""
-        UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1
+        UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1,
+            outcome = CASE WHEN lease_until IS NULL THEN outcome ELSE ? || claimed_by END
         WHERE id IN (
             SELECT o.id FROM outbox o
             WHERE o.done_at IS NULL AND o.next_try_at <= ? AND (o.lease_until IS NULL OR o.lease_until <= ?)
               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.subject = o.subject AND p.done_at IS NULL AND p.id < o.id)
               {of_subject}
             ORDER BY o.id LIMIT ?{db.engine.skip_locked("o")})
-        RETURNING id, subject, kind, payload, attempt, generation
+        RETURNING id, subject, kind, payload, attempt, generation, outcome
         """,
-        [owner, records.to_text(now + LEASE), at, at, *([subject] if subject else []), limit],
+        [owner, records.to_text(now + LEASE), TAKEN_OVER, at, at, *([subject] if subject else []), limit],
     ).fetchall()
     claims = [Claim(id=row[0], subject=row[1], kind=row[2], payload=json.loads(row[3]), attempt=row[4],
-                    generation=row[5]) for row in rows]
+                    generation=row[5], taken_over=(row[6] or "").startswith(TAKEN_OVER)) for row in rows]
     return sorted(claims, key=lambda claim: claim.id)
 
 

@@ -51,6 +51,7 @@ def test_a_lease_that_runs_out_passes_the_row_on_and_fences_the_first_holder(db)
     assert outbox.claim_due(db, T0 + outbox.LEASE - timedelta(seconds=1), "b", 1) == []
     (taken,) = outbox.claim_due(db, T0 + outbox.LEASE, "b", 1)
     assert (taken.attempt, taken.generation, taken.retried) == (2, paused.generation + 1, True)
+    assert (paused.taken_over, taken.taken_over, rows(db)[0]["outcome"]) == (False, True, "taken over from a")
     assert not outbox.renew(db, paused, at(11)), "the paused process learns before its next Slack call"
     assert not outbox.finish(db, paused, at(11)), "and cannot record the row as done"
     assert outbox.renew(db, taken, at(11)) and outbox.finish(db, taken, at(12))
@@ -77,6 +78,7 @@ def test_a_refused_row_backs_off_doubling_then_is_given_up_with_its_reason(db):
             waits.append(round((datetime.fromisoformat(due) - now).total_seconds(), 3))
             now = datetime.fromisoformat(due)
             continue
+        assert not claims[0].taken_over, "backed off, not abandoned"
         if not outbox.try_again_later(db, claims[0], now, "ratelimited"):
             break
     assert waits == [0.2, 0.4, 0.8, 1.6, 3.2, 6.4]
