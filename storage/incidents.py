@@ -4,7 +4,10 @@ Each change runs in one write transaction with its audit event, the key of the S
 that asked for it (so a redelivered click or form changes nothing twice) and the outbox row of
 each step it sends (storage/incident_effects.py). Posting is claimed per step and channel here
 too, before the delivery posts, so no channel gets the same notice twice: the claims are the
-step's progress, which a process taking the step's row over finishes.
+step's progress, which a process taking the step's row over finishes. Those claims and what
+Slack did with each post are written inside a transaction the delivery opens only while the
+step's outbox row is still its own (commands/incident/fanout.py), so a process that lost the
+row (paused past its lease) claims and records nothing more.
 """
 
 import json
@@ -216,61 +219,54 @@ def retry_step(db: Database, now: datetime, incident_id: int, step_number: int, 
 
 def claim_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
     """True for the one caller that may post this step to this channel."""
-    with write_transaction(db):
-        sql = ("INSERT INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
-               " ON CONFLICT DO NOTHING")
-        return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
+    sql = ("INSERT INTO incident_posts (incident_id, step, channel, claimed_at) VALUES (?, ?, ?, ?)"
+           " ON CONFLICT DO NOTHING")
+    return db.execute(sql, [incident_id, step, channel, records.to_text(now)]).rowcount == 1
 
 
 def claim_retry(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
     """A channel that failed may be tried again, by one caller at a time."""
-    with write_transaction(db):
-        sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ? WHERE incident_id = ? AND step = ?"
-               " AND channel = ? AND ts IS NULL AND error IS NOT NULL")
-        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
+    sql = ("UPDATE incident_posts SET error = NULL, claimed_at = ? WHERE incident_id = ? AND step = ?"
+           " AND channel = ? AND ts IS NULL AND error IS NOT NULL")
+    return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
 
 
 def take_over_post(db: Database, now: datetime, incident_id: int, step: int, channel: str) -> bool:
     """True while the post is claimed with neither its ts nor its error recorded: left by an
     earlier try of the step's outbox row, whose holder only this row's holder can be now.
     Slack may have it already; the caller looks before posting."""
-    with write_transaction(db):
-        sql = (f"UPDATE incident_posts SET claimed_at = ? WHERE incident_id = ? AND step = ? AND channel = ?"
-               f" AND {ir.UNFINISHED}")
-        return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
+    sql = (f"UPDATE incident_posts SET claimed_at = ? WHERE incident_id = ? AND step = ? AND channel = ?"
+           f" AND {ir.UNFINISHED}")
+    return db.execute(sql, [records.to_text(now), incident_id, step, channel]).rowcount == 1
 
 
 def record_post(db: Database, now: datetime, incident_id: int, step: int, channel: str, ts: str, actor: str) -> None:
-    with write_transaction(db):
-        db.execute("UPDATE incident_posts SET ts = ?, error = NULL WHERE incident_id = ? AND step = ? AND channel = ?",
-                   [ts, incident_id, step, channel])
-        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POSTED, channel, f"{step}:{ts}")
+    db.execute("UPDATE incident_posts SET ts = ?, error = NULL WHERE incident_id = ? AND step = ? AND channel = ?",
+               [ts, incident_id, step, channel])
+    ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POSTED, channel, f"{step}:{ts}")
 
 
 def record_post_failure(db: Database, now: datetime, incident_id: int, step: int, channel: str, error: str,
                         actor: str) -> None:
-    with write_transaction(db):
-        db.execute("UPDATE incident_posts SET error = ? WHERE incident_id = ? AND step = ? AND channel = ?",
-                   [error, incident_id, step, channel])
-        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POST_FAILED, channel, f"{step}:{error}")
+    db.execute("UPDATE incident_posts SET error = ? WHERE incident_id = ? AND step = ? AND channel = ?",
+               [error, incident_id, step, channel])
+    ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.POST_FAILED, channel, f"{step}:{error}")
 
 
 def record_copy_out_of_step(db: Database, now: datetime, incident_id: int, channel: str, error: str,
                             actor: str) -> None:
     """Slack refused to edit the copy in `channel` past the retries: it shows an older status."""
-    with write_transaction(db):
-        db.execute("UPDATE incident_posts SET edit_error = ? WHERE incident_id = ? AND step = 0 AND channel = ?",
-                   [error, incident_id, channel])
-        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.EDIT_FAILED, channel, error)
+    db.execute("UPDATE incident_posts SET edit_error = ? WHERE incident_id = ? AND step = 0 AND channel = ?",
+               [error, incident_id, channel])
+    ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.EDIT_FAILED, channel, error)
 
 
 def record_copy_in_step(db: Database, now: datetime, incident_id: int, channel: str, actor: str) -> None:
     """The copy in `channel` shows the current status; recorded only if it had fallen behind."""
-    with write_transaction(db):
-        sql = ("UPDATE incident_posts SET edit_error = NULL WHERE incident_id = ? AND step = 0 AND channel = ?"
-               " AND edit_error IS NOT NULL")
-        if db.execute(sql, [incident_id, channel]).rowcount:
-            ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.BACK_IN_STEP, channel)
+    sql = ("UPDATE incident_posts SET edit_error = NULL WHERE incident_id = ? AND step = 0 AND channel = ?"
+           " AND edit_error IS NOT NULL")
+    if db.execute(sql, [incident_id, channel]).rowcount:
+        ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.BACK_IN_STEP, channel)
 
 
 def _start(db: Database, now: datetime, incident: Incident, actor: str) -> Step:

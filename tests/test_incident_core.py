@@ -9,6 +9,7 @@ from storage import incident_effects as effects
 from storage import incident_records as ir
 from storage import incidents as core
 from storage import outbox
+from storage.db import write_transaction
 from storage.errors import InvalidTransition, NotFound
 from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 
@@ -103,15 +104,21 @@ def test_broadcast_needs_words_then_runs_investigating_identified_monitoring_res
         core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.MONITORING, ""), "u3")
 
 
+def written(db, change, *args):
+    """A posting step's claim or record, in a transaction as its delivery writes it."""
+    with write_transaction(db):
+        return change(db, *args)
+
+
 def test_each_channel_is_claimed_once_and_only_failures_are_retried(db):
     _drafted(db)
-    assert core.claim_post(db, NOW, 1, 0, "C0STATUS") is True
-    assert core.claim_post(db, NOW, 1, 0, "C0STATUS") is False
-    assert core.claim_retry(db, NOW, 1, 0, "C0STATUS") is False, "in flight, not failed"
-    core.record_post_failure(db, NOW, 1, 0, "C0STATUS", "not_in_channel", "U0LEAD1")
-    assert core.claim_retry(db, NOW, 1, 0, "C0STATUS") is True
-    assert core.claim_retry(db, NOW, 1, 0, "C0STATUS") is False
-    core.record_post(db, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
+    assert written(db, core.claim_post, NOW, 1, 0, "C0STATUS") is True
+    assert written(db, core.claim_post, NOW, 1, 0, "C0STATUS") is False
+    assert written(db, core.claim_retry, NOW, 1, 0, "C0STATUS") is False, "in flight, not failed"
+    written(db, core.record_post_failure, NOW, 1, 0, "C0STATUS", "not_in_channel", "U0LEAD1")
+    assert written(db, core.claim_retry, NOW, 1, 0, "C0STATUS") is True
+    assert written(db, core.claim_retry, NOW, 1, 0, "C0STATUS") is False
+    written(db, core.record_post, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
     assert ir.posts_of(db, 1) == [ir.Post("C0STATUS", "200.0", None)]
 
 
@@ -119,14 +126,14 @@ def test_a_claim_an_earlier_try_left_unfinished_is_taken_over_once_and_a_recorde
     _drafted(db)
     core.add_revision(db, "C0HELP", CARD, "101.0", "U0AGENT1", "Checkout is down.")
     core.broadcast(db, NOW, 1, "U0LEAD1", PLAN, "b1")
-    core.claim_post(db, NOW, 1, 0, "C0STATUS")
-    core.claim_post(db, NOW, 1, 0, "C0HELP")
-    core.record_post(db, NOW, 1, 0, "C0HELP", "150.0", "U0LEAD1")
+    written(db, core.claim_post, NOW, 1, 0, "C0STATUS")
+    written(db, core.claim_post, NOW, 1, 0, "C0HELP")
+    written(db, core.record_post, NOW, 1, 0, "C0HELP", "150.0", "U0LEAD1")
     assert ir.unfinished_channels(db, 1, 0) == ["C0STATUS"]
-    assert core.take_over_post(db, NOW, 1, 0, "C0HELP") is False, "recorded already"
-    assert core.take_over_post(db, NOW, 1, 0, "C0STATUS") is True
-    core.record_post(db, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
-    assert core.take_over_post(db, NOW, 1, 0, "C0STATUS") is False
+    assert written(db, core.take_over_post, NOW, 1, 0, "C0HELP") is False, "recorded already"
+    assert written(db, core.take_over_post, NOW, 1, 0, "C0STATUS") is True
+    written(db, core.record_post, NOW, 1, 0, "C0STATUS", "200.0", "U0LEAD1")
+    assert written(db, core.take_over_post, NOW, 1, 0, "C0STATUS") is False
     assert ir.unfinished_channels(db, 1, 0) == []
     assert ir.reached_everywhere(db, ir.load_step(db, 1, 0))
 

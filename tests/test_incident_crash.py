@@ -9,10 +9,13 @@ import time
 from commands.incident import ids
 from commands.incident.card_posts import CARD_METADATA
 from commands.incident.fanout import PARALLEL_POSTS
+from commands.incident.publish import POST_EVENT
 from tests.flow import HELP, rows
 from tests.harness import PAUSE_S, start_bot
 from tests.incident_flow import (CONFIGURED, LEAD, broadcast, copies, draft, follow_up_form, open_modal, plan, reply,
                                  submit_follow_up, wait_until)
+
+BROADCAST_CHANNELS = 20  # a pause mid fan-out: some copies on their way, more than as many again not started
 
 
 def _posts(db_path, step: int) -> list[dict]:
@@ -24,8 +27,12 @@ def _kill(bot) -> None:
     bot.process.wait()
 
 
-def _more_channels_than_posted_at_once(standin) -> list[str]:
-    return CONFIGURED + [standin.add_channel(f"region-{n}") for n in range(PARALLEL_POSTS + 2 - len(CONFIGURED))]
+def _more_channels_than_posted_at_once(standin, count: int = PARALLEL_POSTS + 2) -> list[str]:
+    return CONFIGURED + [standin.add_channel(f"region-{n}") for n in range(count - len(CONFIGURED))]
+
+
+def _a_copy(call) -> bool:
+    return (call.args.get("metadata") or {}).get("event_type") == POST_EVENT
 
 
 def _pending(db_path) -> int:
@@ -90,7 +97,7 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
 
 def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_no_copy_is_posted_twice(
         standin, tmp_path):
-    channels = _more_channels_than_posted_at_once(standin)
+    channels = _more_channels_than_posted_at_once(standin, BROADCAST_CHANNELS)
     paused, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
     try:
         card = draft(paused, standin)
@@ -98,7 +105,7 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
         view = open_modal(paused, standin, card)
         standin.delay("chat.postMessage", 1.5)
         assert paused.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-        wait_until(lambda: len(_posts(paused.database, 0)) == PARALLEL_POSTS)  # claimed and on their way to Slack
+        standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)  # claimed, Slack taking them
         with paused.paused():
             standin.delay("chat.postMessage", 0)
             wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))

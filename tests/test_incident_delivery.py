@@ -10,18 +10,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import parse_team_config
-from bot.delivery import DeliveryLoop
+from bot.delivery import Delivery, DeliveryLoop, LeaseLost
 from bot.slack_client import make_client
 from bot.deps import Deps
 from commands.incident import ids
 from commands.incident.deliveries import DELIVERIES
+from commands.incident.fanout import FanOut
 from commands.incident.publish import post_metadata
 from storage import incident_records as ir
 from storage import incidents as core
 from storage import outbox
-from storage.db import Store, open_db, prepare_database
+from storage.db import Store, open_db, prepare_database, write_transaction
 from storage.incident_effects import subject
-from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
+from storage.incident_model import BroadcastPlan, FollowUp, IncidentAction, IncidentStatus
 from tests.flow import HELP, rows
 from tests.harness import start_bot
 from tests.incident_flow import (
@@ -110,6 +111,31 @@ def _loop(standin, path, clock=None) -> DeliveryLoop:
     return DeliveryLoop(make_client(standin.bot_token, standin.api_url), deps, Inline(), DELIVERIES)
 
 
+def test_a_copy_sent_by_a_process_that_lost_the_step_meanwhile_is_recorded_nowhere(standin, tmp_path):
+    path = database_for(tmp_path)
+    prepare_database(path)
+    db = open_db(path)
+    now = datetime.now(timezone.utc)
+    created = core.create_incident(db, now, "Search is down", "U0AGENT1", HELP, "draft-1").incident
+    (card_row,) = outbox.claim_due(db, now, "the process that drafted it", 1)
+    core.attach_card(db, now, created.id, "1.000001")
+    outbox.finish(db, card_row, now)
+    core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
+    step = core.broadcast(db, now, created.id, LEAD, BroadcastPlan((STATUS, GENERAL), "SEV2", False), "send-1").step
+    (paused,) = outbox.claim_due(db, now, "a process paused mid-post", 1)
+    loop = _loop(standin, path, clock=lambda: now)
+
+    def send_then_wake(channel: str) -> str:
+        outbox.claim_due(db, now + outbox.LEASE, "the process that took it over", 1)  # while this one slept
+        return "9.000001"
+
+    with pytest.raises(LeaseLost):
+        FanOut(Delivery(paused, loop.client, loop.deps, "a process paused mid-post"), LEAD).post_step(
+            created.id, step.number, [STATUS], send_then_wake)
+    assert ir.posts_of(db, created.id) == [ir.Post(STATUS, None, None)], "claimed, and the copy left for the new holder"
+    assert not rows(path, "SELECT 1 FROM incident_events WHERE action = ?", [str(IncidentAction.POSTED)])
+
+
 def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting_what_slack_has(standin, tmp_path):
     path = database_for(tmp_path)
     prepare_database(path)
@@ -126,11 +152,13 @@ def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting
     assert [claim.payload for claim in outbox.claim_due(db, now, "a process that dies", 1)] == [{"incident_id": 1,
                                                                                                  "step": 0}]
     client = make_client(standin.bot_token, standin.api_url)
-    for channel in (STATUS, GENERAL, HELP):
-        core.claim_post(db, now, created.id, 0, channel)
+    with write_transaction(db):
+        for channel in (STATUS, GENERAL, HELP):
+            core.claim_post(db, now, created.id, 0, channel)
     taken = client.chat_postMessage(channel=STATUS, text="the copy Slack took",
                                     metadata=post_metadata(created.id, 0, STATUS))
-    core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
+    with write_transaction(db):
+        core.record_post(db, now, created.id, 0, HELP, "1.000003", LEAD)
     loop = _loop(standin, path, clock=lambda: now + outbox.LEASE + timedelta(seconds=1))
     assert loop.deliver_due() == 1, "its lease ran out: the row is tried again"
     assert loop.deliver_due() == 0 and outbox.pending_count(db) == 0

@@ -10,8 +10,9 @@ stored it) is not sent again in this try: its channel stays claimed without a ts
 other channels are done, the step's outbox row is tried again later (`back_off_if_posts_left`).
 That try looks for the post by its metadata before posting (`take_over`). On the row's last
 try such a failure is recorded as the channel's error, like a refusal. Each post and each
-edit first checks that the row is still this process's (`still_mine`), so a process that lost
-it (paused past its lease) stops. A copy whose edit still fails is recorded as out of step,
+edit first checks that the row is still this process's (`still_mine`), and every claim and
+record is written only while it is (`_while_mine`), so a process that lost it (paused past its
+lease) stops and records nothing. A copy whose edit still fails is recorded as out of step,
 and cleared by the next edit that lands.
 """
 
@@ -20,9 +21,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from slack_sdk.errors import SlackApiError
+from sqlite_utils import Database
 
 from bot import metrics
 from bot.delivery import Delivery, transient
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 PARALLEL_POSTS = 8
 SECONDS_BETWEEN_POSTS = 1.0
 
+T = TypeVar("T")
 Claim = Callable[[str], bool]
 Send = Callable[[str], str]
 Edit = Callable[[str, str], object]  # (channel, ts of its copy)
@@ -118,10 +121,11 @@ class FanOut:
                 self.left_for_later[channel] = error
                 return
             log.warning("INC-%s step %s could not be posted in %s: %s", incident_id, step, channel, reason)
-            core.record_post_failure(self._db(), self.deps.clock(), incident_id, step, channel, reason, self.actor)
+            self._while_mine(lambda db: core.record_post_failure(db, self.deps.clock(), incident_id, step, channel,
+                                                                 reason, self.actor))
             return
-        core.record_post(self._db(), self.deps.clock(), incident_id, step, channel, ts, self.actor)
         metrics.POSTS_SENT.labels("incident_copy").inc()
+        self._while_mine(lambda db: core.record_post(db, self.deps.clock(), incident_id, step, channel, ts, self.actor))
 
     def _edit_one(self, incident_id: int, channel: str, ts: str, edit: Edit) -> str | None:
         self.job.still_mine()
@@ -129,23 +133,31 @@ class FanOut:
             edit(channel, ts)
         except (SlackApiError, OSError) as error:
             log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
-            core.record_copy_out_of_step(self._db(), self.deps.clock(), incident_id, channel, _reason(error),
-                                         self.actor)
+            self._while_mine(lambda db: core.record_copy_out_of_step(db, self.deps.clock(), incident_id, channel,
+                                                                     _reason(error), self.actor))
             return _reason(error)
-        core.record_copy_in_step(self._db(), self.deps.clock(), incident_id, channel, self.actor)
+        self._while_mine(lambda db: core.record_copy_in_step(db, self.deps.clock(), incident_id, channel, self.actor))
         return None
 
     def _first_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_post(self._db(), self.deps.clock(), incident_id, step, channel)
+        return lambda channel: self._while_mine(lambda db: core.claim_post(db, self.deps.clock(), incident_id, step,
+                                                                           channel))
 
     def _retry_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.claim_retry(self._db(), self.deps.clock(), incident_id, step, channel)
+        return lambda channel: self._while_mine(lambda db: core.claim_retry(db, self.deps.clock(), incident_id, step,
+                                                                            channel))
 
     def _take_over_claim(self, incident_id: int, step: int) -> Claim:
-        return lambda channel: core.take_over_post(self._db(), self.deps.clock(), incident_id, step, channel)
+        return lambda channel: self._while_mine(lambda db: core.take_over_post(db, self.deps.clock(), incident_id,
+                                                                               step, channel))
 
-    def _db(self):
-        return self.deps.store.db()
+    def _while_mine(self, write: Callable[[Database], T]) -> T:
+        """`write` in a transaction of its own that also checks the step's outbox row is still this
+        process's (its generation), so a process that lost the row claims and records nothing:
+        LeaseLost instead."""
+        result = []
+        self.job.record_now(lambda db: result.append(write(db)))
+        return result[0]
 
 
 def _reason(error: SlackApiError | OSError) -> str:
