@@ -1,5 +1,6 @@
 """Running the real `supportbot` process against the local Slack stand-in."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 from standin import SlackDriver, SlackStandIn
 from tests.databases import database_for
 from standin.bot_process import bot_env as process_env
-from standin.bot_process import PortTaken, spawn_bot, stop_process, wait_healthy
+from standin.bot_process import PortTaken, spawn, stop_process, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"
@@ -60,12 +61,25 @@ def run_cli(args: list[str], env: dict, cwd: Path, timeout: float = 30) -> subpr
                           text=True, timeout=timeout)
 
 
-def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
+def read_only_prefix(directory: Path) -> tuple[str, ...]:
+    """A command prefix under which nothing in `directory` can be written. Root ignores file
+    modes, so as root the directory is mounted read-only in a mount namespace of the bot's own."""
+    if os.geteuid() != 0:
+        for path in directory.iterdir():
+            path.chmod(0o444)
+        directory.chmod(0o555)
+        return ()
+    remount = 'mount --bind -o ro "$0" "$0" && exec "$@"'
+    return ("unshare", "--user", "--map-root-user", "--mount", "sh", "-c", remount, str(directory))
+
+
+def start_bot(standin: SlackStandIn, workdir: Path, read_only: bool = False, **overrides: str) -> RunningBot:
     """HTTP mode, ready once /healthz answers. A free port can be taken by another process before
-    the bot binds it (tests run side by side): then the bot starts again on another."""
+    the bot binds it (tests run side by side): then the bot starts again on another. With
+    `read_only`, the bot cannot write to its working directory (its log goes beside it)."""
     tries_left = PORT_TRIES
     while True:
-        bot = _spawn(standin, workdir, **overrides)
+        bot = _spawn(standin, workdir, read_only, **overrides)
         try:
             wait_healthy(bot.process, int(bot.url.rsplit(":", 1)[1]), bot.log_path, timeout=20)
             return bot
@@ -78,7 +92,7 @@ def start_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> Running
 def start_socket_mode_bot(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
     """Socket Mode, ready once it has opened its WebSocket to the stand-in: one more than were open."""
     already_open = standin.open_socket_connections
-    bot = _spawn(standin, workdir, SLACK_APP_TOKEN=standin.app_token, **overrides)
+    bot = _spawn(standin, workdir, False, SLACK_APP_TOKEN=standin.app_token, **overrides)
     try:
         standin.socket_connected(timeout=20, count=already_open + 1)
     except TimeoutError:
@@ -87,10 +101,12 @@ def start_socket_mode_bot(standin: SlackStandIn, workdir: Path, **overrides: str
     return bot
 
 
-def _spawn(standin: SlackStandIn, workdir: Path, **overrides: str) -> RunningBot:
+def _spawn(standin: SlackStandIn, workdir: Path, read_only: bool = False, **overrides: str) -> RunningBot:
     env = bot_env(standin, workdir, **overrides)
-    log_path = workdir / f"bot-{env['PORT']}.log"
-    process = spawn_bot(env, workdir, log_path)
+    log_name = f"bot-{env['PORT']}.log"
+    log_path = workdir.parent / f"{workdir.name}-{log_name}" if read_only else workdir / log_name
+    prefix = read_only_prefix(workdir) if read_only else ()
+    process = spawn([*prefix, sys.executable, "-m", "bot", "run"], log_path, env=env, cwd=workdir)
     base = f"http://127.0.0.1:{env['PORT']}"
     return RunningBot(process, base, env["SUPPORTBOT_DB"], log_path,
                       SlackDriver(f"{base}/slack/events", SECRET, standin))

@@ -1,13 +1,11 @@
 """A database that cannot serve: one clear line at start-up; a busy one mid-conversation;
 an online backup while the bot writes."""
 
-import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -20,7 +18,7 @@ from storage.db import Store, database_busy, inbox_path, prepare_database, write
 from storage.inbox import keep_many
 from storage.records import claim_request
 from tests.flow import HELP, L1, cards_in, count, raise_by_command, rows
-from tests.harness import TEAM_YAML, bot_env, run_cli, start_bot
+from tests.harness import TEAM_YAML, bot_env, read_only_prefix, run_cli, start_bot
 from tests.incident_flow import wait_until
 
 pytestmark = pytest.mark.sqlite_only  # the files themselves: missing, junk, read-only, locked; backup
@@ -46,18 +44,6 @@ def test_a_file_that_is_not_a_database_is_named(standin, tmp_path):
     assert "is not a SQLite database" in _run_with_db(standin, tmp_path, junk)
 
 
-def _read_only(directory: Path) -> tuple[str, ...]:
-    """A command prefix under which nothing in `directory` can be written. Root ignores file
-    modes, so as root the directory is mounted read-only in a mount namespace of the bot's own."""
-    if os.geteuid() != 0:
-        for path in directory.iterdir():
-            path.chmod(0o444)
-        directory.chmod(0o555)
-        return ()
-    remount = 'mount --bind -o ro "$0" "$0" && exec "$@"'
-    return ("unshare", "--user", "--map-root-user", "--mount", "sh", "-c", remount, str(directory))
-
-
 def test_a_read_only_database_is_named_and_left_as_it_was(standin, tmp_path):
     directory = tmp_path / "read-only"
     directory.mkdir()
@@ -65,7 +51,7 @@ def test_a_read_only_database_is_named_and_left_as_it_was(standin, tmp_path):
     prepare_database(path)
     before = {p.name: p.read_bytes() for p in directory.iterdir()}
     try:
-        line = _run_with_db(standin, tmp_path, path, _read_only(directory))
+        line = _run_with_db(standin, tmp_path, path, read_only_prefix(directory))
     finally:
         directory.chmod(0o755)
     assert "is read-only" in line and "give the bot write access" in line
