@@ -1,12 +1,16 @@
 """SLA reminders through the real process, with second-long deadlines: cadence, the leads'
-notice, cancellation by an ack, a restart in between, and two instances on one database."""
+notice, cancellation by an ack, a restart in between, and two instances on one database, also
+through a day that ends in its digest."""
 
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from tests.flow import L1, L3, card_text, cards_in, raise_by_command, rows
+from bot.deps import utc_now
+from tests.flow import L1, L3, card_text, cards_in, raise_by_command, rows, wait_until
 from tests.harness import TEAM_YAML, start_bot
 from tests.line3_flow import l3_card, reply
 
@@ -113,6 +117,39 @@ def test_two_instances_on_one_database_send_each_reminder_once(standin, tmp_path
     finally:
         one.stop()
         two.stop()
+
+
+def test_two_instances_through_a_day_with_second_long_slas_and_a_digest_send_each_reminder_and_report_once(
+        standin, tmp_path):
+    team = yaml.safe_load(TEAM_YAML)
+    digest_at = _a_minute_at_least_20_s_away(ZoneInfo(team["timezone"]))
+    team["sla"], team["digest"]["time"] = FAST_SLA, digest_at.strftime("%H:%M")
+    (tmp_path / "app.yaml").write_text(yaml.safe_dump(team))
+    one, two = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        for n, bot in enumerate((one, two, one)):
+            raise_by_command(bot, standin, f"new P1 L3 Outage in region {n}")
+        wait_until(lambda: len(leads_notices(standin)) == 3 and _digests(standin), timeout=100)
+        standin.wait_idle(quiet=2.0)
+        cards = cards_in(standin, L3)
+        assert len(cards) == 3
+        for card in cards:
+            reminders = reminders_in(standin, L3, card["ts"])
+            assert [text.split(":")[0] for text in reminders] == ["⏰ Reminder 1 of 2", "⏰ Reminder 2 of 2"], card["ts"]
+        assert len(leads_notices(standin)) == 3 and len(_digests(standin)) == 1
+    finally:
+        one.stop()
+        two.stop()
+
+
+def _a_minute_at_least_20_s_away(zone: ZoneInfo) -> datetime:
+    """The start of a coming minute, late enough for two bots to be running when it comes."""
+    soon = utc_now().astimezone(zone) + timedelta(seconds=20)
+    return soon.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def _digests(standin) -> list[dict]:
+    return [m for m in standin.messages(LEADS) if "Daily digest" in repr(m.get("blocks"))]
 
 
 def test_a_waiting_escalation_gets_no_reminder_until_it_resumes(fast_bot, standin):
