@@ -18,7 +18,7 @@ from jobs.schedule import ScheduledJob
 from storage.inbox import claim_left_behind
 
 log = logging.getLogger(__name__)
-CHECK_EVERY = timedelta(seconds=3)
+CHECK_EVERY = timedelta(seconds=1)
 
 
 def inbox_replay_job(app: App) -> ScheduledJob:

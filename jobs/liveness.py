@@ -12,7 +12,7 @@ from bot.deps import Deps
 from storage.boots import keep_alive, notice_gone
 
 log = logging.getLogger(__name__)
-CHECK_EVERY = timedelta(seconds=2)
+CHECK_EVERY = timedelta(seconds=1)
 
 
 def liveness_trigger() -> IntervalTrigger:

@@ -18,7 +18,7 @@ from storage import records
 from storage.db import open_db, write_transaction
 from storage.engines.base import Life
 
-MISSING_GRACE = timedelta(seconds=4)
+MISSING_GRACE = timedelta(seconds=3)
 
 
 @dataclass

@@ -12,6 +12,7 @@ import pytest
 
 from storage.boots import MISSING_GRACE, end_boot, gone_among, keep_alive, notice_gone, record_boot, start_boot
 from storage.db import BUSY_TIMEOUT_MS, open_db, prepare_database, write_transaction
+from storage.engines.postgres import LIFE_LOCK
 from tests.databases import database_for
 from tests.flow import rows, wait_until
 
@@ -86,8 +87,10 @@ def test_a_killed_process_is_declared_gone_and_a_paused_one_is_not(database):
 def test_a_life_lost_with_its_connection_is_held_again_and_undoes_gone(database):
     db = open_db(database)
     boot = start_boot(database, T0, BUSY_TIMEOUT_MS)
-    db.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid::bigint = ?"
-               " AND objsubid = 2", [boot.id])
+    db.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid::bigint = ?"
+               " AND objid::bigint = ? AND objsubid = 2"
+               " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+               [LIFE_LOCK, boot.id])  # this test's database only: the tests beside it hold lives of the same number
     wait_until(lambda: notice_gone(db, T0) == [] and rows(database, "SELECT missing_since FROM boots WHERE id = ?",
                                                           [boot.id])[0]["missing_since"])
     assert notice_gone(db, T0 + MISSING_GRACE) == [boot.id], "the server restarted, say: its lock went with it"

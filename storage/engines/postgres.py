@@ -27,9 +27,9 @@ except ImportError:  # the [postgres] extra is not installed: EngineUnavailable 
 WRITE_LOCK = 0x5B07  # the advisory lock every writer takes (SQLite's one write lock)
 MIGRATION_LOCK = 0x5B08  # held by the one instance that migrates while the others wait
 LIFE_LOCK = 0x5B09  # with a boot's id: held by that process's own connection while it lives
-# The server probes an idle connection after 5 s and drops it after 3 unanswered probes 2 s
-# apart, so a machine that vanished releases its life lock within about 11 s.
-KEEPALIVES = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3"
+# The server probes an idle connection after 2 s and drops it after 3 unanswered probes 1 s
+# apart, so a machine that vanished releases its life lock within about 5 s.
+KEEPALIVES = "SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3"
 CONNECT_TIMEOUT_S = 5
 IDLE_WRITER_MS = 5_000  # no transaction of the bot waits this long between its statements
 START_TIMEOUT_MS = 15_000
