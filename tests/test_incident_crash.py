@@ -121,6 +121,29 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
         other.stop()
 
 
+def test_killed_mid_broadcast_beside_another_instance_every_copy_is_out_once_within_15_s_of_its_death(
+        standin, tmp_path):
+    channels = _more_channels_than_posted_at_once(standin, BROADCAST_CHANNELS)
+    killed, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        card = draft(killed, standin)
+        reply(killed, standin, card, "Checkout fails for every card.")
+        view = open_modal(killed, standin, card)
+        standin.delay("chat.postMessage", 1.5)
+        assert killed.driver.view_submission(view, plan(channels), user=LEAD).status == 200
+        standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)
+        _kill(killed)
+        died = time.monotonic()
+        standin.delay("chat.postMessage", 0)
+        wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
+                   and len(_posts(other.database, 0)) == len(channels), timeout=15)
+        assert time.monotonic() - died < 15
+        standin.wait_idle(quiet=1.0)
+        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+    finally:
+        other.stop()
+
+
 def test_killed_while_posting_the_draft_card_the_next_process_adopts_it_once(standin, tmp_path):
     first = start_bot(standin, tmp_path)
     standin.delay("chat.postMessage", 2)
