@@ -176,6 +176,7 @@ class Store:
             if self.engine.pools:
                 db = self.engine.pooled(self._pool(inbox, busy_timeout_ms), busy_timeout_ms, inbox=inbox)
                 _fit(db, self.engine, busy_timeout_ms, inbox)
+                db.store = self  # the pools stay open while a database handed out is used (`Store(…).db()`)
             else:
                 db = _connect(self.engine, busy_timeout_ms, inbox)
             setattr(self._local, name, db)

@@ -1,0 +1,47 @@
+"""How a process's threads get their database: on PostgreSQL from pools shared by the threads,
+bounded however many threads work at once; on SQLite a connection of each thread's own."""
+
+import gc
+import threading
+
+import pytest
+
+from storage.db import Store, prepare_database, write_transaction
+from tests.databases import database_for
+
+
+@pytest.fixture
+def target(tmp_path) -> str:
+    target = database_for(tmp_path)
+    prepare_database(target)
+    return target
+
+
+def test_a_database_handed_out_keeps_working_after_its_store_is_dropped(target):
+    db = Store(target).db()
+    gc.collect()
+    with write_transaction(db):
+        db.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?)", ["k", "2026-12-06T09:00:00+00:00"])
+    assert db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 1
+
+
+@pytest.mark.needs_postgres
+def test_many_threads_at_once_share_no_more_connections_than_the_pool_holds(target):
+    store = Store(target, pool_size=3)
+    start = threading.Barrier(12)
+    seen: list[int] = []
+
+    def work() -> None:
+        db = store.db()
+        start.wait()
+        with write_transaction(db, exclusive=False):
+            seen.append(db.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                   " AND application_name = 'supportbot'").fetchone()[0])
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.close()
+    assert len(seen) == 12 and max(seen) <= 3
