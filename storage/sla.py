@@ -165,13 +165,20 @@ def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:
     return _clock(rows[0]) if rows else None
 
 
+_DUE = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? AND paused_at IS NULL"
+
+
 def claim_due_reminders(db: Database, now: datetime, policy: SlaPolicy) -> list[Reminder]:
     """Every reminder due by `now`, each claimed for this caller alone and written to the outbox
     with it (storage/escalation_effects.py), so a reminder claimed is a reminder sent. A clock
-    that fell behind (the bot was down) gets one reminder now, not a burst of the ones it missed."""
+    that fell behind (the bot was down) gets one reminder now, not a burst of the ones it missed.
+    Asked every half second by every instance, so it takes the write lock only when a look
+    without it finds something due."""
+    at = records.to_text(now)
+    if db.execute(f"{_DUE} LIMIT 1", [at]).fetchone() is None:
+        return []
     with write_transaction(db):
-        sql = "SELECT * FROM sla_clocks WHERE next_reminder_at <= ? AND paused_at IS NULL ORDER BY next_reminder_at"
-        due = [_clock(row) for row in db.query(sql, [records.to_text(now)])]
+        due = [_clock(row) for row in db.query(f"{_DUE} ORDER BY next_reminder_at", [at])]
         return [_advance(db, now, clock, policy) for clock in due]
 
 
