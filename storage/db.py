@@ -138,9 +138,7 @@ class Store:
         self.pool_size = pool_size
         self.engine = engine_for(self.target)
         self._local = threading.local()
-        self._pools: dict[bool, object] = {}
-        self._pools_lock = threading.Lock()
-        weakref.finalize(self, _close_pools_aside, self._pools).atexit = False
+        self._pools = _Pools()
 
     def db(self):
         return self._connection("db", self.busy_timeout_ms, inbox=False)
@@ -161,9 +159,9 @@ class Store:
 
     def close(self) -> None:
         """The pools' connections closed (a thread's own SQLite connection closes with the thread)."""
-        with self._pools_lock:
-            pools = list(self._pools.values())
-            self._pools.clear()
+        with self._pools.lock:
+            pools = list(self._pools.open.values())
+            self._pools.open.clear()
         for pool in pools:
             pool.close()
 
@@ -176,18 +174,28 @@ class Store:
             if self.engine.pools:
                 db = self.engine.pooled(self._pool(inbox, busy_timeout_ms), busy_timeout_ms, inbox=inbox)
                 _fit(db, self.engine, busy_timeout_ms, inbox)
-                db.store = self  # the pools stay open while a database handed out is used (`Store(…).db()`)
+                db.pools = self._pools  # open while a database handed out is used (`Store(…).db()`)
             else:
                 db = _connect(self.engine, busy_timeout_ms, inbox)
             setattr(self._local, name, db)
         return db
 
     def _pool(self, inbox: bool, busy_timeout_ms: int):
-        with self._pools_lock:
-            if inbox not in self._pools:
+        with self._pools.lock:
+            if inbox not in self._pools.open:
                 size = INBOX_POOL_SIZE if inbox else self.pool_size
-                self._pools[inbox] = self.engine.open_pool(size, inbox=inbox, busy_timeout_ms=busy_timeout_ms)
-            return self._pools[inbox]
+                self._pools.open[inbox] = self.engine.open_pool(size, inbox=inbox, busy_timeout_ms=busy_timeout_ms)
+            return self._pools.open[inbox]
+
+
+class _Pools:
+    """A Store's PostgreSQL pools (main and inbox), closed once neither the Store nor a database it
+    handed out is in use: each holds this, and nothing here points back at them."""
+
+    def __init__(self) -> None:
+        self.open: dict[bool, object] = {}
+        self.lock = threading.Lock()
+        weakref.finalize(self, _close_pools_aside, self.open).atexit = False
 
 
 def _close_pools_aside(pools: dict) -> None:

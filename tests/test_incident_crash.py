@@ -5,6 +5,7 @@ outbox row over: what Slack has is adopted (found by its metadata), only what is
 posted, and the paused process posts nothing more once it wakes."""
 
 import time
+from contextlib import contextmanager
 
 from commands.incident import ids
 from commands.incident.card_posts import CARD_METADATA
@@ -35,6 +36,35 @@ def _a_copy(call) -> bool:
     return (call.args.get("metadata") or {}).get("event_type") == POST_EVENT
 
 
+@contextmanager
+def _broadcasting_beside_another(standin, tmp_path):
+    """Two instances on one database; the first broadcasts a drafted incident to 20 channels,
+    Slack slow to answer, and (first, other, channels) is given once the first posts are claimed
+    and Slack is taking them. Both are stopped at the end (a killed one stops at once)."""
+    channels = _more_channels_than_posted_at_once(standin, BROADCAST_CHANNELS)
+    first, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
+    try:
+        card = draft(first, standin)
+        reply(first, standin, card, "Checkout fails for every card.")
+        view = open_modal(first, standin, card)
+        standin.delay("chat.postMessage", 1.5)
+        assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
+        standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)
+        yield first, other, channels
+    finally:
+        first.stop()
+        other.stop()
+
+
+def _every_copy_recorded(db_path, channels: list[str]) -> bool:
+    posts = _posts(db_path, 0)
+    return len(posts) == len(channels) and all(post["ts"] for post in posts)
+
+
+def _assert_one_copy_each(standin, channels: list[str]) -> None:
+    assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+
+
 def _pending(db_path) -> int:
     return rows(db_path, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"]
 
@@ -57,10 +87,9 @@ def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_
     standin.delay("chat.postMessage", 0)
     second = start_bot(standin, tmp_path)
     try:
-        wait_until(lambda: all(post["ts"] for post in _posts(second.database, 0)) and len(_posts(second.database, 0))
-                   == len(channels), timeout=30)
+        wait_until(lambda: _every_copy_recorded(second.database, channels), timeout=30)
         standin.wait_idle(quiet=1.0)
-        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+        _assert_one_copy_each(standin, channels)
         recorded = {post["channel"]: post["ts"] for post in _posts(second.database, 0)}
         assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
     finally:
@@ -97,51 +126,28 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
 
 def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_no_copy_is_posted_twice(
         standin, tmp_path):
-    channels = _more_channels_than_posted_at_once(standin, BROADCAST_CHANNELS)
-    paused, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
-    try:
-        card = draft(paused, standin)
-        reply(paused, standin, card, "Checkout fails for every card.")
-        view = open_modal(paused, standin, card)
-        standin.delay("chat.postMessage", 1.5)
-        assert paused.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-        standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)  # claimed, Slack taking them
+    with _broadcasting_beside_another(standin, tmp_path) as (paused, other, channels):
         with paused.paused():
             standin.delay("chat.postMessage", 0)
-            wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
-                       and len(_posts(other.database, 0)) == len(channels), timeout=PAUSE_S)  # its lease ran out: taken over
+            wait_until(lambda: _every_copy_recorded(other.database, channels), timeout=PAUSE_S)  # its lease ran out: taken over
         wait_until(lambda: _pending(other.database) == 0, timeout=15)
         standin.wait_idle(quiet=1.0)
-        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
+        _assert_one_copy_each(standin, channels)
         recorded = {post["channel"]: post["ts"] for post in _posts(other.database, 0)}
         assert recorded == {channel: copies(standin, channel)[0]["ts"] for channel in channels}
         assert "taken over by another process" in paused.log(), "the paused instance stopped when it woke"
-    finally:
-        paused.stop()
-        other.stop()
 
 
 def test_killed_mid_broadcast_beside_another_instance_every_copy_is_out_once_within_15_s_of_its_death(
         standin, tmp_path):
-    channels = _more_channels_than_posted_at_once(standin, BROADCAST_CHANNELS)
-    killed, other = start_bot(standin, tmp_path), start_bot(standin, tmp_path)
-    try:
-        card = draft(killed, standin)
-        reply(killed, standin, card, "Checkout fails for every card.")
-        view = open_modal(killed, standin, card)
-        standin.delay("chat.postMessage", 1.5)
-        assert killed.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-        standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)
+    with _broadcasting_beside_another(standin, tmp_path) as (killed, other, channels):
         _kill(killed)
         died = time.monotonic()
         standin.delay("chat.postMessage", 0)
-        wait_until(lambda: all(post["ts"] for post in _posts(other.database, 0))
-                   and len(_posts(other.database, 0)) == len(channels), timeout=15)
+        wait_until(lambda: _every_copy_recorded(other.database, channels), timeout=15)
         assert time.monotonic() - died < 15
         standin.wait_idle(quiet=1.0)
-        assert {channel: len(copies(standin, channel)) for channel in channels} == {channel: 1 for channel in channels}
-    finally:
-        other.stop()
+        _assert_one_copy_each(standin, channels)
 
 
 def test_killed_while_posting_the_draft_card_the_next_process_adopts_it_once(standin, tmp_path):

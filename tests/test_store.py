@@ -8,6 +8,7 @@ import pytest
 
 from storage.db import Store, prepare_database, write_transaction
 from tests.databases import database_for
+from tests.flow import wait_until
 
 
 @pytest.fixture
@@ -45,3 +46,16 @@ def test_many_threads_at_once_share_no_more_connections_than_the_pool_holds(targ
         thread.join()
     store.close()
     assert len(seen) == 12 and max(seen) <= 3
+
+
+@pytest.mark.needs_postgres
+def test_a_store_and_its_databases_no_longer_used_close_their_connections(target):
+    store = Store(target)
+    store.db().execute("SELECT 1")
+    store.inbox_db().execute("SELECT 1")
+    watcher = Store(target, pool_size=1).db()
+    count = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+             " AND application_name = 'supportbot' AND pid != pg_backend_pid()")
+    assert watcher.execute(count).fetchone()[0] >= 2
+    del store
+    assert wait_until(lambda: watcher.execute(count).fetchone()[0] == 0, timeout=10)
