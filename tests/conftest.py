@@ -16,7 +16,7 @@ def pytest_xdist_auto_num_workers(config):
 
 
 # Modules whose tests kill, pause or run several bot processes, or wait on real minutes: the
-# suite's long tests (a 30 s pause, a digest on a minute boundary).
+# suite's long tests (a 30 s pause, a digest on a minute boundary), `-m processes` alone.
 PROCESS_MODULES = frozenset({
     "test_boots", "test_bench_runs", "test_crash_recovery", "test_digest_chart", "test_incident_crash",
     "test_instances_apart", "test_lost_answers", "test_outbox_processes", "test_postgres_outage",
@@ -27,10 +27,8 @@ PROCESS_MODULES = frozenset({
 def pytest_collection_modifyitems(config, items):
     """Against a PostgreSQL server, the tests about SQLite's files (WAL, the inbox's file, a file
     that is not a database, backup) are left out; they run in the SQLite run. The tests that need
-    a server (the copy to PostgreSQL) run in the PostgreSQL run.
-
-    The tests of PROCESS_MODULES are marked `processes` (`-m processes` runs them alone) and go
-    first, so the workers start the long ones early instead of one of them finishing last."""
+    a server (the copy to PostgreSQL) run in the PostgreSQL run. The tests of PROCESS_MODULES
+    are marked `processes`."""
     other_engine = "sqlite_only" if on_postgres() else "needs_postgres"
     left_out = [item for item in items if item.get_closest_marker(other_engine)]
     if left_out:
@@ -39,7 +37,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.module.__name__.rsplit(".", 1)[-1] in PROCESS_MODULES:
             item.add_marker(pytest.mark.processes)
-    items.sort(key=lambda item: item.get_closest_marker("processes") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)
