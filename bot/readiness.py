@@ -1,9 +1,9 @@
 """GET /readyz: may this instance be sent work? Its Slack token was accepted and its database answers.
 
-The database is asked in a thread of its own, a fresh one each time (bot/timed_read.py), so
-each check reads on a connection of its own (a file gone or replaced since start-up shows) and a
-database that hangs costs that one thread, not the answer: after TIME_LIMIT the instance is
-reported not ready. While that thread still waits, no second one is started.
+The database is asked in a thread of its own, a fresh one each time (bot/timed_read.py), so on
+SQLite each check reads on a connection of its own (a file gone or replaced since start-up
+shows), and a database that hangs costs that one thread, not the answer: after TIME_LIMIT the
+instance is reported not ready. While that thread still waits, no second one is started.
 """
 
 import logging

@@ -80,10 +80,12 @@ def refresh(db: Database, now: datetime, people: Set[str] = frozenset(), lines: 
     (among `people`, working one of `lines`, and with `leads` / `broadcasters` every lead's /
     broadcaster's), each coalesced into a pending publish and no sooner than AT_MOST_EVERY after
     their last one. `visitors`: `recent` as the caller already read it."""
+    concerned = []
     for user, published_at, shown_lines, lead, broadcaster in recent(db, now) if visitors is None else visitors:
         works = {int(line) for line in shown_lines.split(",") if line}
         if user in people or works & lines or (leads and lead) or (broadcasters and broadcaster):
-            _publish(db, now, user, _spaced(now, published_at))
+            concerned.append((user, published_at))
+    _republish(db, now, concerned)
 
 
 def refresh_leads_published_before(db: Database, now: datetime, moment: datetime) -> int:
@@ -93,22 +95,27 @@ def refresh_leads_published_before(db: Database, now: datetime, moment: datetime
     with write_transaction(db):
         stale = [(user, published_at) for user, published_at, _, lead, _ in recent(db, now)
                  if lead and (published_at is None or records.from_text(published_at) < moment)]
-        for user, published_at in stale:
-            _publish(db, now, user, _spaced(now, published_at))
+        _republish(db, now, stale)
         return len(stale)
 
 
-def _spaced(now: datetime, published_at: str | None) -> datetime:
-    """No sooner than AT_MOST_EVERY after the person's last publish."""
-    last = records.from_text(published_at)
-    return max(now, last + AT_MOST_EVERY) if last else now
-
-
-def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> None:
-    """A Home opened or switched by its person goes out at once; a re-publish a change asks for
-    (`not_before` set) joins the person's pending one or takes the workspace's next free slot."""
-    if not_before is not None:
-        latest = db.execute("SELECT max(next_try_at) FROM outbox WHERE kind = ?", [HOME]).fetchone()[0]
+def _republish(db: Database, now: datetime, homes: list[tuple[str, str | None]]) -> None:
+    """(person, when their Home was last published): each joins the person's pending publish, or
+    takes the workspace's next free slot, no sooner than AT_MOST_EVERY after their last one. The
+    slot taken last is read once, then counted on here."""
+    if not homes:
+        return
+    latest = records.from_text(db.execute("SELECT max(next_try_at) FROM outbox WHERE kind = ?", [HOME]).fetchone()[0])
+    for user, published_at in homes:
+        last = records.from_text(published_at)
+        at = max(now, last + AT_MOST_EVERY) if last else now
         if latest:
-            not_before = max(not_before, records.from_text(latest) + WORKSPACE_SPACING)
-    outbox.enqueue(db, now, subject(user), HOME, {"user": user}, coalesce=True, not_before=not_before)
+            at = max(at, latest + WORKSPACE_SPACING)
+        if _publish(db, now, user, at):
+            latest = at if latest is None else max(latest, at)
+
+
+def _publish(db: Database, now: datetime, user: str, not_before: datetime | None = None) -> bool:
+    """A Home opened or switched by its person goes out at once (no `not_before`). False when a
+    pending publish of the person's covers it."""
+    return outbox.enqueue(db, now, subject(user), HOME, {"user": user}, coalesce=True, not_before=not_before) is not None

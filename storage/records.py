@@ -26,9 +26,7 @@ def load_escalation(db: Database, escalation_id: int) -> Escalation:
 
 def insert_escalation(db: Database, row: dict) -> Escalation:
     """A new escalation, as stored: it has no owner yet."""
-    columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    stored = list(db.query(f"INSERT INTO escalations ({columns}) VALUES ({marks}) RETURNING *", list(row.values())))
+    stored = list(db.query(f"{_insert('escalations', row)} RETURNING *", list(row.values())))
     return _escalation(stored[0], {})
 
 
@@ -82,16 +80,16 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
 
 def insert_row(db: Database, table: str, row: dict) -> None:
     """Plain INSERT: sqlite-utils' insert() inspects the table on every call, too slow for the hot path."""
-    columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    db.execute(_insert(table, row), list(row.values()))
 
 
 def insert_numbered(db: Database, table: str, row: dict) -> int:
     """INSERT into a table whose `id` numbers itself; returns the new id."""
-    columns = ", ".join(row)
-    marks = ", ".join("?" * len(row))
-    return db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id", list(row.values())).fetchone()[0]
+    return db.execute(f"{_insert(table, row)} RETURNING id", list(row.values())).fetchone()[0]
+
+
+def _insert(table: str, row: dict) -> str:
+    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
 
 
 def insert_event(db: Database, event: Event) -> int:
