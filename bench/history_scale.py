@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         figures, on_postgres = _one_year(team, yesterday, share, args)
         _report(figures, first)
         if on_postgres:
-            print("--- the same year copied to PostgreSQL (supportbot db copy), then ANALYZE ---")
+            print("--- the same year copied to PostgreSQL (supportbot db copy, which vacuums and analyses) ---")
             _report(on_postgres, None)
         first = first or figures
     return 0
@@ -119,7 +119,6 @@ def _on_postgres(team: TeamConfig, yesterday, source: Path, args: argparse.Names
         print(f"copied to PostgreSQL in {time.monotonic() - started:.0f} s")
         db = open_db(url)
         try:
-            db.execute("ANALYZE")
             open_now = db.execute("SELECT count(*) FROM escalations WHERE status = 'open'").fetchone()[0]
             return Figures(open_now, _time_reports(db, team, yesterday, args.runs), None, [])
         finally:

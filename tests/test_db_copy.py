@@ -43,6 +43,13 @@ def test_a_month_moves_with_its_ids_and_reads_the_same(month, standin, tmp_path)
     printed = {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines() if line.endswith(" rows")}
     for table in TABLES:
         assert printed[table] == count(str(source), table) == count(target, table) > 0, table
+    copied = open_db(target)
+    try:
+        maintained = {row["relname"] for row in copied.query(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND last_analyze IS NOT NULL")}
+    finally:
+        copied.close()
+    assert maintained >= set(TABLES), "vacuumed and analysed, ready for index-only scans"
 
     before, after = open_db(str(source)), open_db(target)
     try:

@@ -59,3 +59,15 @@ def test_a_store_and_its_databases_no_longer_used_close_their_connections(target
     assert watcher.execute(count).fetchone()[0] >= 2
     del store
     assert wait_until(lambda: watcher.execute(count).fetchone()[0] == 0, timeout=10)
+
+
+@pytest.mark.needs_postgres
+def test_every_connection_of_the_bot_compiles_no_statement_just_in_time(target):
+    store = Store(target, pool_size=2)
+    try:
+        pooled, inbox = store.db(), store.inbox_db()
+        with write_transaction(pooled):
+            in_a_change = pooled.execute("SHOW jit").fetchone()[0]
+        assert [in_a_change, pooled.execute("SHOW jit").fetchone()[0], inbox.execute("SHOW jit").fetchone()[0]] == ["off"] * 3
+    finally:
+        store.close()
