@@ -78,15 +78,21 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
             db.writers.release()
 
 
-def write_statement(db, sql: str, params=()) -> None:
-    """One statement that is a whole change. Where each statement commits on its own (PostgreSQL's
-    autocommit) it is sent alone: one round trip instead of three (BEGIN, it, COMMIT), which the
-    inbox's write before every acknowledgement feels. Elsewhere, inside a write transaction."""
+def write_statement(db, sql: str, params=()) -> list:
+    """One statement that is a whole change and guards itself on the rows it changes (an insert
+    that conflicts with nothing, an UPDATE checking a row's generation in its WHERE), returning
+    its rows. Where each statement commits on its own (PostgreSQL's autocommit) it is sent alone,
+    beside the one writer: one round trip instead of three (BEGIN, it, COMMIT), which the inbox's
+    write before every acknowledgement and every outbox claim feel. Elsewhere, inside a write
+    transaction."""
     if db.engine.autocommits:
-        db.execute(sql, params)
-        return
-    with write_transaction(db):
-        db.execute(sql, params)
+        return _rows(db.execute(sql, params))
+    with write_transaction(db, exclusive=False):
+        return _rows(db.execute(sql, params))
+
+
+def _rows(cursor) -> list:
+    return cursor.fetchall() if cursor.description is not None else []
 
 
 class WritersBusy(Exception):

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from sqlite_utils import Database
 
 from storage import records
-from storage.db import write_transaction
+from storage.db import write_statement, write_transaction
 
 LEASE = timedelta(seconds=10)  # renewed before each Slack call; a dead process's work moves on after this
 FIRST_BACKOFF = timedelta(seconds=0.2)
@@ -80,14 +80,13 @@ def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str 
     with `subject`, only that subject's. Beside the one writer where the engine has row locks:
     rows another transaction holds (another claimer's, or a pending row a change is folding
     itself into) are skipped, not waited for, so no claim waits and none deadlocks."""
-    with write_transaction(db, exclusive=False):
-        return _claim(db, now, owner, limit, subject)
+    return _claims(write_statement(db, *_claim_statement(db, now, owner, limit, subject)))
 
 
-def _claim(db: Database, now: datetime, owner: str, limit: int, subject: str | None) -> list[Claim]:
+def _claim_statement(db: Database, now: datetime, owner: str, limit: int, subject: str | None) -> tuple[str, list]:
     at = records.to_text(now)
     of_subject = "AND o.subject = ?" if subject else ""
-    rows = db.execute(
+    return (
         f"""
         UPDATE outbox SET claimed_by = ?, lease_until = ?, generation = generation + 1, attempt = attempt + 1,
             outcome = CASE WHEN lease_until IS NULL THEN outcome ELSE ? || claimed_by END
@@ -100,7 +99,10 @@ def _claim(db: Database, now: datetime, owner: str, limit: int, subject: str | N
         RETURNING id, subject, kind, payload, attempt, generation, outcome
         """,
         [owner, records.to_text(now + LEASE), TAKEN_OVER, at, at, *([subject] if subject else []), limit],
-    ).fetchall()
+    )
+
+
+def _claims(rows) -> list[Claim]:
     claims = [Claim(id=row[0], subject=row[1], kind=row[2], payload=json.loads(row[3]), attempt=row[4],
                     generation=row[5], taken_over=(row[6] or "").startswith(TAKEN_OVER)) for row in rows]
     return sorted(claims, key=lambda claim: claim.id)
@@ -108,9 +110,8 @@ def _claim(db: Database, now: datetime, owner: str, limit: int, subject: str | N
 
 def renew(db: Database, claim: Claim, now: datetime) -> bool:
     """Extend the lease; False when another process has taken the row over (or it is done)."""
-    with write_transaction(db, exclusive=False):
-        return db.execute("UPDATE outbox SET lease_until = ? WHERE id = ? AND generation = ? AND done_at IS NULL",
-                          [records.to_text(now + LEASE), claim.id, claim.generation]).rowcount == 1
+    return bool(write_statement(db, "UPDATE outbox SET lease_until = ? WHERE id = ? AND generation = ? AND done_at IS NULL"
+                                    " RETURNING id", [records.to_text(now + LEASE), claim.id, claim.generation]))
 
 
 def holds(db: Database, claim: Claim) -> bool:
@@ -135,7 +136,9 @@ def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None
     `writes`, or with `guarded` ones (each statement guards itself on the rows it changes: an
     upsert, an UPDATE of what is still unset), it commits beside the one writer where the
     engine allows."""
-    with write_transaction(db, exclusive=bool(writes) and not guarded):
+    if not writes:
+        return bool(write_statement(db, _END + " RETURNING id", [records.to_text(now), outcome, claim.id, claim.generation]))
+    with write_transaction(db, exclusive=not guarded):
         return _end(db, claim, now, outcome, writes)
 
 
@@ -145,13 +148,15 @@ def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str,
     thread delivering a subject's rows one after another spends one transaction a row."""
     with write_transaction(db, exclusive=bool(writes) and not guarded):
         done = _end(db, claim, now, None, writes)
-        following = _claim(db, now, owner, 1, claim.subject) if done else []
+        following = _claims(db.execute(*_claim_statement(db, now, owner, 1, claim.subject)).fetchall()) if done else []
         return done, following[0] if following else None
 
 
+_END = "UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?"
+
+
 def _end(db: Database, claim: Claim, now: datetime, outcome: str | None, writes: Sequence[Write]) -> bool:
-    done = db.execute("UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?",
-                      [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
+    done = db.execute(_END, [records.to_text(now), outcome, claim.id, claim.generation]).rowcount == 1
     _apply(db, writes if done else ())
     return done
 

@@ -90,7 +90,9 @@ def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> li
 
 def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], int]) -> list[PersonFigures]:
     waits: dict[str, list[float]] = {}
-    sql = ("SELECT ev.actor, ev.at, e.created_at FROM events ev JOIN escalations e ON e.id = ev.escalation_id"
+    # Each resolution's escalation looked up by its id: a week holds thousands of resolutions and
+    # the escalations table a year, which PostgreSQL's planner would otherwise read whole to hash.
+    sql = ("SELECT ev.actor, ev.at, (SELECT created_at FROM escalations WHERE id = ev.escalation_id) FROM events ev"
            " WHERE ev.at >= ? AND ev.at < ? AND ev.action = 'resolved'")
     for actor, at, created in db.execute(sql, bounds(period)).fetchall():
         waits.setdefault(actor, []).append((records.from_text(at) - records.from_text(created)).total_seconds())

@@ -64,13 +64,14 @@ class PostgresEngine:
         """Connections the threads of a process share (`PooledDatabase`), up to `size`; ones the
         server dropped are replaced by the pool on its own. The inbox's own pool never lets a
         statement wait longer than its busy timeout: keeping a request must not hold up its
-        acknowledgement when the server stopped answering, the person is told it was not stored."""
-        timeout = f"SET statement_timeout = {int(busy_timeout_ms)}" if inbox else None
+        acknowledgement when the server stopped answering, the person is told it was not stored.
+        Elsewhere a statement sent alone, outside a write transaction (an outbox claim), waits
+        for a row lock no longer than the busy timeout, as a transaction's statements do."""
+        timeout = "statement_timeout" if inbox else "lock_timeout"
 
         def configure(conn) -> None:
             _configure(conn)
-            if timeout:
-                conn.execute(timeout)
+            conn.execute(f"SET {timeout} = {int(busy_timeout_ms)}")
 
         return ConnectionPool(self.url, kwargs=_CONNECTION, min_size=1, max_size=size, configure=configure,
                               name="inbox" if inbox else "main", num_workers=1, open=True)
@@ -334,7 +335,7 @@ class _Done:
     """A statement's outcome read while its connection was borrowed: its rows and its count."""
 
     def __init__(self, cursor):
-        self.rowcount = cursor.rowcount
+        self.rowcount, self.description = cursor.rowcount, cursor.description
         self._rows = iter(cursor.fetchall() if cursor.description else [])
 
     def fetchone(self):
