@@ -106,7 +106,8 @@ def test_killed_while_posting_an_update_the_next_process_adopts_the_replies_in_e
     time.sleep(1)  # one post per second per channel: the update is not held back by the copies
     standin.delay("chat.postMessage", 2)
     submit_follow_up(first, follow_up_form(first, standin))
-    wait_until(lambda: len(_posts(first.database, 1)) == len(CONFIGURED))
+    standin.wait_for_arrival("chat.postMessage", count=len(CONFIGURED),
+                             where=lambda call: call.args.get("thread_ts") in threads.values())  # all on their way
     _kill(first)
     wait_until(lambda: all(len(standin.thread(channel, ts)) == 2 for channel, ts in threads.items()))  # Slack took them
     assert [post["ts"] for post in _posts(first.database, 1)] == [None] * len(CONFIGURED)
