@@ -3,7 +3,9 @@
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.delivery import Handler as DeliveryHandler
@@ -25,12 +27,17 @@ FEATURES = (register_escalations, register_line3, register_incidents, register_c
 def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> tuple[App, dict[str, DeliveryHandler]]:
     """The app, and the handler of each kind of outbox row the features deliver. `workers` runs
     everything done after the ack; the caller drains it on shutdown."""
-    app = App(
-        client=client,
-        signing_secret=settings.signing_secret or "",
-        request_verification_enabled=not settings.socket_mode,
-        process_before_response=True,
-    )
+    try:
+        app = App(
+            client=client,
+            signing_secret=settings.signing_secret or "",
+            request_verification_enabled=not settings.socket_mode,
+            process_before_response=True,
+        )
+    except BoltError as error:  # Bolt checks the token with auth.test too: Slack failing there is said in one line
+        if isinstance(error.__context__, SlackApiError):
+            raise error.__context__ from None
+        raise
     if not settings.socket_mode:
         app.middleware(refusing_replays())
     surface = SlackSurface(app, deps, workers, InboxWriter(deps))

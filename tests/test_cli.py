@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -67,6 +69,22 @@ def test_slack_failing_past_the_retries_at_start_up_is_one_line_not_a_traceback(
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("supportbot:")]
     assert "auth.test" in line and "internal_error" in line and "start again" in line
+
+
+def test_slack_failing_bolts_own_token_check_at_start_up_is_one_line_too(standin, tmp_path):
+    (tmp_path / "app.yaml").write_text((REPO / "app.yaml").read_text())
+    bot = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=bot_env(standin, tmp_path), cwd=tmp_path,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        standin.wait_for("auth.test")  # the bot's own check passed; Bolt's, a moment later, fails
+        standin.fail("auth.test", status=500, times=6)
+        _, stderr = bot.communicate(timeout=30)
+    finally:
+        bot.kill()
+    assert bot.returncode == 1 and "Traceback" not in stderr, stderr
+    (line,) = [line for line in stderr.splitlines() if line.startswith("supportbot:")]
+    assert "auth.test" in line and "internal_error" in line and "start again" in line
+    assert len(standin.calls_to("auth.test")) == 7
 
 
 def _manifest(tmp_path, *args):
