@@ -90,10 +90,11 @@ def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> li
 
 def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], int]) -> list[PersonFigures]:
     waits: dict[str, list[float]] = {}
-    # Each resolution's escalation looked up by its id: a week holds thousands of resolutions and
-    # the escalations table a year, which PostgreSQL's planner would otherwise read whole to hash.
-    sql = ("SELECT ev.actor, ev.at, (SELECT created_at FROM escalations WHERE id = ev.escalation_id) FROM events ev"
-           " WHERE ev.at >= ? AND ev.at < ? AND ev.action = 'resolved'")
+    # Each escalation a person resolved counts once, to its last resolution in the period (a case
+    # resolved, reopened and resolved again is one). Its escalation is looked up by id: a week holds
+    # thousands of resolutions and the table a year, which PostgreSQL's planner would hash whole.
+    sql = ("SELECT ev.actor, max(ev.at), (SELECT created_at FROM escalations WHERE id = ev.escalation_id)"
+           " FROM events ev WHERE ev.at >= ? AND ev.at < ? AND ev.action = 'resolved' GROUP BY ev.actor, ev.escalation_id")
     for actor, at, created in db.execute(sql, bounds(period)).fetchall():
         waits.setdefault(actor, []).append((records.from_text(at) - records.from_text(created)).total_seconds())
     owned: dict[str, int] = {}

@@ -259,6 +259,15 @@ def test_the_leads_figures_count_resolutions_for_the_resolver_and_compare_csat(d
     assert "<@U0AGENT2> · *2 resolved*" in text and "Show 30 days" in text
 
 
+def test_a_case_resolved_reopened_and_resolved_again_counts_once_for_its_resolver_to_the_last_resolution(db):
+    esc = raise_one(db, "a")
+    core.resolve(db, later(10), esc.id, "U0AGENT1", None, "r1")
+    core.reopen(db, later(20), esc.id, "U0AGENT1", "o1")
+    core.resolve(db, later(40), esc.id, "U0AGENT1", None, "r2")
+    [agent] = team_figures(db, later(60), 7, "Europe/Berlin", ()).people
+    assert (agent.user, agent.resolved, agent.median_seconds_to_resolve) == ("U0AGENT1", 1, 40 * 60)
+
+
 def test_the_team_view_counts_todays_breaches_per_line_and_each_breach_for_who_owns_it_there(db):
     breached = raise_one(db, "a", "P1")
     raise_one(db, "b", "P4", minutes=5)
