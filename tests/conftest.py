@@ -10,8 +10,8 @@ from tests.harness import SECRET, start_bot
 
 def pytest_xdist_auto_num_workers(config):
     """`-n auto`: three workers a core. Most of the suite's time is spent waiting on the bot's
-    processes (start-up, leases running out, a paused instance), not computing: with two a core
-    the suite still used three quarters of the CPU."""
+    processes (start-up, leases running out, a paused instance), not computing: even with three
+    a core the suite keeps about three quarters of the CPU busy."""
     return min(3 * (os.cpu_count() or 1), 8)
 
 

@@ -336,7 +336,7 @@ class _Done:
 
     def __init__(self, cursor):
         self.rowcount, self.description = cursor.rowcount, cursor.description
-        self._rows = iter(cursor.fetchall() if cursor.description else [])
+        self._rows = iter(cursor.fetchall() if self.description else [])
 
     def fetchone(self):
         return next(self._rows, None)
