@@ -40,7 +40,7 @@ BATCH = 25_000
 
 COLUMNS = {
     "escalations": ("id", "summary", "priority", "category", "customer_ref", "requester", "source", "origin_channel",
-                    "origin_ts", "status", "line", "created_at", "resolved_at"),
+                    "origin_ts", "status", "line", "created_at", "resolved_at", "open_owner"),
     "line_owners": ("escalation_id", "line", "user", "since"),
     "events": ("escalation_id", "at", "actor", "action", "line", "from_value", "to_value", "note"),
     "sla_clocks": ("escalation_id", "line", "kind", "priority", "started_at", "due_at", "stopped_at", "stopped_by",
@@ -129,7 +129,7 @@ class HistoryWriter:
                  self.random.choice(self.categories), f"ZD-{100000 + life.id}" if life.id % 3 else None,
                  life.requester, self._weighted(SOURCES), origin, ts,
                  "resolved" if resolved_at else "open", life.line, to_text(created),
-                 to_text(resolved_at) if resolved_at else None)
+                 to_text(resolved_at) if resolved_at else None, None if resolved_at else life.owner)
         rows.add("cards", life.id, origin, ts, None)
         rows.add("cards", life.id, QUEUES[life.line], f"{created.timestamp() + 0.5:.6f}", ts)
 

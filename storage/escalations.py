@@ -158,11 +158,7 @@ def handoff(db: Database, now: datetime, actor: str, to_user: str, request_key: 
 
 
 def owned_open(db: Database, user: str) -> list[Escalation]:
-    where = (
-        "status = 'open' AND EXISTS (SELECT 1 FROM line_owners o WHERE o.escalation_id = escalations.id"
-        " AND o.line = escalations.line AND o.user = ?)"
-    )
-    return records.load_escalations(db, where, [user])
+    return records.load_escalations(db, "open_owner = ?", [user])
 
 
 def change(db: Database, now: datetime, escalation_id: int, actor: str, request_key: str, decide: Decision,

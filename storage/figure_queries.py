@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage import records
-from storage.backlog import UNOWNED
-from storage.model import LINES, Escalation
+from storage.model import Escalation
 from storage.periods import Window
 
 IN_WINDOW = "{column} >= ? AND {column} < ?"
@@ -87,13 +86,7 @@ def waiting_for_ack(db: Database, limit: int) -> list[WaitingAck]:
 
 def oldest_owned_open(db: Database, line: int, limit: int) -> list[Escalation]:
     """The oldest `limit` open escalations someone owns on `line`."""
-    return records.load_escalations(db, f"status = 'open' AND line = ? AND NOT {UNOWNED}", [line], limit=limit)
-
-
-def owned_open_counts(db: Database) -> dict[int, int]:
-    sql = f"SELECT line, count(*) FROM escalations WHERE status = 'open' AND NOT {UNOWNED} GROUP BY line"
-    counted = dict(db.execute(sql).fetchall())
-    return {line: counted.get(line, 0) for line in LINES}
+    return records.load_escalations(db, "open_owner IS NOT NULL AND line = ?", [line], limit=limit)
 
 
 def count_waiting_for_ack(db: Database) -> int:

@@ -34,14 +34,10 @@ class Listing:
 
 
 def owned_by(db: Database, user: str, limit: int) -> Listing:
-    """The person's open escalations on their current line, most urgent first (priority, then age).
-
-    A join, so the planner may walk the open rows in this order asking line_owners' primary key
-    about each (1 ms with 1,400 open), or the person's own rows when far fewer: the IN form of
-    storage/backlog.py read all of the person's year of ownerships (50 ms)."""
+    """The person's open escalations on their current line, most urgent first (priority, then age):
+    one walk of escalations_open_owned."""
     ids = [row[0] for row in db.execute(
-        "SELECT e.id FROM line_owners o JOIN escalations e ON e.id = o.escalation_id"
-        " WHERE o.\"user\" = ? AND o.line = e.line AND e.status = 'open' ORDER BY e.priority, e.created_at, e.id", [user])]
+        "SELECT id FROM escalations WHERE open_owner = ? ORDER BY priority, created_at, id", [user])]
     return Listing(_rows(db, ids[:limit]), len(ids))
 
 

@@ -130,14 +130,25 @@ def set_owner(db: Database, escalation_id: int, line: int, user: str, now: datet
     db.execute("INSERT INTO line_owners (escalation_id, line, user, since) VALUES (?, ?, ?, ?)"
                " ON CONFLICT (escalation_id, line) DO UPDATE SET user = excluded.user, since = excluded.since",
                [escalation_id, line, user, to_text(now)])
+    _follow_owner(db, escalation_id)
 
 
 def clear_owner(db: Database, escalation_id: int, line: int) -> None:
     db.execute("DELETE FROM line_owners WHERE escalation_id = ? AND line = ?", [escalation_id, line])
+    _follow_owner(db, escalation_id)
 
 
 def update_escalation(db: Database, escalation_id: int, **columns) -> None:
     update_row(db, "escalations", escalation_id, **columns)
+    if "line" in columns or "status" in columns:
+        _follow_owner(db, escalation_id)
+
+
+def _follow_owner(db: Database, escalation_id: int) -> None:
+    """`escalations.open_owner` is line_owners' row for the escalation's current line while it is
+    open, and NULL once resolved (migration 0024)."""
+    db.execute("UPDATE escalations SET open_owner = CASE WHEN status = 'open' THEN (SELECT o.\"user\" FROM line_owners o"
+               " WHERE o.escalation_id = escalations.id AND o.line = escalations.line) END WHERE id = ?", [escalation_id])
 
 
 def update_row(db: Database, table: str, row_id: int, **columns) -> None:

@@ -65,7 +65,7 @@ def shift_summary(db: Database, shift: str, window: Window, now: datetime) -> Sh
         reopened=q.count_events(db, window, "reopened"),
         handoffs=q.count_events(db, window, "handed_off"),
         owned_by_line={line: q.oldest_owned_open(db, line, LISTED_PER_LIST) for line in LINES},
-        owned_count_by_line=q.owned_open_counts(db),
+        owned_count_by_line=open_now.owned_by_line,
         open_count_by_line=open_now.by_line,
         unowned=backlog.oldest_open(db, "unowned", LISTED_PER_LIST),
         unowned_count=open_now.unowned,

@@ -66,11 +66,10 @@ def team_figures(db: Database, now: datetime, days: int, timezone: str, shifts: 
 
 
 def _open_owned(db: Database) -> dict[tuple[str, int], int]:
-    """{(person, line): open escalations they own on their current line}: one walk of the open
-    rows, asking line_owners' primary key about each."""
+    """{(person, line): open escalations they own on their current line}: one walk of the owned
+    open rows' own index."""
     return {(user, line): n for user, line, n in db.execute(
-        'SELECT o."user", e.line, count(*) FROM escalations e JOIN line_owners o ON o.escalation_id = e.id'
-        " AND o.line = e.line WHERE e.status = 'open' GROUP BY o.\"user\", e.line")}
+        "SELECT open_owner, line, count(*) FROM escalations WHERE open_owner IS NOT NULL GROUP BY open_owner, line")}
 
 
 def _lines(db: Database, today: Window, owned: dict[tuple[str, int], int]) -> list[LineNow]:

@@ -27,9 +27,9 @@ def escalation(db: Database, esc_id: int, created: str, *, priority="P3", line=1
                customer_ref: str | None = None) -> None:
     db.execute(
         "INSERT INTO escalations (id, summary, priority, category, customer_ref, requester, source, origin_channel,"
-        " status, line, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, 'U0AGENT1', 'command', ?, ?, ?, ?, ?)",
+        " status, line, created_at, resolved_at, open_owner) VALUES (?, ?, ?, ?, ?, 'U0AGENT1', 'command', ?, ?, ?, ?, ?, ?)",
         [esc_id, summary or f"Case {esc_id}", priority, category, customer_ref, channel,
-         "resolved" if resolved else "open", line, created, resolved])
+         "resolved" if resolved else "open", line, created, resolved, None if resolved else owner])
     if owner:
         db.execute("INSERT INTO line_owners VALUES (?, ?, ?, ?)", [esc_id, line, owner, created])
 

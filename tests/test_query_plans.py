@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from storage.backlog import Bookmark, open_page
-from storage.home_queries import waiting_on_line
+from storage.home_queries import owned_by, waiting_on_line
 from storage.digest_figures import digest_figures
 from storage.periods import day_window
 from storage.shift_figures import shift_summary
@@ -21,6 +21,9 @@ YEAR_OF_STATISTICS = [
     ("escalations", "escalations_created", "500000 1"),
     ("escalations", "escalations_open_by_age", "1400 1 1"),
     ("escalations", "escalations_open_by_priority", "1400 350 1 1"),
+    ("escalations", "escalations_open_owned", "300 10 3 1 1 1"),  # owned open rows: a few per person
+    ("escalations", "escalations_open_owned_by_line", "300 100 1 1"),
+    ("escalations", "escalations_open_waiting", "40 1"),
     ("sla_clocks", "sla_clocks_one_running", "150000 1"),  # a backlog of 150,000 waiting unowned
     ("sla_clocks", "sla_clocks_running_by_due", "150000 1 1 1"),
     ("sla_clocks", "sla_clocks_due", "1800000 1"),
@@ -78,7 +81,7 @@ def test_later_pages_start_at_their_bookmark_and_are_counted_on_narrow_indexes(d
     page = _plans_of_statements(db, lambda: open_page(db, "open", "U0AGENT1", NOW, LATER_OWNED_PAGE))[0]
     assert "escalations_open_by_priority ((priority,created_at)>(?,?))" in page, page
     mine = _plans_of_statements(db, lambda: open_page(db, "mine", "U0AGENT1", NOW, LATER_OWNED_PAGE))
-    assert all("line_owners_user" in plan for plan in mine if "escalations" in plan), mine
+    assert all("escalations_open_owned (open_owner=?" in plan for plan in mine if "escalations" in plan), mine
 
 
 def test_the_digest_and_the_shift_summary_never_read_the_whole_history(db):
@@ -89,6 +92,20 @@ def test_the_digest_and_the_shift_summary_never_read_the_whole_history(db):
     plans += _plans_of_statements(db, lambda: shift_summary(db, "Late", day, datetime(2026, 11, 24, tzinfo=timezone.utc)))
     assert len(plans) > 20
     assert not [plan for plan in plans if WHOLE_TABLE.search(plan)]
+
+
+def test_who_owns_what_is_read_from_the_owned_rows_not_asked_of_line_owners_for_every_open_row(db):
+    _with_a_year_of_statistics(db)
+    tz = ZoneInfo("Europe/Berlin")
+    day = day_window(date(2026, 11, 23), tz)
+    plans = _plans_of_statements(db, lambda: shift_summary(db, "Late", day, NOW))
+    plans += _plans_of_statements(db, lambda: team_figures(db, NOW, 7, "Europe/Berlin", ()))
+    plans += _plans_of_statements(db, lambda: owned_by(db, "U0AGENT1", 10))
+    per_open_row = [plan for plan in plans if "line_owners" in plan and "escalations_open" in plan]
+    assert not per_open_row, per_open_row
+    assert any("escalations_open_owned_by_line" in plan for plan in plans), plans
+    assert any("escalations_open_owned (open_owner=?" in plan for plan in plans), plans
+    assert any("escalations_open_waiting" in plan for plan in plans), plans
 
 
 def test_a_homes_queue_starts_at_its_line_and_the_team_view_reads_the_periods_resolutions(db):
