@@ -41,12 +41,15 @@ def owned_by(db: Database, user: str, limit: int) -> Listing:
     return Listing(_rows(db, ids[:limit]), len(ids))
 
 
-def waiting_on_line(db: Database, line: int, limit: int) -> Listing:
-    """The line's unowned open escalations, the earliest due first: each has a running clock."""
+def waiting_on_line(db: Database, line: int, limit: int, total: int | None = None) -> Listing:
+    """The line's unowned open escalations, the earliest due first: each has a running clock.
+    `total`: how many there are, when the caller has counted them already (a lead's team view
+    counts every line's unowned), so a large backlog is not counted twice."""
     ids = [row[0] for row in db.execute(
         "SELECT escalation_id FROM sla_clocks WHERE stopped_at IS NULL AND line = ?"
         " ORDER BY due_at, priority, escalation_id LIMIT ?", [line, limit])]
-    total = db.execute("SELECT count(*) FROM sla_clocks WHERE stopped_at IS NULL AND line = ?", [line]).fetchone()[0]
+    if total is None:
+        total = db.execute("SELECT count(*) FROM sla_clocks WHERE stopped_at IS NULL AND line = ?", [line]).fetchone()[0]
     return Listing(_rows(db, ids), total)
 
 

@@ -99,9 +99,12 @@ def _people(db: Database, period: Window, owned_by_line: dict[tuple[str, int], i
     owned: dict[str, int] = {}
     for (user, _), n in owned_by_line.items():
         owned[user] = owned.get(user, 0) + n
-    breaches = dict(db.execute('SELECT o."user", count(*) FROM sla_clocks c JOIN line_owners o'
-                               " ON o.escalation_id = c.escalation_id AND o.line = c.line"
-                               ' WHERE c.breached_at >= ? AND c.breached_at < ? GROUP BY o."user"', bounds(period)))
+    # Each breached clock's owner on its line is looked up by the primary key: a week of breaches
+    # is thousands of clocks, and PostgreSQL's planner would hash all of line_owners for them.
+    breaches = {user: n for user, n in db.execute(
+        'SELECT owner, count(*) FROM (SELECT (SELECT o."user" FROM line_owners o WHERE o.escalation_id = c.escalation_id'
+        " AND o.line = c.line) AS owner FROM sla_clocks c WHERE c.breached_at >= ? AND c.breached_at < ?) breached"
+        " GROUP BY owner", bounds(period)) if user is not None}
     csat = {user: (average, n) for user, average, n in db.execute(
         "SELECT resolver, avg(score), count(*) FROM (SELECT a.score, (SELECT actor FROM events"
         " WHERE escalation_id = a.escalation_id AND action = 'resolved' ORDER BY id DESC LIMIT 1) AS resolver"

@@ -12,7 +12,7 @@ from bot.config import parse_team_config
 from bot.deps import Deps
 from commands.home import ids
 from commands.home.audience import Members, Roles, roles_of
-from commands.home.home_blocks import MAX_BLOCKS, HomeFacts, render_home, within_limit
+from commands.home.home_blocks import MAX_BLOCKS, QUEUE_SHOWN, HomeFacts, render_home, within_limit
 from commands.home.publishing import build_home
 from commands.replies import REPLY_MODAL, render_error, render_reply_modal
 from commands.home.team_blocks import render_team_view
@@ -102,6 +102,22 @@ def test_an_owners_row_links_its_queue_card_and_offers_escalate_and_resolve_with
     escalate, resolve = view["blocks"][at + 1]["elements"]
     assert (escalate["action_id"], escalate["text"]["text"]) == (ids.ACTION_ESCALATE, "Escalate to L2")
     assert resolve["action_id"] == ids.ACTION_RESOLVE and resolve["confirm"]["title"]["text"] == f"Resolve {esc.key}?"
+
+
+def test_a_leads_queues_count_what_an_agents_count_though_the_team_view_counted_them(db):
+    for n in range(14):
+        raise_one(db, f"one-{n}", line=1, minutes=n)
+    for n in range(3):
+        esc = raise_one(db, f"three-{n}", line=3, minutes=n)
+        if n == 0:
+            core.take(db, later(20), esc.id, "U0ENG1", "ack")
+    core.take(db, later(20), 1, "U0AGENT2", "take")
+    lead = repr(build_home(db, TEAM, later(30), "U0LEAD1", Roles(frozenset({1}), True, False), "https://acme.slack.com/"))
+    agent = repr(build_home(db, TEAM, later(30), "U0AGENT1", Roles(frozenset({1, 3}), False, False),
+                            "https://acme.slack.com/"))
+    more = f"…and {13 - QUEUE_SHOWN} more: see"
+    assert more in lead and more in agent, (lead, agent)
+    assert lead.count("Acknowledge") == agent.count("Acknowledge") == 2, "line 3's two unacknowledged"
 
 
 def shown(db, user: str, audience: Audience) -> None:

@@ -44,8 +44,12 @@ class HomePublisher:
 
 def build_home(db: Database, team: TeamConfig, now: datetime, user: str, roles: Roles, workspace_url: str) -> dict:
     """The person's Home view from the database: no Slack call."""
-    queues = {line: q.waiting_on_line(db, line, QUEUE_SHOWN) for line in roles.lines if line != ACK_LINE}
-    waiting_ack = q.waiting_on_line(db, ACK_LINE, QUEUE_SHOWN) if roles.acknowledges else None
+    figures = team_figures(db, now, home_visits.period_days(db, user), team.timezone, team.reports.shifts) \
+        if roles.lead else None
+    unowned = {line.line: line.unowned for line in figures.lines} if figures else {}
+    queues = {line: q.waiting_on_line(db, line, QUEUE_SHOWN, unowned.get(line))
+              for line in roles.lines if line != ACK_LINE}
+    waiting_ack = q.waiting_on_line(db, ACK_LINE, QUEUE_SHOWN, unowned.get(ACK_LINE)) if roles.acknowledges else None
     incidents = q.active_incidents(db) if roles.broadcaster else None
     mine = q.owned_by(db, user, MINE_SHOWN)
     listings = [mine, *queues.values(), *([waiting_ack] if waiting_ack else [])]
@@ -57,10 +61,7 @@ def build_home(db: Database, team: TeamConfig, now: datetime, user: str, roles: 
         card_links[escalation_id] = permalink(workspace_url, channel, ts)
     incident_links = {incident.id: permalink(workspace_url, incident.card_channel, incident.card_ts)
                       for incident in (incidents or [])[:INCIDENTS_SHOWN] if incident.card_ts}
-    team_view = []
-    if roles.lead:
-        figures = team_figures(db, now, home_visits.period_days(db, user), team.timezone, team.reports.shifts)
-        team_view = render_team_view(figures, team)
+    team_view = render_team_view(figures, team) if figures else []
     facts = HomeFacts(now, mine, queues, waiting_ack, incidents, card_links, incident_links, team_view)
     return render_home(facts, team)
 
