@@ -45,6 +45,22 @@ def test_upgrade_from_every_version_keeps_every_row(tmp_path, version):
     assert [event.action for event in events] == ["raised"]
 
 
+def test_the_upgrade_to_open_owner_names_the_owner_on_the_current_line_of_open_escalations_only(tmp_path):
+    path = tmp_path / "old.db"
+    old = _database_at(path, ALL.index("0024_escalations_open_owner"))
+    for esc_id, status, line in ((1, "open", 2), (2, "open", 1), (3, "resolved", 1)):
+        old.execute("INSERT INTO escalations (id, summary, priority, requester, source, origin_channel, status, line,"
+                    " created_at) VALUES (?, 'Case', 'P3', 'U0AGENT1', 'command', 'C0HELP', ?, ?, '2026-01-02T03:04:05+00:00')",
+                    [esc_id, status, line])
+        old.execute("INSERT INTO line_owners VALUES (?, 1, 'U0AGENT1', '2026-01-02T03:05:00+00:00')", [esc_id])
+    old.conn.commit()
+    old.close()
+    prepare_database(path)
+    db = open_db(path)
+    owners = dict(db.execute("SELECT id, open_owner FROM escalations").fetchall())
+    assert owners == {1: None, 2: "U0AGENT1", 3: None}, "owned on line 1 only; open; resolved"
+
+
 def test_preparing_twice_changes_nothing_and_uses_wal(tmp_path):
     path = tmp_path / "fresh.db"
     prepare_database(path)
