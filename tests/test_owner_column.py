@@ -10,12 +10,11 @@ from hypothesis import strategies as st
 from storage import escalations as core
 from storage import working
 from storage.acknowledgements import acknowledge
-from storage.db import open_db, prepare_database
 from storage.errors import UserError
 from storage.model import NewEscalation, Source
-from tests.databases import database_for
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+KEYS = count()
 PEOPLE = ("U0AGENT1", "U0AGENT2", "U0ENG1")
 CHANGES = {
     "take": lambda db, now, esc, who, key: core.take(db, now, esc, who, key),
@@ -33,25 +32,22 @@ STEPS = st.lists(st.tuples(st.sampled_from(sorted(CHANGES)), st.integers(1, 3), 
 
 @given(steps=STEPS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_the_open_owner_follows_every_change_of_owner_line_or_status(tmp_path_factory, steps):
-    target = database_for(tmp_path_factory.mktemp("owner"))
-    prepare_database(target)
-    db = open_db(target)
-    try:
-        keys, now = count(), T0
-        for line in (1, 2, 3):
-            new = NewEscalation(summary="Checkout fails", requester="U0AGENT1", channel="C0HELP",
-                                source=Source.COMMAND, line=line)
-            core.raise_escalation(db, now, new, f"raise-{line}")
-        for change, esc, who in steps:
-            now += timedelta(minutes=1)
-            try:
-                CHANGES[change](db, now, esc, who, f"k{next(keys)}")
-            except UserError:
-                pass
-            assert _owner_column(db) == _owner_on_current_line(db), (change, esc, who)
-    finally:
-        db.close()
+def test_the_open_owner_follows_every_change_of_owner_line_or_status(db, steps):
+    """Each example raises three escalations of its own in the one database; the column is
+    compared with line_owners over every row after each change."""
+    now = T0
+    raised = []
+    for line in (1, 2, 3):
+        new = NewEscalation(summary="Checkout fails", requester="U0AGENT1", channel="C0HELP",
+                            source=Source.COMMAND, line=line)
+        raised.append(core.raise_escalation(db, now, new, f"k{next(KEYS)}").escalation.id)
+    for change, which, who in steps:
+        now += timedelta(minutes=1)
+        try:
+            CHANGES[change](db, now, raised[which - 1], who, f"k{next(KEYS)}")
+        except UserError:
+            pass
+        assert _owner_column(db) == _owner_on_current_line(db), (change, which, who)
 
 
 def _owner_column(db) -> dict[int, str | None]:
