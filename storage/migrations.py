@@ -478,7 +478,6 @@ def index_outbox_by_kind(db: Database) -> None:
     db.executescript("CREATE INDEX outbox_kind_next ON outbox(kind, next_try_at);")
 
 
-
 @migrations(name="0023_open_waiting_on_the_customer")
 def index_open_waiting_on_the_customer(db: Database) -> None:
     """The shift summary counts the open escalations waiting on their customer: a few rows of
@@ -506,6 +505,7 @@ def keep_the_owner_on_the_open_escalation(db: Database) -> None:
         CREATE INDEX escalations_open_owned_by_line ON escalations(line, created_at, id) WHERE open_owner IS NOT NULL;
         """
     )
+
 
 inbox_migrations = Migrations("supportbot-inbox")
 
