@@ -33,6 +33,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from signed_commands import esc_new_commands
 
 from standin.bot_process import stop_process, wait_healthy
 from standin_process import StandInProcess
+from write_lock import LockUse, lock_use
 
 RATES = (5, 50, 200)
 CONCURRENCY = 50
@@ -89,19 +91,31 @@ def _run(args: argparse.Namespace, server: str | None, instances: int) -> int:
         results = {rate: _load(connections, standin, f"r{rate}", min(MAX_PACED, int(rate * args.seconds)), rate)
                    for rate in RATES}
         meter = CpuMeter({f"instance {n + 1}": bot.pid for n, (bot, _, _) in enumerate(bots)} | {"stand-in": standin.pid})
-        rounds = [_flat_out_round(connections, standin, f"flat{n}", args.flat_out) for n in range(1, args.rounds + 1)]
+        ports = [port for _, port, _ in bots]
+        measured = [_flat_out_round(connections, standin, f"flat{n}", args.flat_out, ports)
+                    for n in range(1, args.rounds + 1)]
+        rounds = [(flat, ceiling) for flat, ceiling, _ in measured]
         cores = meter.cores()
         _report(results, rounds)
         print("CPU during the flat-out rounds and their ceilings, in cores: "
               + ", ".join(f"{label} {used:.2f}" for label, used in cores.items()))
+        for n, (flat, _, locks) in enumerate(measured, start=1):
+            for instance, (use, seconds) in enumerate(locks, start=1):
+                print(f"write lock, flat out {n}, instance {instance}: "
+                      f"{use.describe(seconds, len(flat.samples) // len(locks))}")
         failed = sum(result.failed_escalations for result in (*results.values(), *(flat for flat, _ in rounds)))
         return 1 if failed else 0
 
 
-def _flat_out_round(connections, standin, label: str, count: int) -> tuple[RunResult, float]:
-    """The bot flat out, then the ceiling right after it, so both see the same machine."""
+def _flat_out_round(connections, standin, label: str, count: int,
+                    ports: list[int]) -> tuple[RunResult, float, list[tuple[LockUse, float]]]:
+    """The bot flat out, then the ceiling right after it, so both see the same machine; and how
+    each instance's changes used the write lock meanwhile (over the round's seconds)."""
+    before, started = [lock_use(port) for port in ports], time.monotonic()
     flat = _load(connections, standin, label, count, rate=None)
-    return flat, ceiling_escalations_per_second(standin.api_url, standin.bot_token, count)
+    seconds = time.monotonic() - started
+    locks = [(lock_use(port) - earlier, seconds) for port, earlier in zip(ports, before)]
+    return flat, ceiling_escalations_per_second(standin.api_url, standin.bot_token, count), locks
 
 
 def _load(connections, standin, label: str, count: int, rate: float | None) -> RunResult:

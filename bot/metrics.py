@@ -10,10 +10,11 @@ import math
 from typing import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.timed_read import PreviousStillWaiting, StillWaiting, TimedRead
-from storage.db import QUICK_TIMEOUT_MS, Store, database_busy, database_full, database_gone, open_db
+from storage.db import QUICK_TIMEOUT_MS, Store, WriterTimes, database_busy, database_full, database_gone, open_db, writer_times
 from storage.inbox import kept_count
 from storage.outbox import pending_count
 
@@ -64,9 +65,34 @@ def count_database_error(error: Exception) -> None:
 def watch_queues(store: Store) -> None:
     """The inbox and outbox gauges read `store` when scraped (the last store watched, in a process
     that builds several apps), each on a connection of its own in a thread of its own: a database
-    that does not answer within READ_WITHIN makes the gauge NaN, not the scrape late."""
+    that does not answer within READ_WITHIN makes the gauge NaN, not the scrape late. The write
+    lock's figures are this process's, for the same store."""
     INBOX_DEPTH.set_function(queue_depth(lambda: _counted(store, kept_count, inbox=True), "inbox-depth"))
     OUTBOX_PENDING.set_function(queue_depth(lambda: _counted(store, pending_count, inbox=False), "outbox-pending"))
+    _WRITE_LOCK.times = writer_times(store.engine.target)
+
+
+class _WriteLockFigures:
+    """How this process's changes queued for the database's one write lock: the transactions
+    that took it, the seconds they waited for it and the seconds they held it. A lock held most
+    of the time, or long waits per transaction, say the writes are what limits the rate."""
+
+    def __init__(self) -> None:
+        self.times = WriterTimes()
+
+    def collect(self):
+        times = self.times
+        for name, text, value in (
+                ("supportbot_write_transactions", "Changes that took the write lock", times.transactions),
+                ("supportbot_write_lock_wait_seconds", "Time changes waited for the write lock", times.waited_s),
+                ("supportbot_write_lock_held_seconds", "Time changes held the write lock", times.held_s)):
+            family = CounterMetricFamily(name, text)
+            family.add_metric([], value)
+            yield family
+
+
+_WRITE_LOCK = _WriteLockFigures()
+REGISTRY.register(_WRITE_LOCK)
 
 
 def queue_depth(count: Callable[[], int], name: str, within: float = READ_WITHIN) -> Callable[[], float]:

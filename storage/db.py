@@ -2,8 +2,10 @@
 the engine (storage/engines/) carries what SQLite and PostgreSQL do differently."""
 
 import threading
+import time
 import weakref
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 from storage.engines import database_errors, engine_for, is_postgres
@@ -27,6 +29,7 @@ def _connect(engine: Engine, busy_timeout_ms: int, inbox: bool):
 def _fit(db, engine: Engine, busy_timeout_ms: int, inbox: bool):
     db.engine = engine
     db.writers = _writers_of(engine.target, inbox)
+    db.writer_times = writer_times(engine.target, inbox)
     db.busy_timeout_s = busy_timeout_ms / 1000
     return db
 
@@ -48,6 +51,25 @@ def _writers_of(target: str, inbox: bool) -> threading.RLock:
         return _WRITER_LOCKS.setdefault((target, inbox), threading.RLock())
 
 
+@dataclass
+class WriterTimes:
+    """This process's writes that took the write lock, summed since it started: how many, how
+    long they waited for it and how long they held it (on PostgreSQL, waiting for the advisory
+    lock other processes hold counts as held). Written only by the lock's holder."""
+
+    transactions: int = 0
+    waited_s: float = 0.0
+    held_s: float = 0.0
+
+
+_WRITER_TIMES: dict[tuple[str, bool], WriterTimes] = {}
+
+
+def writer_times(target: str, inbox: bool = False) -> WriterTimes:
+    with _LOCKS_LOCK:
+        return _WRITER_TIMES.setdefault((target, inbox), WriterTimes())
+
+
 @contextmanager
 def write_transaction(db, exclusive: bool = True) -> Iterator:
     """The engine takes the one write lock up front (SQLite's BEGIN IMMEDIATE, an advisory lock
@@ -63,8 +85,10 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
     outbox row's claim, lease or end, checked in its own WHERE). An engine with row locks runs
     it beside the one writer instead of behind it; SQLite has only the one lock."""
     shared = not exclusive and db.engine.row_locks
+    asked = time.perf_counter()
     if not shared and not db.writers.acquire(timeout=db.busy_timeout_s):
         raise WritersBusy("database is locked (this process's other writers held it)")
+    taken = time.perf_counter()
     try:
         db.engine.begin_write(db, exclusive=not shared)
         try:
@@ -75,6 +99,10 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
         db.engine.commit(db)
     finally:
         if not shared:
+            times = db.writer_times
+            times.transactions += 1
+            times.waited_s += taken - asked
+            times.held_s += time.perf_counter() - taken
             db.writers.release()
 
 

@@ -35,7 +35,8 @@ def test_throughput_benchmark_runs_a_small_load_and_reports_every_figure():
                              *ON_SERVER], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(heading in result.stdout for heading in ENGINES)
-    for row in ("5/s", "50/s", "200/s", "flat out 1", "flat out 2", "ceiling: a bare slack_sdk client", "median"):
+    for row in ("5/s", "50/s", "200/s", "flat out 1", "flat out 2", "ceiling: a bare slack_sdk client", "median",
+                "write lock, flat out 2, instance 1: held "):
         assert row in result.stdout, row
 
 

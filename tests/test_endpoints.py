@@ -51,6 +51,8 @@ def test_a_healthy_bot_is_ready_and_counts_a_command_and_its_slack_calls(bot, st
     answer = get(f"{bot.url}/metrics")
     assert (answer.status, answer.content_type) == (200, CONTENT_TYPE_LATEST)
     assert metric(bot.url, "supportbot_requests_total", kind="command") == 0
+    changes_before = metric(bot.url, "supportbot_write_transactions_total")
+    held_before = metric(bot.url, "supportbot_write_lock_held_seconds_total")
 
     raise_by_command(bot, standin)
 
@@ -59,6 +61,9 @@ def test_a_healthy_bot_is_ready_and_counts_a_command_and_its_slack_calls(bot, st
     assert wait_until(lambda: metric(bot.url, "supportbot_slack_calls_total", method="chat.postMessage", outcome="ok"))
     assert wait_until(lambda: metric(bot.url, "supportbot_outbox_deliveries_total", outcome="done"))
     assert metric(bot.url, "supportbot_outbox_pending") == 0
+    assert metric(bot.url, "supportbot_write_transactions_total") > changes_before, "the raise took the write lock"
+    assert metric(bot.url, "supportbot_write_lock_held_seconds_total") > held_before
+    assert metric(bot.url, "supportbot_write_lock_wait_seconds_total") >= 0
     found = samples(bot.url)
     assert all(sample.name.startswith("supportbot_") for sample in found)
     assert not [sample for sample in found for value in sample.labels.values() if value.startswith(ID_LIKE)]
