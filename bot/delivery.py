@@ -104,7 +104,7 @@ class DeliveryLoop:
         self._held: dict[int, Delivery] = {}  # rows this process is delivering now
         self._held_lock = threading.Lock()
         self._wait = POLL_SECONDS
-        deps.doorbell.answer_with(self.deliver_subject)
+        deps.doorbell.answer_with(self.deliver_subject, self.owner)
 
     def start(self) -> None:
         self._thread.start()
@@ -164,10 +164,13 @@ class DeliveryLoop:
             self.workers.submit(self._deliver, claim)
         return len(claims)
 
-    def deliver_subject(self, subject: str) -> None:
-        """In the calling thread, the subject's rows one after another while they are due and free."""
-        claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
-        claim = claims[0] if claims else None
+    def deliver_subject(self, subject: str, leased: outbox.Claim | None = None) -> None:
+        """In the calling thread, the subject's rows one after another while they are due and free,
+        starting with `leased` when the change wrote its first row leased to this process."""
+        if leased is None:
+            claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
+            leased = claims[0] if claims else None
+        claim = leased
         for n in range(1, AT_ONCE + 1):
             if claim is None:
                 return

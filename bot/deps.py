@@ -8,6 +8,7 @@ from typing import Callable
 from bot.config import TeamConfig
 from storage.boots import Boot
 from storage.db import Store
+from storage.outbox import Claim
 
 
 def utc_now() -> datetime:
@@ -20,19 +21,22 @@ class Doorbell:
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self._deliver: Callable[[str], None] | None = None
+        self._deliver: Callable[[str, Claim | None], None] | None = None
+        self.deliverer: str | None = None  # the delivery loop's owner name, once it answers
 
     def ring(self) -> None:
         self._event.set()
 
-    def answer_with(self, deliver: Callable[[str], None]) -> None:
-        self._deliver = deliver
+    def answer_with(self, deliver: Callable[[str, Claim | None], None], owner: str) -> None:
+        self._deliver, self.deliverer = deliver, owner
 
-    def deliver_now(self, subject: str) -> None:
+    def deliver_now(self, subject: str, leased: Claim | None = None) -> None:
         """The subject's pending rows, delivered in the calling thread, so a person's receipt comes
-        after the cards it speaks of. Without a delivery loop (a one-off command) it only rings."""
+        after the cards it speaks of; `leased` is its first row when the change wrote it leased to
+        this process (storage/outbox.py's enqueue_leased). Without a delivery loop (a one-off
+        command) it only rings."""
         if self._deliver:
-            self._deliver(subject)
+            self._deliver(subject, leased)
         else:
             self.ring()
 

@@ -31,6 +31,13 @@ def cards_follow(db: Database, now: datetime, escalation_id: int, reply_to: str 
                    coalesce=reply_to is None)
 
 
+def first_cards(db: Database, now: datetime, escalation_id: int, reply_to: str | None, deliverer: str) -> outbox.Claim:
+    """`cards_follow` for an escalation just raised, whose raising thread delivers its cards at
+    once: the row is written leased to that thread's process (`deliverer`)."""
+    return outbox.enqueue_leased(db, now, subject(escalation_id), CARDS,
+                                 {"escalation_id": escalation_id, "reply_to": reply_to}, deliverer)
+
+
 def thread_hears(db: Database, now: datetime, escalation_id: int, event_ids: list[int]) -> None:
     for event_id in event_ids:
         outbox.enqueue(db, now, subject(escalation_id), NOTE, {"escalation_id": escalation_id, "event_id": event_id})

@@ -23,7 +23,10 @@ Decision = Callable[[Database, Escalation], list[Event]]
 
 
 def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_key: str,
-                     policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None) -> Outcome:
+                     policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
+                     deliverer: str | None = None) -> Outcome:
+    """`deliverer`: the process whose calling thread delivers the cards right after: their row is
+    written leased to it (the outcome's `delivery`), saving the claim's transaction."""
     with write_transaction(db):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
@@ -36,9 +39,11 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation.id)
         sla.start_first(db, now, escalation, policy)
-        effects.cards_follow(db, now, escalation.id, reply_to)
+        delivery = effects.first_cards(db, now, escalation.id, reply_to, deliverer) if deliverer else None
+        if delivery is None:
+            effects.cards_follow(db, now, escalation.id, reply_to)
         effects.homes_follow(db, now, escalation.id)
-        return Outcome(escalation, (event,))
+        return Outcome(escalation, (event,), delivery=delivery)
 
 
 def refuse_if_escalated(db: Database, channel: str, ts: str) -> None:

@@ -131,3 +131,4 @@ class Outcome:
     escalation: Escalation
     events: tuple[Event, ...] = ()
     duplicate: bool = False
+    delivery: object | None = None  # the cards row leased to the raising process (storage/outbox.py's Claim)

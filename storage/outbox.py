@@ -59,6 +59,18 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
                                              "next_try_at": records.to_text(max(now, not_before or now))})
 
 
+def enqueue_leased(db: Database, now: datetime, subject: str, kind: str, payload: dict, owner: str) -> Claim:
+    """The first row of a subject that has none (a new escalation's cards), written already leased
+    to `owner`, the process whose thread delivers it right after the commit: its claim is part of
+    the change's transaction instead of one more transaction after it. Should that thread never
+    get to it, the lease runs out and any process takes the row over, as after any claim."""
+    row_id = records.insert_numbered(db, "outbox", {
+        "subject": subject, "kind": kind, "payload": json.dumps(payload), "created_at": records.to_text(now),
+        "next_try_at": records.to_text(now), "attempt": 1, "generation": 1, "claimed_by": owner,
+        "lease_until": records.to_text(now + LEASE)})
+    return Claim(id=row_id, subject=subject, kind=kind, payload=payload, attempt=1, generation=1)
+
+
 def next_due(db: Database, subject: str | None = None) -> datetime | None:
     """When the first pending row (of `subject`) may be claimed (its backoff over and its lease,
     if any, run out); None when nothing is pending. A cheap read, so an idle loop never takes

@@ -137,6 +137,20 @@ def test_a_change_commits_its_cards_and_notes_with_it_and_a_replay_adds_none(db)
                      (subject, effects.SURVEY)], "the take's cards row was not started, so it covers the resolve's"
 
 
+def test_a_raise_writes_its_cards_row_leased_to_the_process_that_delivers_them_and_a_dead_one_is_taken_over(db):
+    new = NewEscalation(summary="Checkout fails", requester="U0AGENT1", channel="C0HELP", source=Source.COMMAND)
+    outcome = core.raise_escalation(db, T0, new, "raise-1", deliverer="a")
+    leased = outcome.delivery
+    assert (leased.subject, leased.kind, leased.attempt, leased.generation) == ("escalation:1", effects.CARDS, 1, 1)
+    assert outbox.holds(db, leased), "the raise's own transaction claimed it: no claim follows"
+    assert outbox.claim_due(db, T0 + outbox.LEASE - timedelta(seconds=1), "b", 10) == []
+    (taken,) = outbox.claim_due(db, T0 + outbox.LEASE, "b", 10)
+    assert (taken.id, taken.generation, taken.taken_over) == (leased.id, 2, True), "its process died: lease ran out"
+    assert not outbox.finish(db, leased, at(11)), "the raising process, late, records nothing"
+    again = core.raise_escalation(db, T0, new, "raise-1", deliverer="a")
+    assert again.duplicate and again.delivery is None
+
+
 def test_a_refused_change_writes_no_effect(db):
     esc = core.raise_escalation(db, T0, NewEscalation("x", "U1", "C1", Source.COMMAND), "raise").escalation
     core.resolve(db, at(1), esc.id, "U1", None, "resolve")

@@ -25,8 +25,9 @@ ACK_RECEIPT = "👀 You acknowledged *{key}* on line {line}. It is yours now."
 
 def raise_new(turn: Turn, deps: Deps, new: NewEscalation) -> None:
     """The card in the channel is the answer; a refused card is said by its delivery."""
-    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla, reply_to(turn))
-    deps.doorbell.deliver_now(effects.subject(outcome.escalation.id))
+    outcome = core.raise_escalation(deps.store.db(), deps.clock(), new, turn.request_key, deps.team.sla, reply_to(turn),
+                                    deliverer=deps.doorbell.deliverer)
+    deps.doorbell.deliver_now(effects.subject(outcome.escalation.id), outcome.delivery)
 
 
 def take(turn: Turn, deps: Deps, escalation_id: int, seen: Seen | None = None) -> None:
