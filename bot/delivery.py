@@ -167,10 +167,10 @@ class DeliveryLoop:
     def deliver_subject(self, subject: str, leased: outbox.Claim | None = None) -> None:
         """In the calling thread, the subject's rows one after another while they are due and free,
         starting with `leased` when the change wrote its first row leased to this process."""
-        if leased is None:
-            claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
-            leased = claims[0] if claims else None
         claim = leased
+        if claim is None:
+            claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
+            claim = claims[0] if claims else None
         for n in range(1, AT_ONCE + 1):
             if claim is None:
                 return

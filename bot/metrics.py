@@ -14,7 +14,7 @@ from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.timed_read import PreviousStillWaiting, StillWaiting, TimedRead
-from storage.db import QUICK_TIMEOUT_MS, Store, WriterTimes, database_busy, database_full, database_gone, open_db, writer_times
+from storage.db import QUICK_TIMEOUT_MS, Store, Writers, database_busy, database_full, database_gone, open_db, writers_of
 from storage.inbox import kept_count
 from storage.outbox import pending_count
 
@@ -69,7 +69,7 @@ def watch_queues(store: Store) -> None:
     lock's figures are this process's, for the same store."""
     INBOX_DEPTH.set_function(queue_depth(lambda: _counted(store, kept_count, inbox=True), "inbox-depth"))
     OUTBOX_PENDING.set_function(queue_depth(lambda: _counted(store, pending_count, inbox=False), "outbox-pending"))
-    _WRITE_LOCK.times = writer_times(store.engine.target)
+    _WRITE_LOCK.writers = writers_of(store.engine.target)
 
 
 class _WriteLockFigures:
@@ -78,14 +78,14 @@ class _WriteLockFigures:
     of the time, or long waits per transaction, say the writes are what limits the rate."""
 
     def __init__(self) -> None:
-        self.times = WriterTimes()
+        self.writers = Writers()
 
     def collect(self):
-        times = self.times
+        writers = self.writers
         for name, text, value in (
-                ("supportbot_write_transactions", "Changes that took the write lock", times.transactions),
-                ("supportbot_write_lock_wait_seconds", "Time changes waited for the write lock", times.waited_s),
-                ("supportbot_write_lock_held_seconds", "Time changes held the write lock", times.held_s)):
+                ("supportbot_write_transactions", "Changes that took the write lock", writers.transactions),
+                ("supportbot_write_lock_wait_seconds", "Time changes waited for the write lock", writers.waited_s),
+                ("supportbot_write_lock_held_seconds", "Time changes held the write lock", writers.held_s)):
             family = CounterMetricFamily(name, text)
             family.add_metric([], value)
             yield family

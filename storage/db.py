@@ -5,7 +5,7 @@ import threading
 import time
 import weakref
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from storage.engines import database_errors, engine_for, is_postgres
@@ -28,8 +28,7 @@ def _connect(engine: Engine, busy_timeout_ms: int, inbox: bool):
 
 def _fit(db, engine: Engine, busy_timeout_ms: int, inbox: bool):
     db.engine = engine
-    db.writers = _writers_of(engine.target, inbox)
-    db.writer_times = writer_times(engine.target, inbox)
+    db.writers = writers_of(engine.target, inbox)
     db.busy_timeout_s = busy_timeout_ms / 1000
     return db
 
@@ -42,32 +41,26 @@ def prepare_database(target) -> Engine:
     return engine
 
 
-_WRITER_LOCKS: dict[tuple[str, bool], threading.RLock] = {}
-_LOCKS_LOCK = threading.Lock()
-
-
-def _writers_of(target: str, inbox: bool) -> threading.RLock:
-    with _LOCKS_LOCK:
-        return _WRITER_LOCKS.setdefault((target, inbox), threading.RLock())
-
-
 @dataclass
-class WriterTimes:
-    """This process's writes that took the write lock, summed since it started: how many, how
-    long they waited for it and how long they held it (on PostgreSQL, waiting for the advisory
-    lock other processes hold counts as held). Written only by the lock's holder."""
+class Writers:
+    """This process's writers of one database: the lock they queue on before the database's own,
+    and how they used it since the process started: how many took it, how long they waited for
+    it and how long they held it (on PostgreSQL, waiting for the advisory lock other processes
+    hold counts as held). The figures are written only by the lock's holder."""
 
+    lock: threading.RLock = field(default_factory=threading.RLock)
     transactions: int = 0
     waited_s: float = 0.0
     held_s: float = 0.0
 
 
-_WRITER_TIMES: dict[tuple[str, bool], WriterTimes] = {}
+_WRITERS: dict[tuple[str, bool], Writers] = {}
+_WRITERS_LOCK = threading.Lock()
 
 
-def writer_times(target: str, inbox: bool = False) -> WriterTimes:
-    with _LOCKS_LOCK:
-        return _WRITER_TIMES.setdefault((target, inbox), WriterTimes())
+def writers_of(target: str, inbox: bool = False) -> Writers:
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault((target, inbox), Writers())
 
 
 @contextmanager
@@ -86,7 +79,7 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
     it beside the one writer instead of behind it; SQLite has only the one lock."""
     shared = not exclusive and db.engine.row_locks
     asked = time.perf_counter()
-    if not shared and not db.writers.acquire(timeout=db.busy_timeout_s):
+    if not shared and not db.writers.lock.acquire(timeout=db.busy_timeout_s):
         raise WritersBusy("database is locked (this process's other writers held it)")
     taken = time.perf_counter()
     try:
@@ -99,11 +92,11 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
         db.engine.commit(db)
     finally:
         if not shared:
-            times = db.writer_times
-            times.transactions += 1
-            times.waited_s += taken - asked
-            times.held_s += time.perf_counter() - taken
-            db.writers.release()
+            writers = db.writers
+            writers.transactions += 1
+            writers.waited_s += taken - asked
+            writers.held_s += time.perf_counter() - taken
+            writers.lock.release()
 
 
 def write_statement(db, sql: str, params=()) -> list:

@@ -23,19 +23,18 @@ def subject(escalation_id: int) -> str:
     return f"escalation:{escalation_id}"
 
 
-def cards_follow(db: Database, now: datetime, escalation_id: int, reply_to: str | None = None) -> None:
+def cards_follow(db: Database, now: datetime, escalation_id: int, reply_to: str | None = None,
+                 leased_to: str | None = None) -> outbox.Claim | None:
     """Every card of the escalation shows its state as it is when delivered, and the cards it
     needs (where it was raised, its current line's queue) exist. `reply_to` is an opaque address
-    the adapter can answer the person at, should Slack refuse a card."""
-    outbox.enqueue(db, now, subject(escalation_id), CARDS, {"escalation_id": escalation_id, "reply_to": reply_to},
-                   coalesce=reply_to is None)
-
-
-def first_cards(db: Database, now: datetime, escalation_id: int, reply_to: str | None, deliverer: str) -> outbox.Claim:
-    """`cards_follow` for an escalation just raised, whose raising thread delivers its cards at
-    once: the row is written leased to that thread's process (`deliverer`)."""
-    return outbox.enqueue_leased(db, now, subject(escalation_id), CARDS,
-                                 {"escalation_id": escalation_id, "reply_to": reply_to}, deliverer)
+    the adapter can answer the person at, should Slack refuse a card. `leased_to`, for an
+    escalation just raised whose raising thread delivers its cards at once: the row is written
+    leased to that thread's process, and its claim is returned."""
+    payload = {"escalation_id": escalation_id, "reply_to": reply_to}
+    if leased_to:
+        return outbox.enqueue_leased(db, now, subject(escalation_id), CARDS, payload, leased_to)
+    outbox.enqueue(db, now, subject(escalation_id), CARDS, payload, coalesce=reply_to is None)
+    return None
 
 
 def thread_hears(db: Database, now: datetime, escalation_id: int, event_ids: list[int]) -> None:

@@ -39,9 +39,7 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         records.insert_event(db, event)
         records.link_request(db, request_key, escalation.id)
         sla.start_first(db, now, escalation, policy)
-        delivery = effects.first_cards(db, now, escalation.id, reply_to, deliverer) if deliverer else None
-        if delivery is None:
-            effects.cards_follow(db, now, escalation.id, reply_to)
+        delivery = effects.cards_follow(db, now, escalation.id, reply_to, leased_to=deliverer)
         effects.homes_follow(db, now, escalation.id)
         return Outcome(escalation, (event,), delivery=delivery)
 

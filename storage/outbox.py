@@ -54,9 +54,7 @@ def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict,
     if coalesce and db.execute("UPDATE outbox SET attempt = attempt WHERE subject = ? AND kind = ? AND done_at IS NULL"
                                " AND attempt = 0 RETURNING id", [subject, kind]).fetchall():
         return None  # the row stays locked until this change commits: a claim waits, then renders it
-    return records.insert_numbered(db, "outbox", {"subject": subject, "kind": kind, "payload": json.dumps(payload),
-                                             "created_at": records.to_text(now),
-                                             "next_try_at": records.to_text(max(now, not_before or now))})
+    return records.insert_numbered(db, "outbox", _new_row(now, subject, kind, payload, not_before or now))
 
 
 def enqueue_leased(db: Database, now: datetime, subject: str, kind: str, payload: dict, owner: str) -> Claim:
@@ -64,11 +62,14 @@ def enqueue_leased(db: Database, now: datetime, subject: str, kind: str, payload
     to `owner`, the process whose thread delivers it right after the commit: its claim is part of
     the change's transaction instead of one more transaction after it. Should that thread never
     get to it, the lease runs out and any process takes the row over, as after any claim."""
-    row_id = records.insert_numbered(db, "outbox", {
-        "subject": subject, "kind": kind, "payload": json.dumps(payload), "created_at": records.to_text(now),
-        "next_try_at": records.to_text(now), "attempt": 1, "generation": 1, "claimed_by": owner,
-        "lease_until": records.to_text(now + LEASE)})
+    leased = {"attempt": 1, "generation": 1, "claimed_by": owner, "lease_until": records.to_text(now + LEASE)}
+    row_id = records.insert_numbered(db, "outbox", _new_row(now, subject, kind, payload, now) | leased)
     return Claim(id=row_id, subject=subject, kind=kind, payload=payload, attempt=1, generation=1)
+
+
+def _new_row(now: datetime, subject: str, kind: str, payload: dict, not_before: datetime) -> dict:
+    return {"subject": subject, "kind": kind, "payload": json.dumps(payload), "created_at": records.to_text(now),
+            "next_try_at": records.to_text(max(now, not_before))}
 
 
 def next_due(db: Database, subject: str | None = None) -> datetime | None:
