@@ -44,14 +44,21 @@ def prepare_database(target) -> Engine:
 @dataclass
 class Writers:
     """This process's writers of one database: the lock they queue on before the database's own,
-    and how they used it since the process started: how many took it, how long they waited for
-    it and how long they held it (on PostgreSQL, waiting for the advisory lock other processes
-    hold counts as held). The figures are written only by the lock's holder."""
+    and how they used the database's write lock since the process started: how many took it,
+    how long they waited for it and how long they held it (on PostgreSQL, waiting for the
+    advisory lock other processes hold counts as held)."""
 
     lock: threading.RLock = field(default_factory=threading.RLock)
     transactions: int = 0
     waited_s: float = 0.0
     held_s: float = 0.0
+    _figures: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self, waited_s: float, held_s: float) -> None:
+        with self._figures:
+            self.transactions += 1
+            self.waited_s += waited_s
+            self.held_s += held_s
 
 
 _WRITERS: dict[tuple[str, bool], Writers] = {}
@@ -75,13 +82,13 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
     the database refuses one.
 
     Not `exclusive`: a write whose every statement guards itself on the rows it changes (an
-    outbox row's claim, lease or end, checked in its own WHERE). An engine with row locks runs
-    it beside the one writer instead of behind it; SQLite has only the one lock."""
+    outbox row's claim, lease or end, checked in its own WHERE; rows that are new). An engine
+    with row locks runs it beside the one writer instead of behind it, until it reaches a rule
+    that reads before it writes and calls `hold_write_lock`; SQLite has only the one lock."""
     shared = not exclusive and db.engine.row_locks
-    asked = time.perf_counter()
-    if not shared and not db.writers.lock.acquire(timeout=db.busy_timeout_s):
-        raise WritersBusy("database is locked (this process's other writers held it)")
-    taken = time.perf_counter()
+    db.write_lock_use = None
+    if not shared:
+        _queue_behind_writers(db)
     try:
         db.engine.begin_write(db, exclusive=not shared)
         try:
@@ -91,12 +98,33 @@ def write_transaction(db, exclusive: bool = True) -> Iterator:
             raise
         db.engine.commit(db)
     finally:
-        if not shared:
-            writers = db.writers
-            writers.transactions += 1
-            writers.waited_s += taken - asked
-            writers.held_s += time.perf_counter() - taken
-            writers.lock.release()
+        if db.write_lock_use is not None:
+            asked, taken = db.write_lock_use
+            db.writers.count(taken - asked, time.perf_counter() - taken)
+            db.write_lock_use = None
+            if not shared:
+                db.writers.lock.release()
+
+
+def hold_write_lock(db) -> bool:
+    """Inside a write transaction: from here on it holds the one write lock, as if it had begun
+    with it, so what it reads next no other writer changes before it commits. True when it was
+    taken just now (a transaction begun not `exclusive`, on an engine with row locks): what the
+    transaction read before may have moved since. Taken late, it is not queued for behind this
+    process's writers: the transaction already holds a connection of the pool they may wait for."""
+    if db.write_lock_use is not None:
+        return False
+    asked = time.perf_counter()
+    db.engine.lock_writers(db)
+    db.write_lock_use = (asked, time.perf_counter())
+    return True
+
+
+def _queue_behind_writers(db) -> None:
+    asked = time.perf_counter()
+    if not db.writers.lock.acquire(timeout=db.busy_timeout_s):
+        raise WritersBusy("database is locked (this process's other writers held it)")
+    db.write_lock_use = (asked, time.perf_counter())
 
 
 def write_statement(db, sql: str, params=()) -> list:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from storage import home_visits, outbox, records
+from storage.db import hold_write_lock
 
 CARDS = "escalation-cards"
 NOTE = "escalation-note"
@@ -75,10 +76,13 @@ def reply_is_confirmed(db: Database, now: datetime, escalation_id: int, channel:
 def homes_follow(db: Database, now: datetime, escalation_id: int) -> None:
     """The Homes this change shows on: its owners', the people its events at `now` name (a
     previous owner, an assignee), the agents of the lines it is on or left, and the leads'.
-    Nobody who opened their Home lately: nothing to read."""
+    Nobody who opened their Home lately: nothing to read, and a raise, begun beside the one
+    writer, need not take the write lock."""
     visitors = home_visits.recent(db, now)
     if not visitors:
         return
+    if hold_write_lock(db):
+        visitors = home_visits.recent(db, now)
     people: set[str] = set()
     lines: set[int] = set()
     for actor, line, before, after in db.execute(

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from storage import escalation_effects as effects
 from storage import records, sla
-from storage.db import write_transaction
+from storage.db import hold_write_lock, write_transaction
 from storage.errors import InvalidTransition, UsageError
 from storage.model import LINES, Action, Escalation, Event, NewEscalation, Outcome, Status
 from storage.ownership import ANYONE, Crew, Seen, acknowledging, require_as_seen, require_on_crew
@@ -26,12 +26,18 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
                      policy: SlaPolicy = DEFAULT_POLICY, reply_to: str | None = None,
                      deliverer: str | None = None) -> Outcome:
     """`deliverer`: the process whose calling thread delivers the cards right after: their row is
-    written leased to it (the outcome's `delivery`), saving the claim's transaction."""
-    with write_transaction(db):
+    written leased to it (the outcome's `delivery`), saving the claim's transaction.
+
+    Not `exclusive`: a raise writes rows that are new (its request key, claimed ON CONFLICT,
+    waits for a twin still in flight). On PostgreSQL raises run beside the one writer and each
+    other; the rules that read before they write (a message escalated once, the Homes to
+    refresh) take the write lock where they begin."""
+    with write_transaction(db, exclusive=False):
         seen = records.claim_request(db, request_key, now)
         if seen is not None:
             return Outcome(records.load_escalation(db, seen), duplicate=True)
         if new.message_ts:
+            hold_write_lock(db)
             refuse_if_escalated(db, new.channel, new.message_ts)
         escalation = _insert(db, now, new)
         raiser = new.raised_by or new.requester

@@ -46,6 +46,10 @@ class Engine(Protocol):
     def commit(self, db: Any) -> None:
         """End the write transaction `begin_write` opened."""
 
+    def lock_writers(self, db: Any) -> None:
+        """Inside a transaction `begin_write` opened without the write lock: take it now, or
+        raise a busy error in time."""
+
     def prepare(self) -> None:
         """Bring the schema up to date and prove it can be written; safe at every start."""
 

@@ -3,7 +3,9 @@
 Connections run in autocommit; a writer opens its own transaction and takes one
 transaction-scoped advisory lock, so writers queue one at a time exactly as SQLite's
 `BEGIN IMMEDIATE` makes them: every read-then-write rule above keeps the guarantees it has
-on SQLite, on every instance, with no row-lock reasoning of its own. `lock_timeout` bounds
+on SQLite, on every instance, with no row-lock reasoning of its own. A write that only adds
+rows of its own (a raise) runs beside it, on row locks, until it reaches such a rule
+(`storage.db.hold_write_lock`). `lock_timeout` bounds
 that wait by `SUPPORTBOT_BUSY_TIMEOUT`, as `busy_timeout` does on SQLite. The inbox's
 connections keep requests without that lock (an insert that conflicts with nothing), so a
 request is kept before its ack while a long write holds the lock."""
@@ -96,6 +98,11 @@ class PostgresEngine:
     @staticmethod
     def commit(db: "PgDatabase | PooledDatabase") -> None:
         db.commit()
+
+    @staticmethod
+    def lock_writers(db: "PgDatabase | PooledDatabase") -> None:
+        """The transaction's `lock_timeout` bounds the wait, as it does at `begin_write`."""
+        db.execute(f"SELECT pg_advisory_xact_lock({db.write_lock})")
 
     def prepare(self, upto: int | None = None) -> None:
         """Two instances starting at once: the first takes the migration lock and migrates,

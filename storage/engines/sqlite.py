@@ -45,6 +45,11 @@ class SqliteEngine:
     def commit(db: Database) -> None:
         db.execute("COMMIT")
 
+    @staticmethod
+    def lock_writers(db: Database) -> None:
+        """Never called: without row locks every write transaction begins holding the lock."""
+        raise AssertionError("a SQLite write transaction always holds the write lock")
+
     def prepare(self) -> None:
         """Switch the database and its inbox to WAL, bring their schemas up to date and prove
         they can be written. Raises sqlite3.Error when a file cannot serve.
