@@ -507,6 +507,16 @@ def keep_the_owner_on_the_open_escalation(db: Database) -> None:
     )
 
 
+
+@migrations(name="0025_running_clocks_by_line")
+def index_running_clocks_by_line_alone(db: Database) -> None:
+    """An agent's Home counts its line's waiting escalations (its running clocks). PostgreSQL
+    counted 150,000 of them through `sla_clocks_one_running` and the table (44–66 ms), pricing
+    the index-only scan of `sla_clocks_running_by_line` higher; this index holds the line alone,
+    a few pages once PostgreSQL folds its repeated keys, and its index-only scan is the cheapest
+    (15 ms; SQLite 9 ms instead of 12)."""
+    db.executescript("CREATE INDEX sla_clocks_running_line ON sla_clocks(line) WHERE stopped_at IS NULL;")
+
 inbox_migrations = Migrations("supportbot-inbox")
 
 

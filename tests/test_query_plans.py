@@ -28,6 +28,7 @@ YEAR_OF_STATISTICS = [
     ("sla_clocks", "sla_clocks_running_by_due", "150000 1 1 1"),
     ("sla_clocks", "sla_clocks_due", "1800000 1"),
     ("sla_clocks", "sla_clocks_running_by_line", "150000 50000 1 1 1"),
+    ("sla_clocks", "sla_clocks_running_line", "150000 50000"),
     ("events", "events_at", "1800000 2"),
     ("events", "events_resolved", "500000 2 2 1"),
 ]
@@ -110,8 +111,8 @@ def test_who_owns_what_is_read_from_the_owned_rows_not_asked_of_line_owners_for_
 
 def test_a_homes_queue_starts_at_its_line_and_the_team_view_reads_the_periods_resolutions(db):
     _with_a_year_of_statistics(db)
-    queue = _plans_of_statements(db, lambda: waiting_on_line(db, 2, 10))
-    assert all("sla_clocks_running_by_line (line=?)" in plan for plan in queue), queue
+    page, count = _plans_of_statements(db, lambda: waiting_on_line(db, 2, 10))
+    assert "sla_clocks_running_by_line (line=?)" in page and "sla_clocks_running_line (line=?)" in count, (page, count)
     plans = _plans_of_statements(db, lambda: team_figures(db, NOW, 7, "Europe/Berlin", ()))
     assert any("events_resolved (at>? AND at<?)" in plan for plan in plans), plans
     assert not [plan for plan in plans if WHOLE_TABLE.search(plan)], plans
