@@ -132,10 +132,11 @@ class FanOut:
         try:
             edit(channel, ts)
         except (SlackApiError, OSError) as error:
-            log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, _reason(error))
+            reason = _reason(error)
+            log.warning("INC-%s: could not edit the copy in %s: %s", incident_id, channel, reason)
             self._while_mine(lambda db: core.record_copy_out_of_step(db, self.deps.clock(), incident_id, channel,
-                                                                     _reason(error), self.actor))
-            return _reason(error)
+                                                                     reason, self.actor))
+            return reason
         self._while_mine(lambda db: core.record_copy_in_step(db, self.deps.clock(), incident_id, channel, self.actor))
         return None
 
