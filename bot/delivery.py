@@ -46,6 +46,7 @@ class Delivery:
     writes: list[outbox.Write] = field(default_factory=list)
     guarded: bool = True  # every write recorded guards itself (`record`)
     lost: bool = False  # the lease keeper found the row taken over
+    by_requester: bool = False  # delivered by the thread whose request wrote it, which answers the person itself
 
     @property
     def payload(self) -> dict:
@@ -164,17 +165,22 @@ class DeliveryLoop:
             self.workers.submit(self._deliver, claim)
         return len(claims)
 
-    def deliver_subject(self, subject: str, leased: outbox.Claim | None = None) -> None:
+    def deliver_subject(self, subject: str, leased: outbox.Claim | None = None, requested: int | None = None) -> bool:
         """In the calling thread, the subject's rows one after another while they are due and free,
-        starting with `leased` when the change wrote its first row leased to this process."""
+        starting with `leased` when the change wrote its first row leased to this process. True
+        when the row `requested` (the calling request's own) was among them: otherwise another
+        thread or process has it, and its delivery answers the person."""
         claim = leased
         if claim is None:
             claims = outbox.claim_due(self.deps.store.db(), self.deps.clock(), self.owner, 1, subject)
             claim = claims[0] if claims else None
+        carried = False
         for n in range(1, AT_ONCE + 1):
             if claim is None:
-                return
-            claim = self.deliver(claim, claim_next=n < AT_ONCE)
+                break
+            carried |= claim.id == requested
+            claim = self.deliver(claim, claim_next=n < AT_ONCE, by_requester=claim.id == requested)
+        return carried
 
     def deliver_until_done(self, subject: str) -> None:
         """For a one-off command, which runs no loop: the subject's rows in the calling thread,
@@ -196,7 +202,7 @@ class DeliveryLoop:
             self._in_flight.release()
             self.deps.doorbell.ring()  # the next row of its subject may be due now
 
-    def deliver(self, claim: outbox.Claim, claim_next: bool = False) -> outbox.Claim | None:
+    def deliver(self, claim: outbox.Claim, claim_next: bool = False, by_requester: bool = False) -> outbox.Claim | None:
         """With `claim_next`, the subject's next due row, claimed as this one ends."""
         db, handler = self.deps.store.db(), self.handlers.get(claim.kind)
         if handler is None:
@@ -206,7 +212,7 @@ class DeliveryLoop:
         if claim.taken_over:
             log.info("row %d (%s) taken over: the lease of its last try ran out", claim.id, claim.kind)
             metrics.TAKEN_OVER.labels("row").inc()
-        job = Delivery(claim, self.client, self.deps, self.owner)
+        job = Delivery(claim, self.client, self.deps, self.owner, by_requester=by_requester)
         with self._held_lock:
             self._held[claim.id] = job
         try:

@@ -21,24 +21,25 @@ class Doorbell:
 
     def __init__(self) -> None:
         self._event = threading.Event()
-        self._deliver: Callable[[str, Claim | None], None] | None = None
+        self._deliver: Callable[[str, Claim | None, int | None], bool] | None = None
         self.deliverer: str | None = None  # the delivery loop's owner name, once it answers
 
     def ring(self) -> None:
         self._event.set()
 
-    def answer_with(self, deliver: Callable[[str, Claim | None], None], owner: str) -> None:
+    def answer_with(self, deliver: Callable[[str, Claim | None, int | None], bool], owner: str) -> None:
         self._deliver, self.deliverer = deliver, owner
 
-    def deliver_now(self, subject: str, leased: Claim | None = None) -> None:
+    def deliver_now(self, subject: str, leased: Claim | None = None, requested: int | None = None) -> bool:
         """The subject's pending rows, delivered in the calling thread, so a person's receipt comes
         after the cards it speaks of; `leased` is its first row when the change wrote it leased to
-        this process (storage/outbox.py's enqueue_leased). Without a delivery loop (a one-off
-        command) it only rings."""
+        this process. True when the request's own row `requested` was delivered here; when
+        another thread or process has it, that delivery answers the person. Without a delivery
+        loop (a one-off command) it only rings."""
         if self._deliver:
-            self._deliver(subject, leased)
-        else:
-            self.ring()
+            return self._deliver(subject, leased, requested)
+        self.ring()
+        return False
 
     def wait(self, seconds: float) -> None:
         """Until rung or `seconds` have passed (the monotonic clock), then ready for the next ring."""

@@ -19,14 +19,16 @@ def subject(incident_id: int) -> str:
     return f"incident:{incident_id}"
 
 
-def step_goes_out(db: Database, now: datetime, incident_id: int, step: int) -> None:
-    outbox.enqueue(db, now, subject(incident_id), STEP, {"incident_id": incident_id, "step": step})
+def step_goes_out(db: Database, now: datetime, incident_id: int, step: int, receipt: bool) -> None:
+    """`receipt`: a person's request sent the step, and they hear how it went (a scheduled
+    broadcast's start has nobody waiting)."""
+    outbox.enqueue(db, now, subject(incident_id), STEP, {"incident_id": incident_id, "step": step, "receipt": receipt})
 
 
 def step_is_retried(db: Database, now: datetime, incident_id: int, step: int, actor: str) -> None:
-    """Post where the step failed and edit the copies left out of step; `actor` hears what is still undone."""
+    """Post where the step failed and edit the copies left out of step; `actor` hears how it went."""
     outbox.enqueue(db, now, subject(incident_id), STEP,
-                   {"incident_id": incident_id, "step": step, "retry": True, "actor": actor})
+                   {"incident_id": incident_id, "step": step, "retry": True, "actor": actor, "receipt": True})
 
 
 def latest_step_row(db: Database, incident_id: int) -> int | None:

@@ -136,7 +136,7 @@ def broadcast(db: Database, now: datetime, incident_id: int, actor: str, plan: B
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.SCHEDULED,
                                      detail=records.to_text(plan.scheduled_for))
             return None
-        return _start(db, now, ir.load_incident(db, incident.id), actor)
+        return _start(db, now, ir.load_incident(db, incident.id), actor, receipt=True)
 
     return _change(db, now, incident_id, request_key, decide)
 
@@ -147,7 +147,7 @@ def start_due(db: Database, now: datetime, incident_id: int) -> IncidentOutcome 
         incident = ir.load_incident(db, incident_id)
         if incident.status is not IncidentStatus.SCHEDULED or incident.scheduled_for > now:
             return None
-        step = _start(db, now, incident, incident.broadcast_by or incident.created_by)
+        step = _start(db, now, incident, incident.broadcast_by or incident.created_by, receipt=False)
         effects.homes_follow(db, now)
         return IncidentOutcome(ir.load_incident(db, incident_id), step)
 
@@ -180,7 +180,7 @@ def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice:
         else:
             ir.update_incident(db, incident.id, status=str(notice.status))
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(notice.status))
-        return _add_step(db, now, incident, notice.status, notice.text, actor, notice.draft_ts)
+        return _add_step(db, now, incident, notice.status, notice.text, actor, True, notice.draft_ts)
 
     return _change(db, now, incident_id, request_key, decide)
 
@@ -269,20 +269,21 @@ def record_copy_in_step(db: Database, now: datetime, incident_id: int, channel: 
         ir.insert_incident_event(db, incident_id, now, actor, IncidentAction.BACK_IN_STEP, channel)
 
 
-def _start(db: Database, now: datetime, incident: Incident, actor: str) -> Step:
+def _start(db: Database, now: datetime, incident: Incident, actor: str, receipt: bool) -> Step:
     ir.update_incident(db, incident.id, status=str(IncidentStatus.INVESTIGATING), started_at=records.to_text(now))
     ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.BROADCAST, detail=",".join(incident.channels))
     text = notice_text(db, incident)
-    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, text, actor, ir.draft_revision(db, incident).ts)
+    return _add_step(db, now, incident, IncidentStatus.INVESTIGATING, text, actor, receipt,
+                     ir.draft_revision(db, incident).ts)
 
 
 def _add_step(db: Database, now: datetime, incident: Incident, status: IncidentStatus, text: str, actor: str,
-              draft_ts: str | None = None) -> Step:
+              receipt: bool, draft_ts: str | None = None) -> Step:
     number = len(ir.load_steps(db, incident.id))
     records.insert_row(db, "incident_steps", {"incident_id": incident.id, "step": number, "status": str(status),
                                               "text": text, "actor": actor, "at": records.to_text(now),
                                               "draft_ts": draft_ts})
-    effects.step_goes_out(db, now, incident.id, number)
+    effects.step_goes_out(db, now, incident.id, number, receipt)
     return ir.load_step(db, incident.id, number)
 
 

@@ -61,7 +61,8 @@ def test_a_healthy_bot_is_ready_and_counts_a_command_and_its_slack_calls(bot, st
     assert wait_until(lambda: metric(bot.url, "supportbot_slack_calls_total", method="chat.postMessage", outcome="ok"))
     assert wait_until(lambda: metric(bot.url, "supportbot_outbox_deliveries_total", outcome="done"))
     assert metric(bot.url, "supportbot_outbox_pending") == 0
-    assert metric(bot.url, "supportbot_write_transactions_total") > changes_before, "the raise took the write lock"
+    assert bot.driver.command("take ESC-1", channel=HELP).status == 200  # a change of owner takes the write lock
+    assert wait_until(lambda: metric(bot.url, "supportbot_write_transactions_total") > changes_before)
     assert metric(bot.url, "supportbot_write_lock_held_seconds_total") > held_before
     assert metric(bot.url, "supportbot_write_lock_wait_seconds_total") >= 0
     found = samples(bot.url)

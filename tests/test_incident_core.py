@@ -154,10 +154,10 @@ def test_each_step_and_each_retry_commits_its_outbox_row_and_a_replay_adds_none(
     with pytest.raises(InvalidTransition):
         core.follow_up(db, NOW, 1, "U0LEAD1", FollowUp(IncidentStatus.DRAFT, "No."), "u2")
     assert _incident_rows(db) == [
-        ("incident:1", {"incident_id": 1, "step": 0}),
-        ("incident:1", {"incident_id": 1, "step": 1}),
-        ("incident:1", {"incident_id": 1, "step": 0, "retry": True, "actor": "U0LEAD2"}),
-    ]
+        ("incident:1", {"incident_id": 1, "step": 0, "receipt": True}),
+        ("incident:1", {"incident_id": 1, "step": 1, "receipt": True}),
+        ("incident:1", {"incident_id": 1, "step": 0, "retry": True, "actor": "U0LEAD2", "receipt": True}),
+    ], "each a person's request, who hears how it went"
     assert _incident_rows(db, effects.CARD) == [("incident:1", {"incident_id": 1, "reply_to": None})], "posted once"
     claimed = outbox.claim_due(db, NOW, "one", 10)
     assert [claim.kind for claim in claimed] == [effects.CARD], "the incident's rows go out one at a time, in order"
@@ -177,7 +177,8 @@ def test_a_scheduled_broadcast_starts_once_when_due_and_can_be_cancelled(db):
     started = core.start_due(db, due, 1)
     assert started.step.text == "Maintenance tonight." and started.incident.status is IncidentStatus.INVESTIGATING
     assert core.start_due(db, due, 1) is None
-    assert _incident_rows(db) == [("incident:1", {"incident_id": 1, "step": 0})], "its step goes out once"
+    assert _incident_rows(db) == [("incident:1", {"incident_id": 1, "step": 0, "receipt": False})], (
+        "its step goes out once, and nobody waits for a receipt")
     assert len(_incident_rows(db, effects.CARD)) == 1, "one row brings the card up to date through every change"
 
 

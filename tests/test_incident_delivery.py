@@ -149,8 +149,8 @@ def test_a_step_whose_process_died_half_way_is_finished_by_the_next_try_adopting
     core.add_revision(db, HELP, "1.000001", "1.000002", "U0AGENT1", "Search returns nothing.")
     plan = BroadcastPlan((*CONFIGURED, never_reached), "SEV2", False)
     step = core.broadcast(db, now, created.id, LEAD, plan, "send-1").step
-    assert [claim.payload for claim in outbox.claim_due(db, now, "a process that dies", 1)] == [{"incident_id": 1,
-                                                                                                 "step": 0}]
+    assert [claim.payload for claim in outbox.claim_due(db, now, "a process that dies", 1)] == [
+        {"incident_id": 1, "step": 0, "receipt": True}]
     client = make_client(standin.bot_token, standin.api_url)
     with write_transaction(db):
         for channel in (STATUS, GENERAL, HELP):
@@ -222,6 +222,28 @@ def test_an_update_whose_edits_slack_answers_late_never_puts_its_status_over_the
     loop.deps.doorbell.deliver_now(subject(1))
     assert ir.reached_everywhere(db, resolution)
     assert_update_then_resolution_under_every_copy(standin)
+
+
+def test_a_step_whose_row_another_thread_delivers_is_answered_by_that_delivery_and_once(standin, tmp_path):
+    """The resolution's request finds the update's row still out and returns; the thread that
+    is delivering the update goes on to the resolution's row, and it is that delivery which
+    tells the lead the resolution reached every copy. The update's own request answers for the
+    update (its thread delivered it), so its delivery says nothing."""
+    db, loop = broadcast_directly(standin, tmp_path)
+    update = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, IDENTIFIED, "update-1")
+    standin.delay("chat.update", 0.3)
+    edits = len(standin.calls_to("chat.update"))
+    answered_here = []
+    first = threading.Thread(target=lambda: answered_here.append(
+        loop.deps.doorbell.deliver_now(subject(1), requested=update.row)))
+    first.start()
+    standin.wait_for("chat.update", count=edits + 1)  # the update's row is out
+    resolution = core.follow_up(db, datetime.now(timezone.utc), 1, LEAD, RESOLVED, "resolve-1")
+    assert loop.deps.doorbell.deliver_now(subject(1), requested=resolution.row) is False
+    first.join()
+    assert answered_here == [True] and ir.reached_everywhere(db, resolution.step)
+    receipts = [e["text"] for e in standin.ephemerals if "everywhere" in e["text"]]
+    assert receipts == ["INC-1 is resolved everywhere."], receipts
 
 
 def test_the_stand_in_can_hold_the_bot_to_one_post_per_second_per_channel(standin):

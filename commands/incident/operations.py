@@ -130,13 +130,14 @@ def require_broadcaster(turn: Turn, deps: Deps) -> None:
 
 
 def _delivered(deps: Deps, outcome: IncidentOutcome) -> bool:
-    """Delivers the step here, so the receipt comes after it; True when its row was done at its
-    first try and it reached every channel with every copy in step. Otherwise the delivery has
-    told the person what is undone, or will when its row ends (another process is still sending
-    an earlier step, or Slack failed a post for now), and then a row tried again says the receipt."""
-    deps.doorbell.deliver_now(subject(outcome.incident.id))
+    """Delivers the step here, so the receipt comes after it; True when this thread delivered its
+    row, at its first try, and it reached every channel with every copy in step. Otherwise the
+    delivery has told the person what is undone or that nothing is, or will when its row ends:
+    another thread or process delivers it (it is still sending an earlier step), or Slack
+    failed a post for now and the row is tried again."""
+    here = deps.doorbell.deliver_now(subject(outcome.incident.id), requested=outcome.row)
     db = deps.store.db()
-    return outbox.done_at_first_try(db, outcome.row) and ir.reached_everywhere(db, outcome.step)
+    return here and outbox.done_at_first_try(db, outcome.row) and ir.reached_everywhere(db, outcome.step)
 
 
 def _confirm(turn: Turn, shown: str, plain: str) -> None:

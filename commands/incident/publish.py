@@ -71,7 +71,8 @@ class NoticePublisher:
     def _settle(self, incident: Incident, step: Step, edit_every_copy: bool) -> None:
         """Once every channel has the post or Slack's refusal: edit the copies (every one after a
         new status, else those left out of step) and tell the broadcaster what is still undone,
-        or, after the row was tried again, that nothing is."""
+        or that nothing is: after the row was tried again, or when a person's request sent it and
+        a thread other than that request's delivered it (the request then has nothing to say)."""
         self.fanout.back_off_if_posts_left()
         copies = ir.copies_of(self._db(), incident.id) if edit_every_copy else ir.copies_out_of_step(self._db(),
                                                                                                    incident.id)
@@ -83,7 +84,7 @@ class NoticePublisher:
         if unreached or out_of_step:
             self._tell(incident, step, render_failures(incident, step.number, unreached, out_of_step),
                        failures_text(incident, unreached, out_of_step))
-        elif self.job.retried:
+        elif self.job.retried or (self.job.payload.get("receipt") and not self.job.by_requester):
             shown, plain = step_receipt(incident, step, retry=self.job.payload.get("retry", False))
             self._tell(incident, step, render_confirmation(shown), plain)
 

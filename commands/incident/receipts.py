@@ -1,7 +1,8 @@
 """What the broadcaster sees once a step reached every channel: `(shown, plain)` wordings.
 
-The request that sent the step shows it when the step's row was done at its first try; when
-the row had to be tried again, its delivery shows it at the end (commands/incident/publish.py).
+The request that sent the step shows it when its own thread delivered the step's row at its
+first try; when the row had to be tried again, or another thread delivered it, the delivery
+shows it at the end (commands/incident/publish.py).
 """
 
 from commands.incident.follow_up_form import channel_count
