@@ -178,8 +178,9 @@ class DeliveryLoop:
         for n in range(1, AT_ONCE + 1):
             if claim is None:
                 break
-            carried |= claim.id == requested
-            claim = self.deliver(claim, claim_next=n < AT_ONCE, by_requester=claim.id == requested)
+            mine = claim.id == requested
+            carried |= mine
+            claim = self.deliver(claim, claim_next=n < AT_ONCE, by_requester=mine)
         return carried
 
     def deliver_until_done(self, subject: str) -> None:

@@ -180,7 +180,7 @@ def follow_up(db: Database, now: datetime, incident_id: int, actor: str, notice:
         else:
             ir.update_incident(db, incident.id, status=str(notice.status))
             ir.insert_incident_event(db, incident.id, now, actor, IncidentAction.UPDATED, detail=str(notice.status))
-        return _add_step(db, now, incident, notice.status, notice.text, actor, True, notice.draft_ts)
+        return _add_step(db, now, incident, notice.status, notice.text, actor, receipt=True, draft_ts=notice.draft_ts)
 
     return _change(db, now, incident_id, request_key, decide)
 
