@@ -77,7 +77,8 @@ def test_killed_mid_broadcast_the_next_process_adopts_the_copies_slack_took_and_
     view = open_modal(first, standin, card)
     standin.delay("chat.postMessage", 2)
     assert first.driver.view_submission(view, plan(channels), user=LEAD).status == 200
-    wait_until(lambda: len(_posts(first.database, 0)) == PARALLEL_POSTS)  # claimed and sent, the last two waiting
+    wait_until(lambda: len(_posts(first.database, 0)) == PARALLEL_POSTS)  # claimed, the last two waiting
+    standin.wait_for_arrival("chat.postMessage", count=PARALLEL_POSTS, where=_a_copy)  # and sent: Slack is taking them
     _kill(first)
     wait_until(lambda: sum(bool(copies(standin, channel)) for channel in channels) == PARALLEL_POSTS)
     standin.wait_idle(quiet=0.5)  # the posts already sent land in Slack; their ts was never saved
