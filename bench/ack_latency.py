@@ -1,9 +1,9 @@
 """How fast supportbot acknowledges `/esc new` over HTTP, and how fast the escalation's cards follow.
 
 What it measures
-    The real bot (`python -m bot run`, HTTP mode, waitress with 16 threads) runs as its own
-    process against the local Slack stand-in, and beside it a bare Bolt app on the same kind of
-    server (waitress, 16 threads) whose `/esc` listener only calls ack(): what Bolt and waitress
+    The real bot (`python -m bot run`, HTTP mode; its front process, bot/front.py, serves
+    waitress with 16 threads) runs against the local Slack stand-in, and beside it a bare Bolt
+    app on the same kind of server (waitress, 16 threads) whose `/esc` listener only calls ack(): what Bolt and waitress
     alone cost on this machine. A load generator sends signed `/esc new <token>` slash commands on C
     keep-alive connections, and records for every command:
 

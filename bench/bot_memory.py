@@ -17,7 +17,8 @@ ANSWER_TIMEOUT = 60.0
 
 
 def peak_rss_mb(workdir: Path) -> tuple[float, list[str]]:
-    """VmHWM of `python -m bot run` (HTTP mode) over `workdir`/supportbot.db, once it has answered
+    """VmHWM of `python -m bot run` (HTTP mode) over `workdir`/supportbot.db, plus its HTTP front's
+    own memory, once it has answered
     `/esc list open` and `/digest yesterday`; and the first line of each answer's text."""
     config = workdir / "app.yaml"
     shutil.copyfile(REPO / "app.yaml", config)
@@ -32,9 +33,20 @@ def peak_rss_mb(workdir: Path) -> tuple[float, list[str]]:
             for command, text in COMMANDS:
                 driver.command(text, command=command, user=LEAD)
             answers = slack.wait_for_response(count=len(COMMANDS), timeout=ANSWER_TIMEOUT)
-            return _vm_hwm_kb(bot.pid) / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
+            return (_vm_hwm_kb(bot.pid) + sum(_private_kb(child) for child in _children(bot.pid))) / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
         finally:
             stop_process(bot)
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()]
+
+
+def _private_kb(pid: int) -> int:
+    """What a child (the HTTP front, forked from the bot) holds of its own: the pages it shares
+    with the bot are counted once, in the bot's figure."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    return sum(int(line.split()[1]) for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:")))
 
 
 def _vm_hwm_kb(pid: int) -> int:

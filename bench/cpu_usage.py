@@ -25,7 +25,8 @@ class CpuMeter:
         return cores
 
     def _snapshot(self) -> dict[str, float]:
-        return {label: cpu_seconds(pid) for label, pid in self._processes.items()}
+        # A server's children are its own (the bot's HTTP front); this process's are the servers.
+        return {label: cpu_seconds(pid, with_children=pid != os.getpid()) for label, pid in self._processes.items()}
 
 
 def machine_busy_seconds() -> float:
@@ -38,10 +39,23 @@ def machine_busy_seconds() -> float:
     return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
+def cpu_seconds(pid: int, with_children: bool = False) -> float:
+    """User + system CPU time of a process so far, with its children alive now if asked."""
+    children = _children(pid) if with_children else []
+    return _own_cpu_seconds(pid) + sum(_own_cpu_seconds(child) for child in children)
+
+
+def _own_cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except OSError:
+        return []

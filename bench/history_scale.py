@@ -14,8 +14,9 @@ What it measures
     lead Home the App Home of a lead who also works lines 1-2, acknowledges on line 3 and
               broadcasts: queues, waiting list, incidents and the team view over 7 days
     agent Home an agent's App Home: their own escalations and line 1's unowned queue
-    RSS       the peak resident memory (VmHWM) of `python -m bot run` over the file, after it has
-              answered a signed `/esc list open` and `/digest yesterday` from the stand-in
+    RSS       the peak resident memory (VmHWM) of `python -m bot run` over the file, plus its HTTP
+              front's own pages, after it has answered a signed `/esc list open` and
+              `/digest yesterday` from the stand-in
 
     All of it twice, each over a year of its own: the usual backlog (almost every escalation
     resolved, about 1,400 open) and a team that fell behind (30% never resolved, 150,000 open

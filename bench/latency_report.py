@@ -25,7 +25,7 @@ def print_setup(args: argparse.Namespace, standin: StandIn, bot: subprocess.Pope
           f"then a burst of {args.burst}, {args.concurrency} in flight, to each; {os.cpu_count()} CPUs")
     print(f"  load generator  pid {os.getpid()}: one thread, {args.concurrency} keep-alive connections")
     print(f"  Slack stand-in  pid {standin.pid}: {standin.where}")
-    print(f"  supportbot      pid {bot.pid}: `python -m bot run`, HTTP mode, waitress with {SERVER_THREADS} threads")
+    print(f"  supportbot      pid {bot.pid}: `python -m bot run`, HTTP mode, its front waitress with {SERVER_THREADS} threads")
     print(f"  bare Bolt app   pid {bare.pid}: waitress with {SERVER_THREADS} threads, idle while the bot is measured")
     print()
 

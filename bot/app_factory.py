@@ -3,6 +3,7 @@
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -11,7 +12,7 @@ from bot.config import Settings
 from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from bot.replay_guard import refusing_replays
-from bot.surface import Declared, SlackSurface
+from bot.surface import Declared, HandOver, SlackSurface
 from bot.deps import Deps
 from commands.csat.register import register as register_csat
 from commands.digest.register import register as register_reports
@@ -43,6 +44,18 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
     surface = SlackSurface(app, deps, workers, InboxWriter(deps))
     _register_all(surface)
     return app, surface.deliveries
+
+
+def build_front_app(settings: Settings, client: WebClient, deps: Deps, identity: dict, hand_over: HandOver) -> App:
+    """The HTTP front's app (bot/front.py): the same listeners, which keep and acknowledge each
+    request and hand it over. `identity` is the main process's auth.test answer, so the front
+    asks Slack nothing before its first ack."""
+    authorized = AuthorizeResult.from_auth_test_response(bot_token=settings.bot_token, auth_test_response=identity)
+    app = App(client=client, signing_secret=settings.signing_secret or "", authorize=lambda **_: authorized,
+              process_before_response=True)
+    app.middleware(refusing_replays())
+    _register_all(SlackSurface(app, deps, workers=None, inbox=InboxWriter(deps), hand_over=hand_over))
+    return app
 
 
 def declared_surface() -> Declared:

@@ -4,6 +4,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -16,7 +17,8 @@ from bot.config import ConfigError, load_settings
 from bot.database_check import database_target
 from bot.log_format import TEXT_FORMAT, use_log_format
 from bot.manifest import build_manifest, manifest_yaml
-from bot.runner import prepare, run_until_stopped, serve_http, serve_socket_mode
+from bot.front import Front
+from bot.runner import prepare, run_until_stopped, serve_socket_mode, serve_through_front
 from storage.backup import backup_database
 from storage.db import is_postgres
 
@@ -59,14 +61,15 @@ def _run(args: argparse.Namespace) -> int:
     load_dotenv(".env")  # the working directory's .env only; real environment variables win
     settings = load_settings(os.environ)
     use_log_format(settings.log_format)
-    prepared = prepare(settings)
     if settings.socket_mode:
+        prepared = prepare(settings)
         run_until_stopped(lambda: serve_socket_mode(prepared, settings.app_token, settings.port), prepared)
         return 0
-    server = serve_http(prepared.app, prepared.readiness, settings.http_port)
-    log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", server.effective_port)
-    run_until_stopped(server.run, prepared)
-    return 0
+    prepared = prepare(settings, front=Front(settings))
+    port = serve_through_front(prepared)
+    log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", port)
+    run_until_stopped(threading.Event().wait, prepared)
+    return 1 if prepared.front.died else 0
 
 
 def _manifest(args: argparse.Namespace) -> int:

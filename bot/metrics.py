@@ -59,7 +59,20 @@ DATABASE_ERRORS = Counter("supportbot_database_errors", "Database operations tha
 
 def count_database_error(error: Exception) -> None:
     kind = "busy" if database_busy(error) else "full" if database_full(error) else "gone" if database_gone(error) else "other"
-    DATABASE_ERRORS.labels(kind).inc()
+    if _count_elsewhere is not None:
+        _count_elsewhere(kind)
+    else:
+        DATABASE_ERRORS.labels(kind).inc()
+
+
+_count_elsewhere: Callable[[str], None] | None = None
+
+
+def send_database_errors_to(count: Callable[[str], None]) -> None:
+    """In the HTTP front (bot/front.py), whose /metrics the main process serves: each database
+    error's reason goes to `count` instead."""
+    global _count_elsewhere
+    _count_elsewhere = count
 
 
 def watch_queues(store: Store) -> None:

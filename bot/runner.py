@@ -1,6 +1,7 @@
 """Starting the bot: database, Slack client, channel names, the app, then a transport."""
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
@@ -19,10 +20,12 @@ from bot.channels import resolve_channels
 from bot.config import ConfigError, Settings
 from bot.database_check import open_database
 from bot.delivery import DeliveryLoop
+from bot.front import WORK_NICENESS, Front, FrontStart
 from bot.http_server import make_server, make_wsgi_app
 from bot.metrics import watch_queues
 from bot.readiness import Readiness
 from bot.slack_client import make_client
+from bot.surface import FRONT_OUTCOME
 from bot.database_clock import DatabaseClock
 from bot.deps import Deps
 from jobs.inbox_replay import inbox_replay_job
@@ -46,10 +49,14 @@ class Prepared:
     scheduler: Schedule
     delivery: DeliveryLoop
     readiness: Readiness
+    identity: dict  # Slack's auth.test answer for the bot token
+    front: Front | None = None
 
     def stop(self) -> None:
-        """Stop waking new jobs, let work already acknowledged finish, then stop delivering:
-        rows still pending stay in the outbox for the next process."""
+        """Stop taking requests and waking new jobs, let work already acknowledged finish, then
+        stop delivering: rows still pending stay in the outbox for the next process."""
+        if self.front is not None:
+            self.front.stop()
         self.scheduler.shutdown(wait=True)
         self.delivery.stop()
         self.workers.shutdown(wait=True)
@@ -65,15 +72,19 @@ class Prepared:
 SWITCH_INTERVAL_S = 0.0005
 
 
-def prepare(settings: Settings) -> Prepared:
+def prepare(settings: Settings, front: Front | None = None) -> Prepared:
+    """Everything but the transport; `front`, forked before, is stopped with the rest."""
     # A request thread woken by Slack waits for the GIL while a worker renders cards or writes:
     # up to Python's 5 ms switch interval each time. The ack is the latency that counts.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    if front is not None:
+        # Before any thread starts, so every thread of this process inherits it (a thread's own on Linux).
+        os.nice(WORK_NICENESS)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
     store = Store(settings.database, settings.busy_timeout_ms, pool_size=WORKERS)
     readiness = Readiness(store)
-    _check_token(client)
+    identity = _check_token(client)
     readiness.token_accepted()
     watch_queues(store)
     clock = DatabaseClock(store)
@@ -88,10 +99,11 @@ def prepare(settings: Settings) -> Prepared:
     delivery = DeliveryLoop(client, deps, workers, deliveries)
     delivery.start()
     scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
-    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery, readiness=readiness)
+    return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery, readiness=readiness,
+                    identity=identity, front=front)
 
 
-def _check_token(client) -> None:
+def _check_token(client) -> dict:
     try:
         identity = client.auth_test()
     except SlackApiError as error:
@@ -103,6 +115,23 @@ def _check_token(client) -> None:
         raise ConfigError("SLACK_API_URL", f"cannot reach {client.base_url} ({error})",
                           "check the network, or unset SLACK_API_URL to use slack.com") from None
     log.info("connected to %s as %s", identity.get("team"), identity.get("user"))
+    return identity.data
+
+
+def serve_through_front(prepared: Prepared) -> int:
+    """Answers /healthz, /readyz and /metrics on a loopback port, starts the front (bot/front.py)
+    and returns the port it listens on. Each request the front acknowledged goes through this
+    process's app again, to the listener it reached there, which runs its work here. If the
+    front dies, this process stops as on SIGTERM."""
+    endpoints = serve_http(None, prepared.readiness, 0, host="127.0.0.1")
+    threading.Thread(target=endpoints.run, name="supportbot-endpoints", daemon=True).start()
+
+    def dispatch(body: dict, outcome: str, seconds: float) -> None:
+        prepared.app.dispatch(BoltRequest(body=body, mode="socket_mode", context={FRONT_OUTCOME: (outcome, seconds)}))
+
+    start = FrontStart(team=prepared.deps.team, identity=prepared.identity, boot_id=prepared.deps.boot_id,
+                       endpoints_port=endpoints.effective_port)
+    return prepared.front.start(start, dispatch, on_death=lambda: os.kill(os.getpid(), signal.SIGTERM))
 
 
 def serve_http(app: App | None, readiness: Readiness, port: int, host: str = "0.0.0.0"):

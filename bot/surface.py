@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Callable
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import metrics
@@ -25,6 +25,8 @@ from storage.inbox import done as drop_from_inbox
 
 Handler = Callable[[Turn, Deps], None]
 Listener = Callable[..., None]
+HandOver = Callable[[dict, str, float], None]  # a request's body, what its ack said, how long that took
+FRONT_OUTCOME = "supportbot_front_outcome"  # in a handed-over request's context: (outcome, ack seconds)
 
 
 @dataclass
@@ -38,12 +40,16 @@ class Declared:
 
 
 class SlackSurface:
-    def __init__(self, app: App, deps: Deps | None, workers: Executor | None, inbox: InboxWriter | None):
-        """`deps`, `workers` and `inbox` may be None when registering only to learn what is declared."""
+    def __init__(self, app: App, deps: Deps | None, workers: Executor | None, inbox: InboxWriter | None,
+                 hand_over: HandOver | None = None):
+        """`deps`, `workers` and `inbox` may be None when registering only to learn what is declared.
+        With `hand_over` (the HTTP front), each request's work after its ack goes there instead
+        of to `workers`."""
         self.app = app
         self.deps = deps
         self.workers = workers
         self.inbox = inbox
+        self.hand_over = hand_over
         self.declared = Declared()
         self.deliveries: dict[str, DeliveryHandler] = {}
         self._event_handlers: dict[str, list[Handler]] = {}
@@ -86,8 +92,10 @@ class SlackSurface:
 
     def _ack_then_work(self, handler: Handler, check: Callable[[dict, Deps], dict] | None = None) -> Listener:
         """The request is kept in the inbox before the ack and dropped once its work is done, so
-        a process killed in between leaves it for another to finish (storage/inbox.py)."""
-        deps, workers, kept = self.deps, self.workers, self.inbox
+        a process killed in between leaves it for another to finish (storage/inbox.py). In
+        the HTTP front (bot/front.py) the work is handed to the main process, which runs this
+        same listener for it with the front's outcome in its context."""
+        deps, workers, kept, hand_over = self.deps, self.workers, self.inbox, self.hand_over
         work = answering_errors(lambda turn: handler(turn, deps), deps)
 
         def finish(turn: Turn) -> None:
@@ -101,30 +109,39 @@ class SlackSurface:
                 ack(response_action="errors", errors=errors)
                 return "form_errors"
             if not kept.keep(turn.request_key, body):
-                _refuse_unkept(ack, turn, workers)
+                if turn.is_command:  # the refusal goes in the ack; anything else is told after it
+                    ack(blocks=render_error(NOT_KEPT), text=NOT_KEPT.message, response_type="ephemeral")
+                else:
+                    ack()
                 return "not_kept"
             ack()
-            workers.submit(finish, turn)
             return "acknowledged"
 
-        def listener(ack: Ack, body: dict, client: WebClient, respond: Respond) -> None:
+        def after_ack(turn: Turn, outcome: str, seconds: float) -> None:
+            metrics.ACK_SECONDS.observe(seconds)
+            metrics.REQUESTS.labels(turn.kind, outcome).inc()
+            if outcome == "acknowledged":
+                workers.submit(finish, turn)
+            elif outcome == "not_kept" and not turn.is_command:
+                workers.submit(turn.reply, render_error(NOT_KEPT), NOT_KEPT.message)
+
+        def listener(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
             received = time.perf_counter()
             turn = Turn.from_body(body, client, respond)
+            front = context.get(FRONT_OUTCOME)
+            if front is not None:
+                ack()  # Bolt's record only: the front answered Slack
+                after_ack(turn, *front)
+                return
             with logged_as(turn.request_key):
                 outcome = acknowledge(ack, body, turn)
-            metrics.ACK_SECONDS.observe(time.perf_counter() - received)
-            metrics.REQUESTS.labels(turn.kind, outcome).inc()
+            seconds = time.perf_counter() - received
+            if hand_over is None:
+                after_ack(turn, outcome, seconds)
+            else:
+                hand_over(body, outcome, seconds)
 
         return listener
-
-
-def _refuse_unkept(ack: Ack, turn: Turn, workers: Executor) -> None:
-    """Nothing was kept, so nothing is done: the person is told to send it again."""
-    if turn.is_command:
-        ack(blocks=render_error(NOT_KEPT), text=NOT_KEPT.message, response_type="ephemeral")
-        return
-    ack()
-    workers.submit(turn.reply, render_error(NOT_KEPT), NOT_KEPT.message)
 
 
 def _each_handler(handlers: list[Handler], turn: Turn, deps: Deps) -> None:

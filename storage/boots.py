@@ -23,10 +23,11 @@ MISSING_GRACE = timedelta(seconds=3)
 
 @dataclass
 class Boot:
-    """This process: its id, and the life that says so to the others."""
+    """This process: its id, and the life that says so to the others (None in the HTTP front,
+    bot/front.py, whose main process holds it)."""
 
     id: int
-    life: Life
+    life: Life | None
 
 
 def start_boot(target, now: datetime, busy_timeout_ms: int) -> Boot:
