@@ -66,7 +66,11 @@ def _run(args: argparse.Namespace) -> int:
         run_until_stopped(lambda: serve_socket_mode(prepared, settings.app_token, settings.port), prepared)
         return 0
     prepared = prepare(settings, front=Front(settings))
-    port = serve_through_front(prepared)
+    try:
+        port = serve_through_front(prepared)
+    except BaseException:
+        prepared.stop()
+        raise
     log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", port)
     run_until_stopped(threading.Event().wait, prepared)
     return 1 if prepared.front.died else 0

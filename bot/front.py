@@ -29,7 +29,7 @@ from slack_sdk import WebClient
 
 from bot import metrics
 from bot.app_factory import build_front_app
-from bot.config import Settings, TeamConfig
+from bot.config import ConfigError, Settings, TeamConfig
 from bot.database_clock import DatabaseClock
 from bot.deps import Deps
 from bot.http_server import make_front_wsgi, make_server
@@ -71,17 +71,22 @@ class Front:
         self._process.start()
         control_in.close()
         handed_out.close()
+        self._port = settings.http_port
         self._stopping = False
         self._receiver: threading.Thread | None = None
         self.died = False  # it stopped while the main process still wanted it
 
     def start(self, start: FrontStart, dispatch: Dispatch, on_death: Callable[[], None]) -> int:
-        """Tells the front to listen; returns its port. OSError if it could not (the port is taken)."""
+        """Tells the front to listen; returns its port. ConfigError if the port is taken, OSError
+        if the front could not start for another reason."""
         self._control.send(start)
         try:
             kind, detail = self._handed.recv()
         except EOFError:
             raise OSError(f"the HTTP front exited with {self._process.exitcode} before listening") from None
+        if kind == "unbound":
+            raise ConfigError("PORT", f"cannot listen on port {self._port} ({detail})",
+                              "stop whatever listens there, or set PORT to a free port")
         if kind == "failed":
             raise OSError(detail)
         self._receiver = threading.Thread(target=self._receive, args=(dispatch, on_death),
@@ -165,9 +170,13 @@ def _front(settings: Settings, control, handed, main_ends: tuple) -> None:
         deps = Deps(store=store, team=start.team, clock=DatabaseClock(store), boot=Boot(start.boot_id, life=None))
         client = WebClient(base_url=settings.api_url or WebClient.BASE_URL)  # the front calls no Web API method
         app = build_front_app(settings, client, deps, start.identity, hand_over.request)
-        server = make_server(make_front_wsgi(app, start.endpoints_port), host="0.0.0.0", port=settings.http_port)
     except Exception as error:  # noqa: BLE001 - told to the main process, which says it and stops
         handed.send(("failed", f"{type(error).__name__}: {error}"))
+        return
+    try:
+        server = make_server(make_front_wsgi(app, start.endpoints_port), host="0.0.0.0", port=settings.http_port)
+    except OSError as error:
+        handed.send(("unbound", error.strerror or str(error)))
         return
     handed.send(("started", server.effective_port))
     signal.signal(signal.SIGTERM, _stop_serving)

@@ -3,6 +3,7 @@ that does the work; the two live and die together."""
 
 import os
 import signal
+import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.flow import HELP, L1, cards_in, wait_until
-from tests.harness import start_bot
+from tests.harness import bot_env, run_cli, start_bot
 
 
 def _front_pid(bot) -> int:
@@ -78,3 +79,15 @@ def test_a_front_that_dies_stops_the_bot_which_exits_1_and_says_why(standin, tmp
         assert "the HTTP front exited with -9: stopping" in bot.log()
     finally:
         bot.stop()
+
+
+def test_a_port_in_use_is_one_line_naming_port_and_exit_2(standin, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli(["run"], bot_env(standin, tmp_path, PORT=str(port)), tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"supportbot: PORT: cannot listen on port {port} (Address already in use)."
+        " Fix: stop whatever listens there, or set PORT to a free port")
