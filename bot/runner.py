@@ -79,7 +79,10 @@ def prepare(settings: Settings, front: Front | None = None) -> Prepared:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     if front is not None:
         # Before any thread starts, so every thread of this process inherits it (a thread's own on Linux).
-        os.nice(WORK_NICENESS)
+        try:
+            os.nice(WORK_NICENESS)
+        except OSError as error:  # a sandbox that forbids it: the front still acknowledges apart
+            log.warning("could not lower the work's CPU priority (%s): acknowledgements may wait for it", error)
     open_database(settings.database)
     client = make_client(settings.bot_token, settings.api_url)
     store = Store(settings.database, settings.busy_timeout_ms, pool_size=WORKERS)
