@@ -66,7 +66,8 @@ class Front:
         a fork copies only the thread that makes it."""
         control_in, self._control = FORK.Pipe(duplex=False)
         self._handed, handed_out = FORK.Pipe(duplex=False)
-        self._process = FORK.Process(target=_front, args=(settings, control_in, handed_out, (self._control, self._handed)),
+        main_ends = (self._control, self._handed)  # closed in the front
+        self._process = FORK.Process(target=_front, args=(settings, control_in, handed_out, main_ends),
                                      name="supportbot-front", daemon=True)
         self._process.start()
         control_in.close()
@@ -115,7 +116,11 @@ class Front:
             except (EOFError, OSError):
                 break
             if kind == "request":
-                dispatch(*detail)
+                try:
+                    dispatch(*detail)
+                except Exception:  # noqa: BLE001 - the next requests must still be worked on
+                    log.exception("could not work on a request the HTTP front acknowledged:"
+                                  " it stays in the inbox for the next start")
             elif kind == "database_error":
                 metrics.DATABASE_ERRORS.labels(*detail).inc()
         if not self._stopping:
