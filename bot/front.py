@@ -41,8 +41,9 @@ FORK = multiprocessing.get_context("fork")
 STOP_WITHIN = 10.0  # seconds for the front to finish the requests it is acknowledging
 POOL_SIZE = 4  # the front only keeps requests, on the inbox's own connections
 # The main process's niceness. Slack's 3-second window is the hard limit and a card a millisecond
-# later is not, so when both want the CPU the kernel gives it to the front first.
-WORK_NICENESS = 10
+# later is not, so when both want the CPU the kernel gives it to the front first. Mild, so the
+# work is not starved when other processes keep the machine busy.
+WORK_NICENESS = 3
 
 
 @dataclass(frozen=True)
