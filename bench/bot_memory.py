@@ -8,6 +8,7 @@ from pathlib import Path
 from standin import SlackDriver, SlackStandIn
 from standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
 
+from cpu_usage import child_pids
 from slack_workspace import SIGNING_SECRET
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,13 +34,9 @@ def peak_rss_mb(workdir: Path) -> tuple[float, list[str]]:
             for command, text in COMMANDS:
                 driver.command(text, command=command, user=LEAD)
             answers = slack.wait_for_response(count=len(COMMANDS), timeout=ANSWER_TIMEOUT)
-            return (_vm_hwm_kb(bot.pid) + sum(_private_kb(child) for child in _children(bot.pid))) / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
+            return (_vm_hwm_kb(bot.pid) + sum(_private_kb(child) for child in child_pids(bot.pid))) / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
         finally:
             stop_process(bot)
-
-
-def _children(pid: int) -> list[int]:
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()]
 
 
 def _private_kb(pid: int) -> int:

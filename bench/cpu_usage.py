@@ -41,7 +41,7 @@ def machine_busy_seconds() -> float:
 
 def cpu_seconds(pid: int, with_children: bool = False) -> float:
     """User + system CPU time of a process so far, with its children alive now if asked."""
-    children = _children(pid) if with_children else []
+    children = child_pids(pid) if with_children else []
     return _own_cpu_seconds(pid) + sum(_own_cpu_seconds(child) for child in children)
 
 
@@ -53,7 +53,8 @@ def _own_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
+    """The process's children alive now (Linux /proc; none elsewhere)."""
     try:
         return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
                 for child in (task / "children").read_text().split()]
