@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from standin import SlackDriver, SlackStandIn
+from storage.outbox import LEASE
 from tests.databases import database_for
 from standin.bot_process import bot_env as process_env
 from standin.bot_process import PortTaken, spawn, stop_process, wait_healthy
@@ -17,7 +18,10 @@ from standin.bot_process import PortTaken, spawn, stop_process, wait_healthy
 REPO = Path(__file__).resolve().parent.parent
 SECRET = "standin-secret"
 PORT_TRIES = 3
-PAUSE_S = 30.0  # how long a paused instance sleeps in the tests: three leases and more
+# A paused instance sleeps past its outbox lease, so another takes its rows over while it sleeps;
+# the take-over is waited for up to TAKEOVER_WAIT_S, however long that keeps it paused.
+PAUSE_S = 1.5 * LEASE.total_seconds()
+TAKEOVER_WAIT_S = 30.0
 TEAM_YAML = (REPO / "app.yaml").read_text()
 
 

@@ -12,7 +12,7 @@ from commands.incident.card_posts import CARD_METADATA
 from commands.incident.fanout import PARALLEL_POSTS
 from commands.incident.publish import POST_EVENT
 from tests.flow import HELP, rows
-from tests.harness import PAUSE_S, start_bot
+from tests.harness import TAKEOVER_WAIT_S, start_bot
 from tests.incident_flow import (CONFIGURED, LEAD, broadcast, copies, draft, follow_up_form, open_modal, plan, reply,
                                  submit_follow_up, wait_until)
 
@@ -131,7 +131,7 @@ def test_paused_past_its_lease_mid_broadcast_the_other_instance_finishes_it_and_
     with _broadcasting_beside_another(standin, tmp_path) as (paused, other, channels):
         with paused.paused():
             standin.delay("chat.postMessage", 0)
-            wait_until(lambda: _every_copy_recorded(other.database, channels), timeout=PAUSE_S)  # its lease ran out: taken over
+            wait_until(lambda: _every_copy_recorded(other.database, channels), timeout=TAKEOVER_WAIT_S)  # its lease ran out: taken over
         wait_until(lambda: _pending(other.database) == 0, timeout=15)
         standin.wait_idle(quiet=1.0)
         _assert_one_copy_each(standin, channels)

@@ -4,7 +4,7 @@ escalation, and an instance paused past its lease. Each effect reaches Slack onc
 import time
 
 from tests.flow import HELP, L1, L2, L3, card_text, cards_in, count, raise_by_command, rows, run_concurrently, wait_until
-from tests.harness import PAUSE_S, start_bot
+from tests.harness import TAKEOVER_WAIT_S, start_bot
 from tests.line3_flow import origin_notes
 
 
@@ -84,7 +84,7 @@ def test_an_instance_paused_past_its_lease_is_taken_over_and_doubles_nothing(sta
         standin.wait_for_arrival("chat.postMessage")  # its first card is on its way to Slack
         with paused.paused():
             standin.delay("chat.postMessage", 0)
-            wait_until(lambda: len(cards_in(standin, L1)) == 1, timeout=PAUSE_S)  # the other took the row over
+            wait_until(lambda: len(cards_in(standin, L1)) == 1, timeout=TAKEOVER_WAIT_S)  # the other took the row over
         wait_until(lambda: rows(other.database, "SELECT count(*) AS n FROM outbox WHERE done_at IS NULL")[0]["n"] == 0,
                    timeout=15)
         standin.wait_idle(quiet=1.0)

@@ -18,7 +18,7 @@ from bot.deps import utc_now
 from jobs.report_jobs import DIGEST_JOB, SHIFT_JOB
 from storage.periods import latest_digest
 from tests.flow import rows, run_concurrently
-from tests.harness import PAUSE_S, TEAM_YAML, RunningBot, start_bot
+from tests.harness import TAKEOVER_WAIT_S, TEAM_YAML, RunningBot, start_bot
 from tests.incident_flow import wait_until
 from tests.report_fixtures import LISTED_ONCE, OVERFLOWING, at, open_backlog
 from tests.test_report_jobs import BERLIN, LEADS, chart_image, fixture_db
@@ -232,7 +232,7 @@ def test_paused_mid_summary_beside_another_instance_the_other_finishes_it_and_th
     with _two_instances_mid_summary(standin, tmp_path) as delivering:
         with delivering.paused():
             standin.delay("chat.postMessage", 0)
-            wait_until(lambda: claims(db_path)[0]["posted_ts"], timeout=PAUSE_S)  # the other took the row over
+            wait_until(lambda: claims(db_path)[0]["posted_ts"], timeout=TAKEOVER_WAIT_S)  # the other took the row over
         standin.wait_idle(quiet=2.0)
         assert "was taken over by another process" in delivering.log()
     _summary_with_both_replies_once(standin, db_path)
