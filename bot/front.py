@@ -40,10 +40,17 @@ log = logging.getLogger(__name__)
 FORK = multiprocessing.get_context("fork")
 STOP_WITHIN = 10.0  # seconds for the front to finish the requests it is acknowledging
 POOL_SIZE = 4  # the front only keeps requests, on the inbox's own connections
-# The main process's niceness. Slack's 3-second window is the hard limit and a card a millisecond
-# later is not, so when both want the CPU the kernel gives it to the front first. Mild, so the
-# work is not starved when other processes keep the machine busy.
-WORK_NICENESS = 3
+WORK_NICENESS = 3  # mild, so the work is not starved when other processes keep the machine busy
+
+
+def yield_cpu_to_front() -> None:
+    """Called by the main process before it starts any thread, so each thread inherits it (both
+    settings are a thread's own on Linux). Slack's 3-second window is the hard limit and a card a
+    millisecond later is not. At niceness WORK_NICENESS the kernel gives the CPU to the front first
+    when both want it; SCHED_BATCH keeps a worker thread that wakes up from preempting the front's
+    running request, and changes no CPU share, so it cannot starve the work."""
+    os.nice(WORK_NICENESS)
+    os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.channels import resolve_channels
 from bot.config import ConfigError, Settings
 from bot.database_check import open_database
 from bot.delivery import DeliveryLoop
-from bot.front import WORK_NICENESS, Front, FrontStart
+from bot.front import Front, FrontStart, yield_cpu_to_front
 from bot.http_server import make_server, make_wsgi_app
 from bot.metrics import watch_queues
 from bot.readiness import Readiness
@@ -78,9 +78,8 @@ def prepare(settings: Settings, front: Front | None = None) -> Prepared:
     # up to Python's 5 ms switch interval each time. The ack is the latency that counts.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     if front is not None:
-        # Before any thread starts, so every thread of this process inherits it (a thread's own on Linux).
         try:
-            os.nice(WORK_NICENESS)
+            yield_cpu_to_front()
         except OSError as error:  # a sandbox that forbids it: the front still acknowledges apart
             log.warning("could not lower the work's CPU priority (%s): acknowledgements may wait for it", error)
     open_database(settings.database)

@@ -28,6 +28,22 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _scheduling(pid: int) -> set[tuple[int, int]]:
+    """(niceness, scheduling policy) of each of the process's threads, from /proc's stat fields 19 and 41."""
+    fields = [(task / "stat").read_text().rpartition(")")[2].split() for task in Path(f"/proc/{pid}/task").iterdir()]
+    return {(int(stat[16]), int(stat[38])) for stat in fields}
+
+
+def test_the_main_process_yields_the_cpu_to_the_front_in_each_of_its_threads(standin, tmp_path):
+    bot = start_bot(standin, tmp_path)
+    try:
+        (front,) = _scheduling(_front_pid(bot))
+        assert front[1] == os.SCHED_OTHER
+        assert _scheduling(bot.process.pid) == {(min(front[0] + 3, 19), os.SCHED_BATCH)}
+    finally:
+        bot.stop()
+
+
 def test_acknowledged_while_the_main_process_is_paused_then_raised_once_it_resumes(standin, tmp_path):
     bot = start_bot(standin, tmp_path)
     try:
