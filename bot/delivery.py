@@ -65,9 +65,10 @@ class Delivery:
         return self.deps.store.db()
 
     def still_mine(self) -> None:
-        """Right before each Slack call: stop if the row was taken over. The loop's lease keeper
-        renews the lease while this process lives, so a read tells."""
-        if self.lost or not outbox.holds(self.db(), self.claim):
+        """Right before each Slack call: stop if the row was taken over. Early in its lease the
+        claim surely holds; later, the loop's lease keeper has renewed it while this process
+        lives, so a read tells."""
+        if self.lost or not (self.claim.surely_held(self.deps.clock()) or outbox.holds(self.db(), self.claim)):
             raise LeaseLost(self.claim.id)
 
     def record_now(self, write: outbox.Write) -> None:

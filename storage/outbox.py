@@ -20,7 +20,10 @@ from sqlite_utils import Database
 from storage import records
 from storage.db import write_statement, write_transaction
 
-LEASE = timedelta(seconds=10)  # renewed before each Slack call; a dead process's work moves on after this
+LEASE = timedelta(seconds=10)  # renewed while its process lives; a dead process's work moves on after this
+# How far two instances' clocks may disagree: the bot's clock follows the database server's, and
+# a step of its host's clock is noticed from 0.5 s on (bot/database_clock.py).
+CLOCK_MARGIN = timedelta(seconds=2)
 FIRST_BACKOFF = timedelta(seconds=0.2)
 MAX_BACKOFF = timedelta(seconds=30)
 GAVE_UP = "gave up"  # how the outcome of a row that failed every try begins
@@ -38,11 +41,18 @@ class Claim:
     attempt: int
     generation: int
     taken_over: bool = False  # the last try's lease ran out unfinished: its process died or was paused
+    lease_until: datetime | None = None  # as this claim wrote it
 
     @property
     def retried(self) -> bool:
         """An earlier attempt may have reached Slack without its result being recorded."""
         return self.attempt > 1
+
+    def surely_held(self, now: datetime) -> bool:
+        """No other process may claim a row before its lease runs out, so until shortly before
+        that the claim holds without asking the database. After, the row is this claim's only if
+        the lease was renewed meanwhile (`holds`)."""
+        return self.lease_until is not None and now < self.lease_until - CLOCK_MARGIN
 
 
 def enqueue(db: Database, now: datetime, subject: str, kind: str, payload: dict, coalesce: bool = False,
@@ -64,7 +74,7 @@ def enqueue_leased(db: Database, now: datetime, subject: str, kind: str, payload
     get to it, the lease runs out and any process takes the row over, as after any claim."""
     leased = {"attempt": 1, "generation": 1, "claimed_by": owner, "lease_until": records.to_text(now + LEASE)}
     row_id = records.insert_numbered(db, "outbox", _new_row(now, subject, kind, payload, now) | leased)
-    return Claim(id=row_id, subject=subject, kind=kind, payload=payload, attempt=1, generation=1)
+    return Claim(id=row_id, subject=subject, kind=kind, payload=payload, attempt=1, generation=1, lease_until=now + LEASE)
 
 
 def _new_row(now: datetime, subject: str, kind: str, payload: dict, not_before: datetime) -> dict:
@@ -93,7 +103,7 @@ def claim_due(db: Database, now: datetime, owner: str, limit: int, subject: str 
     with `subject`, only that subject's. Beside the one writer where the engine has row locks:
     rows another transaction holds (another claimer's, or a pending row a change is folding
     itself into) are skipped, not waited for, so no claim waits and none deadlocks."""
-    return _claims(write_statement(db, *_claim_statement(db, now, owner, limit, subject)))
+    return _claims(write_statement(db, *_claim_statement(db, now, owner, limit, subject)), now)
 
 
 def _claim_statement(db: Database, now: datetime, owner: str, limit: int, subject: str | None) -> tuple[str, list]:
@@ -115,9 +125,10 @@ def _claim_statement(db: Database, now: datetime, owner: str, limit: int, subjec
     )
 
 
-def _claims(rows) -> list[Claim]:
+def _claims(rows, now: datetime) -> list[Claim]:
     claims = [Claim(id=row[0], subject=row[1], kind=row[2], payload=json.loads(row[3]), attempt=row[4],
-                    generation=row[5], taken_over=(row[6] or "").startswith(TAKEN_OVER)) for row in rows]
+                    generation=row[5], taken_over=(row[6] or "").startswith(TAKEN_OVER), lease_until=now + LEASE)
+              for row in rows]
     return sorted(claims, key=lambda claim: claim.id)
 
 
@@ -161,7 +172,7 @@ def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str,
     thread delivering a subject's rows one after another spends one transaction a row."""
     with write_transaction(db, exclusive=bool(writes) and not guarded):
         done = _end(db, claim, now, None, writes)
-        following = _claims(db.execute(*_claim_statement(db, now, owner, 1, claim.subject)).fetchall()) if done else []
+        following = _claims(db.execute(*_claim_statement(db, now, owner, 1, claim.subject)).fetchall(), now) if done else []
         return done, following[0] if following else None
 
 

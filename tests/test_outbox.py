@@ -267,6 +267,29 @@ def test_a_delivery_slower_than_its_lease_keeps_its_row_while_the_process_lives(
     assert rows(db)[0]["done_at"] is not None and rows(db)[0]["generation"] == 1
 
 
+def test_early_in_its_lease_a_delivery_asks_the_database_nothing_before_a_slack_call(loop_deps, monkeypatch):
+    deps, clock = loop_deps
+    db = deps.store.db()
+    with write_transaction(db):
+        outbox.enqueue(db, T0, "escalation:1", "cards", {})
+    asked = []
+    holds = outbox.holds
+    monkeypatch.setattr(outbox, "holds", lambda db, claim: asked.append(clock.now) or holds(db, claim))
+
+    def posting(job):
+        job.still_mine()  # just claimed: no other process may claim it before its lease runs out
+        clock.now = T0 + outbox.LEASE - outbox.CLOCK_MARGIN  # the instances' clocks may disagree this much
+        job.still_mine()  # the keeper has renewed it (or not): the database tells
+        clock.now = T0 + outbox.LEASE + timedelta(seconds=1)
+        outbox.claim_due(db, clock.now, "other process", 1)
+        job.still_mine()
+
+    loop = DeliveryLoop(None, deps, Inline(), {"cards": posting})
+    loop.deliver_due()
+    assert asked == [T0 + outbox.LEASE - outbox.CLOCK_MARGIN, T0 + outbox.LEASE + timedelta(seconds=1)]
+    assert rows(db)[0]["done_at"] is None and rows(db)[0]["generation"] == 2, "the take-over was noticed"
+
+
 def test_the_keeper_marks_a_row_another_process_took_over_as_lost(loop_deps):
     deps, clock = loop_deps
     db = deps.store.db()
