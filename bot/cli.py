@@ -4,7 +4,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -18,7 +17,7 @@ from bot.database_check import database_target
 from bot.log_format import TEXT_FORMAT, use_log_format
 from bot.manifest import build_manifest, manifest_yaml
 from bot.front import Front
-from bot.runner import prepare, run_until_stopped, serve_socket_mode, serve_through_front
+from bot.runner import prepare, run_until_stopped, serve_socket_mode, serve_through_front, wait_for_a_signal
 from storage.backup import backup_database
 from storage.db import is_postgres
 
@@ -72,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
         prepared.stop()
         raise
     log.info("listening on port %s: POST /slack/events, GET /healthz, /readyz, /metrics", port)
-    run_until_stopped(threading.Event().wait, prepared)
+    run_until_stopped(wait_for_a_signal, prepared)
     return 1 if prepared.front.died else 0
 
 

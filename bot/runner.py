@@ -158,6 +158,16 @@ def _exit_quietly(signum, frame) -> None:
     raise SystemExit(0)
 
 
+def wait_for_a_signal() -> None:
+    """The main thread's part while other threads serve. Python runs a signal's handler on the
+    main thread, between two of its steps; a wait with no timeout is cut short only when the
+    kernel hands the signal to the main thread itself. Waking every second, the main thread
+    runs the handler within a second whichever thread the signal reached."""
+    never = threading.Event()
+    while not never.wait(1.0):
+        pass
+
+
 def serve_socket_mode(prepared: Prepared, app_token: str, port: int | None) -> None:
     """With a port, /healthz, /readyz and /metrics are served there meanwhile."""
     endpoints = serve_http(None, prepared.readiness, port) if port is not None else None
@@ -168,7 +178,7 @@ def serve_socket_mode(prepared: Prepared, app_token: str, port: int | None) -> N
         threading.Thread(target=endpoints.run, name="supportbot-endpoints", daemon=True).start()
         log.info("listening on port %s: GET /healthz, /readyz, /metrics", endpoints.effective_port)
     try:
-        threading.Event().wait()
+        wait_for_a_signal()
     finally:
         handler.close()
         if endpoints:

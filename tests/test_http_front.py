@@ -44,6 +44,19 @@ def test_the_main_process_yields_the_cpu_to_the_front_in_each_of_its_threads(sta
         bot.stop()
 
 
+def test_a_sigterm_the_kernel_hands_to_another_thread_still_stops_the_bot_gracefully(standin, tmp_path):
+    bot = start_bot(standin, tmp_path)
+    try:
+        main_thread = bot.process.pid
+        (worker, *_) = [int(task.name) for task in Path(f"/proc/{main_thread}/task").iterdir()
+                        if int(task.name) != main_thread]
+        os.kill(worker, signal.SIGTERM)  # kill(2) with a thread's id starts delivery at that thread
+        assert bot.process.wait(timeout=8) == 0
+        assert "stopping: finishing work already acknowledged" in bot.log()
+    finally:
+        bot.stop()
+
+
 def test_acknowledged_while_the_main_process_is_paused_then_raised_once_it_resumes(standin, tmp_path):
     bot = start_bot(standin, tmp_path)
     try:
