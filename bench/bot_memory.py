@@ -6,9 +6,8 @@ import shutil
 from pathlib import Path
 
 from standin import SlackDriver, SlackStandIn
-from standin.bot_process import bot_env, spawn_bot, stop_process, wait_healthy
+from standin.bot_process import bot_env, child_pids, spawn_bot, stop_process, wait_healthy
 
-from cpu_usage import child_pids
 from slack_workspace import SIGNING_SECRET
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,7 +33,8 @@ def peak_rss_mb(workdir: Path) -> tuple[float, list[str]]:
             for command, text in COMMANDS:
                 driver.command(text, command=command, user=LEAD)
             answers = slack.wait_for_response(count=len(COMMANDS), timeout=ANSWER_TIMEOUT)
-            return (_vm_hwm_kb(bot.pid) + sum(_private_kb(child) for child in child_pids(bot.pid))) / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
+            rss_kb = _vm_hwm_kb(bot.pid) + sum(_private_kb(child) for child in child_pids(bot.pid))
+            return rss_kb / 1024, [str(answer["body"].get("text", "")).splitlines()[0] for answer in answers]
         finally:
             stop_process(bot)
 

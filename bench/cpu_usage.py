@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+from standin.bot_process import child_pids
+
 
 class CpuMeter:
     """CPU used from its creation to `cores()`, per process and by all other processes, in cores
@@ -51,12 +53,3 @@ def _own_cpu_seconds(pid: int) -> float:
     except OSError:
         return float("nan")
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def child_pids(pid: int) -> list[int]:
-    """The process's children alive now (Linux /proc; none elsewhere)."""
-    try:
-        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-                for child in (task / "children").read_text().split()]
-    except OSError:
-        return []

@@ -76,3 +76,12 @@ def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's children alive now, such as the bot's HTTP front (Linux /proc; none elsewhere)."""
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except OSError:
+        return []

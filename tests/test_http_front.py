@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from standin.bot_process import child_pids
 from tests.flow import HELP, L1, cards_in, wait_until
 from tests.harness import bot_env, run_cli, start_bot
 
 
 def _front_pid(bot) -> int:
-    (pid,) = [int(child) for task in Path(f"/proc/{bot.process.pid}/task").iterdir()
-              for child in (task / "children").read_text().split()]
+    (pid,) = child_pids(bot.process.pid)
     return pid
 
 
