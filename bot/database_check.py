@@ -3,12 +3,11 @@
 import os
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import urlsplit
 
 from bot.config_checks import ConfigError
 from storage.db import DATABASE_ERRORS, is_postgres, prepare_database
 from storage.engines.base import Engine, EngineUnavailable
-from storage.engines.postgres import without_password
+from storage.engines.postgres import password_of, without_password
 
 KEY = "SUPPORTBOT_DB"
 READ_ONLY_FIX = "give the bot write access to the file and its directory (WAL mode writes beside it)"
@@ -25,6 +24,8 @@ POSTGRES_PROBLEMS = (
      "create it first (createdb -O <user> <dbname>), or correct the name in SUPPORTBOT_DB"),
     ("connection refused", "refused the connection",
      "start PostgreSQL, or correct the host and port in SUPPORTBOT_DB"),
+    ("no such file or directory", "has no server listening on that Unix socket",
+     "start PostgreSQL, or correct the socket directory (host=) and the port in SUPPORTBOT_DB"),
     ("timeout", "did not answer in time", "check that the host is reachable and PostgreSQL listens on that port"),
     ("could not translate host name", "names a host that cannot be found", "correct the host in SUPPORTBOT_DB"),
     ("permission denied", "does not let this user create the bot's tables",
@@ -54,7 +55,7 @@ def _open_postgres(url: str) -> Engine:
         raise ConfigError(KEY, f"{shown}: {error.problem}", error.fix) from None
     except DATABASE_ERRORS as error:
         said = _first_line(str(error))
-        password = urlsplit(url).password
+        password = password_of(url)
         if password:
             said = said.replace(password, "***")
         for words, problem, fix in POSTGRES_PROBLEMS:

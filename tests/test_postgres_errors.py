@@ -2,11 +2,12 @@
 two lines, the last naming SUPPORTBOT_DB and the fix, never the password."""
 
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.databases import TEST_SERVER
+from tests.databases import TEST_SERVER, new_server_database
 from tests.harness import bot_env, run_cli
 
 pytestmark = pytest.mark.needs_postgres
@@ -24,7 +25,11 @@ def _server(**parts) -> str:
     (lambda: _server(database="no_such_database"), "no such database"),
     (lambda: _server(port=1), "refused the connection"),
     (lambda: f"postgresql://supportbot:{SECRET_WORD}@127.0.0.1:not-a-port/x", "does not parse"),
-], ids=["wrong password", "no such database", "nothing listening", "malformed URL"])
+    (lambda: f"postgresql://supportbot:{SECRET_WORD}@127.0.0.1:5432/", "names no database"),
+    (lambda: f"postgresql://supportbot@/x?host=/no-such-socket-directory&password={SECRET_WORD}", "Unix socket"),
+    (lambda: _server(password="") + f"?password={SECRET_WORD}", "user name or password"),
+], ids=["wrong password", "no such database", "nothing listening", "malformed URL", "no database named",
+        "no socket there", "wrong password as a parameter"])
 def test_a_database_that_cannot_serve_is_named_in_words(standin, tmp_path, url, said):
     started = time.monotonic()
     result = run_cli(["run"], bot_env(standin, tmp_path, SUPPORTBOT_DB=url()), tmp_path, timeout=30)
@@ -47,3 +52,30 @@ def test_a_missing_postgresql_driver_is_named_with_the_install_that_brings_it(st
     assert result.returncode == 2 and 1 <= len(lines) <= 2, lines
     assert "SUPPORTBOT_DB" in lines[-1] and "pip install 'supportbot[postgres]'" in lines[-1], lines
     assert SECRET_WORD not in result.stderr + result.stdout
+
+
+def test_a_server_on_this_machine_is_reached_through_its_unix_socket(standin, tmp_path):
+    """libpq's socket form: no host in the URL, the socket's directory as `host=`, and here the
+    password as a parameter too, which `db check` shows masked like one after the user name."""
+    server = urlsplit(TEST_SERVER)
+    directory = _socket_directory(server.port or 5432)
+    if directory is None:
+        pytest.skip("the test server has no Unix socket on this machine")
+    database = urlsplit(new_server_database()).path
+    url = f"postgresql://{server.username}@{database}?host={directory}&port={server.port}&password={server.password}"
+    result = run_cli(["db", "check"], bot_env(standin, tmp_path, SUPPORTBOT_DB=url), tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = f"postgresql://{server.username}@{database}?host={directory}&port={server.port}&password=***"
+    assert result.stdout.startswith(f"postgresql at {shown}: schema version "), result.stdout
+    assert "writable" in result.stdout and server.password not in result.stdout + result.stderr
+
+
+def _socket_directory(port: int) -> str | None:
+    """Where a server on this machine listens on `port` through a Unix socket, from the kernel's
+    table of bound sockets (the server's own setting is for its superusers to read)."""
+    name = f"/.s.PGSQL.{port}"
+    for line in Path("/proc/net/unix").read_text().splitlines()[1:]:
+        path = line.split()[-1]
+        if path.endswith(name):
+            return path[: -len(name)]
+    return None

@@ -12,7 +12,7 @@ request is kept before its ack while a long write holds the lock."""
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from storage.engines.base import EngineUnavailable
 from storage.migrations import MIGRATION_SETS, applied_names, record_applied, steps_of
@@ -184,26 +184,39 @@ class PostgresEngine:
         return without_password(self.target)
 
 
+def password_of(url: str) -> str | None:
+    """The password a URL carries, after the user name or as libpq's `password=` parameter."""
+    parts = urlsplit(url)
+    return parts.password or dict(parse_qsl(parts.query)).get("password") or None
+
+
 def without_password(url: str) -> str:
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    if parts.password is not None:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "password" for key, _ in query):
+        parts = parts._replace(query=urlencode([(key, "***" if key == "password" else value) for key, value in query],
+                                               safe="/*"))
+    return parts.geturl()
 
 
 def _checked(url: str) -> str:
-    """`postgres://` is the same URL under its older name; libpq takes both."""
+    """`postgres://` is the same URL under its older name; libpq takes both. With no host, or a
+    directory as `?host=`, libpq connects through the server's Unix socket, as a server on the
+    bot's own machine is usually reached."""
     try:
         parts = urlsplit(url)
         parts.port  # raises ValueError on a port that is not a number
     except ValueError as error:
-        raise EngineUnavailable(f"the URL does not parse ({error})",
-                                "write it as postgresql://user:password@host:5432/dbname") from None
-    if not parts.hostname or not parts.path.strip("/"):
-        raise EngineUnavailable("the URL names no host or no database",
-                                "write it as postgresql://user:password@host:5432/dbname")
+        raise EngineUnavailable(f"the URL does not parse ({error})", URL_FORMS) from None
+    if not parts.path.strip("/"):
+        raise EngineUnavailable("the URL names no database", URL_FORMS)
     return url
+
+
+URL_FORMS = ("write it as postgresql://user:password@host:5432/dbname, or for a server on this machine's"
+             " Unix socket postgresql:///dbname?host=/var/run/postgresql")
 
 
 class ConnectionLife:
