@@ -6,7 +6,7 @@ from sqlite_utils import Database
 
 from storage.db import write_transaction
 from storage.errors import NotFound
-from storage.model import Action, Escalation, Event, Source, Status
+from storage.model import LINES, Action, Escalation, Event, Source, Status
 
 
 def to_text(moment: datetime) -> str:
@@ -18,10 +18,10 @@ def from_text(text: str | None) -> datetime | None:
 
 
 def load_escalation(db: Database, escalation_id: int) -> Escalation:
-    rows = list(db.query("SELECT * FROM escalations WHERE id = ?", [escalation_id]))
+    rows = list(db.query(f"SELECT *, {_OWNERS} FROM escalations e WHERE id = ?", [escalation_id]))
     if not rows:
         raise NotFound(f"There is no ESC-{escalation_id}.", "Find the right ID with {list}.", commands={"list": "/esc list"})
-    return _escalation(rows[0], load_owners(db, [escalation_id]).get(escalation_id, {}))
+    return _escalation(rows[0], _owners_of(rows[0]))
 
 
 def insert_escalation(db: Database, row: dict) -> Escalation:
@@ -31,11 +31,12 @@ def insert_escalation(db: Database, row: dict) -> Escalation:
 
 
 def load_escalations(db: Database, where: str, params: list, limit: int | None = None) -> list[Escalation]:
-    """Oldest first; all of them unless `limit` says how many."""
-    sql = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id" + (" LIMIT ?" if limit is not None else "")
+    """Oldest first; all of them unless `limit` says how many. Owners are looked up only for the
+    rows chosen, after the limit."""
+    chosen = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id" + (" LIMIT ?" if limit is not None else "")
+    sql = f"SELECT *, {_OWNERS} FROM ({chosen}) e ORDER BY created_at, id"
     rows = list(db.query(sql, [*params] + ([limit] if limit is not None else [])))
-    owners = load_owners(db, [row["id"] for row in rows])
-    return [_escalation(row, owners.get(row["id"], {})) for row in rows]
+    return [_escalation(row, _owners_of(row)) for row in rows]
 
 
 def find_by_thread(db: Database, channel: str, thread_ts: str) -> Escalation | None:
@@ -43,15 +44,13 @@ def find_by_thread(db: Database, channel: str, thread_ts: str) -> Escalation | N
     return found[0] if found else None
 
 
-def load_owners(db: Database, ids: list[int]) -> dict[int, dict[int, str]]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    owners: dict[int, dict[int, str]] = {}
-    sql = f"SELECT escalation_id, line, user FROM line_owners WHERE escalation_id IN ({marks})"
-    for row in db.query(sql, ids):
-        owners.setdefault(row["escalation_id"], {})[row["line"]] = row["user"]
-    return owners
+# Each line's owner as a column of the escalation's own row, so loading an escalation is one statement.
+_OWNERS = ", ".join(f'(SELECT o."user" FROM line_owners o WHERE o.escalation_id = e.id AND o.line = {line})'
+                    f" AS owner_on_line_{line}" for line in LINES)
+
+
+def _owners_of(row: dict) -> dict[int, str]:
+    return {line: row[f"owner_on_line_{line}"] for line in LINES if row[f"owner_on_line_{line}"] is not None}
 
 
 def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
