@@ -57,9 +57,20 @@ def wait_until(check, timeout: float = 10.0):
 
 
 def run_concurrently(*calls: Callable[[], object]) -> None:
-    """Start every call at once, as Slack's redeliveries and a second instance would, and wait for all."""
-    threads = [threading.Thread(target=call) for call in calls]
+    """Start every call at once, as Slack's redeliveries and a second instance would, and wait for
+    all; a call that raised fails the test with its error, once every call is done."""
+    errors: list[BaseException] = []
+
+    def run(call: Callable[[], object]) -> None:
+        try:
+            call()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's own thread below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise errors[0]
