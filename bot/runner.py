@@ -5,6 +5,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -163,9 +164,8 @@ def wait_for_a_signal() -> None:
     main thread, between two of its steps; a wait with no timeout is cut short only when the
     kernel hands the signal to the main thread itself. Waking every second, the main thread
     runs the handler within a second whichever thread the signal reached."""
-    never = threading.Event()
-    while not never.wait(1.0):
-        pass
+    while True:
+        time.sleep(1.0)
 
 
 def serve_socket_mode(prepared: Prepared, app_token: str, port: int | None) -> None:

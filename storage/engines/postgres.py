@@ -201,6 +201,10 @@ def without_password(url: str) -> str:
     return parts.geturl()
 
 
+URL_FORMS = ("write it as postgresql://user:password@host:5432/dbname, or for a server on this machine's"
+             " Unix socket postgresql:///dbname?host=/var/run/postgresql")
+
+
 def _checked(url: str) -> str:
     """`postgres://` is the same URL under its older name; libpq takes both. With no host, or a
     directory as `?host=`, libpq connects through the server's Unix socket, as a server on the
@@ -213,10 +217,6 @@ def _checked(url: str) -> str:
     if not parts.path.strip("/"):
         raise EngineUnavailable("the URL names no database", URL_FORMS)
     return url
-
-
-URL_FORMS = ("write it as postgresql://user:password@host:5432/dbname, or for a server on this machine's"
-             " Unix socket postgresql:///dbname?host=/var/run/postgresql")
 
 
 class ConnectionLife:
