@@ -20,7 +20,7 @@ from commands.line3 import ids as line3_ids
 from commands.incident.parse import parse as parse_incident
 from commands.text import clean_user_text
 from storage.errors import UsageError
-from tests.flow import count, raise_by_command, rows
+from tests.flow import count, raise_by_command, rows, wait_until
 from tests.incident_flow import GENERAL, LEAD, STATUS, draft, incident, open_modal, reply
 
 VERBS = ["new", "take", "ack", "assign", "up", "down", "resolve", "reopen", "list", "show", "handoff", "help",
@@ -72,13 +72,21 @@ def test_any_command_text_gets_an_answer_and_refusals_change_nothing(bot, standi
     before, answered, posted = _tables(bot), len(standin.responses), len(standin.calls)
     response = bot.driver.command(text, command=command, user="U0AGENT1", channel="C0HELP")
     assert response.status == 200
+    try:
+        wait_until(lambda: any(_answers(standin, answered, posted)), timeout=15)
+    except TimeoutError:
+        pytest.fail(f"{command} {text!r} got no answer at all")
     standin.wait_idle(quiet=0.15)
-    replies = [r["body"].get("text", "") for r in standin.responses[answered:]]
-    acted = [c.method for c in standin.calls[posted:] if c.method in ("chat.postMessage", "views.open")]
-    assert replies or acted, f"{command} {text!r} got no answer at all"
+    replies, _ = _answers(standin, answered, posted)
     if any(reply.startswith("⚠️") for reply in replies):
         assert _tables(bot) == before, f"refused {text!r} but changed something"
     assert "Traceback" not in bot.log(), bot.log()[-2000:]
+
+
+def _answers(standin, answered: int, posted: int) -> tuple[list[str], list[str]]:
+    """The replies to the person and the posts or forms the bot made, since those counts."""
+    replies = [r["body"].get("text", "") for r in standin.responses[answered:]]
+    return replies, [c.method for c in standin.calls[posted:] if c.method in ("chat.postMessage", "views.open")]
 
 
 # What Slack could send for an element: what was offered, anything else, or nothing at all.
