@@ -6,7 +6,7 @@ import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from storage.engines import database_errors, engine_for, is_postgres
 from storage.engines.base import Engine
@@ -138,6 +138,13 @@ def write_statement(db, sql: str, params=()) -> list:
         return _rows(db.execute(sql, params))
     with write_transaction(db, exclusive=False):
         return _rows(db.execute(sql, params))
+
+
+def read_together(db, reads: Sequence[tuple[str, Sequence]]) -> list[list[dict]]:
+    """The rows of each (statement, parameters) read, for a caller that needs them all at once:
+    on PostgreSQL sent together and answered in one round trip instead of one each; SQLite reads
+    in process, one after another."""
+    return db.engine.read_together(db, reads)
 
 
 def _rows(cursor) -> list:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from storage import records
+from storage.db import read_together
 from storage.model import Escalation, Event
+from storage.sla import Clock, running_clocks_in, running_clocks_read
 
 
 def get_escalation(db: Database, escalation_id: int) -> Escalation:
@@ -23,9 +25,32 @@ class Card:
     thread_ts: str | None
 
 
+_CARDS = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY ts"
+_LAST_MOVE = ("SELECT line, note FROM events WHERE escalation_id = ? AND action IN ('moved_up', 'moved_down')"
+              " ORDER BY id DESC LIMIT 1")
+
+
 def cards_of(db: Database, escalation_id: int) -> list[Card]:
-    sql = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY ts"
-    return [Card(**row) for row in db.query(sql, [escalation_id])]
+    return [Card(**row) for row in db.query(_CARDS, [escalation_id])]
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """What an escalation's cards show, and where they are."""
+    escalation: Escalation
+    clock: Clock | None  # its running SLA clock
+    reason: str | None  # why it is on its current line: the reason given with the move that brought it
+    cards: list[Card]
+
+
+def card_facts(db: Database, escalation_id: int) -> CardFacts:
+    """Read together: one round trip on PostgreSQL for every card a change brings up to date."""
+    escalation, clocks, moves, cards = read_together(db, [
+        (records.ESCALATION, [escalation_id]), running_clocks_read([escalation_id]),
+        (_LAST_MOVE, [escalation_id]), (_CARDS, [escalation_id])])
+    esc = records.escalation_in(escalation, escalation_id)
+    reason = moves[0]["note"] if moves and moves[0]["line"] == esc.line else None
+    return CardFacts(esc, running_clocks_in(clocks).get(escalation_id), reason, [Card(**row) for row in cards])
 
 
 def record_card(db: Database, escalation_id: int, card: Card, starts_thread: bool = False) -> None:
@@ -43,11 +68,3 @@ def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:
     """The escalation whose card is the message `ts` in `channel`, if any."""
     rows = list(db.query("SELECT escalation_id FROM cards WHERE channel = ? AND ts = ?", [channel, ts]))
     return rows[0]["escalation_id"] if rows else None
-
-
-def arrival_reason(db: Database, esc: Escalation) -> str | None:
-    """Why the escalation is on its current line: the reason given with the move that brought it."""
-    sql = ("SELECT line, note FROM events WHERE escalation_id = ? AND action IN ('moved_up', 'moved_down')"
-           " ORDER BY id DESC LIMIT 1")
-    rows = list(db.query(sql, [esc.id]))
-    return rows[0]["note"] if rows and rows[0]["line"] == esc.line else None

@@ -18,7 +18,11 @@ def from_text(text: str | None) -> datetime | None:
 
 
 def load_escalation(db: Database, escalation_id: int) -> Escalation:
-    rows = list(db.query(f"SELECT *, {_OWNERS} FROM escalations e WHERE id = ?", [escalation_id]))
+    return escalation_in(list(db.query(ESCALATION, [escalation_id])), escalation_id)
+
+
+def escalation_in(rows: list[dict], escalation_id: int) -> Escalation:
+    """The escalation from the rows `ESCALATION` read for it."""
     if not rows:
         raise NotFound(f"There is no ESC-{escalation_id}.", "Find the right ID with {list}.", commands={"list": "/esc list"})
     return _escalation(rows[0], _owners_of(rows[0]))
@@ -47,6 +51,9 @@ def find_by_thread(db: Database, channel: str, thread_ts: str) -> Escalation | N
 # Each line's owner as a column of the escalation's own row, so loading an escalation is one statement.
 _OWNERS = ", ".join(f'(SELECT o."user" FROM line_owners o WHERE o.escalation_id = e.id AND o.line = {line})'
                     f" AS owner_on_line_{line}" for line in LINES)
+
+
+ESCALATION = f"SELECT *, {_OWNERS} FROM escalations e WHERE id = ?"
 
 
 def _owners_of(row: dict) -> dict[int, str]:

@@ -152,11 +152,16 @@ def running_clock(db: Database, escalation_id: int) -> Clock | None:
 
 def running_clocks(db: Database, escalation_ids: list[int]) -> dict[int, Clock]:
     """{escalation id: its running clock} for those of `escalation_ids` that have one."""
-    if not escalation_ids:
-        return {}
+    return running_clocks_in(db.query(*running_clocks_read(escalation_ids))) if escalation_ids else {}
+
+
+def running_clocks_read(escalation_ids: list[int]) -> tuple[str, list[int]]:
     marks = ",".join("?" * len(escalation_ids))
-    sql = f"SELECT * FROM sla_clocks WHERE escalation_id IN ({marks}) AND stopped_at IS NULL"
-    return {clock.escalation_id: clock for clock in map(_clock, db.query(sql, escalation_ids))}
+    return f"SELECT * FROM sla_clocks WHERE escalation_id IN ({marks}) AND stopped_at IS NULL", escalation_ids
+
+
+def running_clocks_in(rows) -> dict[int, Clock]:
+    return {clock.escalation_id: clock for clock in map(_clock, rows)}
 
 
 def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:

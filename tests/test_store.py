@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from storage.db import Store, prepare_database, write_transaction
+from storage.db import Store, prepare_database, read_together, write_transaction
 from tests.databases import database_for
 from tests.flow import wait_until
 
@@ -71,3 +71,19 @@ def test_every_connection_of_the_bot_compiles_no_statement_just_in_time(target):
         assert [in_a_change, pooled.execute("SHOW jit").fetchone()[0], inbox.execute("SHOW jit").fetchone()[0]] == ["off"] * 3
     finally:
         store.close()
+
+
+def test_reads_sent_together_answer_each_read_in_order_inside_a_write_and_out(target):
+    db = Store(target).db()
+    at = "2026-12-06T09:00:00+00:00"
+    reads = [("SELECT key FROM handled_requests WHERE key LIKE ? ORDER BY key", ["a%"]),
+             ("SELECT key FROM handled_requests WHERE key = ?", ["none"]),
+             ("SELECT count(*) AS n FROM handled_requests", [])]
+    with write_transaction(db):
+        rows = read_together(db, reads)  # the transaction's first statements: its BEGIN goes before them
+        db.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?), (?, ?), (?, ?)",
+                   ["a1", at, "a2", at, "b1", at])
+        inside = read_together(db, reads)
+    assert rows == [[], [], [{"n": 0}]]
+    assert inside == read_together(db, reads) == [[{"key": "a1"}, {"key": "a2"}], [], [{"n": 3}]]
+    assert read_together(db, reads[1:2]) == [list(db.query(*reads[1]))] == [[]]

@@ -21,9 +21,9 @@ from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, arrival_reason, cards_of, get_escalation, record_card
+from storage.queries import Card, card_facts, get_escalation, record_card
 from storage.records import load_event
-from storage.sla import ACK_LINE, running_clock
+from storage.sla import ACK_LINE
 
 log = logging.getLogger(__name__)
 STALE_CARD_ERRORS = {"message_not_found", "cant_update_message", "edit_window_closed"}
@@ -81,10 +81,8 @@ class CardDelivery:
         """Edit every recorded card, then post the ones the escalation needs and has not got:
         where it was raised (in the message's thread for a reaction or shortcut) and its
         current line's queue."""
-        esc = get_escalation(self.job.db(), escalation_id)
-        self._clock = running_clock(self.job.db(), esc.id)
-        self._reason = arrival_reason(self.job.db(), esc)
-        cards = cards_of(self.job.db(), esc.id)
+        facts = card_facts(self.job.db(), escalation_id)
+        esc, cards, self._clock, self._reason = facts.escalation, facts.cards, facts.clock, facts.reason
         for card in cards:
             self._update(esc, card)
         recorded = {card.channel for card in cards}

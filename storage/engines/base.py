@@ -46,6 +46,9 @@ class Engine(Protocol):
     def commit(self, db: Any) -> None:
         """End the write transaction `begin_write` opened."""
 
+    def read_together(self, db: Any, reads: Any) -> list[list[dict]]:
+        """The rows of each (statement, parameters) read (`storage.db.read_together`)."""
+
     def lock_writers(self, db: Any) -> None:
         """Inside a transaction `begin_write` opened without the write lock: take it now, or
         raise a busy error in time."""

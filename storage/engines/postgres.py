@@ -100,6 +100,10 @@ class PostgresEngine:
         db.commit()
 
     @staticmethod
+    def read_together(db: "PgDatabase | PooledDatabase", reads) -> list[list[dict]]:
+        return db.read_together(reads)
+
+    @staticmethod
     def lock_writers(db: "PgDatabase | PooledDatabase") -> None:
         """The transaction's `lock_timeout` bounds the wait, as it does at `begin_write`."""
         db.execute(f"SELECT pg_advisory_xact_lock({db.write_lock})")
@@ -272,6 +276,9 @@ class PgDatabase:
         cursor.execute(_placeholders(sql), _values(params))
         yield from cursor
 
+    def read_together(self, reads) -> list[list[dict]]:
+        return _pipelined(self.conn, reads)
+
     def executescript(self, sql: str) -> None:
         self.conn.execute(ddl(sql))
 
@@ -316,6 +323,15 @@ class PooledDatabase:
             cursor.execute(_placeholders(sql), _values(params))
             rows = cursor.fetchall()
         yield from rows
+
+    def read_together(self, reads) -> list[list[dict]]:
+        if self._held is None:
+            with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
+                return _pipelined(conn, reads)
+        if self._opening is not None:  # a pipeline takes one statement a query: the opening goes first
+            opening, self._opening = self._opening, None
+            self._held.execute(opening)
+        return _pipelined(self._held, reads)
 
     def executescript(self, sql: str) -> None:
         self.execute(ddl(sql))
@@ -362,6 +378,14 @@ class PooledDatabase:
         """A connection left in a transaction or broken is rolled back or replaced by the pool."""
         held, self._held = self._held, None
         self.pool.putconn(held)
+
+
+def _pipelined(conn, reads) -> list[list[dict]]:
+    """psycopg's pipeline mode: the statements go out together and their answers come back
+    together, each still a prepared statement once it has been used often."""
+    with conn.pipeline():
+        cursors = [conn.cursor(row_factory=dict_row).execute(_placeholders(sql), _values(params)) for sql, params in reads]
+    return [cursor.fetchall() for cursor in cursors]
 
 
 class _Done:

@@ -46,6 +46,11 @@ class SqliteEngine:
         db.execute("COMMIT")
 
     @staticmethod
+    def read_together(db: Database, reads) -> list[list[dict]]:
+        """In process there is no round trip to save."""
+        return [list(db.query(sql, params)) for sql, params in reads]
+
+    @staticmethod
     def lock_writers(db: Database) -> None:
         """Never called: without row locks every write transaction begins holding the lock."""
         raise AssertionError("a SQLite write transaction always holds the write lock")
