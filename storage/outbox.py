@@ -169,14 +169,21 @@ def finish(db: Database, claim: Claim, now: datetime, outcome: str | None = None
 def finish_and_claim_next(db: Database, claim: Claim, now: datetime, owner: str, writes: Sequence[Write] = (),
                           guarded: bool = False) -> tuple[bool, Claim | None]:
     """`finish`, and in the same transaction the subject's next due row leased to `owner`: a
-    thread delivering a subject's rows one after another spends one transaction a row."""
+    thread delivering a subject's rows one after another spends one transaction a row. The row's
+    end tells whether any later row of its subject is pending, so a subject's last row (most
+    often its only one) asks for no next."""
     with write_transaction(db, exclusive=bool(writes) and not guarded):
-        done = _end(db, claim, now, None, writes)
-        following = _claims(db.execute(*_claim_statement(db, now, owner, 1, claim.subject)).fetchall(), now) if done else []
-        return done, following[0] if following else None
+        ended = db.execute(_END + _LATER_PENDING, [records.to_text(now), None, claim.id, claim.generation,
+                                                   claim.subject, claim.id]).fetchone()
+        _apply(db, writes if ended else ())
+        if not (ended and ended[0]):
+            return ended is not None, None
+        following = _claims(db.execute(*_claim_statement(db, now, owner, 1, claim.subject)).fetchall(), now)
+        return True, following[0] if following else None
 
 
 _END = "UPDATE outbox SET done_at = ?, outcome = ?, lease_until = NULL WHERE id = ? AND generation = ?"
+_LATER_PENDING = " RETURNING EXISTS (SELECT 1 FROM outbox p WHERE p.subject = ? AND p.done_at IS NULL AND p.id > ?)"
 
 
 def _end(db: Database, claim: Claim, now: datetime, outcome: str | None, writes: Sequence[Write]) -> bool:

@@ -1,6 +1,7 @@
 """Read side: timelines, and where each escalation's cards are. Lists of the open backlog are in storage/backlog.py."""
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from sqlite_utils import Database
 
@@ -53,15 +54,17 @@ def card_facts(db: Database, escalation_id: int) -> CardFacts:
     return CardFacts(esc, running_clocks_in(clocks).get(escalation_id), reason, [Card(**row) for row in cards])
 
 
-def record_card(db: Database, escalation_id: int, card: Card, starts_thread: bool = False) -> None:
-    """Inside the caller's transaction. Where cards live is bookkeeping for chat.update, not a
-    change of the escalation: no audit event. `starts_thread`: an escalation raised by command
-    lives in the thread of its first card, and so learns its thread only once that is posted."""
-    db.execute("INSERT INTO cards (escalation_id, channel, ts, thread_ts) VALUES (?, ?, ?, ?)"
+def record_cards(db: Database, escalation_id: int, cards: Sequence[Card], starts_thread: Card | None = None) -> None:
+    """Inside the caller's transaction, one statement for all of `cards` (one card a channel:
+    the last given). Where cards live is bookkeeping for chat.update, not a change of the
+    escalation: no audit event. `starts_thread`: an escalation raised by command lives in the
+    thread of its first card, and so learns its thread only once that is posted."""
+    latest = list({card.channel: card for card in cards}.values())
+    db.execute(f"INSERT INTO cards (escalation_id, channel, ts, thread_ts) VALUES {', '.join(['(?, ?, ?, ?)'] * len(latest))}"
                " ON CONFLICT (escalation_id, channel) DO UPDATE SET ts = excluded.ts, thread_ts = excluded.thread_ts",
-               [escalation_id, card.channel, card.ts, card.thread_ts])
-    if starts_thread:
-        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [card.ts, escalation_id])
+               [value for card in latest for value in (escalation_id, card.channel, card.ts, card.thread_ts)])
+    if starts_thread is not None:
+        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [starts_thread.ts, escalation_id])
 
 
 def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:

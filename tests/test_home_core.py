@@ -30,7 +30,7 @@ from storage.incident_model import BroadcastPlan, FollowUp, IncidentStatus
 from storage.model import NewEscalation, Source
 from storage.ownership import Crew
 from storage.periods import latest_turn
-from storage.queries import Card, record_card
+from storage.queries import Card, record_cards
 from storage.sla import DEFAULT_POLICY, claim_due_reminders
 from storage.team_figures import team_figures
 from tests.blockkit import assert_valid_view
@@ -92,8 +92,7 @@ def test_an_owners_row_links_its_queue_card_and_offers_escalate_and_resolve_with
     esc = raise_one(db, "a", "P2")
     core.take(db, later(1), esc.id, "U0AGENT1", "t1")
     with write_transaction(db):
-        record_card(db, esc.id, Card("C0HELP", "100.000100", None))
-        record_card(db, esc.id, Card("C0SUPL1", "100.000200", None))
+        record_cards(db, esc.id, [Card("C0HELP", "100.000100", None), Card("C0SUPL1", "100.000200", None)])
     view = build_home(db, TEAM, later(2), "U0AGENT1", Roles(frozenset(), False, False), "https://acme.slack.com/")
     assert_valid_home(view)
     at = next(n for n, block in enumerate(view["blocks"]) if esc.key in repr(block))

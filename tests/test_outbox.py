@@ -44,6 +44,23 @@ def test_a_claim_leases_the_first_pending_row_of_each_subject(db):
     assert (next_one.id, next_one.payload, next_one.attempt) == (second, {"event_id": 7}, 1)
 
 
+def test_a_rows_end_claims_its_subjects_next_row_only_while_it_holds_and_only_when_one_is_pending(db):
+    with write_transaction(db):
+        first = outbox.enqueue(db, T0, "escalation:1", "cards", {})
+        second = outbox.enqueue(db, T0, "escalation:1", "note", {"event_id": 7})
+        outbox.enqueue(db, T0, "escalation:2", "cards", {})
+    (claim,) = outbox.claim_due(db, T0, "a", 1, "escalation:1")
+    done, following = outbox.finish_and_claim_next(db, claim, at(1), "a")
+    assert (claim.id, done, following.id, following.payload) == (first, True, second, {"event_id": 7})
+    assert outbox.holds(db, following) and outbox.claim_due(db, at(1), "b", 1, "escalation:1") == []
+    assert outbox.finish_and_claim_next(db, following, at(2), "a") == (True, None), "the subject's last row"
+    assert [row["done_at"] is not None for row in rows(db)] == [True, True, False], "another subject's row waits"
+    (other,) = outbox.claim_due(db, at(3), "a", 1)
+    (taken,) = outbox.claim_due(db, at(3) + outbox.LEASE, "b", 1)
+    assert outbox.finish_and_claim_next(db, other, at(20), "a") == (False, None), "a fenced holder ends nothing"
+    assert outbox.finish_and_claim_next(db, taken, at(20), "b") == (True, None)
+
+
 def test_a_lease_that_runs_out_passes_the_row_on_and_fences_the_first_holder(db):
     with write_transaction(db):
         outbox.enqueue(db, T0, "escalation:1", "cards", {})

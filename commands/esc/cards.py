@@ -21,7 +21,7 @@ from commands.replies import render_confirmation
 from commands.webhooks import tell_privately
 from storage import escalation_effects as effects
 from storage.model import Escalation, Event, Source
-from storage.queries import Card, card_facts, get_escalation, record_card
+from storage.queries import Card, card_facts, get_escalation, record_cards
 from storage.records import load_event
 from storage.sla import ACK_LINE
 
@@ -68,6 +68,12 @@ def deliver_note(job: Delivery) -> None:
                  text=text, metadata=metadata)
 
 
+def _starting_thread(esc: Escalation, cards: list[Card]) -> Card | None:
+    if esc.source not in (Source.COMMAND, Source.MODAL):
+        return None
+    return next((card for card in cards if card.channel == esc.origin_channel), None)
+
+
 DELIVERIES = {effects.CARDS: deliver_cards, effects.NOTE: deliver_note}
 
 
@@ -76,6 +82,7 @@ class CardDelivery:
         self.job = job
         self.deps = job.deps
         self.problems: list[str] = []
+        self._posted: list[Card] = []
 
     def bring_up_to_date(self, escalation_id: int) -> None:
         """Edit every recorded card, then post the ones the escalation needs and has not got:
@@ -112,9 +119,13 @@ class CardDelivery:
         self._record(esc, Card(channel=channel, ts=ts, thread_ts=thread_ts))
 
     def _record(self, esc: Escalation, card: Card) -> None:
-        """A command's escalation lives in the thread of its first card, known once it is posted."""
-        starts_thread = card.channel == esc.origin_channel and esc.source in (Source.COMMAND, Source.MODAL)
-        self.job.record(lambda db: record_card(db, esc.id, card, starts_thread), guarded=True)
+        """The cards this delivery posts are recorded by one write, holding every card posted by
+        the time the row ends or backs off. A command's escalation lives in the thread of its
+        first card, known once it is posted."""
+        if not self._posted:
+            posted = self._posted
+            self.job.record(lambda db: record_cards(db, esc.id, posted, _starting_thread(esc, posted)), guarded=True)
+        self._posted.append(card)
 
     def _update(self, esc: Escalation, card: Card) -> None:
         """Edit the card in place, or post a fresh one where Slack no longer lets us edit it."""
