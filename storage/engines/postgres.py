@@ -100,7 +100,7 @@ class PostgresEngine:
         db.commit()
 
     @staticmethod
-    def read_together(db: "PgDatabase | PooledDatabase", reads) -> list[list[dict]]:
+    def read_together(db: "PooledDatabase", reads) -> list[list[dict]]:
         return db.read_together(reads)
 
     @staticmethod
@@ -275,9 +275,6 @@ class PgDatabase:
         cursor = self.conn.cursor(row_factory=dict_row)
         cursor.execute(_placeholders(sql), _values(params))
         yield from cursor
-
-    def read_together(self, reads) -> list[list[dict]]:
-        return _pipelined(self.conn, reads)
 
     def executescript(self, sql: str) -> None:
         self.conn.execute(ddl(sql))
