@@ -29,13 +29,15 @@ TAKEN_OVER_WITHIN = 15  # seconds from a kill: the dead process's lease (10 s) r
 
 def reports_due_ten_minutes_ago(workdir, watched=(DIGEST_JOB,), fill=lambda db: None):
     """The digest and a "Late" shift fell due ten minutes ago; the bot has been watching the
-    `watched` jobs since before that, so it posts those (late) as it starts. Returns the digest's day."""
+    `watched` jobs since before that, so it posts those (late) as it starts. Returns the digest's day.
+    "Late" is the team's only shift: one of app.yaml's own that ended meanwhile (EMEA at 16:00 on
+    a weekday) would fall due beside it."""
     now = utc_now()
     due_local = (now - timedelta(minutes=10)).astimezone(BERLIN)
     config = yaml.safe_load(TEAM_YAML)
     config["digest"]["time"] = due_local.strftime("%H:%M")
-    config["shifts"].append({"name": "Late", "start": (due_local - timedelta(hours=1)).strftime("%H:%M"),
-                             "end": due_local.strftime("%H:%M"), "days": "mon-sun"})
+    config["shifts"] = [{"name": "Late", "start": (due_local - timedelta(hours=1)).strftime("%H:%M"),
+                         "end": due_local.strftime("%H:%M"), "days": "mon-sun"}]
     (workdir / "app.yaml").write_text(yaml.safe_dump(config))
 
     def watching(db):
