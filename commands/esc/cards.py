@@ -123,8 +123,8 @@ class CardDelivery:
         the time the row ends or backs off. A command's escalation lives in the thread of its
         first card, known once it is posted."""
         if not self._posted:
-            posted = self._posted
-            self.job.record(lambda db: record_cards(db, esc.id, posted, _starting_thread(esc, posted)), guarded=True)
+            self.job.record(lambda db: record_cards(db, esc.id, self._posted, _starting_thread(esc, self._posted)),
+                            guarded=True)
         self._posted.append(card)
 
     def _update(self, esc: Escalation, card: Card) -> None:
