@@ -21,10 +21,12 @@ burst must cost a quiet team nothing); flat out at least 60% of the ceiling.
     With `--instances 2` the same runs follow for two instances of the bot sharing one database
     (separate working directories, the load's connections taken in turn), with each process's CPU
     during the flat-out rounds: on 2 cores the second instance shares the CPU with the first.
-    With `--db postgresql://…` all of it follows again on PostgreSQL.
+    With `--db postgresql://…` all of it follows again on PostgreSQL. `--server-cpus 1` runs that
+    server (on this machine) on a CPU of its own and everything else on the rest, SQLite included,
+    as when the database has a host of its own (bench/server_apart.py).
 
 Usage
-    python bench/throughput.py [--seconds 4] [--flat-out 1000] [--rounds 3] [--instances 2] [--db URL]
+    python bench/throughput.py [--seconds 4] [--flat-out 1000] [--rounds 3] [--instances 2] [--db URL [--server-cpus 1]]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from run_results import RunResult, percentile
 from sdk_ceiling import ceiling_escalations_per_second
 from servers_under_test import start_bot
 from scratch_database import add_db_argument, on_each_engine, scratch_database
+from server_apart import ServerApartError, add_server_cpus_argument, server_apart
 from signed_commands import esc_new_commands
 
 from standin.bot_process import stop_process, wait_healthy
@@ -57,7 +60,10 @@ MAX_PACED = 800
 
 
 def run(args: argparse.Namespace) -> int:
-    return on_each_engine(args.db, lambda server: _each_count_of_instances(args, server))
+    with server_apart(args.db, args.server_cpus) as placed:
+        if placed:
+            print(f"CPUs: {placed}")
+        return on_each_engine(args.db, lambda server: _each_count_of_instances(args, server))
 
 
 def _each_count_of_instances(args: argparse.Namespace, server: str | None) -> int:
@@ -155,12 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flat-out", type=int, default=1000, help="commands sent flat out in each round (default 1000)")
     parser.add_argument("--rounds", type=int, default=3, help="flat-out rounds, each followed by the ceiling (default 3)")
     add_db_argument(parser)
+    add_server_cpus_argument(parser)
     parser.add_argument("--instances", type=int, default=1,
                         help="also measure this many instances sharing the database, load spread over them (default 1)")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.flat_out < 1 or args.rounds < 1 or not 1 <= args.instances <= CONCURRENCY:
         parser.error(f"--seconds must be positive, --flat-out and --rounds at least 1, --instances 1 to {CONCURRENCY}")
-    return run(args)
+    try:
+        return run(args)
+    except ServerApartError as refused:
+        parser.error(str(refused))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The benchmarks are scripts people run by hand; this keeps them runnable. Their figures are not judged here.
 Against a PostgreSQL server (SUPPORTBOT_TEST_DB), each also measures the bot there (`--db`)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,23 @@ def test_idle_cost_benchmark_counts_each_instances_connections_and_transactions(
     assert result.returncode == 0, result.stdout + result.stderr
     for row in ("baseline (no instance):", "all instances:", "per instance:"):
         assert row in result.stdout, row
+
+
+@pytest.mark.needs_postgres
+def test_throughput_with_the_server_on_a_cpu_of_its_own_says_so_and_gives_the_server_its_cpus_back():
+    postmaster = _postmaster_of(TEST_SERVER)
+    before, cpus = os.sched_getaffinity(postmaster), sorted(os.sched_getaffinity(0))
+    result = subprocess.run([sys.executable, "bench/throughput.py", "--seconds", "0.5", "--flat-out", "20", "--rounds", "1",
+                             "--db", TEST_SERVER, "--server-cpus", "1"], cwd=REPO, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    bench_cpus = ", ".join(map(str, cpus[:-1]))
+    assert f"CPUs: the PostgreSQL server on CPU {cpus[-1]}, the bench and the bot on CPU {bench_cpus}" in result.stdout
+    assert "=== the bot on PostgreSQL ===" in result.stdout and "flat out 1" in result.stdout
+    assert os.sched_getaffinity(postmaster) == before
+
+
+def _postmaster_of(server_url: str) -> int:
+    import psycopg
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        return int(Path(f"/proc/{backend}/stat").read_text().rpartition(")")[2].split()[1])
