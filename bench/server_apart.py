@@ -69,10 +69,10 @@ def _server_processes(server_url: str) -> tuple[int, list[int]]:
     try:
         with psycopg.connect(server_url, autocommit=True) as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-            postmaster = _parent(backend)
+            postmaster = _parent(backend) if _is_postgres(backend) else None  # while the backend lives
     except psycopg.OperationalError as error:
         raise ServerApartError(f"--server-cpus could not reach the server of --db: {str(error).splitlines()[0]}") from None
-    if postmaster is None or not (_is_postgres(backend) and _is_postgres(postmaster)):
+    if postmaster is None or not _is_postgres(postmaster):
         raise ServerApartError("--server-cpus needs the PostgreSQL server of --db to run on this machine")
     return postmaster, _children(postmaster)
 
