@@ -147,6 +147,14 @@ def read_together(db, reads: Sequence[tuple[str, Sequence]]) -> list[list[dict]]
     return db.engine.read_together(db, reads)
 
 
+def write_unread(db, sql: str, params: Sequence = ()) -> None:
+    """A write inside a transaction whose outcome nobody reads (no rows, no count). On PostgreSQL
+    it goes to the server with the transaction's next statement or its COMMIT: a round trip
+    fewer. An error it meets is raised by that statement instead, and rolls the transaction back
+    the same way. SQLite writes it at once."""
+    db.engine.write_unread(db, sql, params)
+
+
 def _rows(cursor) -> list:
     return cursor.fetchall() if cursor.description is not None else []
 

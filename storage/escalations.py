@@ -42,7 +42,7 @@ def raise_escalation(db: Database, now: datetime, new: NewEscalation, request_ke
         escalation = _insert(db, now, new)
         raiser = new.raised_by or new.requester
         event = Event(escalation.id, now, raiser, Action.RAISED, new.line, to_value=new.priority)
-        records.insert_event(db, event)
+        records.record_event(db, event)
         records.link_request(db, request_key, escalation.id)
         sla.start_first(db, now, escalation, policy)
         delivery = effects.cards_follow(db, now, escalation.id, reply_to, leased_to=deliverer)

@@ -6,7 +6,7 @@ from typing import Sequence
 from sqlite_utils import Database
 
 from storage import records
-from storage.db import read_together
+from storage.db import read_together, write_unread
 from storage.model import Escalation, Event
 from storage.sla import Clock, running_clocks_in, running_clocks_read
 
@@ -60,11 +60,12 @@ def record_cards(db: Database, escalation_id: int, cards: Sequence[Card], starts
     escalation: no audit event. `starts_thread`: an escalation raised by command lives in the
     thread of its first card, and so learns its thread only once that is posted."""
     latest = list({card.channel: card for card in cards}.values())
-    db.execute(f"INSERT INTO cards (escalation_id, channel, ts, thread_ts) VALUES {', '.join(['(?, ?, ?, ?)'] * len(latest))}"
-               " ON CONFLICT (escalation_id, channel) DO UPDATE SET ts = excluded.ts, thread_ts = excluded.thread_ts",
-               [value for card in latest for value in (escalation_id, card.channel, card.ts, card.thread_ts)])
+    write_unread(db, f"INSERT INTO cards (escalation_id, channel, ts, thread_ts) VALUES {', '.join(['(?, ?, ?, ?)'] * len(latest))}"
+                 " ON CONFLICT (escalation_id, channel) DO UPDATE SET ts = excluded.ts, thread_ts = excluded.thread_ts",
+                 [value for card in latest for value in (escalation_id, card.channel, card.ts, card.thread_ts)])
     if starts_thread is not None:
-        db.execute("UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL", [starts_thread.ts, escalation_id])
+        write_unread(db, "UPDATE escalations SET origin_ts = ? WHERE id = ? AND origin_ts IS NULL",
+                     [starts_thread.ts, escalation_id])
 
 
 def escalation_of_card(db: Database, channel: str, ts: str) -> int | None:

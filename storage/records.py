@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage.db import write_transaction, write_unread
 from storage.errors import NotFound
 from storage.model import LINES, Action, Escalation, Event, Source, Status
 
@@ -85,8 +85,9 @@ def _escalation(row: dict, owners: dict[int, str]) -> Escalation:
 
 
 def insert_row(db: Database, table: str, row: dict) -> None:
-    """Plain INSERT: sqlite-utils' insert() inspects the table on every call, too slow for the hot path."""
-    db.execute(_insert(table, row), list(row.values()))
+    """Plain INSERT, nothing read back: sqlite-utils' insert() inspects the table on every call,
+    too slow for the hot path."""
+    write_unread(db, _insert(table, row), list(row.values()))
 
 
 def insert_numbered(db: Database, table: str, row: dict) -> int:
@@ -99,7 +100,16 @@ def _insert(table: str, row: dict) -> str:
 
 
 def insert_event(db: Database, event: Event) -> int:
-    return insert_numbered(db, "events", {
+    return insert_numbered(db, "events", _event_row(event))
+
+
+def record_event(db: Database, event: Event) -> None:
+    """The event, its id not needed."""
+    insert_row(db, "events", _event_row(event))
+
+
+def _event_row(event: Event) -> dict:
+    return {
         "escalation_id": event.escalation_id,
         "at": to_text(event.at),
         "actor": event.actor,
@@ -108,7 +118,7 @@ def insert_event(db: Database, event: Event) -> int:
         "from_value": event.from_value,
         "to_value": event.to_value,
         "note": event.note,
-    })
+    }
 
 
 def load_events(db: Database, escalation_id: int) -> list[Event]:
@@ -183,4 +193,4 @@ def forget_requests_before(db: Database, moment: datetime) -> int:
 
 
 def link_request(db: Database, key: str, escalation_id: int) -> None:
-    db.execute("UPDATE handled_requests SET escalation_id = ? WHERE key = ?", [escalation_id, key])
+    write_unread(db, "UPDATE handled_requests SET escalation_id = ? WHERE key = ?", [escalation_id, key])

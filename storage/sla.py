@@ -189,7 +189,7 @@ def claim_due_reminders(db: Database, now: datetime, policy: SlaPolicy) -> list[
 
 def _advance(db: Database, now: datetime, clock: Clock, policy: SlaPolicy) -> Reminder:
     if clock.breached_at is None:
-        records.insert_event(db, Event(clock.escalation_id, now, SYSTEM_ACTOR, Action.SLA_BREACHED, clock.line,
+        records.record_event(db, Event(clock.escalation_id, now, SYSTEM_ACTOR, Action.SLA_BREACHED, clock.line,
                                        clock.priority, clock.kind))
         effects.homes_follow(db, now, clock.escalation_id)  # overdue now, and one more breach in the leads' figures
     tells_leads = clock.reminders_sent >= policy.max_reminders

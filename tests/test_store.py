@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from storage.db import Store, prepare_database, read_together, write_transaction
+from storage.db import DATABASE_ERRORS, Store, prepare_database, read_together, write_transaction, write_unread
 from tests.databases import database_for
 from tests.flow import wait_until
 
@@ -87,3 +87,32 @@ def test_reads_sent_together_answer_each_read_in_order_inside_a_write_and_out(ta
     assert rows == [[], [], [{"n": 0}]]
     assert inside == read_together(db, reads) == [[{"key": "a1"}, {"key": "a2"}], [], [{"n": 3}]]
     assert read_together(db, reads[1:2]) == [list(db.query(*reads[1]))] == [[]]
+
+
+def test_unread_writes_are_in_their_transaction_for_what_follows_and_commit_or_roll_back_with_it(target):
+    db = Store(target).db()
+    at = "2026-12-06T09:00:00+00:00"
+    insert = "INSERT INTO handled_requests (key, at) VALUES (?, ?)"
+    with write_transaction(db):
+        write_unread(db, insert, ["50% off 'sale'", at])  # the transaction's first write: its BEGIN goes with it
+        write_unread(db, insert, ["second", at])
+        seen = [row["key"] for row in db.query("SELECT key FROM handled_requests ORDER BY key")]
+        write_unread(db, insert, ["last, with the commit", at])
+    assert seen == ["50% off 'sale'", "second"]
+    assert {row["key"] for row in db.query("SELECT key FROM handled_requests")} == {
+        "50% off 'sale'", "second", "last, with the commit"}
+    with pytest.raises(DATABASE_ERRORS):
+        with write_transaction(db):
+            write_unread(db, insert, ["not kept", at])
+            write_unread(db, insert, ["second", at])  # a key taken: its error comes by the commit at the latest
+    with pytest.raises(RuntimeError):
+        with write_transaction(db):
+            write_unread(db, insert, ["dropped", at])
+            raise RuntimeError("the rule refused")
+    assert db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 3
+    with write_transaction(db):  # nothing but unread writes: its BEGIN and they go with its COMMIT
+        write_unread(db, insert, ["only 100%", at])
+    with write_transaction(db):
+        write_unread(db, "DELETE FROM handled_requests WHERE key = ?", ["only 100%"])
+        counted = read_together(db, [("SELECT count(*) AS n FROM handled_requests", [])])
+    assert counted == [[{"n": 3}]] and db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 3

@@ -49,6 +49,9 @@ class Engine(Protocol):
     def read_together(self, db: Any, reads: Any) -> list[list[dict]]:
         """The rows of each (statement, parameters) read (`storage.db.read_together`)."""
 
+    def write_unread(self, db: Any, sql: str, params: Any) -> None:
+        """A write nobody reads the outcome of (`storage.db.write_unread`)."""
+
     def lock_writers(self, db: Any) -> None:
         """Inside a transaction `begin_write` opened without the write lock: take it now, or
         raise a busy error in time."""

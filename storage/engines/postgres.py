@@ -104,6 +104,10 @@ class PostgresEngine:
         return db.read_together(reads)
 
     @staticmethod
+    def write_unread(db: "PgDatabase | PooledDatabase", sql: str, params) -> None:
+        db.write_unread(sql, params)
+
+    @staticmethod
     def lock_writers(db: "PgDatabase | PooledDatabase") -> None:
         """The transaction's `lock_timeout` bounds the wait, as it does at `begin_write`."""
         db.execute(f"SELECT pg_advisory_xact_lock({db.write_lock})")
@@ -271,6 +275,9 @@ class PgDatabase:
     def execute(self, sql: str, params=()):
         return self.conn.execute(_placeholders(sql), _values(params))
 
+    def write_unread(self, sql: str, params=()) -> None:
+        self.execute(sql, params)
+
     def query(self, sql: str, params=()):
         cursor = self.conn.cursor(row_factory=dict_row)
         cursor.execute(_placeholders(sql), _values(params))
@@ -303,7 +310,8 @@ class PooledDatabase:
         self.write_lock = write_lock
         self.busy_timeout_ms = busy_timeout_ms
         self._held = None
-        self._opening: str | None = None  # a transaction's begin, not sent yet
+        self._unsent: list[str] = []  # a transaction's begin and its unread writes, bound, not sent yet
+        self._began = False  # whether the server has seen the transaction begin
 
     def execute(self, sql: str, params=()):
         if self._held is not None:
@@ -325,10 +333,16 @@ class PooledDatabase:
         if self._held is None:
             with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
                 return _pipelined(conn, reads)
-        if self._opening is not None:  # a pipeline takes one statement a query: the opening goes first
-            opening, self._opening = self._opening, None
-            self._held.execute(opening)
+        if self._unsent:  # a pipeline takes one statement a query: what waits goes first
+            self._held.execute(self._take_unsent())
         return _pipelined(self._held, reads)
+
+    def write_unread(self, sql: str, params=()) -> None:
+        """Inside a transaction, bound here and sent with its next statement or its COMMIT."""
+        if self._held is None:
+            self.execute(sql, params)
+            return
+        self._unsent.append(psycopg.ClientCursor(self._held).mogrify(_placeholders(sql), _values(params)))
 
     def executescript(self, sql: str) -> None:
         self.execute(ddl(sql))
@@ -337,7 +351,7 @@ class PooledDatabase:
         """`steps` (BEGIN, the transaction's settings, the write lock) go to the server with the
         transaction's first statement, in one round trip instead of two (`_in_transaction`)."""
         self._held = self.pool.getconn(timeout=self.busy_timeout_ms / 1000)
-        self._opening = steps
+        self._unsent, self._began = [steps], False
 
     def commit(self) -> None:
         self._end("COMMIT")
@@ -346,25 +360,35 @@ class PooledDatabase:
         self._end("ROLLBACK")
 
     def _in_transaction(self, sql: str, params, row_factory):
-        if self._opening is None:
+        if not self._unsent:
             cursor = self._held.cursor(row_factory=row_factory)
             cursor.execute(_placeholders(sql), _values(params))
             return cursor
-        # Client-side binding sends the opening and the statement as one query; its last result is the statement's.
-        opening, self._opening = self._opening, None
+        # Client-side binding sends what waits and the statement as one query; its last result is the statement's.
+        waiting = self._take_unsent().replace("%", "%%")
         cursor = psycopg.ClientCursor(self._held, row_factory=row_factory)
-        cursor.execute(f"{opening}; {_placeholders(sql)}", _values(params))
+        cursor.execute(f"{waiting}; {_placeholders(sql)}", _values(params))
         while cursor.nextset():
             pass
         return cursor
 
+    def _writes_waiting(self) -> bool:
+        return len(self._unsent) > (0 if self._began else 1)  # before it began, the first is the begin
+
+    def _take_unsent(self) -> str:
+        unsent, self._unsent, self._began = self._unsent, [], True
+        return "; ".join(unsent)
+
     def _end(self, command: str) -> None:
-        """A transaction that sent no statement never began on the server: nothing to end there."""
+        """A transaction the server never saw begin has nothing to end there; a COMMIT takes the
+        writes still waiting with it, a ROLLBACK drops them."""
         try:
-            if self._opening is None:
+            if command == "COMMIT" and self._writes_waiting():
+                self._held.execute(f"{self._take_unsent()}; COMMIT")
+            elif self._began:
                 self._held.execute(command)
         finally:
-            self._opening = None
+            self._unsent, self._began = [], False
             self._give_back()
 
     def close(self) -> None:

@@ -51,6 +51,10 @@ class SqliteEngine:
         return [list(db.query(sql, params)) for sql, params in reads]
 
     @staticmethod
+    def write_unread(db: Database, sql: str, params) -> None:
+        db.execute(sql, params)
+
+    @staticmethod
     def lock_writers(db: Database) -> None:
         """Never called: without row locks every write transaction begins holding the lock."""
         raise AssertionError("a SQLite write transaction always holds the write lock")
