@@ -16,6 +16,10 @@ from run_results import Sample
 from signed_commands import EVENTS_PATH, Command
 
 TIMEOUT = 30.0  # seconds without any response that end the run; what is still in flight counts as failed
+# The bot's HTTP server closes a keep-alive connection after 30 s idle (bot/http_server.py); one idle
+# longer than this between runs is opened anew before it carries a command, which would otherwise
+# meet the close and count as failed without ever reaching the bot.
+REOPEN_IDLE_AFTER = 20.0
 
 
 def open_connections(port: int, count: int) -> list[Connection]:
@@ -73,6 +77,7 @@ class Connection:
         self.sock = self._connect()
         self.sample: Sample | None = None
         self.buffer = b""
+        self.idle_since = time.monotonic()
 
     def _connect(self) -> socket.socket:
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
@@ -83,6 +88,8 @@ class Connection:
         head = "".join(f"{name}: {value}\r\n" for name, value in command.headers.items())
         request = (f"POST {EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}"
                    f"Content-Length: {len(command.body)}\r\n\r\n").encode() + command.body
+        if time.monotonic() - self.idle_since > REOPEN_IDLE_AFTER:
+            self.reconnect()
         self.sample = Sample(command.token, command.response_url, sent_at=time.time())
         self.buffer = b""
         try:
@@ -103,7 +110,7 @@ class Connection:
         if status is None:
             return None
         sample, self.sample = self.sample, None
-        sample.acked_at = time.time()
+        sample.acked_at, self.idle_since = time.time(), time.monotonic()
         if status != 200:
             sample.ack_error = f"HTTP {status}"
         return sample
