@@ -41,14 +41,13 @@ def server_apart(server_url: str | None, cpus: int) -> Iterator[str | None]:
     server, bench = set(everything[-cpus:]), set(everything[:-cpus])
     postmaster, children = _server_processes(server_url)
     server_before = os.sched_getaffinity(postmaster)
-    own = os.sched_getaffinity(0)
     try:
         for pid in (postmaster, *children):
             _place(pid, server)
         os.sched_setaffinity(0, bench)
         yield f"the PostgreSQL server on CPU {_listed(server)}, the bench and the bot on CPU {_listed(bench)}"
     finally:
-        os.sched_setaffinity(0, own)
+        os.sched_setaffinity(0, set(everything))
         for pid in (postmaster, *_children(postmaster)):  # those forked meanwhile too
             _place(pid, server_before)
 
