@@ -310,8 +310,8 @@ class PooledDatabase:
         self.write_lock = write_lock
         self.busy_timeout_ms = busy_timeout_ms
         self._held = None
-        self._unsent: list[str] = []  # a transaction's begin and its unread writes, bound, not sent yet
-        self._began = False  # whether the server has seen the transaction begin
+        self._opening: str | None = None  # a transaction's begin, not sent yet
+        self._writes: list[str] = []  # its unread writes, bound, not sent yet
 
     def execute(self, sql: str, params=()):
         if self._held is not None:
@@ -333,7 +333,7 @@ class PooledDatabase:
         if self._held is None:
             with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
                 return _pipelined(conn, reads)
-        if self._unsent:  # a pipeline takes one statement a query: what waits goes first
+        if self._opening is not None or self._writes:  # a pipeline takes one statement a query: what waits goes first
             self._held.execute(self._take_unsent())
         return _pipelined(self._held, reads)
 
@@ -342,7 +342,7 @@ class PooledDatabase:
         if self._held is None:
             self.execute(sql, params)
             return
-        self._unsent.append(psycopg.ClientCursor(self._held).mogrify(_placeholders(sql), _values(params)))
+        self._writes.append(psycopg.ClientCursor(self._held).mogrify(_placeholders(sql), _values(params)))
 
     def executescript(self, sql: str) -> None:
         self.execute(ddl(sql))
@@ -351,7 +351,7 @@ class PooledDatabase:
         """`steps` (BEGIN, the transaction's settings, the write lock) go to the server with the
         transaction's first statement, in one round trip instead of two (`_in_transaction`)."""
         self._held = self.pool.getconn(timeout=self.busy_timeout_ms / 1000)
-        self._unsent, self._began = [steps], False
+        self._opening = steps
 
     def commit(self) -> None:
         self._end("COMMIT")
@@ -360,7 +360,7 @@ class PooledDatabase:
         self._end("ROLLBACK")
 
     def _in_transaction(self, sql: str, params, row_factory):
-        if not self._unsent:
+        if self._opening is None and not self._writes:
             cursor = self._held.cursor(row_factory=row_factory)
             cursor.execute(_placeholders(sql), _values(params))
             return cursor
@@ -372,23 +372,21 @@ class PooledDatabase:
             pass
         return cursor
 
-    def _writes_waiting(self) -> bool:
-        return len(self._unsent) > (0 if self._began else 1)  # before it began, the first is the begin
-
     def _take_unsent(self) -> str:
-        unsent, self._unsent, self._began = self._unsent, [], True
+        unsent = ([self._opening] if self._opening is not None else []) + self._writes
+        self._opening, self._writes = None, []
         return "; ".join(unsent)
 
     def _end(self, command: str) -> None:
         """A transaction the server never saw begin has nothing to end there; a COMMIT takes the
         writes still waiting with it, a ROLLBACK drops them."""
         try:
-            if command == "COMMIT" and self._writes_waiting():
+            if command == "COMMIT" and self._writes:
                 self._held.execute(f"{self._take_unsent()}; COMMIT")
-            elif self._began:
+            elif self._opening is None:
                 self._held.execute(command)
         finally:
-            self._unsent, self._began = [], False
+            self._opening, self._writes = None, []
             self._give_back()
 
     def close(self) -> None:
