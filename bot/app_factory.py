@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.delivery import Handler as DeliveryHandler
 from bot.inbox_writer import InboxWriter
 from bot.replay_guard import refusing_replays
 from bot.surface import Declared, HandOver, SlackSurface
@@ -25,9 +24,10 @@ FEATURES = (register_escalations, register_line3, register_incidents, register_c
             register_home)
 
 
-def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> tuple[App, dict[str, DeliveryHandler]]:
-    """The app, and the handler of each kind of outbox row the features deliver. `workers` runs
-    everything done after the ack; the caller drains it on shutdown."""
+def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Executor) -> tuple[App, SlackSurface]:
+    """The app, and its surface: the handler of each kind of outbox row the features deliver,
+    and where requests the HTTP front acknowledged are taken over. `workers` runs everything
+    done after the ack; the caller drains it on shutdown."""
     try:
         app = App(
             client=client,
@@ -43,7 +43,7 @@ def build_app(settings: Settings, client: WebClient, deps: Deps, workers: Execut
         app.middleware(refusing_replays())
     surface = SlackSurface(app, deps, workers, InboxWriter(deps))
     _register_all(surface)
-    return app, surface.deliveries
+    return app, surface
 
 
 def build_front_app(settings: Settings, client: WebClient, deps: Deps, identity: dict, hand_over: HandOver) -> App:

@@ -5,7 +5,7 @@ for it at every step of its way through the server while other threads render, s
 cards, so the bot's slowest acknowledgements lagged the bare Bolt app's (bench/ack_latency.py).
 The front serves POST /slack/events alone: Bolt checks the signature, the listener keeps the
 request in the inbox and acknowledges it (bot/surface.py), and the request goes to the main
-process over a pipe. Everything after the ack, the outbox's deliveries and the jobs run in the
+process over a pipe, named with the listener that acknowledged it. Everything after the ack, the outbox's deliveries and the jobs run in the
 main process, which also answers /healthz, /readyz and /metrics on a loopback port the front
 passes those paths to.
 
@@ -32,6 +32,7 @@ from bot.app_factory import build_front_app
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.database_clock import DatabaseClock
 from bot.deps import Deps
+from bot.surface import HandOver
 from bot.http_server import make_front_wsgi, make_server
 from storage.boots import Boot
 from storage.db import Store
@@ -63,7 +64,6 @@ class FrontStart:
     endpoints_port: int  # where the main process answers /healthz, /readyz and /metrics
 
 
-Dispatch = Callable[[dict, str, float], None]  # a request's body, what its ack said, how long that took
 
 
 class Front:
@@ -85,7 +85,7 @@ class Front:
         self._receiver: threading.Thread | None = None
         self.died = False  # it stopped while the main process still wanted it
 
-    def start(self, start: FrontStart, dispatch: Dispatch, on_death: Callable[[], None]) -> int:
+    def start(self, start: FrontStart, dispatch: HandOver, on_death: Callable[[], None]) -> int:
         """Tells the front to listen; returns its port. ConfigError if the port is taken, OSError
         if the front could not start for another reason."""
         self._control.send(start)
@@ -117,7 +117,7 @@ class Front:
             self._receiver.join()
         self._control.close()
 
-    def _receive(self, dispatch: Dispatch, on_death: Callable[[], None]) -> None:
+    def _receive(self, dispatch: HandOver, on_death: Callable[[], None]) -> None:
         while True:
             try:
                 kind, *detail = self._handed.recv()
@@ -148,8 +148,8 @@ class _HandOver:
         self._thread = threading.Thread(target=self._send, name="supportbot-hand-over", daemon=True)
         self._thread.start()
 
-    def request(self, body: dict, outcome: str, seconds: float) -> None:
-        self._queue.put(("request", body, outcome, seconds))
+    def request(self, listener: int, body: dict, response_url: str | None, outcome: str, seconds: float) -> None:
+        self._queue.put(("request", listener, body, response_url, outcome, seconds))
 
     def database_error(self, reason: str) -> None:
         self._queue.put(("database_error", reason))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
@@ -26,7 +26,7 @@ from bot.http_server import make_server, make_wsgi_app
 from bot.metrics import watch_queues
 from bot.readiness import Readiness
 from bot.slack_client import make_client
-from bot.surface import FRONT_OUTCOME
+from bot.surface import HandOver
 from bot.database_clock import DatabaseClock
 from bot.deps import Deps
 from jobs.inbox_replay import inbox_replay_job
@@ -51,6 +51,7 @@ class Prepared:
     delivery: DeliveryLoop
     readiness: Readiness
     identity: dict  # Slack's auth.test answer for the bot token
+    take_over: HandOver  # works on a request the HTTP front acknowledged
     front: Front | None = None
 
     def stop(self) -> None:
@@ -98,12 +99,12 @@ def prepare(settings: Settings, front: Front | None = None) -> Prepared:
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     forget_done_before(deps.store.db(), deps.clock() - KEEP_DONE)
     workers = AckFirstPool(threads=WORKERS)
-    app, deliveries = build_app(settings, client, deps, workers)
-    delivery = DeliveryLoop(client, deps, workers, deliveries)
+    app, surface = build_app(settings, client, deps, workers)
+    delivery = DeliveryLoop(client, deps, workers, surface.deliveries)
     delivery.start()
     scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
     return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery, readiness=readiness,
-                    identity=identity, front=front)
+                    identity=identity, take_over=surface.take_over, front=front)
 
 
 def _check_token(client) -> dict:
@@ -123,18 +124,14 @@ def _check_token(client) -> dict:
 
 def serve_through_front(prepared: Prepared) -> int:
     """Answers /healthz, /readyz and /metrics on a loopback port, starts the front (bot/front.py)
-    and returns the port it listens on. Each request the front acknowledged goes through this
-    process's app again, to the listener it reached there, which runs its work here. If the
-    front dies, this process stops as on SIGTERM."""
+    and returns the port it listens on. Each request the front acknowledged is worked on here,
+    by the listener that acknowledged it there. If the front dies, this process stops as on
+    SIGTERM."""
     endpoints = serve_http(None, prepared.readiness, 0, host="127.0.0.1")
     threading.Thread(target=endpoints.run, name="supportbot-endpoints", daemon=True).start()
-
-    def dispatch(body: dict, outcome: str, seconds: float) -> None:
-        prepared.app.dispatch(BoltRequest(body=body, mode="socket_mode", context={FRONT_OUTCOME: (outcome, seconds)}))
-
     start = FrontStart(team=prepared.deps.team, identity=prepared.identity, boot_id=prepared.deps.boot_id,
                        endpoints_port=endpoints.effective_port)
-    return prepared.front.start(start, dispatch, on_death=lambda: os.kill(os.getpid(), signal.SIGTERM))
+    return prepared.front.start(start, prepared.take_over, on_death=lambda: os.kill(os.getpid(), signal.SIGTERM))
 
 
 def serve_http(app: App | None, readiness: Readiness, port: int, host: str = "0.0.0.0"):

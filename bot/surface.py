@@ -25,8 +25,9 @@ from storage.inbox import done as drop_from_inbox
 
 Handler = Callable[[Turn, Deps], None]
 Listener = Callable[..., None]
-HandOver = Callable[[dict, str, float], None]  # a request's body, what its ack said, how long that took
-FRONT_OUTCOME = "supportbot_front_outcome"  # in a handed-over request's context: (outcome, ack seconds)
+AfterAck = Callable[[Turn, str, float], None]  # a request's turn, what its ack said, how long that took
+# Which listener acknowledged it, the request's body and response_url, what its ack said, how long that took
+HandOver = Callable[[int, dict, str | None, str, float], None]
 
 
 @dataclass
@@ -44,7 +45,7 @@ class SlackSurface:
                  hand_over: HandOver | None = None):
         """`deps`, `workers` and `inbox` may be None when registering only to learn what is declared.
         With `hand_over` (the HTTP front), each request's work after its ack goes there instead
-        of to `workers`."""
+        of to `workers`, and the main process's surface takes it over (`take_over`)."""
         self.app = app
         self.deps = deps
         self.workers = workers
@@ -53,6 +54,7 @@ class SlackSurface:
         self.declared = Declared()
         self.deliveries: dict[str, DeliveryHandler] = {}
         self._event_handlers: dict[str, list[Handler]] = {}
+        self._after_acks: list[AfterAck] = []  # by listener, in the order the features register them
 
     def command(self, name: str, handler: Handler, *, description: str, usage_hint: str) -> None:
         self.declared.commands.append({"command": name, "description": description,
@@ -90,12 +92,21 @@ class SlackSurface:
     def needs(self, *scopes: str) -> None:
         self.declared.scopes.update(scopes)
 
+    def take_over(self, listener: int, body: dict, response_url: str | None, outcome: str, seconds: float) -> None:
+        """A request the HTTP front acknowledged, worked on here. The front and this process
+        register the same listeners in the same order, so the front names the one that matched
+        by its place and Bolt need not route the request a second time."""
+        client = self.app.client
+        respond = Respond(response_url=response_url, proxy=client.proxy, ssl=client.ssl)
+        self._after_acks[listener](Turn.from_body(body, client, respond), outcome, seconds)
+
     def _ack_then_work(self, handler: Handler, check: Callable[[dict, Deps], dict] | None = None) -> Listener:
         """The request is kept in the inbox before the ack and dropped once its work is done, so
         a process killed in between leaves it for another to finish (storage/inbox.py). In
         the HTTP front (bot/front.py) the work is handed to the main process, which runs this
         same listener for it with the front's outcome in its context."""
         deps, workers, kept, hand_over = self.deps, self.workers, self.inbox, self.hand_over
+        index = len(self._after_acks)
         work = answering_errors(lambda turn: handler(turn, deps), deps)
 
         def finish(turn: Turn) -> None:
@@ -128,19 +139,15 @@ class SlackSurface:
         def listener(ack: Ack, body: dict, client: WebClient, respond: Respond, context: BoltContext) -> None:
             received = time.perf_counter()
             turn = Turn.from_body(body, client, respond)
-            front = context.get(FRONT_OUTCOME)
-            if front is not None:
-                ack()  # Bolt's record only: the front answered Slack
-                after_ack(turn, *front)
-                return
             with logged_as(turn.request_key):
                 outcome = acknowledge(ack, body, turn)
             seconds = time.perf_counter() - received
             if hand_over is None:
                 after_ack(turn, outcome, seconds)
             else:
-                hand_over(body, outcome, seconds)
+                hand_over(index, body, context.response_url, outcome, seconds)
 
+        self._after_acks.append(after_ack)
         return listener
 
 
