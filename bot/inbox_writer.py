@@ -1,9 +1,12 @@
 """Keeping requests in the inbox before their ack, many in one commit.
 
 Each request must be written before it is acknowledged (storage/inbox.py). The request's own
-thread writes it when no other is writing: no hand-over to another thread, which at a steady
-trickle cost more than the commit itself (each hand-over waits for the GIL). Under a burst the
-requests that arrive while one thread commits wait for it, and the first of them to wake then
+thread writes it when a writer is free: no hand-over to another thread, which at a steady
+trickle cost more than the commit itself (each hand-over waits for the GIL). On SQLite one
+thread writes at a time, since writers to the file queue for its one lock; on PostgreSQL each
+write takes a connection of the inbox's pool, and as many write at once, so a request that
+arrives while another's row is on its way to the server is not held up by it. Under a burst
+the requests that arrive while every writer is busy wait, and the first of them to wake then
 commits all of them at once, so a request waits for at most about one commit. If the database
 cannot take the write quickly, the request is not worked on and the person is told it was not
 stored (bot/surface.py): Slack's 3-second window comes first, and what is not kept must not be
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from bot import metrics
 from bot.deps import Deps
-from storage.db import DATABASE_ERRORS
+from storage.db import DATABASE_ERRORS, INBOX_POOL_SIZE
 from storage.inbox import done, keep_many
 
 log = logging.getLogger(__name__)
@@ -34,6 +37,7 @@ WAIT_SECONDS = 1.0
 class _Pending:
     key: str
     body: dict
+    taken: bool = False  # by a writer
     written: bool = False
     ok: bool = False
     given_up: bool = False
@@ -44,7 +48,8 @@ class InboxWriter:
         self._deps = deps
         self._changed = threading.Condition()
         self._waiting: list[_Pending] = []  # not taken by a writer yet
-        self._writing = False
+        self._writing = 0  # writers committing now
+        self._most_writing = INBOX_POOL_SIZE if deps.store.engine.row_locks else 1
 
     def keep(self, key: str, body: dict) -> bool:
         """True once the request is safely written; False if that took too long or failed."""
@@ -54,7 +59,7 @@ class InboxWriter:
         with self._changed:
             self._waiting.append(pending)
             while not pending.written:
-                if not self._writing:
+                if not pending.taken and self._writing < self._most_writing:
                     late += self._write_waiting()
                 elif not self._changed.wait(deadline - time.monotonic()):
                     if not pending.written:
@@ -71,15 +76,18 @@ class InboxWriter:
 
     def _write_waiting(self) -> list[str]:
         """With the condition held: take every waiting request, commit them without it, then
-        wake the others (those written, and one to write what came meanwhile). Returns the keys
-        written after their request was given up, to be taken out again."""
-        batch, self._waiting, self._writing = self._waiting, [], True
+        wake the others (those written, and one to write what came while every writer was
+        busy). Returns the keys written after their request was given up, to be taken out again."""
+        batch, self._waiting = self._waiting, []
+        for pending in batch:
+            pending.taken = True
+        self._writing += 1
         self._changed.release()
         try:
             ok = self._write(batch)
         finally:
             self._changed.acquire()
-            self._writing = False
+            self._writing -= 1
         for pending in batch:
             pending.written, pending.ok = True, ok
         self._changed.notify_all()
