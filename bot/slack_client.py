@@ -42,8 +42,9 @@ def make_client(token: str, api_url: str | None) -> WebClient:
 
 def _sdk_logger() -> logging.Logger:
     """slack_sdk formats every request and answer, blocks included, for its debug log whenever
-    its logger's own level is unset, even when nothing would show it: about a sixth of a post's
-    CPU. Set to the level in effect, the same lines show and the others are never formatted."""
+    its logger's own level is unset, even when nothing would show it: about a tenth of the CPU
+    a card's post takes. Set to the level in effect, the same lines show and the others are
+    never formatted."""
     logger = logging.getLogger("slack_sdk.web.base_client")
     if logger.level == logging.NOTSET:
         logger.setLevel(logger.getEffectiveLevel())
