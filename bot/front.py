@@ -5,9 +5,9 @@ for it at every step of its way through the server while other threads render, s
 cards, so the bot's slowest acknowledgements lagged the bare Bolt app's (bench/ack_latency.py).
 The front serves POST /slack/events alone: Bolt checks the signature, the listener keeps the
 request in the inbox and acknowledges it (bot/surface.py), and the request goes to the main
-process over a pipe, named with the listener that acknowledged it. Everything after the ack, the outbox's deliveries and the jobs run in the
-main process, which also answers /healthz, /readyz and /metrics on a loopback port the front
-passes those paths to.
+process over a pipe, named with the listener that acknowledged it. Everything after the ack,
+the outbox's deliveries and the jobs run in the main process, which also answers /healthz,
+/readyz and /metrics on a loopback port the front passes those paths to.
 
 The two live and die together. The front is forked before the main process opens anything,
 and learns what it needs once the main process is ready: the channels, the bot's identity and
@@ -32,8 +32,8 @@ from bot.app_factory import build_front_app
 from bot.config import ConfigError, Settings, TeamConfig
 from bot.database_clock import DatabaseClock
 from bot.deps import Deps
-from bot.surface import HandOver
 from bot.http_server import make_front_wsgi, make_server
+from bot.surface import HandOver
 from storage.boots import Boot
 from storage.db import Store
 
@@ -62,8 +62,6 @@ class FrontStart:
     identity: dict  # the main process's auth.test answer
     boot_id: int | None
     endpoints_port: int  # where the main process answers /healthz, /readyz and /metrics
-
-
 
 
 class Front:

@@ -103,8 +103,8 @@ class SlackSurface:
     def _ack_then_work(self, handler: Handler, check: Callable[[dict, Deps], dict] | None = None) -> Listener:
         """The request is kept in the inbox before the ack and dropped once its work is done, so
         a process killed in between leaves it for another to finish (storage/inbox.py). In
-        the HTTP front (bot/front.py) the work is handed to the main process, which runs this
-        same listener for it with the front's outcome in its context."""
+        the HTTP front (bot/front.py) the work is handed to the main process, whose surface
+        runs this listener's `after_ack` for it (`take_over`)."""
         deps, workers, kept, hand_over = self.deps, self.workers, self.inbox, self.hand_over
         index = len(self._after_acks)
         work = answering_errors(lambda turn: handler(turn, deps), deps)

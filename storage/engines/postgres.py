@@ -333,7 +333,7 @@ class PooledDatabase:
         if self._held is None:
             with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
                 return _pipelined(conn, reads)
-        if self._opening is not None or self._writes:  # a pipeline takes one statement a query: what waits goes first
+        if self._unsent():  # a pipeline takes one statement a query: what waits goes first
             self._held.execute(self._take_unsent())
         return _pipelined(self._held, reads)
 
@@ -360,7 +360,7 @@ class PooledDatabase:
         self._end("ROLLBACK")
 
     def _in_transaction(self, sql: str, params, row_factory):
-        if self._opening is None and not self._writes:
+        if not self._unsent():
             cursor = self._held.cursor(row_factory=row_factory)
             cursor.execute(_placeholders(sql), _values(params))
             return cursor
@@ -371,6 +371,9 @@ class PooledDatabase:
         while cursor.nextset():
             pass
         return cursor
+
+    def _unsent(self) -> bool:
+        return self._opening is not None or bool(self._writes)
 
     def _take_unsent(self) -> str:
         unsent = ([self._opening] if self._opening is not None else []) + self._writes
