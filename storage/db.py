@@ -140,13 +140,6 @@ def write_statement(db, sql: str, params=()) -> list:
         return _rows(db.execute(sql, params))
 
 
-def read_together(db, reads: Sequence[tuple[str, Sequence]]) -> list[list[dict]]:
-    """The rows of each (statement, parameters) read, for a caller that needs them all at once:
-    on PostgreSQL sent together and answered in one round trip instead of one each; SQLite reads
-    in process, one after another."""
-    return db.engine.read_together(db, reads)
-
-
 def write_unread(db, sql: str, params: Sequence = ()) -> None:
     """A write inside a transaction whose outcome nobody reads (no rows, no count). On PostgreSQL
     it goes to the server with the transaction's next statement or its COMMIT: a round trip

@@ -6,9 +6,9 @@ from typing import Sequence
 from sqlite_utils import Database
 
 from storage import records
-from storage.db import read_together, write_unread
+from storage.db import write_unread
 from storage.model import Escalation, Event
-from storage.sla import Clock, running_clocks_in, running_clocks_read
+from storage.sla import RUNNING_CLOCK_COLUMNS, RUNNING_CLOCK_JOIN, Clock, running_clock_in
 
 
 def get_escalation(db: Database, escalation_id: int) -> Escalation:
@@ -27,8 +27,9 @@ class Card:
 
 
 _CARDS = "SELECT channel, ts, thread_ts FROM cards WHERE escalation_id = ? ORDER BY ts"
-_LAST_MOVE = ("SELECT line, note FROM events WHERE escalation_id = ? AND action IN ('moved_up', 'moved_down')"
-              " ORDER BY id DESC LIMIT 1")
+# The reason given with the move that brought an escalation (`e`) to its current line.
+_ARRIVAL_REASON = ("(SELECT CASE WHEN m.line = e.line THEN m.note END FROM events m WHERE m.escalation_id = e.id"
+                   " AND m.action IN ('moved_up', 'moved_down') ORDER BY m.id DESC LIMIT 1) AS arrival_reason")
 
 
 def cards_of(db: Database, escalation_id: int) -> list[Card]:
@@ -44,14 +45,20 @@ class CardFacts:
     cards: list[Card]
 
 
+_CARD_FACTS = (f"SELECT e.*, {records.OWNER_COLUMNS}, {RUNNING_CLOCK_COLUMNS}, {_ARRIVAL_REASON},"
+               " k.channel AS card_channel, k.ts AS card_ts, k.thread_ts AS card_thread_ts"
+               f" FROM escalations e {RUNNING_CLOCK_JOIN} LEFT JOIN cards k ON k.escalation_id = e.id"
+               " WHERE e.id = ? ORDER BY k.ts")
+
+
 def card_facts(db: Database, escalation_id: int) -> CardFacts:
-    """Read together: one round trip on PostgreSQL for every card a change brings up to date."""
-    escalation, clocks, moves, cards = read_together(db, [
-        (records.ESCALATION, [escalation_id]), running_clocks_read([escalation_id]),
-        (_LAST_MOVE, [escalation_id]), (_CARDS, [escalation_id])])
-    esc = records.escalation_in(escalation, escalation_id)
-    reason = moves[0]["note"] if moves and moves[0]["line"] == esc.line else None
-    return CardFacts(esc, running_clocks_in(clocks).get(escalation_id), reason, [Card(**row) for row in cards])
+    """One statement for every card a change brings up to date: a row for each card the
+    escalation has (one row while it has none), each with the escalation, its running clock and
+    the reason it is on its line."""
+    rows = list(db.query(_CARD_FACTS, [escalation_id]))
+    esc = records.escalation_in(rows, escalation_id)
+    cards = [Card(row["card_channel"], row["card_ts"], row["card_thread_ts"]) for row in rows if row["card_channel"]]
+    return CardFacts(esc, running_clock_in(rows[0]), rows[0]["arrival_reason"], cards)
 
 
 def record_cards(db: Database, escalation_id: int, cards: Sequence[Card], starts_thread: Card | None = None) -> None:

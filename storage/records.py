@@ -38,7 +38,7 @@ def load_escalations(db: Database, where: str, params: list, limit: int | None =
     """Oldest first; all of them unless `limit` says how many. Owners are looked up only for the
     rows chosen, after the limit."""
     chosen = f"SELECT * FROM escalations WHERE {where} ORDER BY created_at, id" + (" LIMIT ?" if limit is not None else "")
-    sql = f"SELECT *, {_OWNERS} FROM ({chosen}) e ORDER BY created_at, id"
+    sql = f"SELECT *, {OWNER_COLUMNS} FROM ({chosen}) e ORDER BY created_at, id"
     rows = list(db.query(sql, [*params] + ([limit] if limit is not None else [])))
     return [_escalation(row, _owners_of(row)) for row in rows]
 
@@ -49,11 +49,11 @@ def find_by_thread(db: Database, channel: str, thread_ts: str) -> Escalation | N
 
 
 # Each line's owner as a column of the escalation's own row, so loading an escalation is one statement.
-_OWNERS = ", ".join(f'(SELECT o."user" FROM line_owners o WHERE o.escalation_id = e.id AND o.line = {line})'
-                    f" AS owner_on_line_{line}" for line in LINES)
+OWNER_COLUMNS = ", ".join(f'(SELECT o."user" FROM line_owners o WHERE o.escalation_id = e.id AND o.line = {line})'
+                          f" AS owner_on_line_{line}" for line in LINES)
 
 
-ESCALATION = f"SELECT *, {_OWNERS} FROM escalations e WHERE id = ?"
+ESCALATION = f"SELECT *, {OWNER_COLUMNS} FROM escalations e WHERE id = ?"
 
 
 def _owners_of(row: dict) -> dict[int, str]:

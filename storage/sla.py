@@ -152,16 +152,23 @@ def running_clock(db: Database, escalation_id: int) -> Clock | None:
 
 def running_clocks(db: Database, escalation_ids: list[int]) -> dict[int, Clock]:
     """{escalation id: its running clock} for those of `escalation_ids` that have one."""
-    return running_clocks_in(db.query(*running_clocks_read(escalation_ids))) if escalation_ids else {}
-
-
-def running_clocks_read(escalation_ids: list[int]) -> tuple[str, list[int]]:
+    if not escalation_ids:
+        return {}
     marks = ",".join("?" * len(escalation_ids))
-    return f"SELECT * FROM sla_clocks WHERE escalation_id IN ({marks}) AND stopped_at IS NULL", escalation_ids
-
-
-def running_clocks_in(rows) -> dict[int, Clock]:
+    rows = db.query(f"SELECT * FROM sla_clocks WHERE escalation_id IN ({marks}) AND stopped_at IS NULL", escalation_ids)
     return {clock.escalation_id: clock for clock in map(_clock, rows)}
+
+
+_CLOCK_FIELDS = ("id", "escalation_id", "line", "kind", "priority", "started_at", "due_at", "stopped_at", "outcome",
+                 "breached_at", "reminders_sent", "next_reminder_at", "paused_at")
+# An escalation's running clock read beside it (the escalation as `e`), its columns named clock_…
+RUNNING_CLOCK_COLUMNS = ", ".join(f"c.{field} AS clock_{field}" for field in _CLOCK_FIELDS)
+RUNNING_CLOCK_JOIN = "LEFT JOIN sla_clocks c ON c.escalation_id = e.id AND c.stopped_at IS NULL"
+
+
+def running_clock_in(row: dict) -> Clock | None:
+    """The clock RUNNING_CLOCK_COLUMNS read, if the escalation has one running."""
+    return _clock({field: row[f"clock_{field}"] for field in _CLOCK_FIELDS}) if row["clock_id"] is not None else None
 
 
 def latest_clock(db: Database, escalation_id: int, kind: str) -> Clock | None:

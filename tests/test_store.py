@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from storage.db import DATABASE_ERRORS, Store, prepare_database, read_together, write_transaction, write_unread
+from storage.db import DATABASE_ERRORS, Store, prepare_database, write_transaction, write_unread
 from tests.databases import database_for
 from tests.flow import wait_until
 
@@ -73,22 +73,6 @@ def test_every_connection_of_the_bot_compiles_no_statement_just_in_time(target):
         store.close()
 
 
-def test_reads_sent_together_answer_each_read_in_order_inside_a_write_and_out(target):
-    db = Store(target).db()
-    at = "2026-12-06T09:00:00+00:00"
-    reads = [("SELECT key FROM handled_requests WHERE key LIKE ? ORDER BY key", ["a%"]),
-             ("SELECT key FROM handled_requests WHERE key = ?", ["none"]),
-             ("SELECT count(*) AS n FROM handled_requests", [])]
-    with write_transaction(db):
-        rows = read_together(db, reads)  # the transaction's first statements: its BEGIN goes before them
-        db.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?), (?, ?), (?, ?)",
-                   ["a1", at, "a2", at, "b1", at])
-        inside = read_together(db, reads)
-    assert rows == [[], [], [{"n": 0}]]
-    assert inside == read_together(db, reads) == [[{"key": "a1"}, {"key": "a2"}], [], [{"n": 3}]]
-    assert read_together(db, reads[1:2]) == [list(db.query(*reads[1]))] == [[]]
-
-
 def test_unread_writes_are_in_their_transaction_for_what_follows_and_commit_or_roll_back_with_it(target):
     db = Store(target).db()
     at = "2026-12-06T09:00:00+00:00"
@@ -114,5 +98,5 @@ def test_unread_writes_are_in_their_transaction_for_what_follows_and_commit_or_r
         write_unread(db, insert, ["only 100%", at])
     with write_transaction(db):
         write_unread(db, "DELETE FROM handled_requests WHERE key = ?", ["only 100%"])
-        counted = read_together(db, [("SELECT count(*) AS n FROM handled_requests", [])])
-    assert counted == [[{"n": 3}]] and db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 3
+        counted = list(db.query("SELECT count(*) AS n FROM handled_requests"))
+    assert counted == [{"n": 3}] and db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 3

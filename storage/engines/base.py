@@ -46,9 +46,6 @@ class Engine(Protocol):
     def commit(self, db: Any) -> None:
         """End the write transaction `begin_write` opened."""
 
-    def read_together(self, db: Any, reads: Any) -> list[list[dict]]:
-        """The rows of each (statement, parameters) read (`storage.db.read_together`)."""
-
     def write_unread(self, db: Any, sql: str, params: Any) -> None:
         """A write nobody reads the outcome of (`storage.db.write_unread`)."""
 

@@ -100,10 +100,6 @@ class PostgresEngine:
         db.commit()
 
     @staticmethod
-    def read_together(db: "PooledDatabase", reads) -> list[list[dict]]:
-        return db.read_together(reads)
-
-    @staticmethod
     def write_unread(db: "PgDatabase | PooledDatabase", sql: str, params) -> None:
         db.write_unread(sql, params)
 
@@ -329,14 +325,6 @@ class PooledDatabase:
             rows = cursor.fetchall()
         yield from rows
 
-    def read_together(self, reads) -> list[list[dict]]:
-        if self._held is None:
-            with self.pool.connection(timeout=self.busy_timeout_ms / 1000) as conn:
-                return _pipelined(conn, reads)
-        if self._unsent():  # a pipeline takes one statement a query: what waits goes first
-            self._held.execute(self._take_unsent())
-        return _pipelined(self._held, reads)
-
     def write_unread(self, sql: str, params=()) -> None:
         """Inside a transaction, bound here and sent with its next statement or its COMMIT."""
         if self._held is None:
@@ -400,14 +388,6 @@ class PooledDatabase:
         """A connection left in a transaction or broken is rolled back or replaced by the pool."""
         held, self._held = self._held, None
         self.pool.putconn(held)
-
-
-def _pipelined(conn, reads) -> list[list[dict]]:
-    """psycopg's pipeline mode: the statements go out together and their answers come back
-    together, each still a prepared statement once it has been used often."""
-    with conn.pipeline():
-        cursors = [conn.cursor(row_factory=dict_row).execute(_placeholders(sql), _values(params)) for sql, params in reads]
-    return [cursor.fetchall() for cursor in cursors]
 
 
 class _Done:

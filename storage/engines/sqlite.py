@@ -46,11 +46,6 @@ class SqliteEngine:
         db.execute("COMMIT")
 
     @staticmethod
-    def read_together(db: Database, reads) -> list[list[dict]]:
-        """In process there is no round trip to save."""
-        return [list(db.query(sql, params)) for sql, params in reads]
-
-    @staticmethod
     def write_unread(db: Database, sql: str, params) -> None:
         db.execute(sql, params)
 
