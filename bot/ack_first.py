@@ -8,7 +8,8 @@ Slack's 3-second window is a hard limit; a card appearing a second later is not.
 requests arrive faster than BURST within one LULL (100 a second), work is held until they pause
 for LULL seconds, or for MAX_DEFER seconds at most, so a long flood still gets its cards. Below
 that rate, as at a steady 50 commands a second, work starts at once: holding it would cost the
-team its cards' speed and buy the acknowledgements nothing.
+team its cards' speed and buy the acknowledgements nothing. Behind the HTTP front, which
+acknowledges in a process of its own, work always starts at once (bot/runner.py).
 """
 
 import queue

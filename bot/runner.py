@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -98,13 +98,23 @@ def prepare(settings: Settings, front: Front | None = None) -> Prepared:
              store.engine.schema_version(deps.store.db()))
     forget_requests_before(deps.store.db(), deps.clock() - REPLAY_MEMORY)
     forget_done_before(deps.store.db(), deps.clock() - KEEP_DONE)
-    workers = AckFirstPool(threads=WORKERS)
+    workers = _workers(front)
     app, surface = build_app(settings, client, deps, workers)
     delivery = DeliveryLoop(client, deps, workers, surface.deliveries)
     delivery.start()
     scheduler = start_scheduler(client, deps, (inbox_replay_job(app),))
     return Prepared(app=app, deps=deps, workers=workers, scheduler=scheduler, delivery=delivery, readiness=readiness,
                     identity=identity, take_over=surface.take_over, front=front)
+
+
+def _workers(front: Front | None) -> Executor:
+    """Behind the HTTP front the acknowledgements are answered in another process, which this one
+    already yields the CPU to: work starts at once. Holding it through a burst (AckFirstPool)
+    protects acknowledgements that share this process's interpreter lock (Socket Mode, the demo);
+    behind the front it would only keep the cards waiting (bench/README.md, PostgreSQL)."""
+    if front is not None:
+        return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="supportbot")
+    return AckFirstPool(threads=WORKERS)
 
 
 def _check_token(client) -> dict:
