@@ -59,7 +59,7 @@ class PostgresEngine:
     def connect(self, busy_timeout_ms: int, *, inbox: bool = False) -> "PgDatabase":
         """A connection of its own, for what holds one for long: a process's life, migrating, a copy."""
         conn = psycopg.connect(self.url, **_CONNECTION)
-        _configure(conn)
+        _configure(conn, busy_timeout_ms)
         return PgDatabase(conn, write_lock=None if inbox else WRITE_LOCK, busy_timeout_ms=busy_timeout_ms)
 
     def open_pool(self, size: int, *, inbox: bool, busy_timeout_ms: int) -> "ConnectionPool":
@@ -69,11 +69,8 @@ class PostgresEngine:
         acknowledgement when the server stopped answering, the person is told it was not stored.
         Elsewhere a statement sent alone, outside a write transaction (an outbox claim), waits
         for a row lock no longer than the busy timeout, as a transaction's statements do."""
-        timeout = "statement_timeout" if inbox else "lock_timeout"
-
         def configure(conn) -> None:
-            _configure(conn)
-            conn.execute(f"SET {timeout} = {int(busy_timeout_ms)}")
+            _configure(conn, busy_timeout_ms, statement_timeout=inbox)
 
         return ConnectionPool(self.url, kwargs=_CONNECTION, min_size=1, max_size=size, configure=configure,
                               name="inbox" if inbox else "main", num_workers=1, open=True)
@@ -86,11 +83,8 @@ class PostgresEngine:
         """Done by the inbox's pool for each of its connections (`open_pool`)."""
 
     def begin_write(self, db: "PgDatabase", exclusive: bool = True) -> None:
-        """A writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for
-        as long as it sleeps: the server ends its session after IDLE_WRITER_MS idle, the
-        transaction rolls back, and the others go on."""
-        steps = (f"BEGIN; SET LOCAL lock_timeout = {int(db.busy_timeout_ms)};"
-                 f" SET LOCAL idle_in_transaction_session_timeout = {IDLE_WRITER_MS}")
+        """The connection's own settings bound the transaction's waits (`_configure`)."""
+        steps = "BEGIN"
         if exclusive and db.write_lock is not None:
             steps += f"; SELECT pg_advisory_xact_lock({db.write_lock})"
         db.begin(steps)
@@ -105,7 +99,7 @@ class PostgresEngine:
 
     @staticmethod
     def lock_writers(db: "PgDatabase | PooledDatabase") -> None:
-        """The transaction's `lock_timeout` bounds the wait, as it does at `begin_write`."""
+        """The connection's `lock_timeout` bounds the wait (`_configure`)."""
         db.execute(f"SELECT pg_advisory_xact_lock({db.write_lock})")
 
     def prepare(self, upto: int | None = None) -> None:
@@ -114,7 +108,6 @@ class PostgresEngine:
         of the main migrations (to test upgrades from an older schema)."""
         db = self.connect(START_TIMEOUT_MS)
         try:
-            db.conn.execute(f"SET lock_timeout = {START_TIMEOUT_MS}")
             db.conn.execute(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
             try:
                 db.conn.execute(SQLITE_FUNCTIONS)
@@ -253,11 +246,21 @@ def _take_life(db: "PgDatabase", boot_id: int) -> None:
 _CONNECTION = {"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "supportbot"}
 
 
-def _configure(conn) -> None:
-    """No JIT compilation: the bot's statements are short, and compiling one that the planner
-    costs high (a count over a large backlog) took about 200 ms of its 550 ms."""
+def _configure(conn, busy_timeout_ms: int, statement_timeout: bool = False) -> None:
+    """Settings of the connection's whole session, sent once rather than with every transaction:
+    - no lock is waited for longer than the busy timeout, as `busy_timeout` bounds it on SQLite;
+      with `statement_timeout` (the inbox's pool) no statement runs longer either: keeping a
+      request must not hold up its acknowledgement when the server stopped answering;
+    - a writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for as
+      long as it sleeps: the server ends its session after IDLE_WRITER_MS idle, the transaction
+      rolls back, and the others go on;
+    - no JIT compilation: the bot's statements are short, and compiling one that the planner
+      costs high (a count over a large backlog) took about 200 ms of its 550 ms."""
     conn.adapters.register_loader("numeric", _NumberLoader)
-    conn.execute("SET jit = off")
+    timeouts = f"SET lock_timeout = {int(busy_timeout_ms)}; SET idle_in_transaction_session_timeout = {IDLE_WRITER_MS}"
+    if statement_timeout:
+        timeouts += f"; SET statement_timeout = {int(busy_timeout_ms)}"
+    conn.execute(f"SET jit = off; {timeouts}")
 
 
 class PgDatabase:
@@ -336,7 +339,7 @@ class PooledDatabase:
         self.execute(ddl(sql))
 
     def begin(self, steps: str) -> None:
-        """`steps` (BEGIN, the transaction's settings, the write lock) go to the server with the
+        """`steps` (BEGIN, the write lock) go to the server with the
         transaction's first statement, in one round trip instead of two (`_in_transaction`)."""
         self._held = self.pool.getconn(timeout=self.busy_timeout_ms / 1000)
         self._opening = steps
@@ -352,10 +355,10 @@ class PooledDatabase:
             cursor = self._held.cursor(row_factory=row_factory)
             cursor.execute(_placeholders(sql), _values(params))
             return cursor
-        # Client-side binding sends what waits and the statement as one query; its last result is the statement's.
-        waiting = self._take_unsent().replace("%", "%%")
+        # What waits and the statement go as one query of client-side bound statements, which the
+        # driver sends as it is; its last result is the statement's.
         cursor = psycopg.ClientCursor(self._held, row_factory=row_factory)
-        cursor.execute(f"{waiting}; {_placeholders(sql)}", _values(params))
+        cursor.execute(f"{self._take_unsent()}; {cursor.mogrify(_placeholders(sql), _values(params))}")
         while cursor.nextset():
             pass
         return cursor
