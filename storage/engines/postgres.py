@@ -339,8 +339,8 @@ class PooledDatabase:
         self.execute(ddl(sql))
 
     def begin(self, steps: str) -> None:
-        """`steps` (BEGIN, the write lock) go to the server with the
-        transaction's first statement, in one round trip instead of two (`_in_transaction`)."""
+        """`steps` (BEGIN, the write lock) go to the server with the transaction's first
+        statement, in one round trip instead of two (`_in_transaction`)."""
         self._held = self.pool.getconn(timeout=self.busy_timeout_ms / 1000)
         self._opening = steps
 
