@@ -100,3 +100,18 @@ def test_unread_writes_are_in_their_transaction_for_what_follows_and_commit_or_r
         write_unread(db, "DELETE FROM handled_requests WHERE key = ?", ["only 100%"])
         counted = list(db.query("SELECT count(*) AS n FROM handled_requests"))
     assert counted == [{"n": 3}] and db.execute("SELECT count(*) FROM handled_requests").fetchone()[0] == 3
+
+
+@pytest.mark.needs_postgres
+def test_a_writer_paused_mid_transaction_is_ended_by_the_server_and_the_next_writer_goes_on(target):
+    """A pooled connection carries its idle limit from the start: no transaction of its own sets
+    it. The paused writer holds the write lock until the server ends its idle session."""
+    store = Store(target, pool_size=2)
+    paused, next_writer = store.db(), Store(target, busy_timeout_ms=20_000).db()
+    paused.engine.begin_write(paused)
+    paused.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?)", ["paused", "2026-12-06T09:00:00+00:00"])
+    with write_transaction(next_writer):  # waits for the write lock the paused writer holds
+        next_writer.execute("INSERT INTO handled_requests (key, at) VALUES (?, ?)", ["next", "2026-12-06T09:00:01+00:00"])
+    with pytest.raises(DATABASE_ERRORS):
+        paused.commit()
+    assert [row["key"] for row in next_writer.query("SELECT key FROM handled_requests")] == ["next"]
