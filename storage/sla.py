@@ -10,7 +10,7 @@ next (`next_reminder_at`); `claim_due_reminders` hands each one out once, whiche
 asks, so restarts and a second instance neither skip nor repeat one.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -159,8 +159,7 @@ def running_clocks(db: Database, escalation_ids: list[int]) -> dict[int, Clock]:
     return {clock.escalation_id: clock for clock in map(_clock, rows)}
 
 
-_CLOCK_FIELDS = ("id", "escalation_id", "line", "kind", "priority", "started_at", "due_at", "stopped_at", "outcome",
-                 "breached_at", "reminders_sent", "next_reminder_at", "paused_at")
+_CLOCK_FIELDS = tuple(each.name for each in fields(Clock))  # the columns of sla_clocks `_clock` reads
 # An escalation's running clock read beside it (the escalation as `e`), its columns named clock_…
 RUNNING_CLOCK_COLUMNS = ", ".join(f"c.{field} AS clock_{field}" for field in _CLOCK_FIELDS)
 RUNNING_CLOCK_JOIN = "LEFT JOIN sla_clocks c ON c.escalation_id = e.id AND c.stopped_at IS NULL"

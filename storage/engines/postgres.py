@@ -249,8 +249,7 @@ _CONNECTION = {"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, "applic
 def _configure(conn, busy_timeout_ms: int, statement_timeout: bool = False) -> None:
     """Settings of the connection's whole session, sent once rather than with every transaction:
     - no lock is waited for longer than the busy timeout, as `busy_timeout` bounds it on SQLite;
-      with `statement_timeout` (the inbox's pool) no statement runs longer either: keeping a
-      request must not hold up its acknowledgement when the server stopped answering;
+      with `statement_timeout` (the inbox's pool, `open_pool`) no statement runs longer either;
     - a writer paused mid-transaction (a stopped VM, SIGSTOP) would hold the write lock for as
       long as it sleeps: the server ends its session after IDLE_WRITER_MS idle, the transaction
       rolls back, and the others go on;
